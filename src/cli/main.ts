@@ -1,0 +1,42 @@
+import { Command, CommanderError } from 'commander';
+import { registerBound } from './commands/bound.js';
+import { registerPredict } from './commands/predict.js';
+import { UsageError } from './parse.js';
+
+/** Builds the `robustlaw` command line program (without running it). */
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('robustlaw')
+    .description('Empirical verification of the universal law of robustness (Bubeck & Sellke, 2021)')
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} });
+  registerPredict(program);
+  registerBound(program);
+  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeErr: () => {} });
+  return program;
+}
+
+/** Runs the CLI; bad input exits 2 with one line on stderr and no stack trace. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      process.stderr.write(`robustlaw: ${err.message.replace(/^error: /, '')}\n`);
+      return 2;
+    }
+    if (err instanceof RangeError || err instanceof TypeError || err instanceof UsageError) {
+      process.stderr.write(`robustlaw: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+process.exitCode = code;

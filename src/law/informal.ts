@@ -1,0 +1,33 @@
+import { requireInt, requirePositive } from '../core/validate.js';
+
+/**
+ * The informal law (SCIENCE.md section 1): an f with p parameters fitting n noisy points in dimension d
+ * below the noise level by eps has Lip(f) >~ eps sqrt(n d / p). Constants and logs dropped.
+ * @param eps > 0 (may exceed 1 here: it is a scale, not the theorem's premise)
+ */
+export function informalLaw(n: number, d: number, p: number, eps: number): number {
+  requirePositive('informalLaw', 'n', n);
+  requirePositive('informalLaw', 'd', d);
+  requirePositive('informalLaw', 'p', p);
+  requirePositive('informalLaw', 'eps', eps);
+  return eps * Math.sqrt((n * d) / p);
+}
+
+/**
+ * The law's inverse: parameters needed for Lip(f) = lip at fit margin eps, p = eps^2 n d / lip^2
+ * (from lip = eps sqrt(n d / p)).
+ */
+export function parametersNeeded(n: number, d: number, eps: number, lip: number): number {
+  requirePositive('parametersNeeded', 'n', n);
+  requirePositive('parametersNeeded', 'd', d);
+  requirePositive('parametersNeeded', 'eps', eps);
+  requirePositive('parametersNeeded', 'lip', lip);
+  return (eps * eps * n * d) / (lip * lip);
+}
+
+/** The ratio R = lip / (eps sqrt(n d / p)) of an observed Lipschitz lower bound to the informal law. */
+export function lawRatio(lip: number, n: number, d: number, p: number, eps: number): number {
+  if (!(lip >= 0)) throw new RangeError(`lawRatio: lip must be a finite number >= 0 (got ${lip})`);
+  requireInt('lawRatio', 'n', n, 1);
+  return lip / informalLaw(n, d, p, eps);
+}

@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+
+// Profiles: `quick` (default, what `npm test` runs) and `deep` (ROBUSTLAW_PROFILE=deep): more runs,
+// larger instances, longer timeouts. ROBUSTLAW_SEED replays a run (every run prints its seed).
+const deep = process.env.ROBUSTLAW_PROFILE === 'deep';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'properties/**/*.prop.ts'],
+    globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['test/setup.ts'],
+    testTimeout: deep ? 1_800_000 : 120_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});
