@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerBound } from './commands/bound.js';
+import { registerFit } from './commands/fit.js';
 import { registerPredict } from './commands/predict.js';
 import { UsageError } from './parse.js';
 
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: () => {} });
   registerPredict(program);
   registerBound(program);
+  registerFit(program);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeErr: () => {} });
   return program;
 }

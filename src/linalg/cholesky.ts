@@ -1,0 +1,66 @@
+/**
+ * In-place Cholesky factorisation of a symmetric positive definite n x n matrix (row-major): on success
+ * the lower triangle holds L with A = L L^T and the function returns true; it returns false (leaving A
+ * partly overwritten) when a pivot is not positive or not finite.
+ */
+export function choleskyInPlace(A: Float64Array, n: number): boolean {
+  for (let j = 0; j < n; j++) {
+    const rj = j * n;
+    let s = A[rj + j];
+    for (let t = 0; t < j; t++) s -= A[rj + t] * A[rj + t];
+    if (!(s > 0) || !Number.isFinite(s)) return false;
+    const ljj = Math.sqrt(s);
+    A[rj + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      const ri = i * n;
+      let v = A[ri + j];
+      for (let t = 0; t < j; t++) v -= A[ri + t] * A[rj + t];
+      A[ri + j] = v / ljj;
+    }
+  }
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) A[i * n + j] = 0;
+  return true;
+}
+
+/** Solves L L^T x = b given the Cholesky factor L (lower triangle of a row-major n x n array). */
+export function choleskySolve(L: Float64Array, n: number, b: Float64Array): Float64Array {
+  const x = Float64Array.from(b);
+  for (let i = 0; i < n; i++) {
+    let s = x[i];
+    const ri = i * n;
+    for (let t = 0; t < i; t++) s -= L[ri + t] * x[t];
+    x[i] = s / L[ri + i];
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = x[i];
+    for (let t = i + 1; t < n; t++) s -= L[t * n + i] * x[t];
+    x[i] = s / L[i * n + i];
+  }
+  return x;
+}
+
+/** Result of {@link choleskyWithJitter}. */
+export interface JitteredCholesky {
+  /** The factor of A + jitter I. */
+  readonly L: Float64Array;
+  /** The diagonal shift that was needed (0 when A factorised as is). */
+  readonly jitter: number;
+}
+
+/**
+ * Cholesky of A + tau I with tau escalating from 0 through 1e-14, 1e-13, ... times the mean diagonal,
+ * up to `maxRelJitter` (default 1e-6). Throws a RangeError (never a silent NaN) if even that fails.
+ */
+export function choleskyWithJitter(A: Float64Array, n: number, maxRelJitter = 1e-6): JitteredCholesky {
+  let trace = 0;
+  for (let i = 0; i < n; i++) trace += A[i * n + i];
+  const scale = trace / n;
+  if (!(scale > 0) || !Number.isFinite(scale)) throw new RangeError(`choleskyWithJitter: matrix diagonal must be positive and finite (mean ${scale})`);
+  for (let rel = 0; rel <= maxRelJitter; rel = rel === 0 ? 1e-14 : rel * 10) {
+    const tau = rel * scale;
+    const L = Float64Array.from(A);
+    if (tau > 0) for (let i = 0; i < n; i++) L[i * n + i] += tau;
+    if (choleskyInPlace(L, n)) return { L, jitter: tau };
+  }
+  throw new RangeError(`choleskyWithJitter: matrix is not positive definite even with jitter ${maxRelJitter} x mean diagonal`);
+}

@@ -1,0 +1,118 @@
+import { requireOneOf, requirePositive } from '../core/validate.js';
+import { norm2 } from '../linalg/gram.js';
+import type { FitContext } from './fit-context.js';
+import { finishFit } from './fit-result.js';
+import type { FitResult, Model } from './model.js';
+
+/** Bump profiles g: [0, inf) -> [0, 1], g(0) = 1, g(s) = 0 for s >= 1. */
+export const BUMP_PROFILES = ['hat', 'c1'] as const;
+/** A bump profile name. */
+export type BumpProfile = (typeof BUMP_PROFILES)[number];
+
+/** g, g' and sup |g'| of each profile. hat: 1 - s (sup|g'| = 1); c1: (1 - s^2)^2 (sup|g'| = 8 / (3 sqrt 3) at s = 1/sqrt 3). */
+export const PROFILE: Readonly<Record<BumpProfile, { g(s: number): number; dg(s: number): number; supAbsDg: number }>> = {
+  hat: { g: (s) => (s < 1 ? 1 - s : 0), dg: (s) => (s < 1 ? -1 : 0), supAbsDg: 1 },
+  c1: { g: (s) => (s < 1 ? (1 - s * s) ** 2 : 0), dg: (s) => (s < 1 ? -4 * s * (1 - s * s) : 0), supAbsDg: 8 / (3 * Math.sqrt(3)) },
+};
+
+/** Options of {@link fitBumps}. */
+export interface BumpsOptions {
+  readonly profile?: BumpProfile;
+  /** Radius r (default: half the minimum pairwise distance, the largest with disjoint supports). */
+  readonly radius?: number;
+}
+
+/** A bump sum with its centres, heights and radius exposed. */
+export interface BumpsModel extends Model {
+  readonly centres: Float64Array;
+  readonly heights: Float64Array;
+  readonly r: number;
+  readonly profile: BumpProfile;
+  /** Whether the supports are pairwise disjoint (r <= half the minimum centre distance). */
+  readonly disjoint: boolean;
+}
+
+/** Minimum pairwise Euclidean distance between rows of X (Infinity for n < 2). */
+export function minPairwiseDistance(X: Float64Array, n: number, d: number): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      let s = 0;
+      for (let t = 0; t < d; t++) {
+        const v = X[i * d + t] - X[j * d + t];
+        s += v * v;
+      }
+      if (s < best) best = s;
+    }
+  }
+  return Math.sqrt(best);
+}
+
+/**
+ * Radial bumps f(x) = sum_i h_i g(||x - c_i|| / r) (SCIENCE.md section 4, the paper's tightness remark),
+ * p = n (d + 1) (centres and heights). With disjoint supports the Lipschitz constant is exactly
+ * max_i |h_i| sup|g'| / r. J = sqrt(2n) max(1, max|h| sup|g'| / r) over the centred parameter ball
+ * (derived: |Delta f| <= sum_i |Delta h_i| + |h_i| (sup|g'|/r) ||Delta c_i||, then Cauchy-Schwarz).
+ * At a hat bump's centre the gradient returned is 0, which lies in the generalised gradient.
+ */
+export function bumpsModel(centres: Float64Array, heights: Float64Array, d: number, r: number, profile: BumpProfile, className = 'bumps'): BumpsModel {
+  requirePositive('bumpsModel', 'r', r);
+  const n = heights.length;
+  const P = PROFILE[profile];
+  const H = heights.reduce((m, h) => Math.max(m, Math.abs(h)), 0);
+  const r2 = r * r;
+  const eval1 = (X: Float64Array, m: number, wantGrad: boolean) => {
+    const f = new Float64Array(m);
+    const G = wantGrad ? new Float64Array(m * d) : f;
+    for (let i = 0; i < m; i++) {
+      for (let c = 0; c < n; c++) {
+        let s2 = 0;
+        for (let t = 0; t < d && s2 < r2; t++) {
+          const v = X[i * d + t] - centres[c * d + t];
+          s2 += v * v;
+        }
+        if (s2 >= r2) continue;
+        const dist = Math.sqrt(s2);
+        const s = dist / r;
+        f[i] += heights[c] * P.g(s);
+        if (wantGrad && dist > 0) {
+          const coef = (heights[c] * P.dg(s)) / (r * dist);
+          for (let t = 0; t < d; t++) G[i * d + t] += coef * (X[i * d + t] - centres[c * d + t]);
+        }
+      }
+    }
+    return wantGrad ? G : f;
+  };
+  const disjoint = 2 * r <= minPairwiseDistance(centres, n, d) * (1 + 1e-12);
+  let radius = 1;
+  for (let c = 0; c < n; c++) radius = Math.max(radius, norm2(centres.subarray(c * d, c * d + d)) + r);
+  return {
+    className,
+    d,
+    p: n * (d + 1),
+    description: `${className}: ${n} ${profile} bumps of radius ${r.toPrecision(4)} in d = ${d}`,
+    W: 2 * Math.sqrt(norm2(centres) ** 2 + norm2(heights) ** 2),
+    J: Math.sqrt(2 * n) * Math.max(1, (H * P.supAbsDg) / r),
+    radius,
+    params: { profile, r },
+    centres,
+    heights,
+    r,
+    profile,
+    disjoint,
+    predict: (X, m) => eval1(X, m, false),
+    gradient: (X, m) => eval1(X, m, true),
+  };
+}
+
+/** Exact interpolation by bumps at the data points with heights y_i (no system is solved: condition 1). */
+export function fitBumps(X: Float64Array, n: number, d: number, y: Float64Array, options: BumpsOptions, ctx: FitContext): FitResult {
+  const t0 = performance.now();
+  const profile = requireOneOf('fitBumps', 'profile', options.profile ?? 'hat', BUMP_PROFILES);
+  const dmin = minPairwiseDistance(X, n, d);
+  if (!(dmin > 0)) throw new RangeError('fitBumps: data points must be distinct (minimum pairwise distance is 0)');
+  const r = options.radius === undefined ? (Number.isFinite(dmin) ? dmin / 2 : 1) : requirePositive('fitBumps', 'radius', options.radius);
+  const warnings = r > dmin / 2 ? [`radius ${r} > half the minimum distance ${dmin / 2}: supports overlap, interpolation is not exact`] : [];
+  const model = bumpsModel(X.slice(), y.slice(), d, r, profile);
+  return finishFit(model, X, n, y, ctx.sigma2, t0, { condition: 1, warnings, details: { minDistance: dmin } });
+}

@@ -1,0 +1,69 @@
+import { requireNonNegative } from '../core/validate.js';
+import { leastSquares } from '../linalg/min-norm.js';
+import { norm2 } from '../linalg/gram.js';
+import type { FitContext } from './fit-context.js';
+import { finishFit } from './fit-result.js';
+import { dataRadius, type FitResult, type Model } from './model.js';
+
+/** Options of {@link fitLinear}. */
+export interface LinearOptions {
+  /** Ridge lambda >= 0 (default 0: min-norm least squares). */
+  readonly ridge?: number;
+}
+
+/** A linear model with its weights exposed. */
+export interface LinearModel extends Model {
+  readonly weights: Float64Array;
+  readonly bias: number;
+}
+
+/**
+ * f(x) = w . x + b with p = d + 1 (SCIENCE.md section 4: min-norm linear interpolation). Lip(f) = ||w||
+ * exactly. theta = (w, b), features phi(x) = (x, 1), so J = sup ||phi(x)|| = sqrt(R^2 + 1) on ||x|| <= R.
+ */
+export function linearModel(w: Float64Array, b: number, radius = 1): LinearModel {
+  const d = w.length;
+  const theta = norm2(w) ** 2 + b * b;
+  return {
+    className: 'linear',
+    d,
+    p: d + 1,
+    description: `linear f(x) = w.x + b, d = ${d}, ||w|| = ${norm2(w).toPrecision(4)}`,
+    W: 2 * Math.sqrt(theta),
+    J: Math.sqrt(radius * radius + 1),
+    radius,
+    params: {},
+    predict(X, m) {
+      const out = new Float64Array(m);
+      for (let i = 0; i < m; i++) {
+        let s = b;
+        for (let j = 0; j < d; j++) s += w[j] * X[i * d + j];
+        out[i] = s;
+      }
+      return out;
+    },
+    gradient(_X, m) {
+      const G = new Float64Array(m * d);
+      for (let i = 0; i < m; i++) G.set(w, i * d);
+      return G;
+    },
+    weights: w,
+    bias: b,
+  };
+}
+
+/** Fits the min-norm (or ridge) least-squares linear model. */
+export function fitLinear(X: Float64Array, n: number, d: number, y: Float64Array, options: LinearOptions, ctx: FitContext): FitResult {
+  const t0 = performance.now();
+  const ridge = requireNonNegative('fitLinear', 'ridge', options.ridge ?? 0);
+  const p = d + 1;
+  const Phi = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) {
+    Phi.set(X.subarray(i * d, i * d + d), i * p);
+    Phi[i * p + d] = 1;
+  }
+  const sol = leastSquares(Phi, n, p, y, ridge, ctx.solver);
+  const model = linearModel(sol.coef.slice(0, d), sol.coef[d], dataRadius(X, n, d));
+  const warnings = p < n && ridge === 0 ? [`p = ${p} < n = ${n}: least squares cannot interpolate (ill-posed as an interpolation problem)`] : [];
+  return finishFit(model, X, n, y, ctx.sigma2, t0, { condition: sol.condition, jitter: sol.jitter, warnings, details: { method: sol.method, ridge } });
+}

@@ -1,0 +1,148 @@
+import { norm2 } from '../linalg/gram.js';
+import type { Model } from './model.js';
+
+/** Activations an `mlp` file may use. */
+export const MLP_ACTIVATIONS = ['relu', 'tanh'] as const;
+
+/** One dense layer: weights (out x in, row-major) and biases (out). */
+export interface DenseLayer {
+  readonly weights: Float64Array;
+  readonly biases: Float64Array;
+  readonly inputs: number;
+  readonly outputs: number;
+}
+
+/** A fully connected network with its layers exposed (for spectral-norm upper bounds). */
+export interface MlpModel extends Model {
+  readonly layers: readonly DenseLayer[];
+  readonly activation: (typeof MLP_ACTIVATIONS)[number];
+}
+
+/**
+ * The `mlp` JSON format (robustlaw-mlp/1):
+ * ```json
+ * { "format": "robustlaw-mlp/1", "activation": "relu",
+ *   "layers": [ { "weights": [[w11, ..., w1d], ...], "biases": [b1, ...] }, ... ] }
+ * ```
+ * `weights` of layer l is an array of `out_l` rows of `in_l` numbers (in_1 = d, in_l = out_{l-1});
+ * `biases` has `out_l` numbers; the last layer has out = 1 and no activation; every other layer is
+ * followed by the activation (relu or tanh). p = sum_l out_l (in_l + 1).
+ * Throws a TypeError/RangeError naming the layer and what is wrong.
+ */
+export function parseMlp(json: unknown, source = 'mlp'): MlpModel {
+  const fail = (msg: string): never => {
+    throw new RangeError(`${source}: ${msg}`);
+  };
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new TypeError(`${source}: must be a JSON object with "activation" and "layers"`);
+  const obj = json as Record<string, unknown>;
+  if (obj.format !== undefined && obj.format !== 'robustlaw-mlp/1') fail(`format must be "robustlaw-mlp/1" (got ${JSON.stringify(obj.format)})`);
+  const activation = obj.activation ?? 'relu';
+  if (activation !== 'relu' && activation !== 'tanh') fail(`activation must be one of relu, tanh (got ${JSON.stringify(activation)})`);
+  if (!Array.isArray(obj.layers) || obj.layers.length === 0) fail('layers must be a non-empty array (missing layers)');
+  const raw = obj.layers as unknown[];
+  const layers: DenseLayer[] = [];
+  let prevOut = -1;
+  raw.forEach((layer, l) => {
+    const name = `layer ${l + 1} of ${raw.length}`;
+    if (typeof layer !== 'object' || layer === null) fail(`${name} must be an object with "weights" and "biases"`);
+    const { weights, biases } = layer as Record<string, unknown>;
+    if (!Array.isArray(weights) || weights.length === 0) fail(`${name}: weights must be a non-empty array of rows (missing weights)`);
+    const rows = weights as unknown[];
+    if (!Array.isArray(rows[0])) fail(`${name}: weights must be an array of rows (arrays of numbers)`);
+    const inputs = (rows[0] as unknown[]).length;
+    if (inputs === 0) fail(`${name}: weights rows must not be empty`);
+    if (prevOut >= 0 && inputs !== prevOut) fail(`${name}: weights must have ${prevOut} columns (the previous layer's output size), got ${inputs}`);
+    const outputs = rows.length;
+    const W = new Float64Array(outputs * inputs);
+    rows.forEach((row, r) => {
+      if (!Array.isArray(row) || row.length !== inputs) fail(`${name}: weights row ${r + 1} must have ${inputs} numbers (got ${Array.isArray(row) ? row.length : typeof row})`);
+      (row as unknown[]).forEach((v, c) => {
+        if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${name}: weights[${r + 1}][${c + 1}] must be a finite number (got ${JSON.stringify(v)})`);
+        W[r * inputs + c] = v as number;
+      });
+    });
+    if (!Array.isArray(biases)) fail(`${name}: biases must be an array of ${outputs} numbers (missing biases)`);
+    const bs = biases as unknown[];
+    if (bs.length !== outputs) fail(`${name}: biases must have ${outputs} numbers (one per weights row), got ${bs.length}`);
+    const B = new Float64Array(outputs);
+    bs.forEach((v, r) => {
+      if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${name}: biases[${r + 1}] must be a finite number (got ${JSON.stringify(v)})`);
+      B[r] = v as number;
+    });
+    layers.push({ weights: W, biases: B, inputs, outputs });
+    prevOut = outputs;
+  });
+  if (prevOut !== 1) fail(`layer ${raw.length} of ${raw.length} (the last) must have 1 output row (got ${prevOut})`);
+  return mlpModel(layers, activation as 'relu' | 'tanh');
+}
+
+/**
+ * Wraps dense layers as a {@link Model}. J (derived from SCIENCE.md section 3, J = R (W Q p)^D with
+ * Q = 1): R (max|w| p)^D with R = 1, the unit input ball.
+ */
+export function mlpModel(layers: readonly DenseLayer[], activation: 'relu' | 'tanh'): MlpModel {
+  const d = layers[0].inputs;
+  const p = layers.reduce((s, L) => s + L.outputs * (L.inputs + 1), 0);
+  const act = activation === 'relu' ? (t: number) => (t > 0 ? t : 0) : Math.tanh;
+  const dact = activation === 'relu' ? (t: number) => (t > 0 ? 1 : 0) : (t: number) => 1 - Math.tanh(t) ** 2;
+  let maxAbs = 0;
+  let sq = 0;
+  for (const L of layers) {
+    for (const w of L.weights) maxAbs = Math.max(maxAbs, Math.abs(w));
+    for (const b of L.biases) maxAbs = Math.max(maxAbs, Math.abs(b));
+    sq += norm2(L.weights) ** 2 + norm2(L.biases) ** 2;
+  }
+  const D = layers.length;
+  /** Forward pass for one point; returns output and (optionally) the input gradient by backprop. */
+  const one = (x: Float64Array, wantGrad: boolean): [number, Float64Array | null] => {
+    const pre: Float64Array[] = [];
+    let h = x;
+    for (let l = 0; l < D; l++) {
+      const L = layers[l];
+      const z = new Float64Array(L.outputs);
+      for (let r = 0; r < L.outputs; r++) {
+        let s = L.biases[r];
+        for (let c = 0; c < L.inputs; c++) s += L.weights[r * L.inputs + c] * h[c];
+        z[r] = s;
+      }
+      pre.push(z);
+      h = l < D - 1 ? z.map(act) : z;
+    }
+    if (!wantGrad) return [h[0], null];
+    let g = new Float64Array([1]);
+    for (let l = D - 1; l >= 0; l--) {
+      const L = layers[l];
+      if (l < D - 1) for (let r = 0; r < L.outputs; r++) g[r] *= dact(pre[l][r]);
+      const gin = new Float64Array(L.inputs);
+      for (let r = 0; r < L.outputs; r++) {
+        const gr = g[r];
+        if (gr === 0) continue;
+        for (let c = 0; c < L.inputs; c++) gin[c] += gr * L.weights[r * L.inputs + c];
+      }
+      g = gin;
+    }
+    return [h[0], g];
+  };
+  return {
+    className: 'mlp',
+    d,
+    p,
+    description: `mlp: ${D} layers ${[d, ...layers.map((L) => L.outputs)].join('-')}, ${activation}`,
+    W: 2 * Math.sqrt(sq),
+    J: (maxAbs * p) ** D,
+    radius: 1,
+    params: { layers: D, activation, widths: [d, ...layers.map((L) => L.outputs)].join('-') },
+    layers,
+    activation,
+    predict(X, m) {
+      const out = new Float64Array(m);
+      for (let i = 0; i < m; i++) out[i] = one(X.subarray(i * d, i * d + d), false)[0];
+      return out;
+    },
+    gradient(X, m) {
+      const G = new Float64Array(m * d);
+      for (let i = 0; i < m; i++) G.set(one(X.subarray(i * d, i * d + d), true)[1]!, i * d);
+      return G;
+    },
+  };
+}

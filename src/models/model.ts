@@ -1,0 +1,70 @@
+/** The names of the built-in function classes. */
+export const MODEL_CLASSES = ['linear', 'random-features', 'ntk-features', 'two-layer', 'bumps', 'gaussian-kernel', 'polynomial', 'mlp'] as const;
+/** A built-in function class name. */
+export type ModelClass = (typeof MODEL_CLASSES)[number];
+
+/**
+ * A fitted function f: R^d -> R of a parametrised class (SCIENCE.md section 1, assumption 1).
+ * `W` and `J` are the quantities Theorem 3 needs, for the class restricted to the centred parameter ball
+ * of radius ||theta|| and to inputs in the ball of radius `radius`.
+ */
+export interface Model {
+  readonly className: ModelClass | string;
+  /** Input dimension d. */
+  readonly d: number;
+  /** Number of parameters p, as the paper counts them. */
+  readonly p: number;
+  /** One line: what the model is. */
+  readonly description: string;
+  /** Diameter bound of the parameter set: 2 ||theta||_2 (the centred ball containing theta). */
+  readonly W: number;
+  /** Lipschitz constant of theta -> f_theta in sup norm over the stated domain. */
+  readonly J: number;
+  /** Radius R of the input ball on which J (and domain-dependent bounds) hold. */
+  readonly radius: number;
+  /** Class parameters (for reports and JSON). */
+  readonly params: Readonly<Record<string, number | string>>;
+  /** f(x) for each row of the m x d matrix X. */
+  predict(X: Float64Array, m: number): Float64Array;
+  /**
+   * grad f(x) for each row of X, as an m x d matrix. Where f is not differentiable (ReLU kinks, bump
+   * centres) it returns an element of the generalised gradient where one is known, else a one-sided one.
+   */
+  gradient(X: Float64Array, m: number): Float64Array;
+}
+
+/** What fitting a model to (X, y) produced. */
+export interface FitResult {
+  readonly model: Model;
+  /** (1/n) sum (f(x_i) - y_i)^2. */
+  readonly trainMse: number;
+  /** Relative residual ||f(X) - y|| / ||y||. */
+  readonly relResidual: number;
+  /** Exact noise level of the label model. */
+  readonly sigma2: number;
+  /** eps = sigma^2 - trainMse (the fit margin; <= 0 means the premise fails). */
+  readonly eps: number;
+  /** Condition number of the linear system solved (1 where none was solved, NaN for iterative fits). */
+  readonly condition: number;
+  /** Diagonal jitter added for a stable factorisation (0 if none). */
+  readonly jitter: number;
+  /** Whether the fit interpolates (relative residual <= 1e-6). */
+  readonly interpolates: boolean;
+  /** Wall time of the fit, seconds. */
+  readonly seconds: number;
+  /** Things the user must know (ill-posed fits, jitter, budget exhausted). */
+  readonly warnings: readonly string[];
+  /** Method-specific details (iterations for two-layer, solver method, ...). */
+  readonly details: Readonly<Record<string, number | string | boolean>>;
+}
+
+/** Radius of the input ball a fitted model's domain bounds refer to: max(1, max_i ||x_i||). */
+export function dataRadius(X: Float64Array, n: number, d: number): number {
+  let r = 1;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += X[i * d + j] ** 2;
+    r = Math.max(r, Math.sqrt(s));
+  }
+  return r;
+}

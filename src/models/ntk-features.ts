@@ -1,0 +1,136 @@
+import { requireInt, requireNonNegative, requireOneOf } from '../core/validate.js';
+import { matmulABt } from '../linalg/matmul.js';
+import { leastSquares, solveKernel } from '../linalg/min-norm.js';
+import { gram, norm2 } from '../linalg/gram.js';
+import { ACTIVATION, ACTIVATIONS, type Activation, type ActivationName } from './activation.js';
+import type { FitContext } from './fit-context.js';
+import { finishFit } from './fit-result.js';
+import { dataRadius, type FitResult, type Model } from './model.js';
+
+/** Options of {@link fitNtkFeatures}. */
+export interface NtkFeaturesOptions {
+  /** Number of hidden units k (p = d k), integer >= 1 (default max(2, ceil(4n / d))). */
+  readonly k?: number;
+  /** Activation s (default square; even activations meet the law). */
+  readonly activation?: ActivationName;
+  /** Ridge lambda >= 0 (default 0). */
+  readonly ridge?: number;
+}
+
+/** NTK-feature weights: f(x) = sum_j s'(w_j . x) (theta_j . x) / sqrt(k). */
+export interface NtkWeights {
+  /** Fixed first layer, k x d. */
+  readonly W: Float64Array;
+  /** Trained coefficients theta, k x d (theta_j is row j). */
+  readonly Theta: Float64Array;
+  readonly k: number;
+  readonly d: number;
+  readonly act: Activation;
+  /** 1 / sqrt(k). */
+  readonly scale: number;
+}
+
+/** An NTK-features model with its weights exposed. */
+export interface NtkModel extends Model {
+  readonly ntk: NtkWeights;
+}
+
+/**
+ * NTK features phi(x) = x (tensor) s'(W x) / sqrt(k), p = d k (SCIENCE.md section 4), w_j ~ N(0, I_d) from
+ * the `init` stream, no bias (the even/odd symmetry matters). Min-norm interpolation through the kernel
+ * K(x, x') = (x . x') sum_j s'(w_j . x) s'(w_j . x') / k when p >= n; explicit normal equations otherwise.
+ * With an even s (square, cos) the interpolant's Lipschitz constant falls like sqrt(n d / p); with relu
+ * or tanh it stays flat (Bombari, Kiyani, Mondelli 2023).
+ */
+export function fitNtkFeatures(X: Float64Array, n: number, d: number, y: Float64Array, options: NtkFeaturesOptions, ctx: FitContext): FitResult {
+  const t0 = performance.now();
+  const fn = 'fitNtkFeatures';
+  const k = requireInt(fn, 'k', options.k ?? Math.max(2, Math.ceil((4 * n) / d)), 1);
+  const actName = requireOneOf(fn, 'activation', options.activation ?? 'square', ACTIVATIONS);
+  const ridge = requireNonNegative(fn, 'ridge', options.ridge ?? 0);
+  const act = ACTIVATION[actName];
+  const W = ctx.init.fillNormal(new Float64Array(k * d));
+  const scale = 1 / Math.sqrt(k);
+  const p = d * k;
+  const S = matmulABt(X, n, d, W, k); // n x k pre-activations
+  for (let i = 0; i < S.length; i++) S[i] = act.df(S[i]);
+  let Theta: Float64Array;
+  let condition: number;
+  let jitter: number;
+  let method: string;
+  if (p >= n) {
+    const Ks = gram(S, n, k);
+    const Kx = gram(X, n, d);
+    for (let i = 0; i < n * n; i++) Ks[i] *= (Kx[i] * scale * scale);
+    const sol = solveKernel(Ks, n, y, ridge, ctx.solver);
+    // theta_j = sum_i alpha_i s'(w_j . x_i) x_i / sqrt(k)
+    Theta = new Float64Array(k * d);
+    for (let i = 0; i < n; i++) {
+      const al = sol.coef[i] * scale;
+      for (let j = 0; j < k; j++) {
+        const c = al * S[i * k + j];
+        if (c === 0) continue;
+        for (let t = 0; t < d; t++) Theta[j * d + t] += c * X[i * d + t];
+      }
+    }
+    ({ condition, jitter, method } = sol);
+  } else {
+    const Phi = new Float64Array(n * p);
+    for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) for (let t = 0; t < d; t++) Phi[i * p + j * d + t] = scale * S[i * k + j] * X[i * d + t];
+    const sol = leastSquares(Phi, n, p, y, ridge, ctx.solver);
+    Theta = sol.coef;
+    ({ condition, jitter, method } = sol);
+  }
+  const radius = dataRadius(X, n, d);
+  const model = ntkModel({ W, Theta, k, d, act, scale }, radius, { k, activation: actName, ridge });
+  const warnings = p < n && ridge === 0 ? [`p = d k = ${p} < n = ${n}: cannot interpolate`] : [];
+  return finishFit(model, X, n, y, ctx.sigma2, t0, { condition, jitter, warnings, details: { method } });
+}
+
+/**
+ * Wraps NTK weights as a {@link Model}. grad f(x) = sum_j [s''(w_j . x) (theta_j . x) w_j + s'(w_j . x) theta_j] / sqrt(k).
+ * J = sup ||phi(x)|| <= R sqrt(sum_j S'_j^2) / sqrt(k), with S'_j = sup |s'| on [-||w_j|| R, ||w_j|| R].
+ */
+export function ntkModel(ntk: NtkWeights, radius: number, params: Record<string, number | string>): NtkModel {
+  const { W, Theta, k, d, act, scale } = ntk;
+  let sumS2 = 0;
+  for (let j = 0; j < k; j++) {
+    let wn = 0;
+    for (let t = 0; t < d; t++) wn += W[j * d + t] ** 2;
+    sumS2 += act.supAbsDf(Math.sqrt(wn) * radius) ** 2;
+  }
+  const both = (X: Float64Array, m: number, wantGrad: boolean) => {
+    const Z = matmulABt(X, m, d, W, k);
+    const T = matmulABt(X, m, d, Theta, k);
+    const f = new Float64Array(m);
+    const G = wantGrad ? new Float64Array(m * d) : f;
+    for (let i = 0; i < m; i++) {
+      let s = 0;
+      for (let j = 0; j < k; j++) {
+        const z = Z[i * k + j];
+        const tx = T[i * k + j];
+        s += act.df(z) * tx;
+        if (wantGrad) {
+          const c1 = scale * act.d2f(z) * tx;
+          const c2 = scale * act.df(z);
+          for (let t = 0; t < d; t++) G[i * d + t] += c1 * W[j * d + t] + c2 * Theta[j * d + t];
+        }
+      }
+      f[i] = scale * s;
+    }
+    return wantGrad ? G : f;
+  };
+  return {
+    className: 'ntk-features',
+    d,
+    p: d * k,
+    description: `ntk-features: x (x) ${act.name}'(W x), k = ${k}, p = d k = ${d * k}`,
+    W: 2 * norm2(Theta),
+    J: radius * scale * Math.sqrt(sumS2),
+    radius,
+    params,
+    ntk,
+    predict: (X, m) => both(X, m, false),
+    gradient: (X, m) => both(X, m, true),
+  };
+}

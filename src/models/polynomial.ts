@@ -1,0 +1,191 @@
+import { requireInt, requireNonNegative } from '../core/validate.js';
+import { leastSquares, solveKernel } from '../linalg/min-norm.js';
+import { gram, matVec } from '../linalg/gram.js';
+import type { FitContext } from './fit-context.js';
+import { finishFit } from './fit-result.js';
+import { dataRadius, type FitResult, type Model } from './model.js';
+
+/** Options of {@link fitPolynomial}. */
+export interface PolynomialOptions {
+  /** Degree q >= 1 (default 2). */
+  readonly degree?: number;
+  /** Ridge lambda >= 0 (default 0). */
+  readonly ridge?: number;
+}
+
+/** A polynomial model with ||theta|| and degree exposed (for the upper bound on the ball). */
+export interface PolynomialModel extends Model {
+  readonly degree: number;
+  /** Euclidean norm of the coefficient vector in the scaled monomial basis. */
+  readonly thetaNorm: number;
+}
+
+/** C(d + q, q), the number of monomials of degree <= q in d variables. */
+export function polynomialParameterCount(d: number, q: number): number {
+  let c = 1;
+  for (let i = 1; i <= q; i++) c = (c * (d + i)) / i;
+  return Math.round(c);
+}
+
+/**
+ * Polynomials of degree <= q on the ball ||x|| <= R (SCIENCE.md section 3: not Lipschitz on R^d, so the
+ * domain is fixed), p = C(d + q, q), in the scaled monomial basis phi_a(x) = sqrt(|a|! / prod a_i!) x^a,
+ * whose kernel is K(x, x') = sum_{t=0..q} (x . x')^t. Min-norm interpolation via K when p >= n;
+ * explicit monomials and normal equations when p < n.
+ * J = sup ||phi(x)|| = sqrt(sum_t R^{2t}) on the ball.
+ */
+export function fitPolynomial(X: Float64Array, n: number, d: number, y: Float64Array, options: PolynomialOptions, ctx: FitContext): FitResult {
+  const t0 = performance.now();
+  const q = requireInt('fitPolynomial', 'degree', options.degree ?? 2, 1, 12);
+  const ridge = requireNonNegative('fitPolynomial', 'ridge', options.ridge ?? 0);
+  const p = polynomialParameterCount(d, q);
+  const radius = dataRadius(X, n, d);
+  if (p >= n) {
+    const G = gram(X, n, d);
+    const K = G.map((g) => polyKernel(g, q));
+    const sol = solveKernel(K, n, y, ridge, ctx.solver);
+    const thetaNorm = Math.sqrt(Math.max(0, dot(sol.coef, matVec(K, n, n, sol.coef))));
+    const model = kernelPolynomial(X.slice(), sol.coef, n, d, q, p, thetaNorm, radius);
+    return finishFit(model, X, n, y, ctx.sigma2, t0, { condition: sol.condition, jitter: sol.jitter, details: { method: sol.method } });
+  }
+  const monos = monomials(d, q);
+  const Phi = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) for (let a = 0; a < p; a++) Phi[i * p + a] = monomialValue(monos[a], X, i * d);
+  const sol = leastSquares(Phi, n, p, y, ridge, ctx.solver);
+  const model = explicitPolynomial(monos, sol.coef, d, q, radius);
+  const warnings = ridge === 0 ? [`p = C(d+q, q) = ${p} < n = ${n}: cannot interpolate`] : [];
+  return finishFit(model, X, n, y, ctx.sigma2, t0, { condition: sol.condition, jitter: sol.jitter, warnings, details: { method: sol.method } });
+}
+
+function polyKernel(g: number, q: number): number {
+  let s = 1;
+  let pw = 1;
+  for (let t = 1; t <= q; t++) {
+    pw *= g;
+    s += pw;
+  }
+  return s;
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+function jOnBall(q: number, R: number): number {
+  let s = 0;
+  for (let t = 0; t <= q; t++) s += R ** (2 * t);
+  return Math.sqrt(s);
+}
+
+/** f(x) = sum_i alpha_i sum_t (x . x_i)^t, grad = sum_i alpha_i sum_{t>=1} t (x . x_i)^{t-1} x_i. */
+function kernelPolynomial(C: Float64Array, alpha: Float64Array, n: number, d: number, q: number, p: number, thetaNorm: number, radius: number): PolynomialModel {
+  const evalAll = (X: Float64Array, m: number, wantGrad: boolean) => {
+    const f = new Float64Array(m);
+    const G = wantGrad ? new Float64Array(m * d) : f;
+    for (let i = 0; i < m; i++) {
+      for (let c = 0; c < n; c++) {
+        let g = 0;
+        for (let t = 0; t < d; t++) g += X[i * d + t] * C[c * d + t];
+        if (!wantGrad) {
+          f[i] += alpha[c] * polyKernel(g, q);
+          continue;
+        }
+        let dk = 0;
+        let pw = 1;
+        for (let t = 1; t <= q; t++) {
+          dk += t * pw;
+          pw *= g;
+        }
+        const coef = alpha[c] * dk;
+        for (let t = 0; t < d; t++) G[i * d + t] += coef * C[c * d + t];
+      }
+    }
+    return wantGrad ? G : f;
+  };
+  return {
+    className: 'polynomial',
+    d,
+    p,
+    description: `polynomial of degree ${q} in d = ${d} (kernel form), p = C(d+q, q) = ${p}`,
+    W: 2 * thetaNorm,
+    J: jOnBall(q, radius),
+    radius,
+    params: { degree: q },
+    degree: q,
+    thetaNorm,
+    predict: (X, m) => evalAll(X, m, false),
+    gradient: (X, m) => evalAll(X, m, true),
+  };
+}
+
+/** Monomials of degree <= q in d variables as sorted variable-index tuples, with their basis scale. */
+export function monomials(d: number, q: number): { vars: number[]; scale: number }[] {
+  const out: { vars: number[]; scale: number }[] = [];
+  const rec = (start: number, vars: number[]) => {
+    out.push({ vars: vars.slice(), scale: Math.sqrt(multinomial(vars)) });
+    if (vars.length === q) return;
+    for (let v = start; v < d; v++) {
+      vars.push(v);
+      rec(v, vars);
+      vars.pop();
+    }
+  };
+  rec(0, []);
+  return out;
+}
+
+/** |a|! / prod a_i! for the multiset of variable indices. */
+function multinomial(vars: number[]): number {
+  let r = 1;
+  let run = 0;
+  for (let i = 0; i < vars.length; i++) {
+    run = i > 0 && vars[i] === vars[i - 1] ? run + 1 : 1;
+    r = (r * (i + 1)) / run;
+  }
+  return r;
+}
+
+function monomialValue(m: { vars: number[]; scale: number }, X: Float64Array, off: number): number {
+  let v = m.scale;
+  for (const j of m.vars) v *= X[off + j];
+  return v;
+}
+
+function explicitPolynomial(monos: { vars: number[]; scale: number }[], theta: Float64Array, d: number, q: number, radius: number): PolynomialModel {
+  const p = monos.length;
+  const thetaNorm = Math.sqrt(dot(theta, theta));
+  return {
+    className: 'polynomial',
+    d,
+    p,
+    description: `polynomial of degree ${q} in d = ${d} (explicit monomials), p = ${p}`,
+    W: 2 * thetaNorm,
+    J: jOnBall(q, radius),
+    radius,
+    params: { degree: q },
+    degree: q,
+    thetaNorm,
+    predict(X, m) {
+      const f = new Float64Array(m);
+      for (let i = 0; i < m; i++) for (let a = 0; a < p; a++) f[i] += theta[a] * monomialValue(monos[a], X, i * d);
+      return f;
+    },
+    gradient(X, m) {
+      const G = new Float64Array(m * d);
+      for (let i = 0; i < m; i++) {
+        const off = i * d;
+        for (let a = 0; a < p; a++) {
+          const { vars, scale } = monos[a];
+          for (let pos = 0; pos < vars.length; pos++) {
+            let v = theta[a] * scale;
+            for (let o = 0; o < vars.length; o++) if (o !== pos) v *= X[off + vars[o]];
+            G[off + vars[pos]] += v;
+          }
+        }
+      }
+      return G;
+    },
+  };
+}

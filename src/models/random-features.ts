@@ -1,0 +1,85 @@
+import { requireInt, requireNonNegative, requireOneOf } from '../core/validate.js';
+import { leastSquares } from '../linalg/min-norm.js';
+import { norm2 } from '../linalg/gram.js';
+import { ACTIVATION, ACTIVATIONS, type ActivationName } from './activation.js';
+import type { FitContext } from './fit-context.js';
+import { finishFit } from './fit-result.js';
+import { dataRadius, type FitResult, type Model } from './model.js';
+import { preActivations, twoLayerGradient, twoLayerPredict, type TwoLayerWeights } from './two-layer-net.js';
+
+/** Options of {@link fitRandomFeatures}. */
+export interface RandomFeaturesOptions {
+  /** Number of features k = p, integer >= 1 (default 4n). */
+  readonly k?: number;
+  /** Activation (default relu). */
+  readonly activation?: ActivationName;
+  /** Ridge lambda >= 0 (default 0: min-norm interpolation when k >= n). */
+  readonly ridge?: number;
+}
+
+/** A model in the two-layer form, with its weights exposed for the Lipschitz upper bounds. */
+export interface TwoLayerModel extends Model {
+  readonly net: TwoLayerWeights;
+}
+
+/**
+ * Random features f(x) = sum_j theta_j s(w_j . x + b_j) / sqrt(k), p = k (SCIENCE.md section 4): first
+ * layer fixed, w_j ~ N(0, I_d), b_j ~ N(0, 1), drawn from the `init` stream; output weights trained by
+ * min-norm least squares. NOT tight for the law: Lip plateaus near sqrt(n) (Bombari et al. 2023).
+ * J = sqrt(sum_j S_j^2) / sqrt(k) with S_j = sup |s| on [-(||w_j|| R + |b_j|), ||w_j|| R + |b_j|].
+ */
+export function fitRandomFeatures(X: Float64Array, n: number, d: number, y: Float64Array, options: RandomFeaturesOptions, ctx: FitContext): FitResult {
+  const t0 = performance.now();
+  const fn = 'fitRandomFeatures';
+  const k = requireInt(fn, 'k', options.k ?? 4 * n, 1);
+  const actName = requireOneOf(fn, 'activation', options.activation ?? 'relu', ACTIVATIONS);
+  const ridge = requireNonNegative(fn, 'ridge', options.ridge ?? 0);
+  const act = ACTIVATION[actName];
+  const W = ctx.init.fillNormal(new Float64Array(k * d));
+  const b = ctx.init.fillNormal(new Float64Array(k));
+  const scale = 1 / Math.sqrt(k);
+  const proto: TwoLayerWeights = { W, b, a: new Float64Array(k), c: 0, k, d, act };
+  const Phi = preActivations(proto, X, n);
+  for (let i = 0; i < Phi.length; i++) Phi[i] = scale * act.f(Phi[i]);
+  const sol = leastSquares(Phi, n, k, y, ridge, ctx.solver);
+  const a = sol.coef.map((t) => t * scale);
+  const radius = dataRadius(X, n, d);
+  const model = twoLayerModel('random-features', { W, b, a, c: 0, k, d, act }, radius, sol.coef, scale, { k, activation: actName, ridge });
+  const warnings = k < n && ridge === 0 ? [`k = ${k} < n = ${n}: cannot interpolate (least squares on too few features)`] : [];
+  return finishFit(model, X, n, y, ctx.sigma2, t0, { condition: sol.condition, jitter: sol.jitter, warnings, details: { method: sol.method } });
+}
+
+/**
+ * Wraps two-layer weights as a {@link Model}. `theta` is the trained parameter vector used for W (its
+ * diameter bound); J is computed for the linear-in-theta parametrisation theta -> sum theta_j scale s(.).
+ */
+export function twoLayerModel(
+  className: 'random-features' | 'two-layer',
+  net: TwoLayerWeights,
+  radius: number,
+  theta: Float64Array,
+  featureScale: number,
+  params: Record<string, number | string>,
+  J?: number,
+): TwoLayerModel {
+  let sumS2 = 0;
+  for (let j = 0; j < net.k; j++) {
+    let wn = 0;
+    for (let t = 0; t < net.d; t++) wn += net.W[j * net.d + t] ** 2;
+    sumS2 += net.act.supAbs(Math.sqrt(wn) * radius + Math.abs(net.b[j])) ** 2;
+  }
+  const p = className === 'random-features' ? net.k : net.k * (net.d + 2) + 1;
+  return {
+    className,
+    d: net.d,
+    p,
+    description: `${className}: ${net.k} ${net.act.name} units in d = ${net.d}${className === 'random-features' ? ' (first layer fixed)' : ''}`,
+    W: 2 * norm2(theta),
+    J: J ?? featureScale * Math.sqrt(sumS2),
+    radius,
+    params,
+    net,
+    predict: (X, m) => twoLayerPredict(net, X, m),
+    gradient: (X, m) => twoLayerGradient(net, X, m),
+  };
+}

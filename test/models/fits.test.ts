@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import { test, fc } from '@fast-check/vitest';
+import { Streams } from '../../src/core/streams.js';
+import { fitLinear } from '../../src/models/linear.js';
+import { parseMlp } from '../../src/models/mlp.js';
+import { monomials, polynomialParameterCount } from '../../src/models/polynomial.js';
+import type { BumpsModel } from '../../src/models/bumps.js';
+import { norm2 } from '../../src/linalg/gram.js';
+import { small } from './helpers.js';
+
+const ctx = (seed = 1) => {
+  const s = new Streams(seed);
+  return { init: s.stream('init'), solver: s.stream('solver'), sigma2: 1 };
+};
+
+describe('parameter counts equal the formulas', () => {
+  test.prop([fc.integer({ min: 2, max: 8 }), fc.integer({ min: 4, max: 12 }), fc.integer({ min: 1, max: 30 }), fc.nat()], { numRuns: 15 })(
+    'linear d+1, random-features k, ntk-features d k, two-layer k(d+2)+1, bumps and gaussian-kernel n(d+1)',
+    (d, n, k, seed) => {
+      const base = { n, d, seed };
+      expect(small({ ...base, className: 'linear' }).fit.model.p).toBe(d + 1);
+      expect(small({ ...base, className: 'random-features', modelOptions: { k } }).fit.model.p).toBe(k);
+      expect(small({ ...base, className: 'ntk-features', modelOptions: { k } }).fit.model.p).toBe(d * k);
+      expect(small({ ...base, className: 'two-layer', modelOptions: { k, maxIter: 1 } }).fit.model.p).toBe(k * (d + 2) + 1);
+      expect(small({ ...base, className: 'bumps' }).fit.model.p).toBe(n * (d + 1));
+      expect(small({ ...base, className: 'gaussian-kernel' }).fit.model.p).toBe(n * (d + 1));
+    },
+  );
+
+  test.prop([fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 4 })])('polynomial C(d+q, q) = number of monomials of degree <= q', (d, q) => {
+    const byFormula = polynomialParameterCount(d, q);
+    expect(monomials(d, q).length).toBe(byFormula);
+    // C(d+q, q) by the factorial definition
+    const fact = (m: number): number => (m <= 1 ? 1 : m * fact(m - 1));
+    expect(byFormula).toBe(Math.round(fact(d + q) / (fact(d) * fact(q))));
+  });
+
+  it('mlp p = sum out (in + 1)', () => {
+    const net = parseMlp({ layers: [{ weights: [[1, 2, 3], [4, 5, 6]], biases: [0, 0] }, { weights: [[1, 1]], biases: [0] }] });
+    expect(net.p).toBe(2 * 4 + 1 * 3);
+  });
+});
+
+describe('interpolation', () => {
+  it.each([
+    ['random-features relu k = 4n', { className: 'random-features', modelOptions: { k: 160 } }],
+    ['random-features cos k = 4n', { className: 'random-features', modelOptions: { k: 160, activation: 'cos' } }],
+    ['ntk-features square', { className: 'ntk-features', modelOptions: { k: 40 } }],
+    ['ntk-features tanh', { className: 'ntk-features', modelOptions: { k: 40, activation: 'tanh' } }],
+    ['gaussian-kernel', { className: 'gaussian-kernel' }],
+    ['polynomial q = 2', { className: 'polynomial', modelOptions: { degree: 2 } }],
+    ['linear with n < d', { className: 'linear', d: 60 }],
+    ['bumps', { className: 'bumps' }],
+  ] as const)('%s: train residual <= 1e-8 relative', (_name, spec) => {
+    const inst = small({ n: 40, d: 10, ...spec } as Parameters<typeof small>[0]);
+    expect(inst.fit.model.p).toBeGreaterThanOrEqual(40);
+    expect(inst.fit.relResidual).toBeLessThanOrEqual(1e-8);
+    expect(inst.fit.interpolates).toBe(true);
+    expect(inst.fit.eps).toBeCloseTo(1, 12);
+    expect(Number.isFinite(inst.fit.condition)).toBe(true);
+  });
+
+  it('an ill-posed fit (k < n asked to interpolate) is reported, not hidden', () => {
+    const inst = small({ n: 40, d: 10, className: 'random-features', modelOptions: { k: 10 } });
+    expect(inst.fit.interpolates).toBe(false);
+    expect(inst.fit.warnings.join()).toMatch(/k = 10 < n = 40: cannot interpolate/);
+  });
+
+  test.prop([fc.nat(), fc.constantFrom('hat', 'c1' as const)], { numRuns: 10 })('bumps interpolate exactly, and |grad| = |y| sup|g\'| / r inside each support', (seed, profile) => {
+    const inst = small({ n: 30, d: 6, seed, className: 'bumps', modelOptions: { profile } });
+    const m = inst.fit.model as BumpsModel;
+    expect(inst.fit.trainMse).toBe(0);
+    expect(m.disjoint).toBe(true);
+    // at distance s r from centre i (s = 1/2 for hat, 1/sqrt(3) for c1) the gradient norm is sup|g'| / r
+    const s = profile === 'hat' ? 0.5 : 1 / Math.sqrt(3);
+    const sup = profile === 'hat' ? 1 : 8 / (3 * Math.sqrt(3));
+    const d = 6;
+    const x = new Float64Array(d);
+    x.set(inst.X.subarray(0, d));
+    x[0] += s * m.r;
+    expect(norm2(m.gradient(x, 1))).toBeCloseTo(sup / m.r, 9);
+  });
+});
+
+describe('min-norm linear least squares', () => {
+  it('matches the closed form on X = [e_1; ...; e_n] (n < d): w_i = y_i - sum(y)/(n+1), b = sum(y)/(n+1)', () => {
+    const n = 3;
+    const d = 5;
+    const X = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) X[i * d + i] = 1;
+    const y = new Float64Array([0.5, -1, 0.25]);
+    const fit = fitLinear(X, n, d, y, {}, ctx());
+    const sum = 0.5 - 1 + 0.25;
+    const w = (fit.model as unknown as { weights: Float64Array }).weights;
+    const b = (fit.model as unknown as { bias: number }).bias;
+    for (let i = 0; i < n; i++) expect(w[i]).toBeCloseTo(y[i] - sum / (n + 1), 13);
+    for (let i = n; i < d; i++) expect(Math.abs(w[i])).toBeLessThan(1e-14);
+    expect(b).toBeCloseTo(sum / (n + 1), 13);
+  });
+
+  test.prop([fc.integer({ min: 2, max: 6 }), fc.integer({ min: 8, max: 15 }), fc.nat()])(
+    'interpolates and is orthogonal to the null space of [X 1] (minimum norm)',
+    (n, d, seed) => {
+      const s = new Streams(seed);
+      const X = s.stream('data').fillNormal(new Float64Array(n * d));
+      const y = s.stream('noise').fillNormal(new Float64Array(n));
+      const fit = fitLinear(X, n, d, y, {}, ctx(seed));
+      expect(fit.relResidual).toBeLessThan(1e-9);
+      const w = (fit.model as unknown as { weights: Float64Array }).weights;
+      const b = (fit.model as unknown as { bias: number }).bias;
+      // Perturb theta along a null-space direction: the norm must grow (theta is the min-norm solution).
+      const v = s.stream('init').fillNormal(new Float64Array(d + 1));
+      // project v onto null([X 1]) by Gram-Schmidt against the rows
+      const rows: Float64Array[] = [];
+      for (let i = 0; i < n; i++) {
+        const r = new Float64Array(d + 1);
+        r.set(X.subarray(i * d, i * d + d));
+        r[d] = 1;
+        for (const q of rows) {
+          const c = r.reduce((acc, val, t) => acc + val * q[t], 0);
+          for (let t = 0; t <= d; t++) r[t] -= c * q[t];
+        }
+        const nr = norm2(r);
+        for (let t = 0; t <= d; t++) r[t] /= nr;
+        rows.push(r);
+      }
+      for (const q of rows) {
+        const c = v.reduce((acc, val, t) => acc + val * q[t], 0);
+        for (let t = 0; t <= d; t++) v[t] -= c * q[t];
+      }
+      const theta = new Float64Array(d + 1);
+      theta.set(w);
+      theta[d] = b;
+      const dot = theta.reduce((acc, val, t) => acc + val * v[t], 0);
+      expect(Math.abs(dot) / (norm2(theta) * norm2(v))).toBeLessThan(1e-9);
+    },
+  );
+});
+
+describe('two-layer training', () => {
+  it('is bit-reproducible from the seed (and another seed differs)', () => {
+    const spec = { className: 'two-layer' as const, n: 30, d: 6, modelOptions: { maxIter: 300, penalty: 0.001 } };
+    const a = small({ ...spec, seed: 4 }).fit.model as unknown as { net: { W: Float64Array; a: Float64Array } };
+    const b = small({ ...spec, seed: 4 }).fit.model as unknown as { net: { W: Float64Array; a: Float64Array } };
+    const c = small({ ...spec, seed: 5 }).fit.model as unknown as { net: { W: Float64Array; a: Float64Array } };
+    expect(Buffer.from(a.net.W.buffer).equals(Buffer.from(b.net.W.buffer))).toBe(true);
+    expect(Buffer.from(a.net.a.buffer).equals(Buffer.from(b.net.a.buffer))).toBe(true);
+    expect(Buffer.from(a.net.W.buffer).equals(Buffer.from(c.net.W.buffer))).toBe(false);
+  });
+
+  it('reaches the target train MSE and reports the iterations; an exhausted budget is a warning', () => {
+    const ok = small({ className: 'two-layer', n: 40, d: 10, modelOptions: { targetMse: 1e-3 } }).fit;
+    expect(ok.trainMse).toBeLessThanOrEqual(1e-3);
+    expect(ok.warnings).toEqual([]);
+    const short = small({ className: 'two-layer', n: 40, d: 10, modelOptions: { maxIter: 3 } }).fit;
+    expect(short.warnings.join()).toMatch(/iteration budget 3 exhausted/);
+  });
+});
+
+describe('mlp loader: malformed files name the layer', () => {
+  const good = { activation: 'relu', layers: [{ weights: [[1, 2], [3, 4]], biases: [0, 1] }, { weights: [[1, -1]], biases: [0] }] };
+  it.each([
+    [{ ...good, layers: [] }, /layers must be a non-empty array/],
+    [{ activation: 'relu' }, /layers must be a non-empty array \(missing layers\)/],
+    [{ ...good, activation: 'sigmoid' }, /activation must be one of relu, tanh/],
+    [{ layers: [{ weights: [[1, 2], [3, 4]], biases: [0, 1] }, { weights: [[1, -1, 2]], biases: [0] }] }, /layer 2 of 2: weights must have 2 columns \(the previous layer's output size\), got 3/],
+    [{ layers: [{ weights: [[1, 2], [3]], biases: [0, 1] }, { weights: [[1, -1]], biases: [0] }] }, /layer 1 of 2: weights row 2 must have 2 numbers/],
+    [{ layers: [{ weights: [[1, Number.NaN], [3, 4]], biases: [0, 1] }, { weights: [[1, -1]], biases: [0] }] }, /layer 1 of 2: weights\[1\]\[2\] must be a finite number/],
+    [{ layers: [{ weights: [[1, 2], [3, 4]], biases: [0] }, { weights: [[1, -1]], biases: [0] }] }, /layer 1 of 2: biases must have 2 numbers/],
+    [{ layers: [{ weights: [[1, 2], [3, 4]] }, { weights: [[1, -1]], biases: [0] }] }, /layer 1 of 2: biases must be an array .*missing biases/],
+    [{ layers: [{ weights: [[1, 2], [3, 4]], biases: [0, 1] }] }, /layer 1 of 1 \(the last\) must have 1 output row \(got 2\)/],
+    [{ layers: [{ biases: [0] }] }, /layer 1 of 1: weights must be a non-empty array of rows \(missing weights\)/],
+  ])('%j', (json, msg) => {
+    expect(() => parseMlp(json)).toThrow(msg);
+  });
+  it('rejects non-objects with a TypeError', () => {
+    expect(() => parseMlp([1, 2])).toThrow(TypeError);
+    expect(() => parseMlp(null)).toThrow(TypeError);
+  });
+  it('a good file loads and evaluates by hand: f(x) = relu(x1 + 2 x2) - relu(3 x1 + 4 x2 + 1)', () => {
+    const net = parseMlp(good);
+    expect(Array.from(net.predict(new Float64Array([1, 1, -1, 0]), 2))).toEqual([3 - 8, 0 - 0]);
+  });
+});
