@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerBound } from './commands/bound.js';
 import { registerFit } from './commands/fit.js';
+import { registerLip } from './commands/lip.js';
 import { registerPredict } from './commands/predict.js';
 import { UsageError } from './parse.js';
 
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerPredict(program);
   registerBound(program);
   registerFit(program);
+  registerLip(program);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeErr: () => {} });
   return program;
 }

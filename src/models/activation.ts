@@ -18,6 +18,8 @@ export interface Activation {
   supAbs(T: number): number;
   /** sup |s'| on [-T, T]. */
   supAbsDf(T: number): number;
+  /** sup |s''| on [-T, T] (Infinity for relu, whose s' jumps). */
+  supAbsD2f(T: number): number;
   /** Whether s is even (s(-t) = s(t)): the NTK features of an even s meet the law (SCIENCE.md s.4). */
   readonly even: boolean;
   /** Whether s is piecewise linear with kinks (gradients may jump). */
@@ -29,7 +31,7 @@ const softplus = (t: number) => (t > 30 ? t : t < -30 ? Math.exp(t) : Math.log1p
 
 /** The activation table (formulas in each entry). */
 export const ACTIVATION: Readonly<Record<ActivationName, Activation>> = {
-  relu: { name: 'relu', f: (t) => (t > 0 ? t : 0), df: (t) => (t > 0 ? 1 : 0), d2f: () => 0, lip: 1, supAbs: (T) => T, supAbsDf: () => 1, even: false, kinks: true },
+  relu: { name: 'relu', f: (t) => (t > 0 ? t : 0), df: (t) => (t > 0 ? 1 : 0), d2f: () => 0, lip: 1, supAbs: (T) => T, supAbsDf: () => 1, supAbsD2f: () => Number.POSITIVE_INFINITY, even: false, kinks: true },
   tanh: {
     name: 'tanh',
     f: Math.tanh,
@@ -41,6 +43,7 @@ export const ACTIVATION: Readonly<Record<ActivationName, Activation>> = {
     lip: 1,
     supAbs: (T) => Math.tanh(T),
     supAbsDf: () => 1,
+    supAbsD2f: () => 4 / (3 * Math.sqrt(3)),
     even: false,
     kinks: false,
   },
@@ -52,9 +55,10 @@ export const ACTIVATION: Readonly<Record<ActivationName, Activation>> = {
     lip: 1,
     supAbs: (T) => softplus(T),
     supAbsDf: (T) => sigmoid(T),
+    supAbsD2f: () => 0.25,
     even: false,
     kinks: false,
   },
-  square: { name: 'square', f: (t) => (t * t) / 2, df: (t) => t, d2f: () => 1, lip: Number.POSITIVE_INFINITY, supAbs: (T) => (T * T) / 2, supAbsDf: (T) => T, even: true, kinks: false },
-  cos: { name: 'cos', f: Math.cos, df: (t) => -Math.sin(t), d2f: (t) => -Math.cos(t), lip: 1, supAbs: () => 1, supAbsDf: (T) => (T >= Math.PI / 2 ? 1 : Math.sin(T)), even: true, kinks: false },
+  square: { name: 'square', f: (t) => (t * t) / 2, df: (t) => t, d2f: () => 1, lip: Number.POSITIVE_INFINITY, supAbs: (T) => (T * T) / 2, supAbsDf: (T) => T, supAbsD2f: () => 1, even: true, kinks: false },
+  cos: { name: 'cos', f: Math.cos, df: (t) => -Math.sin(t), d2f: (t) => -Math.cos(t), lip: 1, supAbs: () => 1, supAbsDf: (T) => (T >= Math.PI / 2 ? 1 : Math.sin(T)), supAbsD2f: () => 1, even: true, kinks: false },
 };

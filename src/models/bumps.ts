@@ -94,6 +94,7 @@ export function bumpsModel(centres: Float64Array, heights: Float64Array, d: numb
     W: 2 * Math.sqrt(norm2(centres) ** 2 + norm2(heights) ** 2),
     J: Math.sqrt(2 * n) * Math.max(1, (H * P.supAbsDg) / r),
     radius,
+    smooth: profile !== 'hat',
     params: { profile, r },
     centres,
     heights,

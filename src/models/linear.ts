@@ -32,6 +32,7 @@ export function linearModel(w: Float64Array, b: number, radius = 1): LinearModel
     W: 2 * Math.sqrt(theta),
     J: Math.sqrt(radius * radius + 1),
     radius,
+    smooth: true,
     params: {},
     predict(X, m) {
       const out = new Float64Array(m);

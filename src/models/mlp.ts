@@ -131,6 +131,7 @@ export function mlpModel(layers: readonly DenseLayer[], activation: 'relu' | 'ta
     W: 2 * Math.sqrt(sq),
     J: (maxAbs * p) ** D,
     radius: 1,
+    smooth: activation !== 'relu',
     params: { layers: D, activation, widths: [d, ...layers.map((L) => L.outputs)].join('-') },
     layers,
     activation,

@@ -22,6 +22,11 @@ export interface Model {
   readonly J: number;
   /** Radius R of the input ball on which J (and domain-dependent bounds) hold. */
   readonly radius: number;
+  /**
+   * Whether f is C^1 on R^d, so that any computed gradient norm is a valid lower bound. False for
+   * relu units and hat bumps: there a reported lower bound comes from a secant (SCIENCE.md section 3).
+   */
+  readonly smooth: boolean;
   /** Class parameters (for reports and JSON). */
   readonly params: Readonly<Record<string, number | string>>;
   /** f(x) for each row of the m x d matrix X. */

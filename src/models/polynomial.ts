@@ -44,7 +44,7 @@ export function fitPolynomial(X: Float64Array, n: number, d: number, y: Float64A
     const G = gram(X, n, d);
     const K = G.map((g) => polyKernel(g, q));
     const sol = solveKernel(K, n, y, ridge, ctx.solver);
-    const thetaNorm = Math.sqrt(Math.max(0, dot(sol.coef, matVec(K, n, n, sol.coef))));
+    const thetaNorm = certifiedKernelNorm(K, n, sol.coef);
     const model = kernelPolynomial(X.slice(), sol.coef, n, d, q, p, thetaNorm, radius);
     return finishFit(model, X, n, y, ctx.sigma2, t0, { condition: sol.condition, jitter: sol.jitter, details: { method: sol.method } });
   }
@@ -55,6 +55,20 @@ export function fitPolynomial(X: Float64Array, n: number, d: number, y: Float64A
   const model = explicitPolynomial(monos, sol.coef, d, q, radius);
   const warnings = ridge === 0 ? [`p = C(d+q, q) = ${p} < n = ${n}: cannot interpolate`] : [];
   return finishFit(model, X, n, y, ctx.sigma2, t0, { condition: sol.condition, jitter: sol.jitter, warnings, details: { method: sol.method } });
+}
+
+/**
+ * A certified upper bound on ||theta|| = sqrt(alpha^T K alpha) for theta = sum_i alpha_i phi(x_i):
+ * with T = sum_i |alpha_i| sqrt(K_ii) (the triangle inequality, ||theta|| <= T, free of cancellation)
+ * and q the computed alpha^T K alpha, whose rounding error is at most about n eps T^2 (|K_ij| <=
+ * sqrt(K_ii K_jj) for PSD K), ||theta||^2 <= min(T^2, max(q, 0) + 4 n eps T^2). Matters when K is
+ * nearly singular (e.g. degree-2 monomials on sphere data, where ||x||^2 = 1).
+ */
+export function certifiedKernelNorm(K: Float64Array, n: number, alpha: Float64Array): number {
+  let T = 0;
+  for (let i = 0; i < n; i++) T += Math.abs(alpha[i]) * Math.sqrt(K[i * n + i]);
+  const q = dot(alpha, matVec(K, n, n, alpha));
+  return Math.sqrt(Math.min(T * T, Math.max(q, 0) + 4 * n * Number.EPSILON * T * T));
 }
 
 function polyKernel(g: number, q: number): number {
@@ -112,6 +126,7 @@ function kernelPolynomial(C: Float64Array, alpha: Float64Array, n: number, d: nu
     W: 2 * thetaNorm,
     J: jOnBall(q, radius),
     radius,
+    smooth: true,
     params: { degree: q },
     degree: q,
     thetaNorm,
@@ -164,6 +179,7 @@ function explicitPolynomial(monos: { vars: number[]; scale: number }[], theta: F
     W: 2 * thetaNorm,
     J: jOnBall(q, radius),
     radius,
+    smooth: true,
     params: { degree: q },
     degree: q,
     thetaNorm,

@@ -77,6 +77,7 @@ export function twoLayerModel(
     W: 2 * norm2(theta),
     J: J ?? featureScale * Math.sqrt(sumS2),
     radius,
+    smooth: !net.act.kinks,
     params,
     net,
     predict: (X, m) => twoLayerPredict(net, X, m),

@@ -1,0 +1,35 @@
+/**
+ * What a Lipschitz estimator returns (SCIENCE.md section 3). A `lower` value is a certified lower bound
+ * on Lip(f) over `domain` (a gradient norm or a secant, re-checkable from the witness); an `upper` value
+ * is a certified upper bound over `domain`; `exact` is both; a `statistic` (e.g. the average gradient
+ * norm) is NEVER a bound on Lip(f).
+ */
+export interface LipEstimate {
+  readonly kind: 'lower' | 'upper' | 'exact' | 'statistic';
+  readonly value: number;
+  readonly witness: Witness;
+  /** Where the statement holds, e.g. `R^d` or `ball(0, 1.02)`. */
+  readonly domain: string;
+  /** Function or gradient evaluations spent. */
+  readonly evaluations: number;
+  /** How it was computed, e.g. `data-floor`, `gradient-ascent`, `spectral-product`. */
+  readonly method: string;
+}
+
+/** Evidence for an estimate. */
+export type Witness =
+  /** ||grad f(x)|| = gradNorm. */
+  | { readonly type: 'point'; readonly x: number[]; readonly gradNorm: number }
+  /** |f(a) - f(b)| / ||a - b|| = secant. */
+  | { readonly type: 'pair'; readonly a: number[]; readonly b: number[]; readonly fa: number; readonly fb: number; readonly secant: number }
+  /** The certificate of an upper bound or exact value: the formula and its inputs. */
+  | { readonly type: 'certificate'; readonly formula: string; readonly terms: Readonly<Record<string, number>> }
+  /** A Monte Carlo statistic: sample size and standard error. */
+  | { readonly type: 'sample'; readonly samples: number; readonly stderr: number };
+
+/** The better (larger) of two lower bounds. */
+export function maxLower(a: LipEstimate | null, b: LipEstimate | null): LipEstimate | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return b.value > a.value ? b : a;
+}

@@ -1,0 +1,139 @@
+import type { Rng } from '../core/rng.js';
+import { requireInt, requirePositive } from '../core/validate.js';
+import type { Model } from '../models/model.js';
+import { averageGradientNorm } from './average-gradient.js';
+import { dataFloor } from './data-floor.js';
+import { ball, domainName, project, type Domain } from './domain.js';
+import type { LipEstimate } from './estimate.js';
+import { exactLipschitz } from './exact.js';
+import { gradientAscent } from './gradient-ascent.js';
+import { sampledGradients } from './sampled-gradients.js';
+import { refineWithSecant } from './secant.js';
+import { upperBound } from './upper-bound.js';
+
+/** Options of {@link lipschitz}. */
+export interface LipschitzOptions {
+  /** Domain (default: the model's stated ball, radius model.radius). */
+  readonly domain?: Domain;
+  /** Training data (n x d): gives the data floor and gradient norms at the data points. */
+  readonly X?: Float64Array;
+  readonly n?: number;
+  /** Fresh draws from the data distribution (m x d): gradient norms there, and the average statistic. */
+  readonly fresh?: Float64Array;
+  readonly freshCount?: number;
+  /** Stream for estimator starts (the `estimator` sub-stream). */
+  readonly rng: Rng;
+  /** Gradient-ascent starts in the first round (default 16; doubled each further round). */
+  readonly starts?: number;
+  /** Ascent steps per start (default 100). */
+  readonly steps?: number;
+  /** Maximum ascent rounds (default 3). */
+  readonly rounds?: number;
+  /** Stop spending effort once upper / lower <= targetRatio (default 1.01). */
+  readonly targetRatio?: number;
+  /** Total wall-time budget in seconds (default 25). */
+  readonly timeLimit?: number;
+}
+
+/** What {@link lipschitz} reports: never a single number called "the" Lipschitz constant. */
+export interface LipschitzReport {
+  /** Best certified lower bound over the domain. */
+  readonly lower: LipEstimate;
+  /** Best certified upper bound (an exact value counts), or null when the class has none. */
+  readonly upper: LipEstimate | null;
+  /** Exact value where the class allows one, else null. */
+  readonly exact: LipEstimate | null;
+  /** upper / lower (Infinity when lower is 0 or there is no upper bound). */
+  readonly ratio: number;
+  /** The average gradient norm over the fresh draws (a statistic, NOT a bound), if fresh draws were given. */
+  readonly average: LipEstimate | null;
+  /** The data floor (when data were given). */
+  readonly dataFloor: LipEstimate | null;
+  /** Every estimate computed, in order. */
+  readonly estimates: readonly LipEstimate[];
+  readonly domain: string;
+  readonly seconds: number;
+  readonly rounds: number;
+}
+
+/**
+ * Lipschitz bounds for a model: cheap ones first (exact, class upper bound, data floor, gradients at the
+ * data and at fresh draws), then rounds of multi-start gradient ascent, doubling the starts, only while
+ * upper / lower > targetRatio and the time budget lasts. Lower bounds from models with kinks are secants.
+ */
+export function lipschitz(model: Model, options: LipschitzOptions): LipschitzReport {
+  const t0 = performance.now();
+  const D = options.domain ?? ball(model.radius);
+  const name = domainName(D);
+  const target = requirePositive('lipschitz', 'targetRatio', options.targetRatio ?? 1.01);
+  const rounds = requireInt('lipschitz', 'rounds', options.rounds ?? 3, 0);
+  const starts = requireInt('lipschitz', 'starts', options.starts ?? 16, 1);
+  const limit = requirePositive('lipschitz', 'timeLimit', options.timeLimit ?? 25);
+  const d = model.d;
+  const estimates: LipEstimate[] = [];
+  const exact = exactLipschitz(model, D);
+  if (exact) estimates.push(exact);
+  const ub = upperBound(model, D, options.rng);
+  if (ub) estimates.push(ub);
+  const upper = exact && (!ub || exact.value <= ub.value) ? exact : ub;
+
+  let lower: LipEstimate = { kind: 'lower', value: 0, witness: { type: 'certificate', formula: 'trivial', terms: {} }, domain: name, evaluations: 0, method: 'trivial' };
+  const consider = (e: LipEstimate | null) => {
+    if (e === null) return;
+    estimates.push(e);
+    if (e.value > lower.value) lower = e;
+  };
+  const inside = (p: Float64Array) => {
+    const q = project(D, Float64Array.from(p));
+    return q.every((v, t) => v === p[t]);
+  };
+  // Points that are not in the domain cannot certify anything about it: project them first.
+  const inDomain = (P: Float64Array, m: number) => {
+    const Q = Float64Array.from(P);
+    for (let i = 0; i < m; i++) project(D, Q.subarray(i * d, i * d + d));
+    return Q;
+  };
+  /** Gradient norms at points; for models with kinks, the best point becomes a secant. */
+  const pointBound = (P: Float64Array, m: number, method: string) => {
+    const { best } = sampledGradients(model, P, m, name, method);
+    if (model.smooth || best.witness.type !== 'point') return best;
+    const x = Float64Array.from(best.witness.x);
+    const g = model.gradient(x, 1);
+    const ref = refineWithSecant(model, x, g, D.kind === 'Rd' ? 1 : D.radius, name, inside);
+    return ref === null ? null : { ...ref, method: `${method}+secant` };
+  };
+
+  let dataFl: LipEstimate | null = null;
+  let seeds: Float64Array | undefined;
+  if (options.X && options.n) {
+    const n = options.n;
+    const XD = inDomain(options.X, n);
+    const allInside = XD.every((v, i) => v === options.X![i]);
+    if (allInside) {
+      dataFl = dataFloor(model, options.X, n, name);
+      consider(dataFl);
+    }
+    consider(pointBound(XD, n, 'gradient-at-data'));
+    // The best data points seed the ascent.
+    const { norms } = sampledGradients(model, XD, n, name, 'seed');
+    const order = Array.from(norms.keys()).sort((a, b) => norms[b] - norms[a]).slice(0, Math.min(8, n));
+    seeds = new Float64Array(order.length * d);
+    order.forEach((i, q) => seeds!.set(XD.subarray(i * d, i * d + d), q * d));
+  }
+  let average: LipEstimate | null = null;
+  if (options.fresh && options.freshCount) {
+    const m = options.freshCount;
+    average = averageGradientNorm(model, options.fresh, m, 'data distribution');
+    estimates.push(average);
+    consider(pointBound(inDomain(options.fresh, m), m, 'gradient-at-fresh-draws'));
+  }
+  const ratioOf = () => (upper === null ? Number.POSITIVE_INFINITY : lower.value > 0 ? upper.value / lower.value : Number.POSITIVE_INFINITY);
+  let r = 0;
+  for (; r < rounds && ratioOf() > target; r++) {
+    const left = limit - (performance.now() - t0) / 1000;
+    if (left <= 0) break;
+    const asc = gradientAscent(model, D, options.rng, { starts: starts * 2 ** r, steps: options.steps, seeds: r === 0 ? seeds : undefined, timeLimit: left });
+    consider(asc.best);
+  }
+  return { lower, upper, exact, ratio: ratioOf(), average, dataFloor: dataFl, estimates, domain: name, seconds: (performance.now() - t0) / 1000, rounds: r };
+}

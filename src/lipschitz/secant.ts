@@ -1,0 +1,61 @@
+import type { Model } from '../models/model.js';
+import type { LipEstimate } from './estimate.js';
+
+/**
+ * The secant |f(a) - f(b)| / ||a - b||: always a valid lower bound on Lip(f) over any domain containing
+ * a and b (SCIENCE.md section 3). Evaluates f at both points.
+ */
+export function secant(model: Model, a: Float64Array, b: Float64Array, domain: string, method = 'secant'): LipEstimate {
+  const d = model.d;
+  const pts = new Float64Array(2 * d);
+  pts.set(a, 0);
+  pts.set(b, d);
+  const f = model.predict(pts, 2);
+  let s = 0;
+  for (let t = 0; t < d; t++) s += (a[t] - b[t]) ** 2;
+  const dist = Math.sqrt(s);
+  // Downward allowance for rounding in the two evaluations (8 ulps of their magnitude), so that a
+  // secant over a short segment cannot overshoot Lip(f) through cancellation.
+  const allowance = 8 * Number.EPSILON * (Math.abs(f[0]) + Math.abs(f[1]));
+  const value = dist > 0 ? Math.max(0, Math.abs(f[0] - f[1]) - allowance) / dist : 0;
+  return { kind: 'lower', value, witness: { type: 'pair', a: Array.from(a), b: Array.from(b), fa: f[0], fb: f[1], secant: value }, domain, evaluations: 2, method };
+}
+
+/**
+ * Secant refinement at a point x with gradient g (for models with kinks, where an autodiff gradient may
+ * not be in the generalised gradient): the secant between x - t u and x + t u, u = g / ||g||, trying
+ * t = 1e-3, 1e-4, ..., 1e-7 (times scale) from the longest down, and returning the first whose secant
+ * matches ||g|| to 1e-9 relative (no kink crossed, least rounding), else the best seen. At each t the
+ * symmetric pair and both one-sided pairs (x - t u, x), (x, x + t u) are tried, those inside the domain
+ * (x itself is taken to be inside). `inDomain` tests membership.
+ */
+export function refineWithSecant(model: Model, x: Float64Array, g: Float64Array, scale: number, domain: string, inDomain: (p: Float64Array) => boolean): LipEstimate | null {
+  const d = model.d;
+  let gn = 0;
+  for (let t = 0; t < d; t++) gn += g[t] * g[t];
+  gn = Math.sqrt(gn);
+  if (!(gn > 0)) return null;
+  let best: LipEstimate | null = null;
+  let evals = 0;
+  for (const rel of [1e-3, 1e-4, 1e-5, 1e-6, 1e-7]) {
+    const t = rel * scale;
+    const a = new Float64Array(d);
+    const b = new Float64Array(d);
+    for (let q = 0; q < d; q++) {
+      a[q] = x[q] - (t * g[q]) / gn;
+      b[q] = x[q] + (t * g[q]) / gn;
+    }
+    // the symmetric pair and both one-sided pairs with x (at a kink, one side lies in one linear piece)
+    const pairs: [Float64Array, Float64Array][] = [];
+    if (inDomain(a) && inDomain(b)) pairs.push([a, b]);
+    if (inDomain(a)) pairs.push([a, x]);
+    if (inDomain(b)) pairs.push([x, b]);
+    for (const [u, v] of pairs) {
+      const s = secant(model, u, v, domain, 'secant-refinement');
+      evals += 2;
+      if (best === null || s.value > best.value) best = s;
+    }
+    if (best !== null && best.value >= gn * (1 - 1e-9)) break;
+  }
+  return best === null ? null : { ...best, evaluations: evals };
+}

@@ -1,0 +1,45 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { cli } from './helpers.js';
+
+const fixture = fileURLToPath(new URL('../fixtures/nonneg-mlp.json', import.meta.url));
+
+describe('robustlaw lip', () => {
+  it('--json gives lower, upper, exact, ratio, witness, seconds (bumps: exact, ratio 1)', () => {
+    const r = cli(['lip', '--class', 'bumps', '--n', '60', '--d', '20', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    for (const key of ['lower', 'upper', 'exact', 'ratio', 'witness', 'seconds']) expect(j).toHaveProperty(key);
+    expect(j.lower).toBeLessThanOrEqual(j.upper * (1 + 1e-9));
+    expect(j.exact).toBeCloseTo(j.upper, 12);
+    expect(j.ratio).toBeLessThanOrEqual(1.5);
+  });
+
+  it('reports exact = null where unknown, and the text output says what each number is', () => {
+    const j = JSON.parse(cli(['lip', '--class', 'gaussian-kernel', '--n', '30', '--d', '5', '--json']).stdout);
+    expect(j.exact).toBeNull();
+    expect(j.upper).toBeGreaterThanOrEqual(j.lower);
+    const text = cli(['lip', '--class', 'gaussian-kernel', '--n', '30', '--d', '5']).stdout;
+    expect(text).toMatch(/NOT a Lipschitz bound/);
+    expect(text).toMatch(/^lower\s+[\d.]+\s+\(/m);
+  });
+
+  it('--model loads an mlp; a nonnegative net gets its exact value by hand: ||[1 2] W1|| = ||[0.7, 1.0, 0.6]||', () => {
+    const j = JSON.parse(cli(['lip', '--model', fixture, '--json']).stdout);
+    const exact = Math.hypot(0.7, 1.0, 0.6);
+    expect(j.exact).toBeCloseTo(exact, 12);
+    expect(j.lower).toBeGreaterThanOrEqual(exact * 0.999);
+    expect(j.ratio).toBeLessThanOrEqual(1.5);
+  });
+
+  it.each([
+    [['--model', '/nonexistent.json'], /--model: cannot read \/nonexistent.json \(ENOENT\)/],
+    [['--domain', 'cube'], /--domain must be one of Rd, ball, sphere, data-ball/],
+    [['--starts', '0'], /--starts must be an integer >= 1/],
+    [['--target-ratio', '-1'], /--target-ratio must be a finite number > 0/],
+  ])('bad input %j exits 2', (args, msg) => {
+    const r = cli(['lip', '--class', 'linear', '--n', '10', '--d', '3', ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(msg);
+  });
+});

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { fc } from '@fast-check/vitest';
+import { Rng } from '../../src/core/rng.js';
+import { Streams } from '../../src/core/streams.js';
+import { buildInstance } from '../../src/law/instance.js';
+import { lipschitz } from '../../src/lipschitz/lipschitz.js';
+import { ball } from '../../src/lipschitz/domain.js';
+import { ACTIVATION } from '../../src/models/activation.js';
+import { twoLayerModel } from '../../src/models/random-features.js';
+import { mlpModel, type DenseLayer } from '../../src/models/mlp.js';
+import { gaussianKernelModel } from '../../src/models/gaussian-kernel.js';
+import { fitPolynomial } from '../../src/models/polynomial.js';
+import type { Model } from '../../src/models/model.js';
+
+/** lower <= exact <= upper, with rounding slack. */
+function sandwich(model: Model, exact: number, opts: Partial<Parameters<typeof lipschitz>[1]> = {}) {
+  const rep = lipschitz(model, { rng: new Rng(7), targetRatio: 1.0001, ...opts });
+  expect(rep.lower.value).toBeLessThanOrEqual(exact * (1 + 1e-9));
+  expect(rep.upper!.value).toBeGreaterThanOrEqual(exact * (1 - 1e-9));
+  if (rep.exact) expect(rep.exact.value).toBeCloseTo(exact, 9);
+  return rep;
+}
+
+/** 1-D two-layer ReLU nets whose breakpoints lie on distinct cells of a 64-cell grid of [-1, 1]. */
+const relu1dArb = fc
+  .uniqueArray(fc.integer({ min: 1, max: 63 }), { minLength: 1, maxLength: 8 })
+  .chain((cells) =>
+    fc.record({
+      cells: fc.constant(cells),
+      w: fc.array(fc.double({ min: 0.2, max: 3, noNaN: true }).chain((v) => fc.constantFrom(v, -v)), { minLength: cells.length, maxLength: cells.length }),
+      a: fc.array(fc.double({ min: 0.05, max: 2, noNaN: true }).chain((v) => fc.constantFrom(v, -v)), { minLength: cells.length, maxLength: cells.length }),
+    }),
+  )
+  .map(({ cells, w, a }) => {
+    const k = cells.length;
+    const b = new Float64Array(k);
+    cells.forEach((c, j) => (b[j] = -w[j] * (-1 + (2 * c) / 64))); // breakpoint -b/w at the grid point
+    return twoLayerModel('two-layer', { W: Float64Array.from(w), b, a: Float64Array.from(a), c: 0, k, d: 1, act: ACTIVATION.relu }, 1, new Float64Array(1), 1, {});
+  });
+
+/** Deep ReLU nets with all weights and biases nonnegative. */
+const nonnegNetArb = fc
+  .record({ d: fc.integer({ min: 1, max: 6 }), widths: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 3 }), seed: fc.nat() })
+  .map(({ d, widths, seed }) => {
+    const rng = new Rng(seed);
+    const dims = [d, ...widths, 1];
+    const layers: DenseLayer[] = [];
+    for (let l = 0; l + 1 < dims.length; l++) {
+      const weights = rng.fillUniform(new Float64Array(dims[l] * dims[l + 1]), 0, 1);
+      const biases = rng.fillUniform(new Float64Array(dims[l + 1]), 0, 0.5);
+      layers.push({ weights, biases, inputs: dims[l], outputs: dims[l + 1] });
+    }
+    return mlpModel(layers, 'relu');
+  });
+
+describe('lower <= exact <= upper on the exactly known cases', () => {
+  it('linear: ||w||', () => {
+    const inst = buildInstance({ dist: 'gaussian', labels: 'signs', className: 'linear', n: 20, d: 40, seed: 1 });
+    const w = (inst.fit.model as unknown as { weights: Float64Array }).weights;
+    const rep = sandwich(inst.fit.model, Math.hypot(...w));
+    expect(rep.upper!.value / rep.lower.value).toBeLessThan(1 + 1e-9);
+  });
+
+  it('bumps: max|h| / r (hat) on R^d', () => {
+    const inst = buildInstance({ dist: 'sphere', labels: 'signs', className: 'bumps', n: 40, d: 6, seed: 1 });
+    const r = (inst.fit.model as unknown as { r: number }).r;
+    sandwich(inst.fit.model, 1 / r, { X: inst.X, n: 40, domain: { kind: 'Rd' } });
+  });
+
+  it('1-D two-layer ReLU nets: the breakpoint sweep, reached by gradient ascent within 0.1%', () => {
+    fc.assert(
+      fc.property(relu1dArb, (model) => {
+        const rep = sandwich(model, lipschitz(model, { rng: new Rng(1), rounds: 0, domain: ball(1) }).exact!.value, { domain: ball(1), starts: 64 });
+        expect(rep.lower.value).toBeGreaterThanOrEqual(rep.exact!.value * 0.999);
+      }),
+    );
+  });
+
+  it('nonnegative deep ReLU nets: the all-active product, reached by gradient ascent within 0.1%', () => {
+    fc.assert(
+      fc.property(nonnegNetArb, (model) => {
+        const rep = lipschitz(model, { rng: new Rng(3), domain: ball(1), targetRatio: 1.0001 });
+        expect(rep.exact).not.toBeNull();
+        expect(rep.lower.value).toBeLessThanOrEqual(rep.exact!.value * (1 + 1e-9));
+        expect(rep.upper!.value).toBeGreaterThanOrEqual(rep.exact!.value * (1 - 1e-9));
+        expect(rep.lower.value).toBeGreaterThanOrEqual(rep.exact!.value * 0.999);
+      }),
+    );
+  });
+
+  it('Gaussian bump c exp(-||x||^2 / (2 s^2)): |c| e^{-1/2} / s', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -5, max: 5, noNaN: true }).filter((c) => Math.abs(c) > 0.01), fc.double({ min: 0.1, max: 2, noNaN: true }), fc.integer({ min: 1, max: 6 }), (c, s, d) => {
+        const model = gaussianKernelModel(new Float64Array(d), new Float64Array([c]), d, s, 3 * s);
+        const exact = (Math.abs(c) * Math.exp(-0.5)) / s;
+        const rep = sandwich(model, exact, { domain: ball(3 * s) });
+        expect(rep.lower.value).toBeGreaterThanOrEqual(exact * 0.999);
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('Chebyshev T_m on [-1, 1] (the unique degree-m interpolant at m + 1 nodes): m^2', () => {
+    for (let m = 1; m <= 7; m++) {
+      const nodes = Float64Array.from({ length: m + 1 }, (_, i) => Math.cos((Math.PI * (i + 0.5)) / (m + 1)));
+      const y = nodes.map((x) => Math.cos(m * Math.acos(x)));
+      const s = new Streams(m);
+      const fit = fitPolynomial(nodes, m + 1, 1, y, { degree: m }, { init: s.stream('init'), solver: s.stream('solver'), sigma2: 1 });
+      expect(fit.relResidual).toBeLessThan(1e-8);
+      const rep = sandwich(fit.model, m * m, { domain: ball(1) });
+      expect(rep.lower.value).toBeGreaterThanOrEqual(m * m * 0.999);
+    }
+  });
+});
