@@ -3,6 +3,7 @@ import { registerBound } from './commands/bound.js';
 import { registerFit } from './commands/fit.js';
 import { registerLip } from './commands/lip.js';
 import { registerPredict } from './commands/predict.js';
+import { registerSearch } from './commands/search.js';
 import { UsageError } from './parse.js';
 
 /** Builds the `robustlaw` command line program (without running it). */
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerBound(program);
   registerFit(program);
   registerLip(program);
+  registerSearch(program);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeErr: () => {} });
   return program;
 }

@@ -34,7 +34,7 @@ export function exactLipschitz(model: Model, D: Domain): LipEstimate | null {
       return exact(norm2(w), name, 'linear-norm', '||w||_2', {});
     }
     case 'bumps':
-    case 'bumps-at-atoms': {
+    case 'atom-bumps': {
       const m = model as BumpsModel;
       // exact on any domain containing every support (R^d, or a centred ball of radius >= model.radius)
       if (!m.disjoint || !(D.kind === 'Rd' || (D.kind === 'ball' && D.radius >= m.radius))) return null;
@@ -70,6 +70,13 @@ export function exactLipschitz(model: Model, D: Domain): LipEstimate | null {
         v = nv;
       }
       return exact(norm2(v), name, 'nonnegative-all-active', '||W_D ... W_1||_2 (all units active)', {});
+    }
+    case 'intrinsic-bumps': {
+      // f = g o U^T with U^T an orthogonal projection onto R^m: Lip(f) = Lip(g), on R^d or on a centred ball
+      const inner = (model as unknown as { inner: Model }).inner;
+      if (D.kind !== 'Rd' && D.kind !== 'ball') return null;
+      const e = exactLipschitz(inner, D);
+      return e === null ? null : { ...e, method: `intrinsic-${e.method}`, domain: name };
     }
     default:
       return null;

@@ -18,6 +18,8 @@ export interface LipschitzOptions {
   /** Training data (n x d): gives the data floor and gradient norms at the data points. */
   readonly X?: Float64Array;
   readonly n?: number;
+  /** Compute the O(n^2 d) data floor from X (default true); gradients at X are used either way. */
+  readonly dataFloor?: boolean;
   /** Fresh draws from the data distribution (m x d): gradient norms there, and the average statistic. */
   readonly fresh?: Float64Array;
   readonly freshCount?: number;
@@ -109,7 +111,7 @@ export function lipschitz(model: Model, options: LipschitzOptions): LipschitzRep
     const n = options.n;
     const XD = inDomain(options.X, n);
     const allInside = XD.every((v, i) => v === options.X![i]);
-    if (allInside) {
+    if (allInside && options.dataFloor !== false) {
       dataFl = dataFloor(model, options.X, n, name);
       consider(dataFl);
     }

@@ -42,7 +42,7 @@ export function upperBound(model: Model, D: Domain, rng: Rng): LipEstimate | nul
     case 'ntk-features':
       return ntkUpper(model as NtkModel, inBall ? R : Number.POSITIVE_INFINITY, name, rng);
     case 'bumps':
-    case 'bumps-at-atoms': {
+    case 'atom-bumps': {
       const m = model as BumpsModel;
       const sup = PROFILE[m.profile].supAbsDg;
       let H = 0;
@@ -79,6 +79,13 @@ export function upperBound(model: Model, D: Domain, rng: Rng): LipEstimate | nul
         prod *= sn.upper;
       });
       return upper(prod, name, 'spectral-product', 'prod_l ||W_l||_op (1-Lipschitz activations)', terms);
+    }
+    case 'intrinsic-bumps': {
+      // f = g o U^T with U^T an orthogonal projection onto R^m: Lip(f) = Lip(g), on R^d or on a centred ball
+      const inner = (model as unknown as { inner: Model }).inner;
+      if (D.kind !== 'Rd' && D.kind !== 'ball') return null;
+      const e = upperBound(inner, D, rng);
+      return e === null ? null : { ...e, method: `intrinsic-${e.method}`, domain: name };
     }
     default:
       return null;

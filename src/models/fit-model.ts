@@ -1,6 +1,6 @@
 import { requireOneOf } from '../core/validate.js';
 import type { ActivationName } from './activation.js';
-import { fitBumps, type BumpProfile } from './bumps.js';
+import { fitBumps, minPairwiseDistance, type BumpProfile } from './bumps.js';
 import type { FitContext } from './fit-context.js';
 import { fitGaussianKernel } from './gaussian-kernel.js';
 import { fitLinear } from './linear.js';
@@ -22,6 +22,8 @@ export interface ModelOptions {
   readonly targetMse?: number;
   readonly maxIter?: number;
   readonly lr?: number;
+  /** bumps: radius as a fraction of half the minimum pairwise distance (default 1). */
+  readonly radiusFactor?: number;
 }
 
 /** Fits a built-in class by name to (X, y). `mlp` is loaded from a file, not fitted. */
@@ -39,7 +41,7 @@ export function fitModel(className: ModelClass, X: Float64Array, n: number, d: n
       return fitTwoLayer(X, n, d, y, { k: o.k, activation, penalty: o.penalty, targetMse: o.targetMse, maxIter: o.maxIter, lr: o.lr }, ctx);
     }
     case 'bumps':
-      return fitBumps(X, n, d, y, { profile: o.profile }, ctx);
+      return fitBumps(X, n, d, y, { profile: o.profile, radius: o.radiusFactor === undefined ? undefined : (o.radiusFactor * minPairwiseDistance(X, n, d)) / 2 }, ctx);
     case 'gaussian-kernel':
       return fitGaussianKernel(X, n, d, y, { bandwidth: o.bandwidth, ridge: o.ridge }, ctx);
     case 'polynomial':

@@ -1,0 +1,171 @@
+import { buildInstance, type Instance, type InstanceSpec } from './instance.js';
+import { lipschitz, type LipschitzReport } from '../lipschitz/lipschitz.js';
+import { exactLipschitz } from '../lipschitz/exact.js';
+import { ball } from '../lipschitz/domain.js';
+import type { BumpsModel } from '../models/bumps.js';
+import { PROFILE } from '../models/bumps.js';
+import { informalLaw } from './informal.js';
+import { LAW_TOLERANCE, verdict, type Verdict } from './verdict.js';
+
+/** Estimator effort for {@link evaluateInstance}. */
+export interface EvaluateOptions {
+  readonly starts?: number;
+  readonly steps?: number;
+  readonly rounds?: number;
+  readonly timeLimit?: number;
+  /** Fresh draws for the average-gradient statistic (default 0). */
+  readonly fresh?: number;
+  /** Compute the O(n^2 d) data floor (default true). */
+  readonly dataFloor?: boolean;
+  /** Run gradient ascent even when an exact value is known (default false). */
+  readonly alwaysAscend?: boolean;
+  readonly tau?: number;
+}
+
+/** Everything a run reports about one instance. */
+export interface InstanceReport {
+  readonly spec: InstanceSpec;
+  readonly p: number;
+  /** Theorem 3's parameter diameter W and parametrisation Lipschitz constant J for the fitted model. */
+  readonly W: number;
+  readonly J: number;
+  readonly trainMse: number;
+  /** Exact sigma^2 of the label model. */
+  readonly sigma2: number;
+  /** Fit margin used by the law: sigma^2 - MSE, or Var(y) - MSE "as if the labels were noise" for noiseless labels (SCIENCE.md 5.1). */
+  readonly eps: number;
+  readonly epsSource: 'sigma2' | 'label-variance';
+  readonly lower: number;
+  readonly upper: number | null;
+  readonly exact: number | null;
+  /** upper / lower. */
+  readonly ratio: number | null;
+  readonly dataFloor: number | null;
+  /** Average gradient norm (a statistic, not a bound), when fresh draws were requested. */
+  readonly average: number | null;
+  /** Certified upper bound on E||grad f|| under the sphere (bumps on sphere data only; see averageGradientUpper). */
+  readonly averageUpper: number | null;
+  /** The law eps sqrt(n d / p). */
+  readonly law: number | null;
+  /** R = lower / law and R_upper = upper / law. */
+  readonly R: number | null;
+  readonly Rupper: number | null;
+  readonly verdict: Verdict;
+  readonly lowerMethod: string;
+  readonly upperMethod: string | null;
+  readonly fitSeconds: number;
+  readonly lipSeconds: number;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Certified upper bound on E_x ||grad f(x)|| for a bump sum whose centres lie on the unit sphere, x uniform
+ * on S^{d-1}: ||grad f|| <= H sup|g'| / r inside the union of the supports and 0 outside, and each
+ * support {||x - c_i|| < r} is the cap {x . c_i > 1 - r^2 / 2}, of measure <= exp(-d t^2 / 2) for
+ * t = 1 - r^2/2 in [0, 1) (K. Ball, "An elementary introduction to modern convex geometry", Lemma 2.2).
+ * So E||grad f|| <= (H sup|g'| / r) min(1, n exp(-d t^2 / 2)). Null when r > sqrt 2.
+ */
+export function averageGradientUpper(m: BumpsModel, d: number): number | null {
+  const t = 1 - (m.r * m.r) / 2;
+  if (!(t >= 0)) return null;
+  const H = m.heights.reduce((s, h) => Math.max(s, Math.abs(h)), 0);
+  const n = m.heights.length;
+  return ((H * PROFILE[m.profile].supAbsDg) / m.r) * Math.min(1, n * Math.exp((-d * t * t) / 2));
+}
+
+/** The best certified lower bound of a report: the exact value where known, else the best witness. */
+function lowerOf(L: LipschitzReport): number {
+  return Math.max(L.lower.value, L.exact?.value ?? 0);
+}
+
+/** Fits, bounds and judges one instance (the verdict's `inconclusive` case gets a second, larger effort). */
+export function evaluateInstance(spec: InstanceSpec, options: EvaluateOptions = {}): InstanceReport {
+  const inst = buildInstance(spec);
+  return evaluateBuilt(inst, options);
+}
+
+/** {@link evaluateInstance} on an already built instance. */
+export function evaluateBuilt(inst: Instance, options: EvaluateOptions = {}): InstanceReport {
+  const { spec, fit } = inst;
+  const { n, d } = spec;
+  const model = fit.model;
+  const t0 = performance.now();
+  const fresh = options.fresh && options.fresh > 0 ? inst.dist.sample(options.fresh, inst.streams.stream('estimator/fresh')) : undefined;
+  // Where the class has an exact Lipschitz constant it is itself the best certified lower bound, and the
+  // O(n^2 d) passes over the data (data floor, gradients at the data) are skipped unless asked for.
+  const exactKnown = exactLipschitz(model, ball(model.radius)) !== null && !options.alwaysAscend;
+  const run = (effort: number): LipschitzReport =>
+    lipschitz(model, {
+      X: exactKnown && options.dataFloor !== true ? undefined : inst.X,
+      n,
+      dataFloor: options.dataFloor,
+      fresh,
+      freshCount: options.fresh,
+      rng: inst.streams.stream(`estimator/${effort}`),
+      starts: (options.starts ?? 8) * effort,
+      steps: options.steps ?? 60,
+      rounds: options.rounds ?? 1,
+      timeLimit: (options.timeLimit ?? 10) * effort,
+      targetRatio: options.alwaysAscend ? 1e-12 : 1.01,
+    });
+  let lip = run(1);
+  let epsSource: 'sigma2' | 'label-variance' = 'sigma2';
+  let eps = fit.eps;
+  if (!(fit.sigma2 > 0)) {
+    let mean = 0;
+    for (const v of inst.y) mean += v / n;
+    let varY = 0;
+    for (const v of inst.y) varY += (v - mean) ** 2 / n;
+    eps = varY - fit.trainMse;
+    epsSource = 'label-variance';
+  }
+  const judge = (L: LipschitzReport) =>
+    verdict({
+      n,
+      d,
+      p: model.p,
+      eps,
+      sigma2: fit.sigma2,
+      lower: lowerOf(L),
+      upper: L.upper?.value ?? null,
+      c: inst.dist.isoperimetry.c ?? 1,
+      k: inst.dist.components,
+      W: model.W,
+      J: model.J,
+      tau: options.tau ?? LAW_TOLERANCE,
+    });
+  let v = judge(lip);
+  if (v.law.verdict === 'inconclusive' || v.theorem3.verdict === 'inconclusive') {
+    lip = run(4);
+    v = judge(lip);
+  }
+  const law = eps > 0 ? informalLaw(n, d, model.p, eps) : null;
+  const upper = lip.upper && Number.isFinite(lip.upper.value) ? lip.upper.value : null;
+  const avgUp = (model.className === 'bumps' || model.className === 'atom-bumps') && (spec.dist === 'sphere') ? averageGradientUpper(model as BumpsModel, d) : null;
+  return {
+    spec,
+    p: model.p,
+    W: model.W,
+    J: model.J,
+    trainMse: fit.trainMse,
+    sigma2: fit.sigma2,
+    eps,
+    epsSource,
+    lower: lowerOf(lip),
+    upper,
+    exact: lip.exact ? lip.exact.value : null,
+    ratio: upper !== null && lowerOf(lip) > 0 ? upper / lowerOf(lip) : null,
+    dataFloor: lip.dataFloor ? lip.dataFloor.value : null,
+    average: lip.average ? lip.average.value : null,
+    averageUpper: avgUp,
+    law,
+    R: law ? lowerOf(lip) / law : null,
+    Rupper: law && upper !== null ? upper / law : null,
+    verdict: v,
+    lowerMethod: lip.exact && lip.exact.value >= lip.lower.value ? `exact (${lip.exact.method})` : lip.lower.method,
+    upperMethod: lip.upper?.method ?? null,
+    fitSeconds: fit.seconds,
+    lipSeconds: (performance.now() - t0) / 1000,
+    warnings: fit.warnings,
+  };
+}

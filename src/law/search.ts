@@ -1,0 +1,70 @@
+import fc from 'fast-check';
+import { MAX_SEED } from '../core/rng.js';
+import { requireInt, requireOneOf, requirePositive } from '../core/validate.js';
+import { REGIME_NAMES, REGIMES, runRegimeInstance, type RegimeName, type RegimeOutcome, type RegimeParams } from './regimes.js';
+
+/** Options of {@link searchRegime}. */
+export interface SearchOptions {
+  /** Number of generated instances before shrinking (fast-check numRuns). */
+  readonly budget: number;
+  /** fast-check seed (printed; replays with `path`). */
+  readonly seed: number;
+  /** Replay path of an earlier run (fast-check's `path`). */
+  readonly path?: string;
+  /** The law counts as beaten when the certified ratio is <= factor (default 0.2). */
+  readonly factor?: number;
+  /** Run the in-regime control instead (must find nothing). */
+  readonly inRegime?: boolean;
+}
+
+/** The result of a search: the minimal counterexample found, or none. */
+export interface SearchResult {
+  readonly regime: RegimeName;
+  readonly inRegime: boolean;
+  readonly found: boolean;
+  readonly factor: number;
+  readonly seed: number;
+  /** fast-check replay path of the (shrunk) counterexample. */
+  readonly path: string | null;
+  readonly numRuns: number;
+  readonly numShrinks: number;
+  /** The shrunk instance shape and its evaluation. */
+  readonly counterexample: RegimeParams | null;
+  readonly outcome: RegimeOutcome | null;
+  readonly description: string;
+  readonly seconds: number;
+}
+
+/**
+ * Searches a regime with fast-check for an instance whose certified ratio (upper bound, or certified
+ * average bound, over eps sqrt(n d / p) with the ambient d and c = 1) is <= factor, and shrinks it to a
+ * minimal (n, d, extra, seed). The property checked is "the law is not beaten by the factor", so a
+ * failure IS the counterexample; fast-check's seed and path replay it.
+ */
+export function searchRegime(name: RegimeName, options: SearchOptions): SearchResult {
+  requireOneOf('searchRegime', 'regime', name, REGIME_NAMES);
+  const budget = requireInt('searchRegime', 'budget', options.budget, 1);
+  const seed = requireInt('searchRegime', 'seed', options.seed, 0, MAX_SEED);
+  const factor = requirePositive('searchRegime', 'factor', options.factor ?? 0.2);
+  const inRegime = options.inRegime ?? false;
+  const regime = REGIMES[name];
+  const t0 = performance.now();
+  const beaten = (o: RegimeOutcome) => o.eligible && o.Rcertified !== null && o.Rcertified <= factor;
+  const prop = fc.property(regime.arbitrary, (q) => !beaten(runRegimeInstance(regime, q, inRegime)));
+  const r = fc.check(prop, { numRuns: budget, seed: seed | 0, path: options.path, endOnFailure: false });
+  const cex = r.failed && r.counterexample ? r.counterexample[0] : null;
+  return {
+    regime: name,
+    inRegime,
+    found: r.failed,
+    factor,
+    seed,
+    path: r.failed ? r.counterexamplePath : null,
+    numRuns: r.numRuns,
+    numShrinks: r.numShrinks,
+    counterexample: cex,
+    outcome: cex ? runRegimeInstance(regime, cex, inRegime) : null,
+    description: regime.description,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}

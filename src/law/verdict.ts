@@ -1,0 +1,96 @@
+import { requireInt, requirePositive } from '../core/validate.js';
+import { informalLaw } from './informal.js';
+import { theorem3, type FailedAssumption } from './theorem3.js';
+
+/** The four verdicts of an instance. */
+export type VerdictKind = 'holds' | 'counterexample' | 'inconclusive' | 'not-applicable';
+
+/**
+ * The documented tolerance tau of the informal law: an instance "holds" the law when its certified
+ * lower bound is at least tau eps sqrt(n d / p). Set from the deep profile's smallest R over every class
+ * in the theorem's regime, with a margin (README, "Evidence"): see properties/law.prop.ts.
+ */
+export const LAW_TOLERANCE = 0.25;
+
+/** Inputs of {@link verdict}: the fit, the Lipschitz bounds and the theorem's side conditions. */
+export interface VerdictInput {
+  readonly n: number;
+  readonly d: number;
+  readonly p: number;
+  /** Fit margin eps = sigma^2 - train MSE (may be <= 0). */
+  readonly eps: number;
+  readonly sigma2: number;
+  /** Certified lower bound on Lip(f). */
+  readonly lower: number;
+  /** Certified upper bound on Lip(f) (Infinity or null if none). */
+  readonly upper: number | null;
+  /** Isoperimetry constant and components of the data law. */
+  readonly c: number;
+  readonly k: number;
+  /** Parameter diameter and parametrisation Lipschitz constant of the class. */
+  readonly W: number;
+  readonly J: number;
+  readonly delta?: number;
+  /** Tolerance tau of the informal law (default {@link LAW_TOLERANCE}). */
+  readonly tau?: number;
+}
+
+/** A verdict against one threshold. */
+export interface ThresholdVerdict {
+  readonly verdict: VerdictKind;
+  /** The threshold Lip(f) is compared with (null when not applicable). */
+  readonly threshold: number | null;
+  /** lower / threshold and upper / threshold (null when not applicable). */
+  readonly lowerMargin: number | null;
+  readonly upperMargin: number | null;
+  readonly failedAssumptions: readonly string[];
+}
+
+/** The verdict of an instance against Theorem 3 and against the informal law. */
+export interface Verdict {
+  readonly theorem3: ThresholdVerdict;
+  readonly law: ThresholdVerdict;
+  /** R = lower / (eps sqrt(n d / p)) (null when eps <= 0). */
+  readonly R: number | null;
+  /** eps used in Theorem 3: min(eps, 1 - 1e-9) (see {@link verdict}). */
+  readonly epsTheorem: number | null;
+}
+
+function classify(lower: number, upper: number | null, threshold: number, failed: string[]): ThresholdVerdict {
+  const up = upper ?? Number.POSITIVE_INFINITY;
+  const v: VerdictKind = lower >= threshold ? 'holds' : up < threshold ? 'counterexample' : 'inconclusive';
+  return { verdict: v, threshold, lowerMargin: lower / threshold, upperMargin: Number.isFinite(up) ? up / threshold : null, failedAssumptions: failed };
+}
+
+/**
+ * The verdict of one fitted instance (SCIENCE.md sections 1 and 5):
+ * - `holds`: the certified lower bound is >= the threshold;
+ * - `counterexample`: the certified upper bound is < the threshold (a certified violation);
+ * - `inconclusive`: lower < threshold <= upper (the caller spends more estimator effort first);
+ * - `not-applicable`: eps <= 0 (the fit is not below the noise level), or, for Theorem 3, an
+ *   assumption fails (listed).
+ * Theorem 3's threshold is its bound; its premise needs eps in (0, 1): fitting below the noise level by
+ * eps implies fitting by any eps' < eps, so for eps >= 1 (exact interpolation of pure noise) the theorem
+ * is applied with eps' = 1 - 1e-9. The law's threshold is tau eps sqrt(n d / p).
+ */
+export function verdict(input: VerdictInput): Verdict {
+  const fn = 'verdict';
+  const n = requireInt(fn, 'n', input.n, 1);
+  const d = requireInt(fn, 'd', input.d, 1);
+  const p = requireInt(fn, 'p', input.p, 1);
+  const tau = requirePositive(fn, 'tau', input.tau ?? LAW_TOLERANCE);
+  if (!Number.isFinite(input.eps)) throw new RangeError(`${fn}: eps must be finite (got ${input.eps})`);
+  if (!(input.lower >= 0)) throw new RangeError(`${fn}: lower must be a number >= 0 (got ${input.lower})`);
+  const na = (why: string[]): ThresholdVerdict => ({ verdict: 'not-applicable', threshold: null, lowerMargin: null, upperMargin: null, failedAssumptions: why });
+  if (!(input.eps > 0)) {
+    const why = [`eps = sigma^2 - MSE = ${input.eps.toPrecision(4)} <= 0: the fit is not below the noise level`];
+    if (!(input.sigma2 > 0)) why.push(`sigma^2 = ${input.sigma2}: noiseless labels`);
+    return { theorem3: na(why), law: na(why), R: null, epsTheorem: null };
+  }
+  const law = classify(input.lower, input.upper, tau * informalLaw(n, d, p, input.eps), []);
+  const R = input.lower / informalLaw(n, d, p, input.eps);
+  const epsT = Math.min(input.eps, 1 - 1e-9);
+  const t3 = theorem3({ n, d, p, eps: epsT, delta: input.delta ?? 0.01, c: input.c, W: Math.max(input.W, 1e-300), J: Math.max(input.J, 1e-300), k: input.k, sigma2: input.sigma2 });
+  const theorem = t3.applies ? classify(input.lower, input.upper, t3.bound!, []) : na(t3.failedAssumptions.map((f: FailedAssumption) => f.message));
+  return { theorem3: theorem, law, R, epsTheorem: epsT };
+}

@@ -1,0 +1,50 @@
+import { requireOneOf } from '../core/validate.js';
+import { BUMP_PROFILES, bumpsModel, minPairwiseDistance, type BumpProfile } from './bumps.js';
+import type { FitContext } from './fit-context.js';
+import { finishFit } from './fit-result.js';
+import type { FitResult, Model } from './model.js';
+
+/**
+ * Bumps in the intrinsic coordinates of a known subspace (SCIENCE.md section 5.2): f(x) = g(U^T x) with
+ * g a bump interpolant of (U^T x_i, y_i) in R^m. U (d x m, orthonormal columns) belongs to the data
+ * distribution, which the class may know; it is NOT counted as parameters: p = n (m + 1). Since U^T is
+ * an isometry on the support and has operator norm 1, Lip(f) = Lip(g) = sup|g'| / r exactly.
+ * grad f(x) = U grad g(U^T x).
+ */
+export function fitIntrinsicBumps(X: Float64Array, n: number, d: number, y: Float64Array, U: Float64Array, m: number, profile: BumpProfile, ctx: FitContext): FitResult {
+  const t0 = performance.now();
+  requireOneOf('fitIntrinsicBumps', 'profile', profile, BUMP_PROFILES);
+  const toZ = (P: Float64Array, rows: number) => {
+    const Z = new Float64Array(rows * m);
+    for (let i = 0; i < rows; i++) for (let r = 0; r < d; r++) {
+      const v = P[i * d + r];
+      if (v === 0) continue;
+      for (let c = 0; c < m; c++) Z[i * m + c] += U[r * m + c] * v;
+    }
+    return Z;
+  };
+  const Z = toZ(X, n);
+  const dmin = minPairwiseDistance(Z, n, m);
+  if (!(dmin > 0)) throw new RangeError('fitIntrinsicBumps: projected data points must be distinct');
+  const inner = bumpsModel(Z, y.slice(), m, dmin / 2, profile);
+  const model: Model & { inner: typeof inner } = {
+    ...inner,
+    className: 'intrinsic-bumps',
+    d,
+    p: n * (m + 1),
+    description: `intrinsic-bumps: ${n} ${profile} bumps in the ${m} intrinsic coordinates of a known subspace of R^${d}`,
+    inner,
+    predict: (P, rows) => inner.predict(toZ(P, rows), rows),
+    gradient: (P, rows) => {
+      const Gz = inner.gradient(toZ(P, rows), rows);
+      const G = new Float64Array(rows * d);
+      for (let i = 0; i < rows; i++) for (let r = 0; r < d; r++) {
+        let s = 0;
+        for (let c = 0; c < m; c++) s += U[r * m + c] * Gz[i * m + c];
+        G[i * d + r] = s;
+      }
+      return G;
+    },
+  };
+  return finishFit(model, X, n, y, ctx.sigma2, t0, { condition: 1, details: { m, minDistance: dmin } });
+}
