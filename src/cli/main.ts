@@ -4,6 +4,7 @@ import { registerFit } from './commands/fit.js';
 import { registerLip } from './commands/lip.js';
 import { registerPredict } from './commands/predict.js';
 import { registerSearch } from './commands/search.js';
+import { registerVerify } from './commands/verify.js';
 import { UsageError } from './parse.js';
 
 /** Builds the `robustlaw` command line program (without running it). */
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerFit(program);
   registerLip(program);
   registerSearch(program);
+  registerVerify(program);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeErr: () => {} });
   return program;
 }
@@ -29,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
