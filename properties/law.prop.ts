@@ -4,7 +4,7 @@ import { DEEP, instanceArb, pRegime } from './arbitraries.js';
 import { evaluateInstance, type InstanceReport } from '../src/law/evaluate.js';
 import type { InstanceSpec } from '../src/law/instance.js';
 import { LAW_TOLERANCE, verdict } from '../src/law/verdict.js';
-import { MIN_EPS, REGIMES } from '../src/law/regimes.js';
+import { inLawRegime, REGIMES } from '../src/law/regimes.js';
 
 type Evaluate = (s: InstanceSpec) => InstanceReport;
 
@@ -12,7 +12,7 @@ type Evaluate = (s: InstanceSpec) => InstanceReport;
 const smallestR = new Map<string, { R: number; spec: InstanceSpec; p: number; eps: number }>();
 const real: Evaluate = (s) => {
   const r = evaluateInstance(s, { dataFloor: true });
-  if (r.R !== null && r.eps >= MIN_EPS) {
+  if (r.R !== null && inLawRegime(s.n, r.eps, r.components)) {
     const key = `${s.className}${s.modelOptions?.activation ? `/${s.modelOptions.activation}` : ''}${s.modelOptions?.penalty ? '/penalised' : ''}`;
     const best = smallestR.get(key);
     if (!best || r.R < best.R) smallestR.set(key, { R: r.R, spec: s, p: r.p, eps: r.eps });
@@ -28,11 +28,11 @@ export function noTheorem3Counterexample(arb: fc.Arbitrary<InstanceSpec>, evalua
   });
 }
 
-/** Property: R = lower / (eps sqrt(n d / p)) >= tau for every instance fitting below the noise level by >= MIN_EPS. */
+/** Property: R = lower / (eps sqrt(n d / p)) >= tau for every instance in the law's regime (eps >= 0.1, n eps^2 >= 8 k). */
 export function ratioAtLeastTau(arb: fc.Arbitrary<InstanceSpec>, tau = LAW_TOLERANCE, evaluate: Evaluate = real) {
   return fc.property(arb, (spec) => {
     const r = evaluate(spec);
-    fc.pre(r.eps >= MIN_EPS && r.R !== null);
+    fc.pre(r.R !== null && inLawRegime(spec.n, r.eps, r.components));
     expect(r.R!, JSON.stringify({ spec, p: r.p, eps: r.eps, lower: r.lower, law: r.law })).toBeGreaterThanOrEqual(tau);
   });
 }
@@ -66,7 +66,7 @@ describe('Theorem 3 in its regime', () => {
 });
 
 describe(`the informal law with tolerance tau = ${LAW_TOLERANCE}`, () => {
-  it('R = lower / (eps sqrt(n d / p)) >= tau for every class in the regime (eps >= 0.1)', () => {
+  it('R = lower / (eps sqrt(n d / p)) >= tau for every class in the regime (eps >= 0.1, n eps^2 >= 8k)', () => {
     fc.assert(ratioAtLeastTau(instanceArb));
     if (DEEP) {
       const rows = [...smallestR.entries()].sort((a, b) => a[1].R - b[1].R);

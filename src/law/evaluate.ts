@@ -30,6 +30,8 @@ export interface InstanceReport {
   readonly W: number;
   readonly J: number;
   readonly trainMse: number;
+  /** Mixture components k of the data law. */
+  readonly components: number;
   /** Exact sigma^2 of the label model. */
   readonly sigma2: number;
   /** Fit margin used by the law: sigma^2 - MSE, or Var(y) - MSE "as if the labels were noise" for noiseless labels (SCIENCE.md 5.1). */
@@ -148,6 +150,7 @@ export function evaluateBuilt(inst: Instance, options: EvaluateOptions = {}): In
     W: model.W,
     J: model.J,
     trainMse: fit.trainMse,
+    components: inst.dist.components,
     sigma2: fit.sigma2,
     eps,
     epsSource,

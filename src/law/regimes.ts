@@ -38,6 +38,19 @@ export interface Regime {
 /** The in-regime premise used by the properties: fit below the noise level by at least this. */
 export const MIN_EPS = 0.1;
 
+/**
+ * Constant of the sampling-scale premise n eps^2 >= K_SCALE k: the fit margin must exceed the scale
+ * sqrt(k / n) at which chance alone lets a class fit k cluster means. This is the SCALING of Theorem 3's
+ * k-condition 8^4 k ln(8k/delta) <= n eps^2 (and of Theorem 2's first term 4k exp(-n eps^2 / (8^3 k)))
+ * without their constants, which no instance of a feasible size meets.
+ */
+export const K_SCALE = 8;
+
+/** Whether an instance is in the regime the informal law speaks about (see MIN_EPS, K_SCALE). */
+export function inLawRegime(n: number, eps: number, k: number): boolean {
+  return eps >= MIN_EPS && n * eps * eps >= K_SCALE * k;
+}
+
 /** The four regimes. */
 export const REGIMES: Readonly<Record<RegimeName, Regime>> = {
   noiseless: {
@@ -90,7 +103,7 @@ export const REGIMES: Readonly<Record<RegimeName, Regime>> = {
 export function runRegimeInstance(regime: Regime, q: RegimeParams, inRegime: boolean): RegimeOutcome {
   const report = evaluateInstance(regime.build(q, inRegime), { dataFloor: false, rounds: inRegime ? 1 : 0, starts: 4, steps: 40, timeLimit: 5 });
   if (report.law === null) return { report, Rcertified: null, eligible: false };
-  if (inRegime) return { report, Rcertified: report.R, eligible: report.eps >= MIN_EPS };
+  if (inRegime) return { report, Rcertified: report.R, eligible: inLawRegime(q.n, report.eps, report.components) };
   const stat = regime.statistic === 'average' ? report.averageUpper : report.upper;
   return { report, Rcertified: stat === null ? null : stat / report.law, eligible: true };
 }

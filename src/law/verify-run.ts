@@ -4,7 +4,7 @@ import { requireInt, requireOneOf } from '../core/validate.js';
 import { evaluateInstance, type InstanceReport } from './evaluate.js';
 import { BUDGETS, inRegimeInstance } from './instance-arbitrary.js';
 import type { InstanceSpec } from './instance.js';
-import { MIN_EPS } from './regimes.js';
+import { inLawRegime } from './regimes.js';
 import { LAW_TOLERANCE } from './verdict.js';
 
 /** Options of {@link verifyRun}. */
@@ -30,9 +30,9 @@ export interface VerifyResult {
 }
 
 /** Whether a report is a certified counterexample: to Theorem 3 where it applies, or to the law with
- * tolerance tau for an instance fitting below the noise level by at least MIN_EPS. */
+ * tolerance tau for an instance in the law's regime (inLawRegime). */
 export function isCertifiedCounterexample(r: InstanceReport): boolean {
-  return r.verdict.theorem3.verdict === 'counterexample' || (r.eps >= MIN_EPS && r.verdict.law.verdict === 'counterexample');
+  return r.verdict.theorem3.verdict === 'counterexample' || (inLawRegime(r.spec.n, r.eps, r.components) && r.verdict.law.verdict === 'counterexample');
 }
 
 /**
@@ -50,7 +50,7 @@ export function verifyRun(options: VerifyOptions): VerifyResult {
     options.onInstance?.(r, i);
     return r;
   });
-  const eligible = reports.filter((r) => r.R !== null && r.eps >= MIN_EPS);
+  const eligible = reports.filter((r) => r.R !== null && inLawRegime(r.spec.n, r.eps, r.components));
   return {
     profile,
     seed,

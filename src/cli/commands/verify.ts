@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { MAX_SEED } from '../../core/rng.js';
 import { requireInt, requireOneOf } from '../../core/validate.js';
-import { MIN_EPS } from '../../law/regimes.js';
+import { inLawRegime } from '../../law/regimes.js';
 import { verifyRun } from '../../law/verify-run.js';
 import { fmtNum, textTable } from '../../report/table.js';
 import { parseNumber } from '../parse.js';
@@ -49,7 +49,7 @@ export function registerVerify(program: Command): void {
           r.upper,
           r.law,
           r.R,
-          r.eps >= MIN_EPS ? r.verdict.law.verdict : `(eps < ${MIN_EPS})`,
+          inLawRegime(r.spec.n, r.eps, r.components) ? r.verdict.law.verdict : '(outside)',
           r.verdict.theorem3.verdict,
         ]);
         process.stdout.write(`${textTable(['#', 'class', 'data', 'n', 'd', 'p', 'eps', 'Lip lower', 'Lip upper', 'law', 'R', `law (tau=${result.tau})`, 'Theorem 3'], rows)}\n\n`);
