@@ -43,11 +43,11 @@ export function inRegimeInstance(budget: InstanceBudget): fc.Arbitrary<InstanceS
       cls: classArb,
       dist: fc.constantFrom('sphere', 'gaussian', 'hypercube', 'mixture' as const),
       labels: fc.constantFrom('signs', 'flips', 'additive' as const),
-      n: fc.integer({ min: 8, max: budget.nMax }),
+      n: fc.integer({ min: 16, max: budget.nMax }),
       d: fc.integer({ min: 3, max: budget.dMax }),
       mult: fc.constantFrom(0.5, 1, 2, 4, 8, 16),
       eta: fc.constantFrom(0.2, 0.35, 0.5),
-      noise: fc.constantFrom(0.4, 0.6),
+      noise: fc.constantFrom(0.6, 0.9),
       components: fc.integer({ min: 2, max: 4 }),
       seed: fc.integer({ min: 0, max: 100_000 }),
     })

@@ -49,14 +49,16 @@ export function registerVerify(program: Command): void {
           r.upper,
           r.law,
           r.R,
+          r.verdict.law.lowerMargin,
           inLawRegime(r.spec.n, r.eps, r.components) ? r.verdict.law.verdict : '(outside)',
           r.verdict.theorem3.verdict,
         ]);
-        process.stdout.write(`${textTable(['#', 'class', 'data', 'n', 'd', 'p', 'eps', 'Lip lower', 'Lip upper', 'law', 'R', `law (tau=${result.tau})`, 'Theorem 3'], rows)}\n\n`);
+        process.stdout.write(`${textTable(['#', 'class', 'data', 'n', 'd', 'p', 'eps', 'Lip lower', 'Lip upper', 'law', 'R', 'margin', `law (tau=${result.tau})`, 'Theorem 3'], rows)}\n\n`);
         const na = result.reports.filter((r) => r.verdict.theorem3.verdict === 'not-applicable').length;
         process.stdout.write(
           [
-            `${result.reports.length} instances in ${result.seconds.toFixed(1)} s; smallest R = ${fmtNum(result.smallestR)} (tolerance tau = ${result.tau}).`,
+            `${result.reports.length} instances in ${result.seconds.toFixed(1)} s; smallest R over the law's regime = ${fmtNum(result.smallestR)} (tolerance tau = ${result.tau}).`,
+            `R = Lip lower / (eps sqrt(n d / p)); margin = Lip lower / (tau eps sqrt(n d / p)); '(outside)': eps < 0.1 or n eps^2 < 8 k, where the law makes no claim.`,
             `Theorem 3 was not applicable to ${na} of ${result.reports.length} (its k-condition needs n >= 27,381 at eps ~ 1: see 'robustlaw bound').`,
             bad ? `CERTIFIED COUNTEREXAMPLE(S): ${result.counterexamples.length} (see --json)` : 'No certified counterexample.',
           ].join('\n') + '\n',
