@@ -3,7 +3,7 @@
  * draws from it too); this file re-exports it with the profile's budget.
  */
 import { inject } from 'vitest';
-import { BUDGETS, inRegimeInstance, pRegime, estimatedWork } from '../src/law/instance-arbitrary.js';
+import { BUDGETS, inRegimeInstance, pRegime, estimatedWork, expectedParameterCount } from '../src/law/instance-arbitrary.js';
 
 /** The run's profile (quick or deep) and its budget. */
 export const PROFILE = inject('robustlawProfile');
@@ -13,4 +13,4 @@ export const DEEP = PROFILE === 'deep';
 /** In-regime instances within this profile's budget. */
 export const instanceArb = inRegimeInstance(BUDGET);
 
-export { pRegime, estimatedWork };
+export { pRegime, estimatedWork, expectedParameterCount };

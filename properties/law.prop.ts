@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
-import { DEEP, instanceArb, pRegime } from './arbitraries.js';
+import { DEEP, expectedParameterCount, instanceArb, pRegime } from './arbitraries.js';
 import { evaluateInstance, type InstanceReport } from '../src/law/evaluate.js';
 import type { InstanceSpec } from '../src/law/instance.js';
 import { LAW_TOLERANCE, verdict } from '../src/law/verdict.js';
@@ -45,7 +45,7 @@ const applicable: Evaluate = (s) => (s === APPLICABLE ? (applicableReport ??= ev
 
 describe('Theorem 3 in its regime', () => {
   it('no fitted model of any class (penalised two-layer adversary included) is a certified counterexample', () => {
-    if (DEEP) console.log(fc.statistics(instanceArb, (s) => `${s.className}: ${pRegime(s.n, s.d, estimatedP(s))}`, { numRuns: 2000 }));
+    if (DEEP) console.log(fc.statistics(instanceArb, (s) => `${s.className}: ${pRegime(s.n, s.d, expectedParameterCount(s))}`, { numRuns: 2000 }));
     fc.assert(noTheorem3Counterexample(instanceArb));
   });
 
@@ -80,24 +80,4 @@ describe(`the informal law with tolerance tau = ${LAW_TOLERANCE}`, () => {
   });
 });
 
-function estimatedP(s: InstanceSpec): number {
-  const k = (s.modelOptions?.k as number | undefined) ?? 1;
-  switch (s.className) {
-    case 'linear':
-      return s.d + 1;
-    case 'random-features':
-      return k;
-    case 'ntk-features':
-      return s.d * k;
-    case 'two-layer':
-      return k * (s.d + 2) + 1;
-    case 'polynomial': {
-      let c = 1;
-      for (let i = 1; i <= ((s.modelOptions?.degree as number | undefined) ?? 2); i++) c = (c * (s.d + i)) / i;
-      return Math.round(c);
-    }
-    default:
-      return s.n * (s.d + 1);
-  }
-}
 

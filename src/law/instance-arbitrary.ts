@@ -69,25 +69,31 @@ export function inRegimeInstance(budget: InstanceBudget): fc.Arbitrary<InstanceS
     .filter((s) => estimatedWork(s) <= budget.workMax);
 }
 
-/** n p as the class counts p (before fitting). */
-export function estimatedWork(s: InstanceSpec): number {
+/** The parameter count p of a spec, as its class counts it, computed before fitting. */
+export function expectedParameterCount(s: InstanceSpec): number {
   const { n, d } = s;
   const k = (s.modelOptions?.k as number | undefined) ?? 1;
   switch (s.className) {
     case 'linear':
-      return n * (d + 1);
+      return d + 1;
     case 'random-features':
-      return n * k;
+      return k;
     case 'ntk-features':
-      return n * d * k;
+      return d * k;
     case 'two-layer':
-      return n * k * (d + 2) * 20;
+      return k * (d + 2) + 1;
     case 'polynomial': {
       let c = 1;
       for (let i = 1; i <= ((s.modelOptions?.degree as number | undefined) ?? 2); i++) c = (c * (d + i)) / i;
-      return n * c;
+      return Math.round(c);
     }
     default:
-      return n * n * (d + 1);
+      return n * (d + 1);
   }
+}
+
+/** Cost proxy n p (two-layer: n k (d + 2), times 20 for its Adam iterations). */
+export function estimatedWork(s: InstanceSpec): number {
+  if (s.className === 'two-layer') return s.n * ((s.modelOptions?.k as number | undefined) ?? 1) * (s.d + 2) * 20;
+  return s.n * expectedParameterCount(s);
 }
