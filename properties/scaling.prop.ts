@@ -63,4 +63,12 @@ describe('scaling of Lip with p over p = 4n .. n d (n = 100, d = 100; SCIENCE.md
       expect(r.slope).not.toSatisfy(inLawWindow); // known bad input for the window above
     }), { numRuns: DEEP ? 4 : 1 });
   });
+
+  it('odd activation (tanh) NTK features stay well above the even ones at p = n d (measured ratio 1.8-2.0)', () => {
+    fc.assert(fc.property(seedArb, (seed) => {
+      const at = (activation: ActivationName) =>
+        evaluateInstance({ dist: 'sphere', labels: 'signs', className: 'ntk-features', n: SCALING_N, d: SCALING_D, seed, modelOptions: { k: SCALING_N, activation } }, { rounds: 1, starts: 8, steps: 60, dataFloor: false }).lower;
+      expect(at('tanh')).toBeGreaterThanOrEqual(1.4 * at('cos'));
+    }), { numRuns: DEEP ? 6 : 1 });
+  });
 });
