@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerBackends } from './commands/backends.js';
 import { registerBound } from './commands/bound.js';
 import { registerFit } from './commands/fit.js';
 import { registerLip } from './commands/lip.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerLip(program);
   registerSearch(program);
   registerVerify(program);
+  registerBackends(program);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeErr: () => {} });
   return program;
 }

@@ -1,0 +1,49 @@
+/** The hot loops every backend implements. */
+export const KERNELS = ['matmul', 'featureMap', 'gradNorms', 'pairwiseSecant', 'gram'] as const;
+/** A kernel name. */
+export type KernelName = (typeof KERNELS)[number];
+
+/** Activations the feature-map and gradient kernels support. */
+export const KERNEL_ACTIVATIONS = ['relu', 'tanh', 'softplus', 'square', 'cos'] as const;
+/** A kernel activation: s(t) = relu, tanh, softplus, t^2/2, cos. */
+export type KernelActivation = (typeof KERNEL_ACTIVATIONS)[number];
+
+/** The best pair of the data floor: max_{i<j} |f_i - f_j| / ||x_i - x_j||. */
+export interface SecantResult {
+  readonly secant: number;
+  readonly i: number;
+  readonly j: number;
+}
+
+/**
+ * A compute backend for the hot loops. All matrices are row-major Float32Array (f32 is what the
+ * accelerated backends compute in; only `cpu` has an f64 path, see cpu.ts). Every backend must give the
+ * cpu reference's numbers within a backend-dependent tolerance (test/backends/equivalence.test.ts).
+ */
+export interface Backend {
+  /** Registry name, e.g. `cpu`, `tfjs-wasm`, `gpujs-webasm`. */
+  readonly name: string;
+  /** What actually ran, as the library reports it (e.g. tf.getBackend(), gpu.mode). */
+  readonly mode: string;
+  /** C = A B for A (m x k) and B (k x n). */
+  matmul(A: Float32Array, B: Float32Array, m: number, k: number, n: number): Float32Array;
+  /** act(X W^T + b) for X (m x d), W (k x d), b (k): m x k. */
+  featureMap(X: Float32Array, W: Float32Array, b: Float32Array, m: number, d: number, k: number, act: KernelActivation): Float32Array;
+  /** ||grad f(x_i)|| for f(x) = sum_j a_j s(w_j . x + b_j): the norms of the rows of (s'(X W^T + b) diag(a)) W. */
+  gradNorms(X: Float32Array, W: Float32Array, b: Float32Array, a: Float32Array, m: number, d: number, k: number, act: KernelActivation): Float32Array;
+  /** The data floor's best pair over the rows of X (n x d) with values f. */
+  pairwiseSecant(X: Float32Array, f: Float32Array, n: number, d: number): SecantResult;
+  /** G = A A^T for A (m x p): m x m. */
+  gram(A: Float32Array, m: number, p: number): Float32Array;
+  /** Frees what the backend holds. */
+  dispose?(): void;
+}
+
+/** s and s' of the kernel activations, in plain JS (the cpu reference). */
+export const ACT_FN: Readonly<Record<KernelActivation, { f(t: number): number; df(t: number): number }>> = {
+  relu: { f: (t) => (t > 0 ? t : 0), df: (t) => (t > 0 ? 1 : 0) },
+  tanh: { f: Math.tanh, df: (t) => 1 - Math.tanh(t) ** 2 },
+  softplus: { f: (t) => (t > 30 ? t : Math.log1p(Math.exp(t))), df: (t) => 1 / (1 + Math.exp(-t)) },
+  square: { f: (t) => (t * t) / 2, df: (t) => t },
+  cos: { f: Math.cos, df: (t) => -Math.sin(t) },
+};

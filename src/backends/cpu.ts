@@ -1,0 +1,66 @@
+import { gram as gramF64 } from '../linalg/gram.js';
+import { matmulAB as matmulABF64, matmulABt } from '../linalg/matmul.js';
+import { ACT_FN, type Backend, type KernelActivation, type SecantResult } from './backend.js';
+
+const f64 = (a: Float32Array) => Float64Array.from(a);
+const f32 = (a: Float64Array) => Float32Array.from(a);
+
+/**
+ * The reference backend: plain JS, cache-blocked (src/linalg), computing in f64 from the f32 inputs and
+ * rounding once at the end, so it is the most accurate of all and the yardstick of the equivalence suite.
+ */
+export function cpuBackend(): Backend {
+  return {
+    name: 'cpu',
+    mode: 'js-f64',
+    matmul: (A, B, m, k, n) => f32(matmulABF64(f64(A), m, k, f64(B), n)),
+    featureMap(X, W, b, m, d, k, act) {
+      const Z = matmulABt(f64(X), m, d, f64(W), k);
+      const s = ACT_FN[act].f;
+      for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) Z[i * k + j] = s(Z[i * k + j] + b[j]);
+      return f32(Z);
+    },
+    gradNorms: (X, W, b, a, m, d, k, act) => f32(gradNormsF64(f64(X), f64(W), f64(b), f64(a), m, d, k, act)),
+    pairwiseSecant: (X, f, n, d) => pairwiseSecantF64(f64(X), f64(f), n, d),
+    gram: (A, m, p) => f32(gramF64(f64(A), m, p)),
+  };
+}
+
+/** ||(s'(X W^T + b) diag(a)) W||_row in f64 (the cpu reference and the only f64 path). */
+export function gradNormsF64(X: Float64Array, W: Float64Array, b: Float64Array, a: Float64Array, m: number, d: number, k: number, act: KernelActivation): Float64Array {
+  const Z = matmulABt(X, m, d, W, k);
+  const ds = ACT_FN[act].df;
+  for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) Z[i * k + j] = a[j] * ds(Z[i * k + j] + b[j]);
+  const G = matmulABF64(Z, m, k, W, d);
+  const out = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    let s = 0;
+    for (let t = 0; t < d; t++) s += G[i * d + t] ** 2;
+    out[i] = Math.sqrt(s);
+  }
+  return out;
+}
+
+/** The data floor's best pair, f64, blocked over rows. */
+export function pairwiseSecantF64(X: Float64Array, f: Float64Array, n: number, d: number): SecantResult {
+  let best = -1;
+  let bi = 0;
+  let bj = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      let s = 0;
+      for (let t = 0; t < d; t++) {
+        const v = X[i * d + t] - X[j * d + t];
+        s += v * v;
+      }
+      if (s === 0) continue;
+      const sec = Math.abs(f[i] - f[j]) / Math.sqrt(s);
+      if (sec > best) {
+        best = sec;
+        bi = i;
+        bj = j;
+      }
+    }
+  }
+  return { secant: Math.max(best, 0), i: bi, j: bj };
+}

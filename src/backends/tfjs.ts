@@ -1,0 +1,105 @@
+import type { Backend, KernelActivation, SecantResult } from './backend.js';
+
+/** The tfjs backends the registry knows: wasm (SIMD, ships in npm), cpu (pure JS), tensorflow (tfjs-node, optional). */
+export const TFJS_FLAVOURS = ['wasm', 'cpu', 'tensorflow'] as const;
+/** A tfjs flavour. */
+export type TfjsFlavour = (typeof TFJS_FLAVOURS)[number];
+
+type Tf = typeof import('@tensorflow/tfjs-core');
+
+/**
+ * Loads tfjs-core with the requested backend and makes it current. tfjs-node registers `tensorflow`
+ * when its native binding is present; it is optional and never required.
+ * Throws with the reason when the flavour cannot run here.
+ */
+export async function loadTfjs(flavour: TfjsFlavour): Promise<Tf> {
+  const tf = await import('@tensorflow/tfjs-core');
+  if (flavour === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+  else if (flavour === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
+  else {
+    const pkg = '@tensorflow/tfjs-node';
+    try {
+      await import(pkg);
+    } catch (e) {
+      const msg = (e as Error).message;
+      throw new Error(/Cannot find (module|package)/.test(msg) && msg.includes('tfjs-node') && !msg.includes('.node')
+        ? 'package @tensorflow/tfjs-node is not installed (optional: its install script downloads libtensorflow, which fails offline)'
+        : `tfjs-node is installed but its native binding did not load (${msg.split('\n')[0]})`);
+    }
+  }
+  const ok = await tf.setBackend(flavour);
+  if (!ok) throw new Error(`tf.setBackend('${flavour}') failed`);
+  await tf.ready();
+  return tf;
+}
+
+/**
+ * The hot loops in tfjs (f32). Multiplying by a pre-transposed matrix, not matMul(a, b, false, true):
+ * the transposeB path ran 7x slower on wasm (STACK.md).
+ */
+export function tfjsBackend(tf: Tf, flavour: TfjsFlavour): Backend {
+  const t2 = (a: Float32Array, r: number, c: number) => tf.tensor2d(a, [r, c], 'float32');
+  const act = (z: import('@tensorflow/tfjs-core').Tensor, name: KernelActivation) => {
+    switch (name) {
+      case 'relu':
+        return tf.relu(z);
+      case 'tanh':
+        return tf.tanh(z);
+      case 'softplus':
+        return tf.softplus(z);
+      case 'square':
+        return tf.mul(tf.square(z), 0.5);
+      case 'cos':
+        return tf.cos(z);
+    }
+  };
+  const dact = (z: import('@tensorflow/tfjs-core').Tensor, name: KernelActivation) => {
+    switch (name) {
+      case 'relu':
+        return tf.step(z, 0);
+      case 'tanh':
+        return tf.sub(1, tf.square(tf.tanh(z)));
+      case 'softplus':
+        return tf.sigmoid(z);
+      case 'square':
+        return z;
+      case 'cos':
+        return tf.neg(tf.sin(z));
+    }
+  };
+  const transpose = (W: Float32Array, k: number, d: number) => {
+    const T = new Float32Array(k * d);
+    for (let j = 0; j < k; j++) for (let t = 0; t < d; t++) T[t * k + j] = W[j * d + t];
+    return T;
+  };
+  return {
+    name: `tfjs-${flavour}`,
+    mode: tf.getBackend(),
+    matmul: (A, B, m, k, n) => tf.tidy(() => tf.matMul(t2(A, m, k), t2(B, k, n)).dataSync() as Float32Array),
+    featureMap: (X, W, b, m, d, k, a) => tf.tidy(() => act(tf.add(tf.matMul(t2(X, m, d), t2(transpose(W, k, d), d, k)), tf.tensor1d(b)), a).dataSync() as Float32Array),
+    gradNorms: (X, W, b, a, m, d, k, name) =>
+      tf.tidy(() => {
+        const Z = tf.add(tf.matMul(t2(X, m, d), t2(transpose(W, k, d), d, k)), tf.tensor1d(b));
+        const S = tf.mul(dact(Z, name), tf.tensor1d(a));
+        const G = tf.matMul(S, t2(W, k, d));
+        return tf.sqrt(tf.sum(tf.square(G), 1)).dataSync() as Float32Array;
+      }),
+    pairwiseSecant(X, f, n, d): SecantResult {
+      const S = tf.tidy(() => {
+        const x = t2(X, n, d);
+        const sq = tf.sum(tf.square(x), 1);
+        const D2 = tf.relu(tf.sub(tf.add(tf.reshape(sq, [n, 1]), tf.reshape(sq, [1, n])), tf.mul(2, tf.matMul(x, t2(transpose(X, n, d), d, n)))));
+        const fv = tf.tensor1d(f);
+        const df = tf.abs(tf.sub(tf.reshape(fv, [n, 1]), tf.reshape(fv, [1, n])));
+        const mask = tf.greater(D2, 1e-12);
+        return tf.where(mask, tf.div(df, tf.sqrt(tf.maximum(D2, 1e-30))), tf.zerosLike(df)).dataSync() as Float32Array;
+      });
+      let best = 0;
+      let bi = 0;
+      let bj = 0;
+      for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (S[i * n + j] > best) [best, bi, bj] = [S[i * n + j], i, j];
+      return { secant: best, i: bi, j: bj };
+    },
+    gram: (A, m, p) => tf.tidy(() => tf.matMul(t2(A, m, p), t2(transpose(A, m, p), p, m)).dataSync() as Float32Array),
+  };
+}

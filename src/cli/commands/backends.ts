@@ -1,0 +1,19 @@
+import type { Command } from 'commander';
+import { detectBackends } from '../../backends/registry.js';
+import { textTable } from '../../report/table.js';
+
+/** `robustlaw backends`: what runs here, in which mode, and why the rest does not. */
+export function registerBackends(program: Command): void {
+  program
+    .command('backends')
+    .description('list the compute backends: available (with the mode that actually runs) or not (with the reason)')
+    .option('--json', 'machine-readable output')
+    .action(async (flags: { json?: boolean }) => {
+      const list = await detectBackends();
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(`${textTable(['backend', 'available', 'mode', 'f64', 'reason'], list.map((s) => [s.name, s.available ? 'yes' : 'no', s.mode ?? '-', s.float64 ? 'yes' : 'no', s.reason ?? '']))}\n`);
+    });
+}
