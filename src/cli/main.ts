@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerBackends } from './commands/backends.js';
+import { registerBench } from './commands/bench.js';
 import { registerBound } from './commands/bound.js';
 import { registerFit } from './commands/fit.js';
 import { registerLip } from './commands/lip.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerSearch(program);
   registerVerify(program);
   registerBackends(program);
+  registerBench(program);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeErr: () => {} });
   return program;
 }

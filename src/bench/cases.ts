@@ -1,0 +1,107 @@
+import { Rng } from '../core/rng.js';
+import { choleskySolve, choleskyWithJitter } from '../linalg/cholesky.js';
+import { matmulAB } from '../linalg/matmul.js';
+import type { Backend, KernelName } from '../backends/backend.js';
+
+/** One benchmark case: a kernel at a size, with its flop count. */
+export interface BenchCase {
+  /** Stable id, e.g. `matmul-1024`. */
+  readonly id: string;
+  readonly kernel: KernelName | 'gramSolve' | 'matmulF64';
+  readonly size: string;
+  /** Floating-point operations of one call (multiply-add = 2). */
+  readonly flops: number;
+  /** Builds the inputs (seeded) and returns the function to time on a backend. */
+  prepare(b: Backend): () => unknown;
+}
+
+const rand = (len: number, seed: number) => {
+  const r = new Rng(seed);
+  const a = new Float32Array(len);
+  for (let i = 0; i < len; i++) a[i] = 2 * r.uniform() - 1;
+  return a;
+};
+
+/**
+ * The hot loops at realistic sizes (issue "Compute backends and benchmarks"): matmul 256/512/1024;
+ * gradient norms d = 256, k = 4096, batch 4096 (about 17 GFLOP); pairwise n = 4096, d = 256; Gram + solve
+ * n = 2000, k = 8000 (the Gram on the backend, the Cholesky solve in f64 on the cpu); and the cpu f64
+ * matmul 1024 (`matmulF64`, cpu only).
+ */
+export function realisticCases(): BenchCase[] {
+  const cases: BenchCase[] = [];
+  for (const n of [256, 512, 1024]) {
+    cases.push({
+      id: `matmul-${n}`,
+      kernel: 'matmul',
+      size: `${n}x${n}x${n}`,
+      flops: 2 * n ** 3,
+      prepare: (b) => {
+        const A = rand(n * n, 1);
+        const B = rand(n * n, 2);
+        return () => b.matmul(A, B, n, n, n);
+      },
+    });
+  }
+  cases.push({
+    id: 'matmulF64-1024',
+    kernel: 'matmulF64',
+    size: '1024x1024x1024 f64',
+    flops: 2 * 1024 ** 3,
+    prepare: (b) => {
+      if (b.name !== 'cpu') throw new Error('f64 matmul runs on cpu only');
+      const A = Float64Array.from(rand(1024 * 1024, 1));
+      const B = Float64Array.from(rand(1024 * 1024, 2));
+      return () => matmulAB(A, 1024, 1024, B, 1024);
+    },
+  });
+  {
+    const [m, d, k] = [4096, 256, 4096];
+    cases.push({
+      id: 'gradNorms-4096x256x4096',
+      kernel: 'gradNorms',
+      size: `batch ${m}, d ${d}, k ${k}`,
+      flops: 4 * m * d * k,
+      prepare: (b) => {
+        const X = rand(m * d, 3);
+        const W = rand(k * d, 4).map((v) => v / 16);
+        const bb = rand(k, 5);
+        const a = rand(k, 6);
+        return () => b.gradNorms(X, W, bb, a, m, d, k, 'tanh');
+      },
+    });
+  }
+  {
+    const [n, d] = [4096, 256];
+    cases.push({
+      id: 'pairwiseSecant-4096x256',
+      kernel: 'pairwiseSecant',
+      size: `n ${n}, d ${d}`,
+      flops: 3 * n * n * d,
+      prepare: (b) => {
+        const X = rand(n * d, 7);
+        const f = rand(n, 8);
+        return () => b.pairwiseSecant(X, f, n, d);
+      },
+    });
+  }
+  {
+    const [n, k] = [2000, 8000];
+    cases.push({
+      id: 'gramSolve-2000x8000',
+      kernel: 'gramSolve',
+      size: `n ${n}, k ${k}`,
+      flops: 2 * n * n * k + (n ** 3) / 3,
+      prepare: (b) => {
+        const Phi = rand(n * k, 9);
+        const y = Float64Array.from(rand(n, 10));
+        return () => {
+          const G = Float64Array.from(b.gram(Phi, n, k));
+          const { L } = choleskyWithJitter(G, n);
+          return choleskySolve(L, n, y);
+        };
+      },
+    });
+  }
+  return cases;
+}

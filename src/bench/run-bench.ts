@@ -1,0 +1,134 @@
+import { execSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { createRequire } from 'node:module';
+import { Bench } from 'tinybench';
+import type { Backend } from '../backends/backend.js';
+import { BACKEND_NAMES, createBackend, detectBackends, type BackendName } from '../backends/registry.js';
+import { calibrationLoop } from './calibration.js';
+import { realisticCases, type BenchCase } from './cases.js';
+import type { BenchRecord } from './compare.js';
+
+/** One measured (case, backend). */
+export interface BenchRow extends BenchRecord {
+  readonly caseId: string;
+  readonly backend: BackendName;
+  /** What actually ran (tf.getBackend(), gpu.js mode). */
+  readonly mode: string;
+  readonly kernel: string;
+  readonly size: string;
+  readonly flops: number;
+  readonly gflops: number;
+  readonly samples: number;
+  /** cpu median / this median for the same case (null without a cpu row). */
+  readonly speedupVsCpu: number | null;
+}
+
+/** A benchmark run with its environment. */
+export interface BenchResult {
+  readonly format: 'robustlaw-bench/1';
+  readonly environment: Readonly<Record<string, string | number>>;
+  readonly calibration: { readonly medianMs: number; readonly rme: number };
+  readonly rows: readonly BenchRow[];
+  /** Backends that did not run, with the reason. */
+  readonly skipped: readonly { readonly backend: string; readonly reason: string }[];
+  /** A kernel deliberately slowed down (ROBUSTLAW_BENCH_SLOW), recorded so nobody mistakes it for a baseline. */
+  readonly slowed: string | null;
+}
+
+/** Options of {@link runBench}. */
+export interface RunBenchOptions {
+  readonly backends?: readonly BackendName[];
+  readonly kernels?: readonly string[];
+  /** Measured iterations per case (default 3; plus 1 warm-up). */
+  readonly iterations?: number;
+  /** Run this kernel's work twice (to show that the comparator catches a slowed kernel). */
+  readonly slow?: string | null;
+  readonly onProgress?: (label: string) => void;
+}
+
+function versionOf(pkg: string): string {
+  try {
+    const require = createRequire(import.meta.url);
+    return JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')).version as string;
+  } catch {
+    return 'not installed';
+  }
+}
+
+/** Node, CPU model, cores, package versions and git commit. */
+export function benchEnvironment(): Record<string, string | number> {
+  let commit = 'unknown';
+  try {
+    commit = execSync('git rev-parse HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    /* not a git checkout */
+  }
+  return {
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    platform: `${process.platform}-${process.arch}`,
+    tinybench: versionOf('tinybench'),
+    '@tensorflow/tfjs-core': versionOf('@tensorflow/tfjs-core'),
+    '@tensorflow/tfjs-backend-wasm': versionOf('@tensorflow/tfjs-backend-wasm'),
+    '@tensorflow/tfjs-node': versionOf('@tensorflow/tfjs-node'),
+    'gpu.js': versionOf('gpu.js'),
+    commit,
+    date: new Date().toISOString(),
+  };
+}
+
+async function measure(fn: () => unknown, iterations: number): Promise<{ medianMs: number; rme: number; samples: number }> {
+  const bench = new Bench({ iterations, time: 0, warmupIterations: 1, warmupTime: 0 });
+  bench.add('case', fn);
+  await bench.run();
+  const r = bench.tasks[0].result as unknown as { state: string; error?: Error; latency: { p50: number; rme: number; samplesCount: number } };
+  if (r.state !== 'completed') throw r.error ?? new Error(`benchmark ${r.state}`);
+  return { medianMs: r.latency.p50, rme: r.latency.rme, samples: r.latency.samplesCount };
+}
+
+/** Runs the cases on the backends: medians, GFLOP/s, margins of error, speed-up over cpu, normalised times. */
+export async function runBench(options: RunBenchOptions = {}): Promise<BenchResult> {
+  const iterations = options.iterations ?? 3;
+  const status = await detectBackends();
+  const wanted = options.backends ?? BACKEND_NAMES;
+  const skipped = status.filter((s) => wanted.includes(s.name) && !s.available).map((s) => ({ backend: s.name, reason: s.reason ?? 'unavailable' }));
+  const cases = realisticCases().filter((c) => !options.kernels || options.kernels.includes(c.kernel));
+  const cal = await measure(calibrationLoop, 5);
+  const rows: BenchRow[] = [];
+  for (const s of status) {
+    if (!wanted.includes(s.name) || !s.available) continue;
+    const backend: Backend = await createBackend(s.name);
+    for (const c of cases) {
+      if (c.kernel === 'matmulF64' && s.name !== 'cpu') continue;
+      options.onProgress?.(`${c.id} on ${s.name}`);
+      const work = c.prepare(backend);
+      const fn = options.slow && c.kernel === options.slow ? () => (work(), work()) : work;
+      const m = await measure(fn, iterations);
+      rows.push({
+        key: `${c.id}@${s.name}`,
+        caseId: c.id,
+        backend: s.name,
+        mode: backend.mode,
+        kernel: c.kernel,
+        size: c.size,
+        flops: c.flops,
+        gflops: c.flops / (m.medianMs * 1e6),
+        medianMs: m.medianMs,
+        rme: m.rme,
+        samples: m.samples,
+        normalized: m.medianMs / cal.medianMs,
+        speedupVsCpu: null,
+      });
+    }
+    backend.dispose?.();
+  }
+  const withSpeedup = rows.map((r) => {
+    const cpu = rows.find((q) => q.caseId === r.caseId && q.backend === 'cpu');
+    return { ...r, speedupVsCpu: cpu ? cpu.medianMs / r.medianMs : null };
+  });
+  return { format: 'robustlaw-bench/1', environment: benchEnvironment(), calibration: { medianMs: cal.medianMs, rme: cal.rme }, rows: withSpeedup, skipped, slowed: options.slow ?? null };
+}
+
+export type { BenchCase };
