@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// npm run setup:tfjs-node — build the optional @tensorflow/tfjs-node binding WITHOUT internet.
+//
+// tfjs-node's own install script downloads libtensorflow, which fails on air-gapped machines (and npm 11
+// does not even run it here). Where a TensorFlow 2.x library can be found locally — the tensorflow-cpu
+// wheel that the machine's pip index serves — this script places its libtensorflow and C API headers where
+// the binding's build expects them (the package's deps/ folder), builds the binding with node-pre-gyp,
+// and checks it with a small equivalence run against the cpu reference. It says what it did, or why it
+// could not, and exits 0 on success, 1 otherwise (CI then reports the tfjs-node columns as skipped).
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+const say = (m) => process.stdout.write(`setup:tfjs-node: ${m}\n`);
+const fail = (m) => {
+  say(`NOT set up: ${m}`);
+  process.exit(1);
+};
+const require = createRequire(import.meta.url);
+const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000, ...opts }).toString();
+
+let pkgDir;
+try {
+  pkgDir = dirname(require.resolve('@tensorflow/tfjs-node/package.json'));
+} catch {
+  fail('package @tensorflow/tfjs-node is not installed (it is an optionalDependency: run npm ci first)');
+}
+const version = require('@tensorflow/tfjs-node/package.json').version;
+try {
+  require('@tensorflow/tfjs-node');
+  say(`the binding of @tensorflow/tfjs-node ${version} already loads; nothing to do`);
+  process.exit(0);
+} catch {
+  /* not built yet */
+}
+
+// 1. A TensorFlow library from the local pip index (tensorflow-cpu wheel).
+const work = mkdtempSync(join(tmpdir(), 'robustlaw-tfjs-node-'));
+let wheel;
+try {
+  run('python3', ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '-d', work, 'tensorflow-cpu']);
+  wheel = readdirSync(work).find((f) => f.startsWith('tensorflow_cpu-') && f.endsWith('.whl'));
+} catch (e) {
+  fail(`pip could not provide a tensorflow-cpu wheel (${String(e.stderr ?? e.message).trim().split('\n').pop()})`);
+}
+if (!wheel) fail('pip ran but no tensorflow-cpu wheel was downloaded');
+say(`using ${wheel} from the local pip index`);
+
+// 2. Extract libtensorflow_cc / libtensorflow_framework and the C API headers into deps/.
+const ex = join(work, 'x');
+run('python3', ['-c', `import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); [z.extract(n, sys.argv[2]) for n in z.namelist() if n.startswith('tensorflow/libtensorflow') or n.startswith('tensorflow/include/tensorflow/c/') or n.startswith('tensorflow/include/tensorflow/core/platform/ctstring') or n.startswith('tensorflow/include/tsl/platform/ctstring') or n.startswith('tensorflow/include/xla/tsl/c/') or n.startswith('tensorflow/include/tsl/c/')]`, join(work, wheel), ex]);
+const tfDir = join(ex, 'tensorflow');
+const libs = readdirSync(tfDir).filter((f) => f.startsWith('libtensorflow'));
+if (!libs.some((f) => f.startsWith('libtensorflow_cc.so'))) fail(`the wheel has no libtensorflow_cc.so (found: ${libs.join(', ')})`);
+const deps = join(pkgDir, 'deps');
+rmSync(deps, { recursive: true, force: true });
+mkdirSync(join(deps, 'lib'), { recursive: true });
+for (const f of libs) cpSync(join(tfDir, f), join(deps, 'lib', f));
+// the binding links against libtensorflow.so.2: the C API lives in libtensorflow_cc.so.2 in the wheel
+const cc = libs.find((f) => /^libtensorflow_cc\.so\.\d+$/.test(f));
+symlinkSync(cc, join(deps, 'lib', cc.replace('_cc', '')));
+symlinkSync(cc.replace('_cc', ''), join(deps, 'lib', 'libtensorflow.so'));
+const fw = libs.find((f) => /^libtensorflow_framework\.so\.\d+$/.test(f));
+if (fw) symlinkSync(fw, join(deps, 'lib', 'libtensorflow_framework.so'));
+cpSync(join(tfDir, 'include'), join(deps, 'include'), { recursive: true });
+say(`placed ${libs.join(', ')} and the C API headers in ${deps}`);
+
+// 3. Build the binding.
+const preGyp = (() => {
+  try {
+    return require.resolve('@mapbox/node-pre-gyp/bin/node-pre-gyp', { paths: [pkgDir] });
+  } catch {
+    return null;
+  }
+})();
+if (!preGyp) fail('@mapbox/node-pre-gyp (a dependency of tfjs-node) is missing');
+try {
+  const t0 = Date.now();
+  run(process.execPath, [preGyp, 'install', '--build-from-source'], { cwd: pkgDir });
+  say(`built the binding in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+} catch (e) {
+  fail(`node-pre-gyp build failed: ${String(e.stderr ?? e.message).trim().split('\n').slice(-3).join(' | ')}`);
+}
+
+// 4. Check it: a 64 x 64 matmul against plain JS, in a fresh process.
+const check = `
+const tf = require('@tensorflow/tfjs-node');
+const n = 64, A = new Float32Array(n*n).map((_, i) => Math.sin(i)), B = new Float32Array(n*n).map((_, i) => Math.cos(i));
+const C = tf.matMul(tf.tensor2d(A, [n, n]), tf.tensor2d(B, [n, n])).dataSync();
+let err = 0; for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { let s = 0; for (let t = 0; t < n; t++) s += A[i*n+t] * B[t*n+j]; err = Math.max(err, Math.abs(s - C[i*n+j])); }
+process.stdout.write(JSON.stringify({ backend: tf.getBackend(), tfVersion: tf.version.tfjs, libtensorflow: tf.backend().binding?.TF_Version ?? 'unknown', maxAbsError: err }));`;
+try {
+  const out = JSON.parse(run(process.execPath, ['-e', check], { cwd: process.cwd() }));
+  if (!(out.maxAbsError < 1e-3)) fail(`the binding loads but its matmul differs from the reference by ${out.maxAbsError}`);
+  say(`OK: backend ${out.backend}, libtensorflow ${out.libtensorflow}, tfjs-node ${version}; 64x64 matmul max error ${out.maxAbsError.toExponential(2)} vs plain JS`);
+} catch (e) {
+  fail(`the built binding does not load or compute: ${String(e.stderr ?? e.message).trim().split('\n').slice(0, 2).join(' | ')}`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
