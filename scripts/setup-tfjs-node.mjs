@@ -8,7 +8,7 @@
 // and checks it with a small equivalence run against the cpu reference. It says what it did, or why it
 // could not, and exits 0 on success, 1 otherwise (CI then reports the tfjs-node columns as skipped).
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -21,11 +21,21 @@ const fail = (m) => {
 const require = createRequire(import.meta.url);
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000, ...opts }).toString();
 
+// 0. The package itself. It is declared in optionalDependencies, but npm 11 drops an optional package
+// whose install script it blocks, so install it here with its script disabled (npm registry only).
+const wanted = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).optionalDependencies?.['@tensorflow/tfjs-node'] ?? '4.22.0';
 let pkgDir;
+const resolvePkg = () => dirname(require.resolve('@tensorflow/tfjs-node/package.json'));
 try {
-  pkgDir = dirname(require.resolve('@tensorflow/tfjs-node/package.json'));
+  pkgDir = resolvePkg();
 } catch {
-  fail('package @tensorflow/tfjs-node is not installed (it is an optionalDependency: run npm ci first)');
+  say(`installing @tensorflow/tfjs-node@${wanted} with --ignore-scripts (its own script would download libtensorflow)`);
+  try {
+    run('npm', ['install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', `@tensorflow/tfjs-node@${wanted}`]);
+    pkgDir = resolvePkg();
+  } catch (e) {
+    fail(`could not install @tensorflow/tfjs-node (${String(e.stderr ?? e.message).trim().split('\n').pop()})`);
+  }
 }
 const version = require('@tensorflow/tfjs-node/package.json').version;
 try {
@@ -78,7 +88,15 @@ const preGyp = (() => {
 if (!preGyp) fail('@mapbox/node-pre-gyp (a dependency of tfjs-node) is missing');
 try {
   const t0 = Date.now();
-  run(process.execPath, [preGyp, 'install', '--build-from-source'], { cwd: pkgDir });
+  // build against the local Node headers (npm's nodedir, /usr here): node-gyp must not download them
+  const nodedir = (() => {
+    try {
+      return run('npm', ['config', 'get', 'nodedir']).trim();
+    } catch {
+      return '';
+    }
+  })();
+  run(process.execPath, [preGyp, 'install', '--build-from-source', ...(nodedir && nodedir !== 'undefined' ? [`--nodedir=${nodedir}`] : [])], { cwd: pkgDir });
   say(`built the binding in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 } catch (e) {
   fail(`node-pre-gyp build failed: ${String(e.stderr ?? e.message).trim().split('\n').slice(-3).join(' | ')}`);

@@ -31,7 +31,11 @@ export interface Backend {
   featureMap(X: Float32Array, W: Float32Array, b: Float32Array, m: number, d: number, k: number, act: KernelActivation): Float32Array;
   /** ||grad f(x_i)|| for f(x) = sum_j a_j s(w_j . x + b_j): the norms of the rows of (s'(X W^T + b) diag(a)) W. */
   gradNorms(X: Float32Array, W: Float32Array, b: Float32Array, a: Float32Array, m: number, d: number, k: number, act: KernelActivation): Float32Array;
-  /** The data floor's best pair over the rows of X (n x d) with values f. */
+  /**
+   * The data floor's best pair over the rows of X (n x d) with values f. In f32 this is a CANDIDATE: pairs
+   * closer than about 0.1 are not resolved (and tfjs forms |a|^2 + |b|^2 - 2 a.b, which cancels), so a
+   * certified bound must re-evaluate the winning pair in f64, as src/lipschitz/data-floor.ts does.
+   */
   pairwiseSecant(X: Float32Array, f: Float32Array, n: number, d: number): SecantResult;
   /** G = A A^T for A (m x p): m x m. */
   gram(A: Float32Array, m: number, p: number): Float32Array;

@@ -15,6 +15,16 @@ const TOL: Record<string, number> = { cpu: 1e-6, 'tfjs-wasm': 2e-5, 'tfjs-cpu': 
 const dims = fc.integer({ min: 1, max: 24 });
 const vals = (len: number) => fc.float32Array({ min: -1, max: 1, noNaN: true, noDefaultInfinity: true, minLength: len, maxLength: len });
 
+function minDistance(X: Float32Array, n: number, d: number): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
+    let q = 0;
+    for (let t = 0; t < d; t++) q += (X[i * d + t] - X[j * d + t]) ** 2;
+    best = Math.min(best, Math.sqrt(q));
+  }
+  return best;
+}
+
 function close(actual: Float32Array, expected: Float32Array, tol: number): void {
   expect(actual.length).toBe(expected.length);
   let scale = 1;
@@ -46,10 +56,13 @@ export function equivalence(b: Backend, tol: number) {
       const A = fc.sample(vals(m * p), { numRuns: 1, seed: s })[0];
       close(b.gram(A, m, p), ref.gram(A, m, p), tol);
     }),
-    pairwiseSecant: fc.property(fc.integer({ min: 2, max: 24 }), dims, fc.nat(), (n, d, s) => {
+    pairwiseSecant: fc.property(fc.integer({ min: 2, max: 12 }), fc.integer({ min: 2, max: 24 }), fc.nat(), (n, d, s) => {
       const [X, f] = fc.sample(fc.tuple(vals(n * d), vals(n)), { numRuns: 1, seed: s })[0];
       const r = ref.pairwiseSecant(X, f, n, d);
-      fc.pre(r.secant < 1e4); // near-duplicate points: the f32 distance is meaningless
+      // f32 kernels find candidate pairs; they cannot resolve near-duplicates (tfjs's |a|^2 + |b|^2 - 2 a.b
+      // cancels), so the property is stated for points at least 0.1 apart. The certified data floor
+      // re-evaluates the winning pair in f64 (src/lipschitz/data-floor.ts).
+      fc.pre(minDistance(X, n, d) >= 0.1);
       const got = b.pairwiseSecant(X, f, n, d);
       expect(Math.abs(got.secant - r.secant)).toBeLessThanOrEqual(1e-3 * Math.max(1, r.secant));
     }),
