@@ -30,3 +30,48 @@ export { theorem3, minSamplesForKCondition, type Theorem3Input, type Theorem3Res
 export { theorem2, type Theorem2Input, type Theorem2Result } from './law/theorem2.js';
 export { informalLaw, parametersNeeded, lawRatio } from './law/informal.js';
 export { realDataTable, PAPER_DATASETS, type RealDataRow, type RealDataset } from './law/real-data.js';
+export { verdict, LAW_TOLERANCE, type Verdict, type VerdictInput, type VerdictKind, type ThresholdVerdict } from './law/verdict.js';
+export { buildInstance, REGIME_CLASSES, type Instance, type InstanceSpec, type RegimeClass } from './law/instance.js';
+export { evaluateInstance, evaluateBuilt, averageGradientUpper, type EvaluateOptions, type InstanceReport } from './law/evaluate.js';
+export { REGIMES, REGIME_NAMES, MIN_EPS, K_SCALE, inLawRegime, runRegimeInstance, type Regime, type RegimeName, type RegimeParams, type RegimeOutcome } from './law/regimes.js';
+export { searchRegime, type SearchOptions, type SearchResult } from './law/search.js';
+export { counterexampleFile, type CounterexampleFile } from './law/counterexample-file.js';
+export { inRegimeInstance, BUDGETS, pRegime, expectedParameterCount, type InstanceBudget } from './law/instance-arbitrary.js';
+export { verifyRun, isCertifiedCounterexample, type VerifyOptions, type VerifyResult } from './law/verify-run.js';
+// models
+export { MODEL_CLASSES, dataRadius, type Model, type ModelClass, type FitResult } from './models/model.js';
+export { ACTIVATIONS, ACTIVATION, type Activation, type ActivationName } from './models/activation.js';
+export type { FitContext } from './models/fit-context.js';
+export { fitModel, type ModelOptions } from './models/fit-model.js';
+export { fitLinear, linearModel, type LinearModel, type LinearOptions } from './models/linear.js';
+export { fitRandomFeatures, twoLayerModel, type RandomFeaturesOptions, type TwoLayerModel } from './models/random-features.js';
+export { fitNtkFeatures, ntkModel, type NtkFeaturesOptions, type NtkModel, type NtkWeights } from './models/ntk-features.js';
+export { fitTwoLayer, TWO_LAYER_ACTIVATIONS, type TwoLayerOptions } from './models/two-layer.js';
+export type { TwoLayerWeights } from './models/two-layer-net.js';
+export { fitBumps, bumpsModel, minPairwiseDistance, BUMP_PROFILES, PROFILE, type BumpsModel, type BumpsOptions, type BumpProfile } from './models/bumps.js';
+export { fitGaussianKernel, gaussianKernelModel, type GaussianKernelModel, type GaussianKernelOptions } from './models/gaussian-kernel.js';
+export { fitPolynomial, polynomialParameterCount, monomials, certifiedKernelNorm, type PolynomialModel, type PolynomialOptions } from './models/polynomial.js';
+export { parseMlp, mlpModel, MLP_ACTIVATIONS, type MlpModel, type DenseLayer } from './models/mlp.js';
+export { fitIntrinsicBumps } from './models/intrinsic-bumps.js';
+export { fitAtomBumps } from './models/atom-bumps.js';
+// Lipschitz estimators
+export type { LipEstimate, Witness } from './lipschitz/estimate.js';
+export { ball, domainName, project, withinBall, DOMAIN_KINDS, type Domain } from './lipschitz/domain.js';
+export { dataFloor } from './lipschitz/data-floor.js';
+export { sampledGradients } from './lipschitz/sampled-gradients.js';
+export { secant, refineWithSecant } from './lipschitz/secant.js';
+export { gradientAscent, type AscentOptions, type AscentResult } from './lipschitz/gradient-ascent.js';
+export { upperBound } from './lipschitz/upper-bound.js';
+export { exactLipschitz, relu1d } from './lipschitz/exact.js';
+export { averageGradientNorm } from './lipschitz/average-gradient.js';
+export { lipschitz, type LipschitzOptions, type LipschitzReport } from './lipschitz/lipschitz.js';
+// linear algebra
+export { spectralNorm, type SpectralNorm } from './linalg/spectral-norm.js';
+export { choleskyWithJitter, choleskySolve } from './linalg/cholesky.js';
+export { solveKernel, leastSquares, type LeastSquaresResult } from './linalg/min-norm.js';
+// backends and benchmarks
+export { KERNELS, KERNEL_ACTIVATIONS, type Backend, type KernelName, type KernelActivation, type SecantResult } from './backends/backend.js';
+export { cpuBackend } from './backends/cpu.js';
+export { BACKEND_NAMES, createBackend, detectBackends, autoBackend, type BackendName, type BackendStatus } from './backends/registry.js';
+export { compareBench, type BenchRecord, type CompareRow } from './bench/compare.js';
+export { runBench, type BenchResult, type BenchRow, type RunBenchOptions } from './bench/run-bench.js';
