@@ -4,7 +4,8 @@ import { cpus } from 'node:os';
 import { createRequire } from 'node:module';
 import { Bench } from 'tinybench';
 import type { Backend } from '../backends/backend.js';
-import { BACKEND_NAMES, createBackend, detectBackends, type BackendName } from '../backends/registry.js';
+import { autoBackend, BACKEND_NAMES, createBackend, detectBackends, type BackendName } from '../backends/registry.js';
+import { CpuWorkerPool } from '../backends/cpu-workers.js';
 import { calibrationLoop } from './calibration.js';
 import { realisticCases, type BenchCase } from './cases.js';
 import type { BenchRecord } from './compare.js';
@@ -12,7 +13,8 @@ import type { BenchRecord } from './compare.js';
 /** One measured (case, backend). */
 export interface BenchRow extends BenchRecord {
   readonly caseId: string;
-  readonly backend: BackendName;
+  /** A registry backend, `cpu-workers` (the cpu kernels on one worker thread per core) or `auto`. */
+  readonly backend: BackendName | 'cpu-workers' | 'auto';
   /** What actually ran (tf.getBackend(), gpu.js mode). */
   readonly mode: string;
   readonly kernel: string;
@@ -38,7 +40,8 @@ export interface BenchResult {
 
 /** Options of {@link runBench}. */
 export interface RunBenchOptions {
-  readonly backends?: readonly BackendName[];
+  /** Registry backends plus the pseudo-backends `cpu-workers` and `auto` (default: all). */
+  readonly backends?: readonly (BackendName | 'cpu-workers' | 'auto')[];
   readonly kernels?: readonly string[];
   /** Measured iterations per case (default 3; plus 1 warm-up). */
   readonly iterations?: number;
@@ -92,13 +95,14 @@ async function measure(fn: () => unknown, iterations: number): Promise<{ medianM
 export async function runBench(options: RunBenchOptions = {}): Promise<BenchResult> {
   const iterations = options.iterations ?? 3;
   const status = await detectBackends();
-  const wanted = options.backends ?? BACKEND_NAMES;
+  const wanted: readonly string[] = options.backends ?? [...BACKEND_NAMES, 'cpu-workers', 'auto'];
   const skipped = status.filter((s) => wanted.includes(s.name) && !s.available).map((s) => ({ backend: s.name, reason: s.reason ?? 'unavailable' }));
   const cases = realisticCases().filter((c) => !options.kernels || options.kernels.includes(c.kernel));
   const cal = await measure(calibrationLoop, 5);
   const rows: BenchRow[] = [];
   for (const s of status) {
-    if (!wanted.includes(s.name) || !s.available) continue;
+    // auto needs the backend it would choose measured too
+    if (!(wanted.includes(s.name) || (wanted.includes('auto') && s.name === autoBackend('matmul', 2e9, status))) || !s.available) continue;
     const backend: Backend = await createBackend(s.name);
     for (const c of cases) {
       if (c.kernel === 'matmulF64' && s.name !== 'cpu') continue;
@@ -123,6 +127,34 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
       });
     }
     backend.dispose?.();
+  }
+  // cpu-workers: the batch-parallel cpu kernels on one worker thread per core (measured: does it help?)
+  if (wanted.includes('cpu-workers')) {
+    const pool = new CpuWorkerPool();
+    for (const c of cases) {
+      if (c.kernel !== 'gradNorms' && c.kernel !== 'pairwiseSecant') continue;
+      options.onProgress?.(`${c.id} on cpu-workers`);
+      const run = c.prepare({
+        ...(await createBackend('cpu')),
+        name: 'cpu-workers',
+        // the pool is async: the case's synchronous call returns the promise, which tinybench awaits
+        gradNorms: ((...args: Parameters<CpuWorkerPool['gradNorms']>) => pool.gradNorms(...args)) as never,
+        pairwiseSecant: ((...args: Parameters<CpuWorkerPool['pairwiseSecant']>) => pool.pairwiseSecant(...args)) as never,
+      });
+      const fn = options.slow && c.kernel === options.slow ? async () => { await run(); await run(); } : async () => { await run(); };
+      const m = await measure(fn, iterations);
+      rows.push({ key: `${c.id}@cpu-workers`, caseId: c.id, backend: 'cpu-workers', mode: `${pool.size} worker threads`, kernel: c.kernel, size: c.size, flops: c.flops, gflops: c.flops / (m.medianMs * 1e6), medianMs: m.medianMs, rme: m.rme, samples: m.samples, normalized: m.medianMs / cal.medianMs, speedupVsCpu: null });
+    }
+    await pool.close();
+  }
+  // auto: the registry's choice per kernel and size, reported as that backend's measurement
+  if (wanted.includes('auto')) {
+    for (const c of cases) {
+      if (c.kernel === 'matmulF64') continue;
+      const choice = autoBackend(c.kernel === 'gramSolve' ? 'gram' : c.kernel, c.flops, status);
+      const src = rows.find((r) => r.caseId === c.id && r.backend === choice);
+      if (src) rows.push({ ...src, key: `${c.id}@auto`, backend: 'auto', mode: `auto -> ${choice} (${src.mode})` });
+    }
   }
   const withSpeedup = rows.map((r) => {
     const cpu = rows.find((q) => q.caseId === r.caseId && q.backend === 'cpu');

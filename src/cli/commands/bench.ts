@@ -26,7 +26,7 @@ export function registerBench(program: Command): void {
   program
     .command('bench')
     .description('benchmark the hot loops on every available backend; with --compare, fail on a regression against a baseline')
-    .option('--backend <list>', `backends (default: all available): ${BACKEND_NAMES.join(', ')}`, parseList)
+    .option('--backend <list>', `backends (default: all available): ${BACKEND_NAMES.join(', ')}, cpu-workers, auto`, parseList)
     .option('--kernel <list>', `kernels (default: all): ${CASE_KERNELS.join(', ')}`, parseList)
     .option('--compare <baseline.json>', 'compare with a stored run; exit 1 on a regression')
     .option('--threshold <x>', 'regression threshold on normalised time (0.25 = 25% slower)', parseNumber, 0.25)
@@ -35,7 +35,7 @@ export function registerBench(program: Command): void {
     .option('--json', 'print the result JSON')
     .action(async (flags: BenchFlags) => {
       const fn = 'robustlaw bench';
-      const backends = flags.backend?.map((b) => requireOneOf(fn, '--backend', b, BACKEND_NAMES)) as BackendName[] | undefined;
+      const backends = flags.backend?.map((b) => requireOneOf(fn, '--backend', b, [...BACKEND_NAMES, 'cpu-workers', 'auto'] as const)) as (BackendName | 'cpu-workers' | 'auto')[] | undefined;
       const kernels = flags.kernel?.map((k) => requireOneOf(fn, '--kernel', k, CASE_KERNELS));
       const iterations = requireInt(fn, '--iterations', flags.iterations, 1);
       const threshold = requirePositive(fn, '--threshold', flags.threshold);
@@ -54,7 +54,7 @@ export function registerBench(program: Command): void {
       const result = await runBench({ backends, kernels, iterations, slow, onProgress: (l) => bar.tick(l) });
       bar.stop();
       const files = writeBenchReports(result, flags.out);
-      const cmp = baseline ? compareBench(result.rows, baseline.rows.filter((r) => (!backends || backends.includes(r.backend)) && (!kernels || (kernels as readonly string[]).includes(r.kernel))), threshold) : null;
+      const cmp = baseline ? compareBench(result.rows, baseline.rows.filter((r) => (!backends || (backends as readonly string[]).includes(r.backend)) && (!kernels || (kernels as readonly string[]).includes(r.kernel))), threshold) : null;
       if (flags.json) process.stdout.write(`${JSON.stringify({ ...result, comparison: cmp }, null, 2)}\n`);
       else {
         process.stdout.write(`${benchTable(result, false)}\n`);
