@@ -67,7 +67,7 @@ export function gradientAscent(model: Model, D: Domain, rng: Rng, options: Ascen
   }
   if (options.seeds) X.set(options.seeds, nRandom * d);
   for (let s = 0; s < S; s++) project(D, X.subarray(s * d, s * d + d));
-  let G = model.gradient(X, S);
+  const G = model.gradient(X, S);
   let evals = S;
   const norms = new Float64Array(S);
   for (let s = 0; s < S; s++) norms[s] = rowNorm(G, s, d);
@@ -150,7 +150,6 @@ export function gradientAscent(model: Model, D: Domain, rng: Rng, options: Ascen
     best = ref === null ? { ...best, value: 0, witness: { type: 'certificate', formula: 'no secant inside the domain', terms: {} } } : { ...ref, method: 'gradient-ascent+secant', evaluations: evals + ref.evaluations };
     evals = best.evaluations;
   }
-  G = new Float64Array(0);
   return { best, bestGradNorm: norms[bi], evaluations: evals, seconds: (performance.now() - t0) / 1000 };
 }
 

@@ -142,7 +142,7 @@ export function registerLip(program: Command): void {
               ? w.formula
               : '';
       const lines = [
-        `${model.description}`,
+        `${model.description}   (seed ${String(header.seed)})`,
         `domain       ${report.domain}`,
         `lower        ${fmtNum(report.lower.value)}   (${report.lower.method}; certified: ${witness})`,
         `upper        ${report.upper ? `${fmtNum(report.upper.value)}   (${report.upper.method})` : 'none for this class on this domain'}`,
