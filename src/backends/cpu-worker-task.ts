@@ -1,5 +1,5 @@
 import type { KernelActivation } from './backend.js';
-import { gradNormsF64 } from './cpu.js';
+import { gradNormsF64, pairwiseSecantRange } from './cpu.js';
 
 /** A slice of a batch-parallel cpu kernel, over shared memory. */
 export type CpuTask =
@@ -13,23 +13,5 @@ export function runCpuTask(t: CpuTask): { norms?: Float64Array; secant?: number;
     const rows = Float64Array.from(X.subarray(t.r0 * t.d, t.r1 * t.d));
     return { norms: gradNormsF64(rows, Float64Array.from(new Float32Array(t.W)), Float64Array.from(new Float32Array(t.b)), Float64Array.from(new Float32Array(t.a)), t.r1 - t.r0, t.d, t.k, t.act) };
   }
-  const X = new Float32Array(t.X);
-  const f = new Float32Array(t.f);
-  const { n, d } = t;
-  let best = -1;
-  let bi = 0;
-  let bj = 0;
-  for (let i = t.i0; i < t.i1; i++) {
-    for (let j = i + 1; j < n; j++) {
-      let s = 0;
-      for (let q = 0; q < d; q++) {
-        const v = X[i * d + q] - X[j * d + q];
-        s += v * v;
-      }
-      if (s === 0) continue;
-      const sec = Math.abs(f[i] - f[j]) / Math.sqrt(s);
-      if (sec > best) [best, bi, bj] = [sec, i, j];
-    }
-  }
-  return { secant: Math.max(best, 0), i: bi, j: bj };
+  return pairwiseSecantRange(new Float32Array(t.X), new Float32Array(t.f), t.n, t.d, t.i0, t.i1);
 }

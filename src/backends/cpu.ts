@@ -41,12 +41,20 @@ export function gradNormsF64(X: Float64Array, W: Float64Array, b: Float64Array, 
   return out;
 }
 
-/** The data floor's best pair, f64, blocked over rows. */
+/** The data floor's best pair, f64. */
 export function pairwiseSecantF64(X: Float64Array, f: Float64Array, n: number, d: number): SecantResult {
+  return pairwiseSecantRange(X, f, n, d, 0, n);
+}
+
+/**
+ * The best secant |f_i - f_j| / ||x_i - x_j|| over the pairs (i, j), i in [i0, i1), j > i, in f64
+ * arithmetic (the worker pool splits the triangle into such row ranges). Coincident points are skipped.
+ */
+export function pairwiseSecantRange(X: ArrayLike<number>, f: ArrayLike<number>, n: number, d: number, i0: number, i1: number): SecantResult {
   let best = -1;
   let bi = 0;
   let bj = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = i0; i < i1; i++) {
     for (let j = i + 1; j < n; j++) {
       let s = 0;
       for (let t = 0; t < d; t++) {
