@@ -118,11 +118,16 @@ function kernelPolynomial(C: Float64Array, alpha: Float64Array, n: number, d: nu
     }
     return wantGrad ? G : f;
   };
+  return polynomialModel(d, p, q, thetaNorm, radius, 'kernel form', (X, m) => evalAll(X, m, false), (X, m) => evalAll(X, m, true));
+}
+
+/** The fields both polynomial forms share: p, W = 2 ||theta||, J on the ball, and the description. */
+function polynomialModel(d: number, p: number, q: number, thetaNorm: number, radius: number, form: string, predict: Model['predict'], gradient: Model['gradient']): PolynomialModel {
   return {
     className: 'polynomial',
     d,
     p,
-    description: `polynomial of degree ${q} in d = ${d} (kernel form), p = C(d+q, q) = ${p}`,
+    description: `polynomial of degree ${q} in d = ${d} (${form}), p = C(d+q, q) = ${p}`,
     W: 2 * thetaNorm,
     J: jOnBall(q, radius),
     radius,
@@ -130,8 +135,8 @@ function kernelPolynomial(C: Float64Array, alpha: Float64Array, n: number, d: nu
     params: { degree: q },
     degree: q,
     thetaNorm,
-    predict: (X, m) => evalAll(X, m, false),
-    gradient: (X, m) => evalAll(X, m, true),
+    predict,
+    gradient,
   };
 }
 
@@ -171,24 +176,19 @@ function monomialValue(m: { vars: number[]; scale: number }, X: Float64Array, of
 function explicitPolynomial(monos: { vars: number[]; scale: number }[], theta: Float64Array, d: number, q: number, radius: number): PolynomialModel {
   const p = monos.length;
   const thetaNorm = Math.sqrt(dot(theta, theta));
-  return {
-    className: 'polynomial',
+  return polynomialModel(
     d,
     p,
-    description: `polynomial of degree ${q} in d = ${d} (explicit monomials), p = ${p}`,
-    W: 2 * thetaNorm,
-    J: jOnBall(q, radius),
-    radius,
-    smooth: true,
-    params: { degree: q },
-    degree: q,
+    q,
     thetaNorm,
-    predict(X, m) {
+    radius,
+    'explicit monomials',
+    (X, m) => {
       const f = new Float64Array(m);
       for (let i = 0; i < m; i++) for (let a = 0; a < p; a++) f[i] += theta[a] * monomialValue(monos[a], X, i * d);
       return f;
     },
-    gradient(X, m) {
+    (X, m) => {
       const G = new Float64Array(m * d);
       for (let i = 0; i < m; i++) {
         const off = i * d;
@@ -203,5 +203,5 @@ function explicitPolynomial(monos: { vars: number[]; scale: number }[], theta: F
       }
       return G;
     },
-  };
+  );
 }

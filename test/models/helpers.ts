@@ -17,27 +17,16 @@ export function small(spec: Partial<InstanceSpec> & Pick<InstanceSpec, 'classNam
 export function kinkDistance(model: Model, x: Float64Array): number {
   const d = model.d;
   const m = model as Partial<TwoLayerModel & NtkModel & BumpsModel>;
-  if (m.net && m.net.act.kinks) {
+  // relu hyperplanes w_j . x + b_j = 0 of two-layer forms (with bias) and NTK features (without)
+  const layer = m.net?.act.kinks ? { W: m.net.W, b: m.net.b, k: m.net.k } : m.ntk?.act.kinks ? { W: m.ntk.W, b: null, k: m.ntk.k } : null;
+  if (layer) {
     let best = Number.POSITIVE_INFINITY;
-    for (let j = 0; j < m.net.k; j++) {
-      let z = m.net.b[j];
+    for (let j = 0; j < layer.k; j++) {
+      let z = layer.b ? layer.b[j] : 0;
       let wn = 0;
       for (let t = 0; t < d; t++) {
-        z += m.net.W[j * d + t] * x[t];
-        wn += m.net.W[j * d + t] ** 2;
-      }
-      best = Math.min(best, Math.abs(z) / Math.sqrt(wn));
-    }
-    return best;
-  }
-  if (m.ntk && m.ntk.act.kinks) {
-    let best = Number.POSITIVE_INFINITY;
-    for (let j = 0; j < m.ntk.k; j++) {
-      let z = 0;
-      let wn = 0;
-      for (let t = 0; t < d; t++) {
-        z += m.ntk.W[j * d + t] * x[t];
-        wn += m.ntk.W[j * d + t] ** 2;
+        z += layer.W[j * d + t] * x[t];
+        wn += layer.W[j * d + t] ** 2;
       }
       best = Math.min(best, Math.abs(z) / Math.sqrt(wn));
     }
