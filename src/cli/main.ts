@@ -7,6 +7,9 @@ import { registerLip } from './commands/lip.js';
 import { registerPredict } from './commands/predict.js';
 import { registerSearch } from './commands/search.js';
 import { registerVerify } from './commands/verify.js';
+import { registerSweep } from './commands/sweep.js';
+import { registerMerge } from './commands/merge.js';
+import { registerReport } from './commands/report.js';
 import { UsageError } from './parse.js';
 
 /** Builds the `robustlaw` command line program (without running it). */
@@ -24,6 +27,9 @@ export function buildProgram(): Command {
   registerLip(program);
   registerSearch(program);
   registerVerify(program);
+  registerSweep(program);
+  registerMerge(program);
+  registerReport(program);
   registerBackends(program);
   registerBench(program);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeErr: () => {} });

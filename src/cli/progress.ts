@@ -6,14 +6,14 @@ export interface Progress {
   stop(): void;
 }
 
-/** Creates a progress reporter on stderr for `total` steps. */
-export function progress(total: number, title: string): Progress {
+/** Creates a progress reporter on stderr for `total` steps, `start` of them already done (a resume). */
+export function progress(total: number, title: string, start = 0): Progress {
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar({ format: `${title} [{bar}] {value}/{total} | ETA {eta_formatted} | {label}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
-    bar.start(total, 0, { label: '' });
+    bar.start(total, start, { label: '' });
     return { tick: (label) => bar.increment(1, { label }), stop: () => bar.stop() };
   }
-  let done = 0;
+  let done = start;
   return {
     tick: (label) => {
       done++;

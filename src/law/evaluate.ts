@@ -5,6 +5,7 @@ import { ball } from '../lipschitz/domain.js';
 import type { BumpsModel } from '../models/bumps.js';
 import { PROFILE } from '../models/bumps.js';
 import { informalLaw } from './informal.js';
+import { theorem3 } from './theorem3.js';
 import { LAW_TOLERANCE, verdict, type Verdict } from './verdict.js';
 
 /** Estimator effort for {@link evaluateInstance}. */
@@ -49,6 +50,9 @@ export interface InstanceReport {
   readonly averageUpper: number | null;
   /** The law eps sqrt(n d / p). */
   readonly law: number | null;
+  /** Theorem 3's formula evaluated at this instance (eps' = min(eps, 1 - 1e-9)) whether or not its
+   * assumptions hold: for plots only; the claim is `verdict.theorem3`. Null when eps <= 0. */
+  readonly theorem3Formula: number | null;
   /** R = lower / law and R_upper = upper / law. */
   readonly R: number | null;
   readonly Rupper: number | null;
@@ -162,6 +166,8 @@ export function evaluateBuilt(inst: Instance, options: EvaluateOptions = {}): In
     average: lip.average ? lip.average.value : null,
     averageUpper: avgUp,
     law,
+    theorem3Formula:
+      v.epsTheorem === null ? null : theorem3({ n, d, p: model.p, eps: v.epsTheorem, c: inst.dist.isoperimetry.c ?? 1, k: inst.dist.components, W: Math.max(model.W, 1e-300), J: Math.max(model.J, 1e-300) }).formula,
     R: law ? lowerOf(lip) / law : null,
     Rupper: law && upper !== null ? upper / law : null,
     verdict: v,

@@ -1,0 +1,131 @@
+import type { Command } from 'commander';
+import { DISTRIBUTION_NAMES } from '../../data/distribution.js';
+import { LABEL_NAMES } from '../../labels/label-model.js';
+import { ACTIVATIONS } from '../../models/activation.js';
+import { BUMP_PROFILES } from '../../models/bumps.js';
+import { fmtNum } from '../../report/table.js';
+import { writeReport } from '../../report/write-report.js';
+import { defaultSweepSpec } from '../../sweep/default-spec.js';
+import { classLabel, isCounterexampleRecord } from '../../sweep/record.js';
+import { runSweep, shardPoints } from '../../sweep/run-sweep.js';
+import { parseShard, WHOLE } from '../../sweep/shard.js';
+import { loadSweepSpec, parseSweepSpec, SWEEP_CLASSES, type SweepSpec } from '../../sweep/spec.js';
+import { parseList, parseNumber, parseNumberList, UsageError } from '../parse.js';
+import { progress } from '../progress.js';
+
+interface SweepFlags {
+  spec?: string;
+  class?: string[];
+  dist?: string[];
+  labels?: string[];
+  n?: number[];
+  d?: number[];
+  k?: number[];
+  p?: number[];
+  seeds?: number[];
+  activation?: string;
+  degree?: number;
+  profile?: string;
+  penalty?: number;
+  components?: number;
+  m?: number;
+  scale?: number;
+  eta?: number;
+  noise?: number;
+  starts?: number;
+  steps?: number;
+  out: string;
+  shard?: string;
+  report: boolean;
+  bench?: string | false;
+  printSpec?: boolean;
+}
+
+const GRID_FLAGS = ['class', 'dist', 'labels', 'n', 'd', 'k', 'p', 'seeds', 'activation', 'degree', 'profile', 'penalty', 'components', 'm', 'scale', 'eta', 'noise', 'starts', 'steps'] as const;
+
+/** Builds the raw spec object from flags (validated by the same schema as a spec file). */
+function specFromSweepFlags(f: SweepFlags): SweepSpec {
+  const drop = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  const raw = drop({
+    class: f.class,
+    dist: f.dist,
+    labels: f.labels,
+    n: f.n,
+    d: f.d,
+    k: f.k,
+    p: f.p,
+    seeds: f.seeds === undefined ? undefined : f.seeds.length === 1 ? f.seeds[0] : f.seeds,
+    model: drop({ activation: f.activation, degree: f.degree, profile: f.profile, penalty: f.penalty }),
+    distOptions: drop({ components: f.components, m: f.m, scale: f.scale }),
+    labelOptions: drop({ eta: f.eta, noise: f.noise }),
+    estimator: drop({ starts: f.starts, steps: f.steps }),
+  });
+  return parseSweepSpec(raw, 'robustlaw sweep');
+}
+
+/** `robustlaw sweep`: a grid of instances, resumable, shardable, with a report at the end. */
+export function registerSweep(program: Command): void {
+  program
+    .command('sweep')
+    .description('fit and bound a grid of instances (classes x data x n x d x p x seeds); resumable, shardable; writes results.jsonl and a report (exit 1 on a certified counterexample)')
+    .option('--spec <file>', 'a JSON or YAML sweep spec (the same keys as the flags below; see README)')
+    .option('--class <list>', `classes: ${SWEEP_CLASSES.join(', ')}`, parseList)
+    .option('--dist <list>', `covariates: ${DISTRIBUTION_NAMES.join(', ')} (default sphere)`, parseList)
+    .option('--labels <list>', `labels: ${LABEL_NAMES.join(', ')} (default signs)`, parseList)
+    .option('--n <list>', 'numbers of training points, e.g. 60,120', parseNumberList)
+    .option('--d <list>', 'dimensions', parseNumberList)
+    .option('--k <list>', 'widths of random-features (p = k), ntk-features (p = d k), two-layer (p = k (d + 2) + 1)', parseNumberList)
+    .option('--p <list>', 'target parameter counts instead of --k (converted to k per class)', parseNumberList)
+    .option('--seeds <N|list>', 'N: seeds 0..N-1; or a list of seeds (default 1)', parseNumberList)
+    .option('--activation <name>', `activation of the width classes: ${ACTIVATIONS.join(', ')}`)
+    .option('--degree <int>', 'polynomial degree', parseNumber)
+    .option('--profile <name>', `bump profile: ${BUMP_PROFILES.join(', ')}`)
+    .option('--penalty <x>', 'two-layer input-gradient penalty', parseNumber)
+    .option('--components <int>', 'mixture / clusters components', parseNumber)
+    .option('--m <int>', 'subspace intrinsic dimension', parseNumber)
+    .option('--scale <x>', 'mixture / clusters within-cluster scale', parseNumber)
+    .option('--eta <x>', 'flips: flip rate', parseNumber)
+    .option('--noise <x>', 'additive: noise amplitude', parseNumber)
+    .option('--starts <int>', 'gradient-ascent starts per instance (default 8)', parseNumber)
+    .option('--steps <int>', 'ascent steps per start (default 60)', parseNumber)
+    .option('--out <dir>', 'output directory (rerun the same command to resume)', 'reports/latest')
+    .option('--shard <i/N>', 'run only shard i of N (round-robin over the grid); join with robustlaw merge')
+    .option('--no-report', 'skip summary.json, report.md, report.html and plots')
+    .option('--bench <file>', 'benchmark JSON for the report\'s bars (default reports/bench/latest.json, else baseline.json)')
+    .option('--no-bench', 'no benchmark bars in the report')
+    .option('--print-spec', 'print the validated spec as JSON and exit (a starting point for --spec files)')
+    .action(async (flags: SweepFlags) => {
+      const fn = 'robustlaw sweep';
+      const gridFlags = GRID_FLAGS.filter((k) => flags[k] !== undefined);
+      if (flags.spec !== undefined && gridFlags.length > 0) throw new UsageError(`${fn}: give --spec or grid flags, not both (got --spec and --${gridFlags[0]})`);
+      const spec = flags.spec !== undefined ? loadSweepSpec(flags.spec) : gridFlags.length > 0 ? specFromSweepFlags(flags) : defaultSweepSpec();
+      const shard = flags.shard === undefined ? WHOLE : parseShard(flags.shard);
+      if (flags.printSpec) {
+        process.stdout.write(`${JSON.stringify(spec, null, 2)}\n`);
+        return;
+      }
+      const total = shardPoints(spec, shard).length;
+      process.stderr.write(`${fn}: ${total} instances${shard.count > 1 ? ` (shard ${shard.index}/${shard.count})` : ''} -> ${flags.out}${flags.spec === undefined && gridFlags.length === 0 ? ' (the built-in quick sweep; --print-spec shows it)' : ''}\n`);
+      let bar: ReturnType<typeof progress> | null = null;
+      const outcome = runSweep({
+        spec,
+        outDir: flags.out,
+        shard,
+        onStart: (n, done, torn) => {
+          if (torn > 0) process.stderr.write(`${fn}: dropped a torn last line (${torn} bytes) left by an interrupted run\n`);
+          if (done > 0) process.stderr.write(`${fn}: resuming, ${done} of ${n} already done\n`);
+          bar = progress(n, 'sweep', done);
+        },
+        onRecord: (r) => bar?.tick(`${classLabel(r.spec)} n=${r.spec.n} d=${r.spec.d} p=${r.p} seed=${r.spec.seed}: R=${fmtNum(r.R)}`),
+      });
+      (bar as ReturnType<typeof progress> | null)?.stop();
+      const cex = outcome.records.filter(isCounterexampleRecord);
+      process.stdout.write(`${outcome.records.length} instances (${outcome.computed} computed, ${outcome.resumed} resumed) in ${flags.out}/results.jsonl\n`);
+      if (flags.report) {
+        const { summary, files } = await writeReport(flags.out, { bench: flags.bench === false ? null : flags.bench });
+        process.stdout.write(`smallest R over the law's regime ${fmtNum(summary.smallestR)} (tau = ${summary.tau}); report: ${files.filter((f) => /report\.(md|html)$/.test(f)).join(', ')}\n`);
+      }
+      process.stdout.write(cex.length ? `CERTIFIED COUNTEREXAMPLE(S): ${cex.map((r) => r.id).join('; ')}\n` : 'No certified counterexample.\n');
+      process.exitCode = cex.length ? 1 : 0;
+    });
+}

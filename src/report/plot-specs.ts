@@ -1,0 +1,149 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { classLabel, type SweepRecord } from '../sweep/record.js';
+import type { BenchResult } from '../bench/run-bench.js';
+import { groupOf, median, type SlopeSummary } from './summary.js';
+
+/** The series of the Lipschitz plot, in legend order. */
+export const LIP_SERIES = ['Lip lower (certified)', 'Lip upper (certified)', 'law eps sqrt(nd/p)', 'Theorem 3 formula', 'data floor'] as const;
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const CONFIG = { font: 'sans-serif', view: { stroke: '#ccc' }, axis: { labelFontSize: 10, titleFontSize: 11 }, legend: { labelLimit: 260 } };
+
+/** Rows of the Lipschitz plot: the median over seeds of each series, per (data configuration, class, p). */
+export function lipschitzRows(records: readonly SweepRecord[]): { group: string; class: string; series: string; p: number; value: number }[] {
+  const cells = new Map<string, SweepRecord[]>();
+  for (const r of records) {
+    const key = `${groupOf(r)}\u0000${classLabel(r.spec)}\u0000${r.p}`;
+    cells.set(key, [...(cells.get(key) ?? []), r]);
+  }
+  const rows: { group: string; class: string; series: string; p: number; value: number }[] = [];
+  for (const [key, rs] of cells) {
+    const [group, cls, p] = key.split('\u0000');
+    const values: [string, (number | null)[]][] = [
+      [LIP_SERIES[0], rs.map((r) => r.lower)],
+      [LIP_SERIES[1], rs.map((r) => r.upper)],
+      [LIP_SERIES[2], rs.map((r) => r.law)],
+      [LIP_SERIES[3], rs.map((r) => r.theorem3.formula)],
+      [LIP_SERIES[4], rs.map((r) => r.dataFloor)],
+    ];
+    for (const [series, v] of values) {
+      const m = median(v.filter((x): x is number => x !== null && x > 0 && Number.isFinite(x)));
+      if (m !== null) rows.push({ group, class: cls, series, p: Number(p), value: m });
+    }
+  }
+  return rows.sort((a, b) => cmp(a.group, b.group) || cmp(a.class, b.class) || cmp(a.series, b.series) || a.p - b.p);
+}
+
+/**
+ * Log-log Lipschitz bounds against p, one panel per data configuration: per class (colour) the certified
+ * lower and upper bounds, the law eps sqrt(n d / p), Theorem 3's formula (drawn for scale; the report says
+ * where it applies) and the data floor (dash pattern). Medians over seeds.
+ */
+export function lipschitzPlot(records: readonly SweepRecord[]): TopLevelSpec {
+  const applicable = records.filter((r) => r.theorem3.verdict !== 'not-applicable').length;
+  return {
+    $schema: SCHEMA,
+    title: {
+      text: 'Certified Lipschitz bounds against the parameter count p',
+      subtitle: [`medians over seeds; Theorem 3 applies to ${applicable} of ${records.length} instances (elsewhere its formula is drawn for scale only)`],
+    },
+    data: { values: lipschitzRows(records) },
+    facet: { field: 'group', type: 'nominal', title: null, sort: 'ascending' },
+    columns: 2,
+    spec: {
+      width: 340,
+      height: 240,
+      mark: { type: 'line', point: true, clip: true, strokeWidth: 1.5 },
+      encoding: {
+        x: { field: 'p', type: 'quantitative', scale: { type: 'log' }, title: 'parameters p' },
+        y: { field: 'value', type: 'quantitative', scale: { type: 'log' }, title: 'Lipschitz constant' },
+        color: { field: 'class', type: 'nominal', title: 'class', sort: 'ascending' },
+        strokeDash: { field: 'series', type: 'nominal', title: 'series', scale: { domain: [...LIP_SERIES], range: [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [1, 4]] } },
+        shape: { field: 'series', type: 'nominal', title: 'series', scale: { domain: [...LIP_SERIES] } },
+      },
+    },
+    config: CONFIG,
+  } as TopLevelSpec;
+}
+
+/** R = lower / law per class (points) and R_upper = upper / law (ticks), against the tolerance tau and 1. */
+export function ratioPlot(records: readonly SweepRecord[], tau: number): TopLevelSpec {
+  const rows = records
+    .filter((r) => r.R !== null && r.R > 0)
+    .map((r) => ({ class: classLabel(r.spec), R: r.R!, Rupper: r.Rupper, inRegime: r.inLawRegime ? 'in the law regime' : 'outside (eps < 0.1 or n eps^2 < 8k)', id: r.id }))
+    .sort((a, b) => cmp(a.class, b.class) || cmp(a.id, b.id));
+  return {
+    $schema: SCHEMA,
+    title: { text: 'R = certified Lip lower bound / (eps sqrt(n d / p)), per class', subtitle: [`circles: R (lower bound); ticks: upper bound / law; red rule: tolerance tau = ${tau}; grey rule: R = 1`] },
+    width: 420,
+    height: 260,
+    layer: [
+      {
+        data: { values: rows },
+        mark: { type: 'point', filled: true, opacity: 0.7 },
+        encoding: {
+          x: { field: 'class', type: 'nominal', title: null, sort: 'ascending', axis: { labelAngle: -30 } },
+          y: { field: 'R', type: 'quantitative', scale: { type: 'log' }, title: 'R' },
+          shape: { field: 'inRegime', type: 'nominal', title: null, legend: { labelLimit: 400 } },
+          xOffset: { field: 'id', type: 'nominal', legend: null },
+        },
+      },
+      {
+        data: { values: rows.filter((r) => r.Rupper !== null && r.Rupper > 0) },
+        mark: { type: 'tick', color: '#555', thickness: 1 },
+        encoding: { x: { field: 'class', type: 'nominal', sort: 'ascending' }, y: { field: 'Rupper', type: 'quantitative' } },
+      },
+      { data: { values: [{ y: tau }] }, mark: { type: 'rule', color: '#d62728', strokeDash: [4, 2] }, encoding: { y: { field: 'y', type: 'quantitative' } } },
+      { data: { values: [{ y: 1 }] }, mark: { type: 'rule', color: '#888' }, encoding: { y: { field: 'y', type: 'quantitative' } } },
+    ],
+    config: CONFIG,
+  } as TopLevelSpec;
+}
+
+/** Fitted log-log slopes of Lip against p with 95% intervals; the law predicts -1/2 for n <= p <= n d. */
+export function slopesPlot(slopes: readonly SlopeSummary[]): TopLevelSpec {
+  const rows = slopes.map((s) => ({ curve: `${s.label} | ${s.group}`, statistic: s.statistic, slope: s.slope, lo: s.lo ?? s.slope, hi: s.hi ?? s.slope, points: s.points }));
+  return {
+    $schema: SCHEMA,
+    title: { text: 'Fitted exponent of Lip against p (log-log least squares, 95% intervals)', subtitle: ['red rule: the law\'s -1/2; grey rule: 0 (no dependence on p)'] },
+    width: 360,
+    height: { step: 22 },
+    layer: [
+      {
+        data: { values: rows },
+        mark: { type: 'errorbar', ticks: true },
+        encoding: { y: { field: 'curve', type: 'nominal', title: null, sort: 'ascending', axis: { labelLimit: 420 } }, yOffset: { field: 'statistic', type: 'nominal' }, x: { field: 'lo', type: 'quantitative', title: 'slope' }, x2: { field: 'hi' }, color: { field: 'statistic', type: 'nominal', title: 'regressed' } },
+      },
+      {
+        data: { values: rows },
+        mark: { type: 'point', filled: true },
+        encoding: { y: { field: 'curve', type: 'nominal', sort: 'ascending' }, yOffset: { field: 'statistic', type: 'nominal' }, x: { field: 'slope', type: 'quantitative' }, color: { field: 'statistic', type: 'nominal' } },
+      },
+      { data: { values: [{ x: -0.5 }] }, mark: { type: 'rule', color: '#d62728', strokeDash: [4, 2] }, encoding: { x: { field: 'x', type: 'quantitative' } } },
+      { data: { values: [{ x: 0 }] }, mark: { type: 'rule', color: '#888' }, encoding: { x: { field: 'x', type: 'quantitative' } } },
+    ],
+    config: CONFIG,
+  } as TopLevelSpec;
+}
+
+/** Benchmark bars: GFLOP/s per case and backend (log scale), from a `robustlaw-bench/1` result. */
+export function benchPlot(bench: BenchResult, source: string): TopLevelSpec {
+  const rows = bench.rows.map((r) => ({ case: r.caseId, backend: `${r.backend} (${r.mode})`, gflops: r.gflops })).sort((a, b) => cmp(a.case, b.case) || cmp(a.backend, b.backend));
+  return {
+    $schema: SCHEMA,
+    title: { text: 'Kernel throughput by backend (GFLOP/s, log scale)', subtitle: [`${source}: ${String(bench.environment.cpu ?? '')}, ${String(bench.environment.cores ?? '?')} cores, node ${String(bench.environment.node ?? '')}`] },
+    data: { values: rows },
+    width: 420,
+    height: { step: 7 },
+    mark: 'bar',
+    encoding: {
+      y: { field: 'case', type: 'nominal', title: null, sort: 'ascending', axis: { labelLimit: 300 } },
+      yOffset: { field: 'backend', type: 'nominal', sort: 'ascending' },
+      x: { field: 'gflops', type: 'quantitative', scale: { type: 'log', domainMin: 0.1 }, stack: null, title: 'GFLOP/s' },
+      x2: { datum: 0.1 },
+      color: { field: 'backend', type: 'nominal', title: 'backend (mode)', sort: 'ascending', legend: { labelLimit: 400 } },
+    },
+    config: CONFIG,
+  } as TopLevelSpec;
+}

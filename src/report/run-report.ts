@@ -1,0 +1,106 @@
+import { fmtNum, markdownTable } from './table.js';
+import type { Summary } from './summary.js';
+import type { SweepRecord } from '../sweep/record.js';
+
+/** One block of a report: a heading, paragraphs, an optional table and an optional plot. */
+export interface ReportSection {
+  readonly title: string;
+  readonly paragraphs: readonly string[];
+  readonly table?: { readonly headers: readonly string[]; readonly rows: readonly (readonly (string | number | null)[])[] };
+  /** Plot file name under plots/, with its SVG text (inlined in HTML, linked from Markdown). */
+  readonly plot?: { readonly file: string; readonly svg: string; readonly alt: string };
+}
+
+const MAX_ROWS = 400;
+
+/** The sections of a run's report, shared by the Markdown and HTML writers. */
+export function reportSections(title: string, describe: string, summary: Summary, records: readonly SweepRecord[], plots: Readonly<Record<string, { svg: string; alt: string } | undefined>>): ReportSection[] {
+  const cex = summary.counterexamples.length;
+  const sections: ReportSection[] = [
+    {
+      title,
+      paragraphs: [
+        describe,
+        `${summary.instances} instances of a grid of ${summary.gridSize}${summary.missing > 0 ? ` (**${summary.missing} missing**: an unfinished run or a missing shard)` : ''}; seeds ${summary.seeds.join(', ') || '-'}.`,
+        cex > 0
+          ? `**${cex} certified counterexample(s)**: ${summary.counterexamples.join('; ')}. A certified upper bound on Lip(f) lies below tau eps sqrt(n d / p) for an instance in the law's regime (or below Theorem 3's bound where it applies).`
+          : `**No certified counterexample.** Smallest R over the law's regime: ${fmtNum(summary.smallestR)} (tolerance tau = ${summary.tau}). Theorem 3's own assumptions hold for ${summary.theorem3Applicable} of ${summary.instances} instances.`,
+      ],
+    },
+    {
+      title: 'How to read this report',
+      paragraphs: [
+        'Every Lipschitz number is certified: "lower" is a gradient norm or a secant of the fitted function (Lip(f) is at least that), "upper" is a class-specific certificate (Lip(f) is at most that). Their ratio says how well Lip(f) is pinned down.',
+        "The law (Bubeck & Sellke 2021, SCIENCE.md section 1) predicts Lip(f) >~ eps sqrt(n d / p) for a fit eps below the noise level. R = lower / law: the instance holds the law when R >= tau, is a certified counterexample when even the upper bound is below tau times the law, and is inconclusive in between. Outside the law's regime (eps < 0.1, or n eps^2 < 8 k) the law makes no claim.",
+        "Between p = n and p = n d the law predicts Lip ~ p^(-1/2): the fitted slopes should sit near -0.5 for classes that realise it (NTK features, SCIENCE.md section 4) and above it for classes that do not.",
+      ],
+    },
+    {
+      title: 'Per class',
+      paragraphs: ['R over the instances in the law\'s regime; ratio = median certified upper / lower.'],
+      table: {
+        headers: ['class', 'instances', 'in regime', 'holds', 'inconclusive', 'counterexamples', 'R min', 'R median', 'R max', 'upper/lower'],
+        rows: summary.classes.map((c) => [c.label, c.instances, c.inRegime, c.holds, c.inconclusive, c.counterexamples, c.Rmin, c.Rmedian, c.Rmax, c.ratioMedian]),
+      },
+    },
+  ];
+  if (plots.lipschitz) sections.push({ title: 'Lipschitz bounds against p', paragraphs: [], plot: { file: 'lipschitz.svg', ...plots.lipschitz } });
+  if (plots.ratio) sections.push({ title: 'R per class', paragraphs: [], plot: { file: 'ratio.svg', ...plots.ratio } });
+  if (summary.slopes.length > 0)
+    sections.push({
+      title: 'Fitted exponents',
+      paragraphs: ['Least squares of log Lip on log p over every seed, with 95% t intervals; "midpoint" regresses sqrt(lower upper).'],
+      table: { headers: ['class', 'data', 'regressed', 'slope', '95% interval', 'points', 'p range'], rows: summary.slopes.map((s) => [s.label, s.group, s.statistic, s.slope, s.lo === null ? '-' : `[${fmtNum(s.lo)}, ${fmtNum(s.hi)}]`, s.points, `${s.pMin}..${s.pMax}`]) },
+      ...(plots.slopes ? { plot: { file: 'slopes.svg', ...plots.slopes } } : {}),
+    });
+  else sections.push({ title: 'Fitted exponents', paragraphs: ['No class was run at two or more values of p in one data configuration: no slope to fit.'] });
+  if (plots.bench) sections.push({ title: 'Kernel benchmarks', paragraphs: [], plot: { file: 'bench.svg', ...plots.bench } });
+  const shown = records.slice(0, MAX_ROWS);
+  sections.push({
+    title: 'Instances',
+    paragraphs: records.length > MAX_ROWS ? [`First ${MAX_ROWS} of ${records.length}; all of them are in results.jsonl.`] : [],
+    table: {
+      headers: ['id', 'p', 'eps', 'Lip lower', 'Lip upper', 'law', 'R', 'law verdict', 'Theorem 3'],
+      rows: shown.map((r) => [r.id, r.p, r.eps, r.lower, r.upper, r.law, r.R, r.inLawRegime ? r.lawVerdict : '(outside)', r.theorem3.verdict]),
+    },
+  });
+  return sections;
+}
+
+/** Renders sections as Markdown, linking plots under `plots/`. */
+export function toMarkdown(sections: readonly ReportSection[]): string {
+  const out: string[] = [];
+  sections.forEach((s, i) => {
+    out.push(`${i === 0 ? '#' : '##'} ${s.title}`, '');
+    for (const p of s.paragraphs) out.push(p, '');
+    if (s.plot) out.push(`![${s.plot.alt}](plots/${s.plot.file})`, '');
+    if (s.table) out.push(markdownTable(s.table.headers, s.table.rows), '');
+  });
+  return out.join('\n');
+}
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const inline = (s: string) => esc(s).replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>');
+
+/** Renders sections as one self-contained HTML page (SVGs inlined, no scripts, no external files). */
+export function toHtml(sections: readonly ReportSection[]): string {
+  const body: string[] = [];
+  sections.forEach((s, i) => {
+    body.push(`<h${i === 0 ? 1 : 2}>${esc(s.title)}</h${i === 0 ? 1 : 2}>`);
+    for (const p of s.paragraphs) body.push(`<p>${inline(p)}</p>`);
+    if (s.plot) body.push(`<figure>${s.plot.svg.replace(/^<\?xml[^>]*>\s*/, '')}<figcaption>${esc(s.plot.alt)}</figcaption></figure>`);
+    if (s.table) {
+      const cell = (c: string | number | null) => (typeof c === 'number' ? `<td class="num">${esc(fmtNum(c))}</td>` : `<td>${esc(c ?? '-')}</td>`);
+      body.push(`<table><thead><tr>${s.table.headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>`);
+      for (const r of s.table.rows) body.push(`<tr>${r.map(cell).join('')}</tr>`);
+      body.push('</tbody></table>');
+    }
+  });
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(sections[0]?.title ?? 'robustlaw report')}</title>
+<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}table{border-collapse:collapse;font-size:13px;margin:1em 0}th,td{border:1px solid #ddd;padding:2px 6px}td.num{text-align:right;font-variant-numeric:tabular-nums}figure{margin:1em 0}figcaption{font-size:12px;color:#666}</style>
+</head><body>
+${body.join('\n')}
+</body></html>
+`;
+}

@@ -1,0 +1,70 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchResult } from '../bench/run-bench.js';
+import { readManifest, type SweepManifest } from '../sweep/manifest.js';
+import type { SweepRecord } from '../sweep/record.js';
+import { readResults } from '../sweep/results-file.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { benchPlot, lipschitzPlot, ratioPlot, slopesPlot } from './plot-specs.js';
+import { renderSvg } from './render-svg.js';
+import { reportSections, toHtml, toMarkdown } from './run-report.js';
+import { summarize, type Summary } from './summary.js';
+
+/** Options of {@link writeReport}. */
+export interface WriteReportOptions {
+  /** A `robustlaw-bench/1` JSON for the benchmark bars; null for none. Default: the first of
+   * reports/bench/latest.json and reports/bench/baseline.json that exists. */
+  readonly bench?: string | null;
+}
+
+/** The default benchmark file for reports: the latest local run, else the committed baseline. */
+export function defaultBenchFile(): string | null {
+  for (const f of ['reports/bench/latest.json', 'reports/bench/baseline.json']) if (existsSync(f)) return f;
+  return null;
+}
+
+function describe(m: SweepManifest): string {
+  const spec = JSON.stringify(m.spec);
+  const how = m.mergedFrom ? `merged from ${m.mergedFrom.join(', ')}` : m.shard.count > 1 ? `shard ${m.shard.index}/${m.shard.count}` : 'one run';
+  return `${m.kind === 'verify' ? 'Verification run' : 'Sweep'} (${how}). Spec: \`${spec}\``;
+}
+
+/**
+ * Writes a run directory's report from its `sweep.json` and `results.jsonl`: `summary.json`,
+ * `report.md`, `report.html` (self-contained) and `plots/*.svg` (lipschitz, ratio, slopes when some class
+ * has two or more p, bench when a benchmark file is given). Every file is written atomically; the
+ * output depends only on the records and the bench file (no dates), so it is byte-identical across runs.
+ */
+export async function writeReport(dir: string, options: WriteReportOptions = {}): Promise<{ summary: Summary; files: string[] }> {
+  const manifest = readManifest(dir);
+  if (!manifest) throw new RangeError(`robustlaw report: ${dir} has no sweep.json (not a sweep or verify output directory)`);
+  const read = readResults(join(dir, 'results.jsonl'));
+  const records: SweepRecord[] = [...read.records].sort((a, b) => a.index - b.index);
+  const benchFile = options.bench === undefined ? defaultBenchFile() : options.bench;
+  let bench: BenchResult | null = null;
+  if (benchFile !== null) {
+    try {
+      bench = JSON.parse(readFileSync(benchFile, 'utf8')) as BenchResult;
+    } catch (e) {
+      throw new RangeError(`--bench: cannot read ${benchFile} as a robustlaw-bench/1 JSON (${(e as Error).message})`);
+    }
+    if (bench.format !== 'robustlaw-bench/1') throw new RangeError(`--bench: ${benchFile} is not a robustlaw-bench/1 file`);
+  }
+  const summary = summarize(records, manifest.gridSize);
+  const plots: Record<string, { svg: string; alt: string } | undefined> = {};
+  if (records.length > 0) plots.lipschitz = { svg: await renderSvg(lipschitzPlot(records), 'lipschitz'), alt: 'Certified Lipschitz lower and upper bounds against p, with the law, Theorem 3 and the data floor' };
+  if (records.some((r) => r.R !== null && r.R > 0)) plots.ratio = { svg: await renderSvg(ratioPlot(records, summary.tau), 'ratio'), alt: 'R = lower bound / law per class, with the tolerance tau' };
+  if (summary.slopes.length > 0) plots.slopes = { svg: await renderSvg(slopesPlot(summary.slopes), 'slopes'), alt: 'Fitted exponents of Lip against p with 95% intervals' };
+  if (bench) plots.bench = { svg: await renderSvg(benchPlot(bench, benchFile!), 'bench'), alt: 'Kernel throughput per backend' };
+  const sections = reportSections('robustlaw report', describe(manifest), summary, records, plots);
+  const files: string[] = [];
+  const put = (name: string, text: string) => {
+    writeFileAtomic(join(dir, name), text);
+    files.push(join(dir, name));
+  };
+  for (const [name, p] of Object.entries(plots)) if (p) put(join('plots', `${name}.svg`), p.svg);
+  put('summary.json', `${JSON.stringify(summary, null, 2)}\n`);
+  put('report.md', toMarkdown(sections));
+  put('report.html', toHtml(sections));
+  return { summary, files };
+}

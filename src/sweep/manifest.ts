@@ -1,0 +1,41 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Shard } from './shard.js';
+import { canonicalJson, type SweepSpec } from './spec.js';
+
+/** The format tag of `sweep.json`. */
+export const MANIFEST_FORMAT = 'robustlaw-sweep/1';
+
+/**
+ * `sweep.json`: what a run directory holds. A resumed run and the shards being merged must carry the same
+ * `kind` and `spec` (compared in canonical JSON); `shard` says which part of the grid this directory ran.
+ */
+export interface SweepManifest {
+  readonly format: typeof MANIFEST_FORMAT;
+  readonly kind: 'sweep' | 'verify';
+  /** The validated sweep spec, or for `verify` its profile, seed and count. */
+  readonly spec: SweepSpec | { readonly profile: string; readonly seed: number; readonly count: number };
+  readonly gridSize: number;
+  readonly shard: Shard;
+  /** Shards joined by `robustlaw merge` (absent for a run). */
+  readonly mergedFrom?: readonly string[];
+}
+
+/** Reads `DIR/sweep.json`, or null when the directory has none. Errors name the file. */
+export function readManifest(dir: string): SweepManifest | null {
+  const path = join(dir, 'sweep.json');
+  if (!existsSync(path)) return null;
+  let m: SweepManifest;
+  try {
+    m = JSON.parse(readFileSync(path, 'utf8')) as SweepManifest;
+  } catch (e) {
+    throw new RangeError(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+  if (m?.format !== MANIFEST_FORMAT) throw new RangeError(`${path}: not a ${MANIFEST_FORMAT} manifest (format ${JSON.stringify(m?.format)})`);
+  return m;
+}
+
+/** Whether two manifests describe the same experiment (kind and spec), whatever their shards. */
+export function sameExperiment(a: SweepManifest, b: SweepManifest): boolean {
+  return a.kind === b.kind && canonicalJson(a.spec) === canonicalJson(b.spec);
+}

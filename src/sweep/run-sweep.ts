@@ -1,0 +1,92 @@
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { evaluateInstance } from '../law/evaluate.js';
+import { writeFileAtomic } from '../report/atomic-write.js';
+import { expandGrid, type GridPoint } from './grid.js';
+import { MANIFEST_FORMAT, readManifest, sameExperiment, type SweepManifest } from './manifest.js';
+import { toRecord, type SweepRecord } from './record.js';
+import { appendRecord, readResults, repairResults } from './results-file.js';
+import { inShard, WHOLE, type Shard } from './shard.js';
+import { canonicalJson, type SweepSpec } from './spec.js';
+
+/** Options of {@link runSweep}. */
+export interface RunSweepOptions {
+  readonly spec: SweepSpec;
+  readonly outDir: string;
+  readonly shard?: Shard;
+  /** Called once before the first instance: the shard's size and how many are already done. */
+  readonly onStart?: (total: number, done: number, repairedBytes: number) => void;
+  /** Called after each instance computed in this run. */
+  readonly onRecord?: (r: SweepRecord) => void;
+}
+
+/** What {@link runSweep} did. */
+export interface SweepOutcome {
+  readonly manifest: SweepManifest;
+  /** Every record of this shard, in grid order. */
+  readonly records: readonly SweepRecord[];
+  readonly resumed: number;
+  readonly computed: number;
+  /** Bytes of a torn final line dropped on resume. */
+  readonly repairedBytes: number;
+}
+
+/**
+ * Estimator budget of a sweep: fixed start and step counts and no wall-clock limit, so that the records
+ * are a function of the spec alone (a resumed or sharded run gives the same numbers as a straight one).
+ */
+export function sweepEvaluateOptions(spec: SweepSpec) {
+  return { starts: spec.estimator.starts ?? 8, steps: spec.estimator.steps ?? 60, rounds: spec.estimator.rounds ?? 1, dataFloor: spec.estimator.dataFloor ?? true, timeLimit: 1e9 };
+}
+
+/** The grid points of a shard. */
+export function shardPoints(spec: SweepSpec, shard: Shard): GridPoint[] {
+  return expandGrid(spec).filter((g) => inShard(g.index, shard));
+}
+
+/**
+ * Runs (or resumes) a sweep into `outDir`: writes `sweep.json` (refusing a directory that holds another
+ * experiment or shard), appends one fsync'd line per finished instance to `results.jsonl`, skipping the
+ * instances already there (a torn last line from a kill is dropped first), and finally rewrites
+ * `results.jsonl` atomically in grid order. Every argument is checked before any file is touched.
+ */
+export function runSweep(options: RunSweepOptions): SweepOutcome {
+  const shard = options.shard ?? WHOLE;
+  const grid = expandGrid(options.spec);
+  const points = grid.filter((g) => inShard(g.index, shard));
+  const manifest: SweepManifest = { format: MANIFEST_FORMAT, kind: 'sweep', spec: options.spec, gridSize: grid.length, shard };
+  const dir = options.outDir;
+  const old = existsSync(dir) ? readManifest(dir) : null;
+  if (old && !(sameExperiment(old, manifest) && canonicalJson(old.shard) === canonicalJson(shard))) {
+    throw new RangeError(`--out: ${dir} holds a different ${old.kind} (its sweep.json differs${sameExperiment(old, manifest) ? ` in the shard: ${old.shard.index}/${old.shard.count}` : ' in the spec'}); choose another --out or remove it`);
+  }
+  if (!old && existsSync(dir) && readdirSync(dir).some((f) => f === 'results.jsonl')) {
+    throw new RangeError(`--out: ${dir} has a results.jsonl but no sweep.json; choose another --out or remove it`);
+  }
+  mkdirSync(dir, { recursive: true });
+  if (!old) writeFileAtomic(join(dir, 'sweep.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  const resultsPath = join(dir, 'results.jsonl');
+  const read = readResults(resultsPath);
+  repairResults(resultsPath, read);
+  const wanted = new Map(points.map((g) => [g.id, g]));
+  const done = new Map<string, SweepRecord>();
+  for (const r of read.records) {
+    const g = wanted.get(r.id);
+    if (!g || g.index !== r.index) throw new RangeError(`${resultsPath}: record ${r.id} is not in this sweep's grid (the file belongs to another spec)`);
+    done.set(r.id, r);
+  }
+  options.onStart?.(points.length, done.size, read.tornBytes);
+  const evalOptions = sweepEvaluateOptions(options.spec);
+  let computed = 0;
+  for (const g of points) {
+    if (done.has(g.id)) continue;
+    const rec = toRecord(g.index, g.id, evaluateInstance(g.instance, evalOptions));
+    appendRecord(resultsPath, rec);
+    done.set(g.id, rec);
+    computed++;
+    options.onRecord?.(rec);
+  }
+  const records = points.map((g) => done.get(g.id)!);
+  writeFileAtomic(resultsPath, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  return { manifest, records, resumed: points.length - computed, computed, repairedBytes: read.tornBytes };
+}

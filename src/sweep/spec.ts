@@ -1,0 +1,151 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { MAX_SEED } from '../core/rng.js';
+import { show } from '../core/validate.js';
+import { DISTRIBUTION_NAMES } from '../data/distribution.js';
+import { LABEL_NAMES } from '../labels/label-model.js';
+import { REGIME_CLASSES } from '../law/instance.js';
+import { ACTIVATIONS } from '../models/activation.js';
+import { BUMP_PROFILES } from '../models/bumps.js';
+import { MODEL_CLASSES } from '../models/model.js';
+
+/** Classes a sweep may fit: every built-in class except `mlp` (a file, not a fit), and the regime classes. */
+export const SWEEP_CLASSES = [...MODEL_CLASSES.filter((c) => c !== 'mlp'), ...REGIME_CLASSES] as const;
+
+/** Limits of a sweep (a grid larger than this is almost certainly a typo). */
+export const SWEEP_LIMITS = { nMax: 1_000_000, dMax: 100_000, kMax: 10_000_000, seedsMax: 10_000, gridMax: 1_000_000 } as const;
+
+const list = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
+const int = (min: number, max: number) => z.int().min(min).max(max);
+
+/**
+ * The schema of a sweep spec (robustlaw-sweep-spec/1), the same object whether it comes from a JSON or
+ * YAML file or from `robustlaw sweep` flags. Lists may be written as one value. Keys:
+ * class, dist, labels, n, d, k | p, seeds (a count N: seeds 0..N-1, or an explicit list), and the
+ * per-sweep options `model`, `distOptions`, `labelOptions`, `estimator`.
+ */
+export const sweepSpecSchema = z
+  .object({
+    format: z.literal('robustlaw-sweep-spec/1').optional(),
+    class: list(z.enum(SWEEP_CLASSES)),
+    dist: list(z.enum(DISTRIBUTION_NAMES)).default(['sphere']),
+    labels: list(z.enum(LABEL_NAMES)).default(['signs']),
+    n: list(int(2, SWEEP_LIMITS.nMax)),
+    d: list(int(1, SWEEP_LIMITS.dMax)),
+    /** Width knob of random-features (p = k), ntk-features (p = d k) and two-layer (p = k (d + 2) + 1). */
+    k: list(int(1, SWEEP_LIMITS.kMax)).optional(),
+    /** Target parameter counts, converted to k per class (rounded); an alternative to k. */
+    p: list(int(1, SWEEP_LIMITS.kMax)).optional(),
+    seeds: z.union([int(1, SWEEP_LIMITS.seedsMax), z.array(int(0, MAX_SEED)).min(1)]).default(1),
+    model: z
+      .object({
+        activation: z.enum(ACTIVATIONS).optional(),
+        degree: int(1, 12).optional(),
+        bandwidth: z.number().positive().optional(),
+        profile: z.enum(BUMP_PROFILES).optional(),
+        penalty: z.number().min(0).optional(),
+        ridge: z.number().min(0).optional(),
+        maxIter: int(1, 1_000_000).optional(),
+        targetMse: z.number().min(0).optional(),
+      })
+      .strict()
+      .default({}),
+    distOptions: z.object({ components: int(1, 100_000).optional(), m: int(2, SWEEP_LIMITS.dMax).optional(), scale: z.number().positive().optional() }).strict().default({}),
+    labelOptions: z.object({ eta: z.number().min(0).max(1).optional(), noise: z.number().min(0).optional() }).strict().default({}),
+    estimator: z
+      .object({ starts: int(1, 10_000).optional(), steps: int(0, 100_000).optional(), rounds: int(0, 20).optional(), dataFloor: z.boolean().optional() })
+      .strict()
+      .default({}),
+  })
+  .strict()
+  .refine((s) => !(s.k && s.p), { message: 'give k or p, not both', path: ['p'] });
+
+/** A validated, normalised sweep spec (lists everywhere, defaults filled in). */
+export type SweepSpec = z.output<typeof sweepSpecSchema>;
+
+/** The innermost issue: a list-or-value key reports the problem of its list branch, which names the element. */
+function innermost(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union') return issue;
+  const branches = issue.errors.map((e) => e[0]).filter((e): e is z.core.$ZodIssue => e !== undefined);
+  const inner = branches.find((e) => e.path.length > 0) ?? branches[0];
+  return inner ? innermost({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue) : issue;
+}
+
+/** Formats one problem of a failed parse as one line naming the key, the rule and the value. */
+function describeIssue(issue: z.core.$ZodIssue, source: string): string {
+  const path = issue.path.length ? issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('') : '(top level)';
+  const got = 'input' in issue ? ` (got ${show(issue.input)})` : '';
+  let rule: string;
+  switch (issue.code) {
+    case 'invalid_type':
+      if ('input' in issue && issue.input === undefined) return `${source}: ${path} is required`;
+      rule = `must be ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`}`;
+      break;
+    case 'invalid_value':
+      rule = `must be one of ${issue.values.map((v) => String(v)).join(', ')}`;
+      break;
+    case 'too_small':
+      rule = issue.origin === 'array' ? `must list at least ${String(issue.minimum)} value` : `must be ${issue.inclusive === false ? '>' : '>='} ${String(issue.minimum)}`;
+      break;
+    case 'too_big':
+      rule = issue.origin === 'array' ? `must list at most ${String(issue.maximum)} values` : `must be ${issue.inclusive === false ? '<' : '<='} ${String(issue.maximum)}`;
+      break;
+    case 'unrecognized_keys':
+      return `${source}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}${issue.path.length ? ` in ${path}` : ''} (allowed: see 'robustlaw sweep --help')`;
+    case 'custom':
+      return `${source}: ${issue.message}`;
+    default:
+      rule = issue.message;
+  }
+  return `${source}: ${path} ${rule}${got}`;
+}
+
+/**
+ * Validates a raw sweep spec (parsed JSON/YAML or flags) and fills in defaults. Throws one RangeError
+ * (TypeError for a wrong type) naming the key, the allowed values or range, and the value given; also
+ * rejects grids larger than {@link SWEEP_LIMITS}.gridMax.
+ */
+export function parseSweepSpec(raw: unknown, source = 'sweep spec'): SweepSpec {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new TypeError(`${source}: must be an object with keys class, n, d, ... (got ${show(raw)})`);
+  const r = sweepSpecSchema.safeParse(raw, { reportInput: true });
+  if (!r.success) {
+    const issue = innermost(r.error.issues[0]);
+    const msg = describeIssue(issue, source);
+    throw issue.code === 'invalid_type' && !('input' in issue && typeof issue.input === 'number') ? new TypeError(msg) : new RangeError(msg);
+  }
+  const s = r.data;
+  const sizes = s.k?.length ?? s.p?.length ?? 1;
+  const seeds = typeof s.seeds === 'number' ? s.seeds : s.seeds.length;
+  const grid = s.class.length * s.dist.length * s.labels.length * s.n.length * s.d.length * sizes * seeds;
+  if (grid > SWEEP_LIMITS.gridMax) throw new RangeError(`${source}: the grid has ${grid} points, more than the limit ${SWEEP_LIMITS.gridMax}`);
+  for (const m of [s.distOptions.m]) if (m !== undefined && s.d.some((d) => d < m)) throw new RangeError(`${source}: distOptions.m must be <= every d (got m = ${m}, d = ${s.d.join(',')})`);
+  return s;
+}
+
+/** Reads a sweep spec file: `.yaml`/`.yml` as YAML, anything else as JSON; errors name the file. */
+export function loadSweepSpec(path: string): SweepSpec {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new RangeError(`--spec: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let raw: unknown;
+  try {
+    raw = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+  } catch (e) {
+    throw new RangeError(`--spec: ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'} (${(e as Error).message.split('\n')[0]})`);
+  }
+  return parseSweepSpec(raw, path);
+}
+
+/** A JSON rendering with sorted keys: the canonical form used to compare specs (resume, merge). */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    }
+    return v;
+  });
+}
