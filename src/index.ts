@@ -75,3 +75,24 @@ export { cpuBackend } from './backends/cpu.js';
 export { BACKEND_NAMES, createBackend, detectBackends, autoBackend, type BackendName, type BackendStatus } from './backends/registry.js';
 export { compareBench, type BenchRecord, type CompareRow } from './bench/compare.js';
 export { runBench, type BenchResult, type BenchRow, type RunBenchOptions } from './bench/run-bench.js';
+// sweeps, shards and merges
+export { SWEEP_CLASSES, SWEEP_LIMITS, sweepSpecSchema, parseSweepSpec, loadSweepSpec, canonicalJson, type SweepSpec } from './sweep/spec.js';
+export { DEFAULT_SWEEP_SPEC, defaultSweepSpec } from './sweep/default-spec.js';
+export { WIDTH_CLASSES, widthForParameters, optionsFor, seedsOf, expandGrid, type GridPoint } from './sweep/grid.js';
+export { WHOLE, parseShard, inShard, type Shard } from './sweep/shard.js';
+export { RECORD_FORMAT, toRecord, withoutTiming, isCounterexampleRecord, classLabel, type SweepRecord } from './sweep/record.js';
+export { readResults, repairResults, appendRecord, type ResultsRead } from './sweep/results-file.js';
+export { MANIFEST_FORMAT, readManifest, sameExperiment, type SweepManifest } from './sweep/manifest.js';
+export { RUN_FILES, runSweep, shardPoints, sweepEvaluateOptions, type RunSweepOptions, type SweepOutcome } from './sweep/run-sweep.js';
+export { mergeRuns, type MergeOutcome } from './sweep/merge.js';
+// reports
+export { logLogSlope, tQuantile975, type SlopeFit } from './report/slope.js';
+export { summarize, groupOf, median, type Summary, type ClassSummary, type SlopeSummary } from './report/summary.js';
+export { LIP_SERIES, lipschitzRows, lipschitzPlot, lawScatterPlot, ratioPlot, slopesPlot, benchPlot } from './report/plot-specs.js';
+export { renderSvg, normaliseIds } from './report/render-svg.js';
+export { reportSections, toMarkdown, toHtml, type ReportSection } from './report/run-report.js';
+export { writeReport, defaultBenchFile, type WriteReportOptions } from './report/write-report.js';
+export { writeFileAtomic } from './report/atomic-write.js';
+// checking a user's model
+export { checkModel, type CheckModelInput, type CheckModelReport, type NoiseSource } from './law/check-model.js';
+export { parseDataFile, type DataSet } from './data/data-file.js';

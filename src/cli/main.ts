@@ -10,6 +10,7 @@ import { registerVerify } from './commands/verify.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerMerge } from './commands/merge.js';
 import { registerReport } from './commands/report.js';
+import { registerCheckModel } from './commands/check-model.js';
 import { UsageError } from './parse.js';
 
 /** Builds the `robustlaw` command line program (without running it). */
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerSweep(program);
   registerMerge(program);
   registerReport(program);
+  registerCheckModel(program);
   registerBackends(program);
   registerBench(program);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeErr: () => {} });

@@ -147,3 +147,44 @@ export function benchPlot(bench: BenchResult, source: string): TopLevelSpec {
     config: CONFIG,
   } as TopLevelSpec;
 }
+
+/**
+ * Certified Lipschitz bounds against the law's prediction, one point per instance (log-log): the lower
+ * bound (filled) and the upper bound (open) of each instance, with the lines Lip = law and Lip = tau law.
+ * Reads at a glance for heterogeneous runs (verify) where a per-p plot would need a panel per instance.
+ */
+export function lawScatterPlot(records: readonly SweepRecord[], tau: number): TopLevelSpec {
+  const rows = records
+    .filter((r) => r.law !== null && r.law > 0)
+    .flatMap((r) => [
+      { id: r.id, class: classLabel(r.spec), law: r.law!, value: r.lower, bound: 'Lip lower (certified)' },
+      ...(r.upper !== null ? [{ id: r.id, class: classLabel(r.spec), law: r.law!, value: r.upper, bound: 'Lip upper (certified)' }] : []),
+    ])
+    .filter((r) => r.value > 0)
+    .sort((a, b) => cmp(a.id, b.id) || cmp(a.bound, b.bound));
+  const lo = Math.min(...rows.map((r) => Math.min(r.law, r.value)), 1);
+  const hi = Math.max(...rows.map((r) => Math.max(r.law, r.value)), 1);
+  const line = [lo / 2, hi * 2];
+  return {
+    $schema: SCHEMA,
+    title: { text: 'Certified Lipschitz bounds against the law eps sqrt(n d / p)', subtitle: ['one instance per pair of marks; grey line: Lip = law', `red dashed: Lip = tau law (tau = ${tau}); a certified upper bound below it would be a counterexample`] },
+    width: 420,
+    height: 320,
+    layer: [
+      { data: { values: line.map((x) => ({ x, y: x })) }, mark: { type: 'line', color: '#888' }, encoding: { x: { field: 'x', type: 'quantitative', scale: { type: 'log' } }, y: { field: 'y', type: 'quantitative', scale: { type: 'log' } } } },
+      { data: { values: line.map((x) => ({ x, y: tau * x })) }, mark: { type: 'line', color: '#d62728', strokeDash: [4, 2] }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } },
+      {
+        data: { values: rows },
+        mark: { type: 'point', opacity: 0.8 },
+        encoding: {
+          x: { field: 'law', type: 'quantitative', title: 'law eps sqrt(n d / p)' },
+          y: { field: 'value', type: 'quantitative', title: 'Lipschitz constant' },
+          color: { field: 'class', type: 'nominal', title: 'class', sort: 'ascending' },
+          shape: { field: 'bound', type: 'nominal', title: null },
+          fill: { condition: { test: "datum.bound === 'Lip lower (certified)'", field: 'class', type: 'nominal' }, value: 'transparent' },
+        },
+      },
+    ],
+    config: CONFIG,
+  } as TopLevelSpec;
+}

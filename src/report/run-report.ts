@@ -45,6 +45,8 @@ export function reportSections(title: string, describe: string, summary: Summary
     },
   ];
   if (plots.lipschitz) sections.push({ title: 'Lipschitz bounds against p', paragraphs: [], plot: { file: 'lipschitz.svg', ...plots.lipschitz } });
+  if (!plots.lipschitz && records.length > 0) sections.push({ title: 'Lipschitz bounds against p', paragraphs: ['Left out: the run has more than 8 data configurations (one panel each); see the plot against the law below.'] });
+  if (plots.law) sections.push({ title: 'Lipschitz bounds against the law', paragraphs: [], plot: { file: 'law.svg', ...plots.law } });
   if (plots.ratio) sections.push({ title: 'R per class', paragraphs: [], plot: { file: 'ratio.svg', ...plots.ratio } });
   if (summary.slopes.length > 0)
     sections.push({

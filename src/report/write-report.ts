@@ -5,10 +5,13 @@ import { readManifest, type SweepManifest } from '../sweep/manifest.js';
 import type { SweepRecord } from '../sweep/record.js';
 import { readResults } from '../sweep/results-file.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { benchPlot, lipschitzPlot, ratioPlot, slopesPlot } from './plot-specs.js';
+import { benchPlot, lawScatterPlot, lipschitzPlot, ratioPlot, slopesPlot } from './plot-specs.js';
 import { renderSvg } from './render-svg.js';
 import { reportSections, toHtml, toMarkdown } from './run-report.js';
-import { summarize, type Summary } from './summary.js';
+import { groupOf, summarize, type Summary } from './summary.js';
+
+/** Above this many data configurations the per-p plot (one panel each) is left out; the law scatter stays. */
+const MAX_PANELS = 8;
 
 /** Options of {@link writeReport}. */
 export interface WriteReportOptions {
@@ -52,7 +55,9 @@ export async function writeReport(dir: string, options: WriteReportOptions = {})
   }
   const summary = summarize(records, manifest.gridSize);
   const plots: Record<string, { svg: string; alt: string } | undefined> = {};
-  if (records.length > 0) plots.lipschitz = { svg: await renderSvg(lipschitzPlot(records), 'lipschitz'), alt: 'Certified Lipschitz lower and upper bounds against p, with the law, Theorem 3 and the data floor' };
+  const groups = new Set(records.map(groupOf)).size;
+  if (records.length > 0 && groups <= MAX_PANELS) plots.lipschitz = { svg: await renderSvg(lipschitzPlot(records), 'lipschitz'), alt: 'Certified Lipschitz lower and upper bounds against p, with the law, Theorem 3 and the data floor' };
+  if (records.some((r) => r.law !== null && r.law > 0)) plots.law = { svg: await renderSvg(lawScatterPlot(records, summary.tau), 'law'), alt: 'Certified Lipschitz bounds of each instance against the law, with Lip = law and Lip = tau law' };
   if (records.some((r) => r.R !== null && r.R > 0)) plots.ratio = { svg: await renderSvg(ratioPlot(records, summary.tau), 'ratio'), alt: 'R = lower bound / law per class, with the tolerance tau' };
   if (summary.slopes.length > 0) plots.slopes = { svg: await renderSvg(slopesPlot(summary.slopes), 'slopes'), alt: 'Fitted exponents of Lip against p with 95% intervals' };
   if (bench) plots.bench = { svg: await renderSvg(benchPlot(bench, benchFile!), 'bench'), alt: 'Kernel throughput per backend' };

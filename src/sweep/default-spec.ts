@@ -8,12 +8,12 @@ import { parseSweepSpec, type SweepSpec } from './spec.js';
  */
 export const DEFAULT_SWEEP_SPEC = {
   format: 'robustlaw-sweep-spec/1',
-  class: ['random-features', 'ntk-features', 'bumps', 'linear'],
+  class: ['random-features', 'ntk-features', 'bumps', 'gaussian-kernel', 'linear'],
   dist: ['sphere'],
   labels: ['signs'],
-  n: [60],
-  d: [20],
-  p: [120, 240, 480, 1200],
+  n: [100],
+  d: [25],
+  p: [200, 400, 800, 1600, 2500],
   seeds: 3,
   model: { activation: 'cos' },
 } as const;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluateInstance } from '../law/evaluate.js';
 import { writeFileAtomic } from '../report/atomic-write.js';
@@ -9,11 +9,17 @@ import { appendRecord, readResults, repairResults } from './results-file.js';
 import { inShard, WHOLE, type Shard } from './shard.js';
 import { canonicalJson, type SweepSpec } from './spec.js';
 
+/** The files a run directory holds (what --replace removes; nothing else is touched). */
+export const RUN_FILES = ['sweep.json', 'results.jsonl', 'summary.json', 'report.md', 'report.html', 'plots'] as const;
+
 /** Options of {@link runSweep}. */
 export interface RunSweepOptions {
   readonly spec: SweepSpec;
   readonly outDir: string;
   readonly shard?: Shard;
+  /** When `outDir` holds another experiment or shard, remove its run files (sweep.json, results.jsonl,
+   * summary.json, report.md, report.html, plots/) and start over instead of refusing. */
+  readonly replace?: boolean;
   /** Called once before the first instance: the shard's size and how many are already done. */
   readonly onStart?: (total: number, done: number, repairedBytes: number) => void;
   /** Called after each instance computed in this run. */
@@ -56,7 +62,11 @@ export function runSweep(options: RunSweepOptions): SweepOutcome {
   const points = grid.filter((g) => inShard(g.index, shard));
   const manifest: SweepManifest = { format: MANIFEST_FORMAT, kind: 'sweep', spec: options.spec, gridSize: grid.length, shard };
   const dir = options.outDir;
-  const old = existsSync(dir) ? readManifest(dir) : null;
+  let old = existsSync(dir) ? readManifest(dir) : null;
+  if (old && options.replace && !(sameExperiment(old, manifest) && canonicalJson(old.shard) === canonicalJson(shard))) {
+    for (const f of RUN_FILES) rmSync(join(dir, f), { recursive: true, force: true });
+    old = null;
+  }
   if (old && !(sameExperiment(old, manifest) && canonicalJson(old.shard) === canonicalJson(shard))) {
     throw new RangeError(`--out: ${dir} holds a different ${old.kind} (its sweep.json differs${sameExperiment(old, manifest) ? ` in the shard: ${old.shard.index}/${old.shard.count}` : ' in the spec'}); choose another --out or remove it`);
   }

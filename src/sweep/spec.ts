@@ -9,6 +9,7 @@ import { REGIME_CLASSES } from '../law/instance.js';
 import { ACTIVATIONS } from '../models/activation.js';
 import { BUMP_PROFILES } from '../models/bumps.js';
 import { MODEL_CLASSES } from '../models/model.js';
+import { TWO_LAYER_ACTIVATIONS } from '../models/two-layer.js';
 
 /** Classes a sweep may fit: every built-in class except `mlp` (a file, not a fit), and the regime classes. */
 export const SWEEP_CLASSES = [...MODEL_CLASSES.filter((c) => c !== 'mlp'), ...REGIME_CLASSES] as const;
@@ -119,6 +120,11 @@ export function parseSweepSpec(raw: unknown, source = 'sweep spec'): SweepSpec {
   const seeds = typeof s.seeds === 'number' ? s.seeds : s.seeds.length;
   const grid = s.class.length * s.dist.length * s.labels.length * s.n.length * s.d.length * sizes * seeds;
   if (grid > SWEEP_LIMITS.gridMax) throw new RangeError(`${source}: the grid has ${grid} points, more than the limit ${SWEEP_LIMITS.gridMax}`);
+  if (s.class.includes('intrinsic-bumps') && s.dist.some((d) => d !== 'subspace')) throw new RangeError(`${source}: class intrinsic-bumps needs dist subspace only (got dist ${s.dist.join(',')})`);
+  if (s.class.includes('atom-bumps') && s.dist.some((d) => d !== 'clusters' && d !== 'mixture')) throw new RangeError(`${source}: class atom-bumps needs dist clusters or mixture only (got dist ${s.dist.join(',')})`);
+  if (s.class.includes('two-layer') && s.model.activation !== undefined && !(TWO_LAYER_ACTIVATIONS as readonly string[]).includes(s.model.activation)) {
+    throw new RangeError(`${source}: model.activation must be one of ${TWO_LAYER_ACTIVATIONS.join(', ')} when the classes include two-layer (got ${JSON.stringify(s.model.activation)})`);
+  }
   for (const m of [s.distOptions.m]) if (m !== undefined && s.d.some((d) => d < m)) throw new RangeError(`${source}: distOptions.m must be <= every d (got m = ${m}, d = ${s.d.join(',')})`);
   return s;
 }

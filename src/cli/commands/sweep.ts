@@ -39,6 +39,7 @@ interface SweepFlags {
   report: boolean;
   bench?: string | false;
   printSpec?: boolean;
+  replace?: boolean;
 }
 
 const GRID_FLAGS = ['class', 'dist', 'labels', 'n', 'd', 'k', 'p', 'seeds', 'activation', 'degree', 'profile', 'penalty', 'components', 'm', 'scale', 'eta', 'noise', 'starts', 'steps'] as const;
@@ -89,6 +90,7 @@ export function registerSweep(program: Command): void {
     .option('--starts <int>', 'gradient-ascent starts per instance (default 8)', parseNumber)
     .option('--steps <int>', 'ascent steps per start (default 60)', parseNumber)
     .option('--out <dir>', 'output directory (rerun the same command to resume)', 'reports/latest')
+    .option('--replace', 'if --out holds a different sweep or shard, delete its run files and start over (default: refuse)')
     .option('--shard <i/N>', 'run only shard i of N (round-robin over the grid); join with robustlaw merge')
     .option('--no-report', 'skip summary.json, report.md, report.html and plots')
     .option('--bench <file>', 'benchmark JSON for the report\'s bars (default reports/bench/latest.json, else baseline.json)')
@@ -111,6 +113,7 @@ export function registerSweep(program: Command): void {
         spec,
         outDir: flags.out,
         shard,
+        replace: flags.replace === true,
         onStart: (n, done, torn) => {
           if (torn > 0) process.stderr.write(`${fn}: dropped a torn last line (${torn} bytes) left by an interrupted run\n`);
           if (done > 0) process.stderr.write(`${fn}: resuming, ${done} of ${n} already done\n`);

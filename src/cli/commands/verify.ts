@@ -5,6 +5,12 @@ import { inLawRegime } from '../../law/regimes.js';
 import { verifyRun } from '../../law/verify-run.js';
 import { fmtNum, textTable } from '../../report/table.js';
 import { parseNumber } from '../parse.js';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../report/atomic-write.js';
+import { writeReport } from '../../report/write-report.js';
+import { MANIFEST_FORMAT, type SweepManifest } from '../../sweep/manifest.js';
+import { toRecord } from '../../sweep/record.js';
+import { WHOLE } from '../../sweep/shard.js';
 import { progress } from '../progress.js';
 
 interface VerifyFlags {
@@ -12,6 +18,8 @@ interface VerifyFlags {
   seed?: number;
   count?: number;
   json?: boolean;
+  out?: string;
+  bench?: string | false;
 }
 
 /** `robustlaw verify`: the in-regime verification as a report; exit 1 on a certified counterexample. */
@@ -23,7 +31,10 @@ export function registerVerify(program: Command): void {
     .option('--seed <int>', 'seed (default: random, printed)', parseNumber)
     .option('--count <int>', 'number of instances (default 48 quick, 200 deep)', parseNumber)
     .option('--json', 'machine-readable output')
-    .action((flags: VerifyFlags) => {
+    .option('--out <dir>', 'also write results.jsonl, summary.json, report.md, report.html and plots/ there')
+    .option('--bench <file>', 'benchmark JSON for the report\'s bars (default reports/bench/latest.json, else baseline.json)')
+    .option('--no-bench', 'no benchmark bars in the report')
+    .action(async (flags: VerifyFlags) => {
       const fn = 'robustlaw verify';
       const profile = requireOneOf(fn, '--profile', flags.profile, ['quick', 'deep'] as const);
       const seed = flags.seed === undefined ? (Date.now() ^ (process.pid << 10)) >>> 0 : requireInt(fn, '--seed', flags.seed, 0, MAX_SEED);
@@ -34,6 +45,14 @@ export function registerVerify(program: Command): void {
       const result = verifyRun({ profile, seed, count, onInstance: (r) => bar.tick(`${r.spec.className} n=${r.spec.n} d=${r.spec.d}`) });
       bar.stop();
       const bad = result.counterexamples.length > 0;
+      if (flags.out !== undefined) {
+        const records = result.reports.map((r, i) => toRecord(i, `verify#${i + 1} class=${r.spec.className},dist=${r.spec.dist},labels=${r.spec.labels},n=${r.spec.n},d=${r.spec.d},seed=${r.spec.seed}`, r));
+        const manifest: SweepManifest = { format: MANIFEST_FORMAT, kind: 'verify', spec: { profile, seed, count: result.reports.length }, gridSize: result.reports.length, shard: WHOLE };
+        writeFileAtomic(join(flags.out, 'sweep.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+        writeFileAtomic(join(flags.out, 'results.jsonl'), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+        await writeReport(flags.out, { bench: flags.bench === false ? null : flags.bench });
+        process.stderr.write(`robustlaw verify: report in ${flags.out}/report.md and ${flags.out}/report.html\n`);
+      }
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({ ...result, reports: result.reports }, null, 2)}\n`);
       } else {

@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { MAX_SEED } from '../../core/rng.js';
+import { Streams } from '../../core/streams.js';
+import { requireInt, requireOneOf, requirePositive } from '../../core/validate.js';
+import { parseDataFile, type DataSet } from '../../data/data-file.js';
+import { DISTRIBUTION_NAMES } from '../../data/distribution.js';
+import { makeDistribution } from '../../data/make-distribution.js';
+import { LABEL_NAMES } from '../../labels/label-model.js';
+import { makeLabels } from '../../labels/make-labels.js';
+import { checkModel, type NoiseSource } from '../../law/check-model.js';
+import { fmtNum } from '../../report/table.js';
+import { parseNumber, UsageError } from '../parse.js';
+import { loadMlpFile } from './lip.js';
+
+interface CheckFlags {
+  model: string;
+  data?: string;
+  dist?: string;
+  labels?: string;
+  n: number;
+  seed: number;
+  components?: number;
+  m?: number;
+  scale?: number;
+  eta?: number;
+  noise?: number;
+  sigma2?: number;
+  starts: number;
+  steps: number;
+  rounds: number;
+  timeLimit: number;
+  json?: boolean;
+}
+
+function readData(path: string): DataSet {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new RangeError(`--data: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new RangeError(`--data: ${path} is not valid JSON (${(e as Error).message})`);
+  }
+  return parseDataFile(json, path);
+}
+
+/** `robustlaw check-model`: a user's network against the law, in a practitioner's words. */
+export function registerCheckModel(program: Command): void {
+  program
+    .command('check-model')
+    .description("check your own network (robustlaw-mlp/1 JSON) against the law on your data or on a built-in data law")
+    .requiredOption('--model <file.json>', 'the network, robustlaw-mlp/1 JSON (see README)')
+    .option('--data <file.json>', 'training data, robustlaw-data/1 JSON: {"X": [[...], ...], "y": [...], "sigma2"?: x}')
+    .option('--dist <name>', `or draw the data: ${DISTRIBUTION_NAMES.join(', ')} (d from the model)`)
+    .option('--labels <name>', `labels for --dist: ${LABEL_NAMES.join(', ')}`, undefined)
+    .option('--n <int>', 'points to draw with --dist', parseNumber, 200)
+    .option('--seed <int>', 'seed of the drawn data and the estimator', parseNumber, 1)
+    .option('--components <int>', 'mixture / clusters components', parseNumber)
+    .option('--m <int>', 'subspace intrinsic dimension', parseNumber)
+    .option('--scale <x>', 'mixture / clusters scale', parseNumber)
+    .option('--eta <x>', 'flips: flip rate', parseNumber)
+    .option('--noise <x>', 'additive: noise amplitude', parseNumber)
+    .option('--sigma2 <x>', 'label noise variance (default: from --labels, the data file, else the label variance)', parseNumber)
+    .option('--starts <int>', 'gradient-ascent starts', parseNumber, 16)
+    .option('--steps <int>', 'ascent steps per start', parseNumber, 100)
+    .option('--rounds <int>', 'maximum ascent rounds', parseNumber, 3)
+    .option('--time-limit <s>', 'estimator time budget in seconds', parseNumber, 25)
+    .option('--json', 'machine-readable output')
+    .action((flags: CheckFlags) => {
+      const fn = 'robustlaw check-model';
+      if ((flags.data === undefined) === (flags.dist === undefined)) throw new UsageError(`${fn}: give exactly one of --data FILE or --dist NAME (got ${flags.data === undefined ? 'neither' : 'both'})`);
+      const seed = requireInt(fn, '--seed', flags.seed, 0, MAX_SEED);
+      requireInt(fn, '--starts', flags.starts, 1);
+      requireInt(fn, '--steps', flags.steps, 0);
+      requireInt(fn, '--rounds', flags.rounds, 0);
+      requirePositive(fn, '--time-limit', flags.timeLimit);
+      if (flags.sigma2 !== undefined && !(flags.sigma2 >= 0)) throw new RangeError(`${fn}: --sigma2 must be a number >= 0 (got ${flags.sigma2})`);
+      const model = loadMlpFile(flags.model);
+      const streams = new Streams(seed);
+      let data: DataSet;
+      let sigma2 = flags.sigma2;
+      let source: NoiseSource = 'given';
+      let c = 1;
+      let k = 1;
+      if (flags.data !== undefined) {
+        data = readData(flags.data);
+        if (data.d !== model.d) throw new RangeError(`${fn}: ${flags.data} has d = ${data.d} columns but ${flags.model} takes ${model.d} inputs`);
+        if (sigma2 === undefined && data.sigma2 !== undefined) sigma2 = data.sigma2;
+      } else {
+        const distName = requireOneOf(fn, '--dist', flags.dist, DISTRIBUTION_NAMES);
+        const labelName = requireOneOf(fn, '--labels', flags.labels ?? 'signs', LABEL_NAMES);
+        const n = requireInt(fn, '--n', flags.n, 1);
+        const dist = makeDistribution(distName, model.d, { k: flags.components, m: flags.m, scale: flags.scale }, streams);
+        const labels = makeLabels(labelName, model.d, { eta: flags.eta, noise: flags.noise }, streams);
+        const X = dist.sample(n, streams.stream('data'));
+        data = { X, y: labels.sample(X, n, model.d, streams.stream('noise')), n, d: model.d };
+        if (sigma2 === undefined) {
+          sigma2 = labels.sigma2;
+          source = 'label model';
+        }
+        c = dist.isoperimetry.c ?? 1;
+        k = dist.components;
+      }
+      const report = checkModel({ model, X: data.X, y: data.y, n: data.n, sigma2, sigma2Source: sigma2 === undefined ? undefined : source, c, k, rng: streams.stream('estimator'), starts: flags.starts, steps: flags.steps, rounds: flags.rounds, timeLimit: flags.timeLimit });
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify({ model: flags.model, data: flags.data ?? `${flags.dist}/${flags.labels ?? 'signs'} n=${data.n} seed=${seed}`, ...report }, null, 2)}\n`);
+        return;
+      }
+      const lines = [
+        `${model.description}   (seed ${seed})`,
+        `p ${report.p}   n ${report.n}   d ${report.d}   train MSE ${fmtNum(report.trainMse)}   sigma^2 ${fmtNum(report.sigma2)} (${report.sigma2Source})   eps ${fmtNum(report.eps)}`,
+        `Lipschitz    lower ${fmtNum(report.lower)} (${report.lowerMethod})   upper ${fmtNum(report.upper)} (${report.upperMethod ?? 'none'})   on ${report.domain}`,
+        `law          eps sqrt(n d / p) = ${fmtNum(report.law)}   R = lower / law = ${fmtNum(report.R)}   verdict: ${report.verdict.law.verdict}   Theorem 3: ${report.verdict.theorem3.verdict}`,
+        '',
+        ...report.sentences,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}

@@ -1,0 +1,137 @@
+import type { Rng } from '../core/rng.js';
+import { requireInt } from '../core/validate.js';
+import { ball } from '../lipschitz/domain.js';
+import { lipschitz } from '../lipschitz/lipschitz.js';
+import { dataRadius, type Model } from '../models/model.js';
+import { informalLaw, parametersNeeded } from './informal.js';
+import { inLawRegime } from './regimes.js';
+import { LAW_TOLERANCE, verdict, type Verdict } from './verdict.js';
+
+/** Where the noise level sigma^2 of a check came from. */
+export type NoiseSource = 'label model' | 'given' | 'label variance';
+
+/** Inputs of {@link checkModel}: a model, its training data and the noise level. */
+export interface CheckModelInput {
+  readonly model: Model;
+  /** n x d covariates, row-major. */
+  readonly X: Float64Array;
+  readonly y: Float64Array;
+  readonly n: number;
+  /** sigma^2: known from the label model, given by the user, or (absent) the label variance. */
+  readonly sigma2?: number;
+  readonly sigma2Source?: NoiseSource;
+  /** Isoperimetry constant c and mixture components k of the data law when known (default 1 and 1). */
+  readonly c?: number;
+  readonly k?: number;
+  readonly rng: Rng;
+  readonly starts?: number;
+  readonly steps?: number;
+  readonly rounds?: number;
+  readonly timeLimit?: number;
+}
+
+/** What {@link checkModel} reports, numbers and the sentences a practitioner reads. */
+export interface CheckModelReport {
+  readonly n: number;
+  readonly d: number;
+  readonly p: number;
+  readonly trainMse: number;
+  readonly sigma2: number;
+  readonly sigma2Source: NoiseSource;
+  /** eps = sigma^2 - train MSE. */
+  readonly eps: number;
+  readonly domain: string;
+  readonly lower: number;
+  readonly upper: number | null;
+  readonly ratio: number | null;
+  readonly lowerMethod: string;
+  readonly upperMethod: string | null;
+  /** The law eps sqrt(n d / p) (null when eps <= 0). */
+  readonly law: number | null;
+  readonly R: number | null;
+  /** Parameters the law asks for to be 1-Lipschitz at this fit: eps^2 n d (null when eps <= 0). */
+  readonly parametersForLip1: number | null;
+  /** Parameters the law asks for to have Lip = the certified lower bound: eps^2 n d / lower^2. */
+  readonly parametersForObserved: number | null;
+  readonly inLawRegime: boolean;
+  readonly verdict: Verdict;
+  readonly sentences: readonly string[];
+}
+
+const f3 = (x: number) => (Math.abs(x) >= 1e5 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(2) : Number(x.toPrecision(4)).toString());
+const count = (x: number) => (x >= 1e6 ? x.toExponential(2).replace('e+', 'e') : Math.round(x).toLocaleString('en-US'));
+
+/**
+ * Checks a user's model against the law on its own training data: train MSE, eps = sigma^2 - MSE,
+ * certified Lipschitz bounds on the ball of the data's radius (max(1, max ||x_i||)), the law's
+ * eps sqrt(n d / p) and its inverse p = eps^2 n d / L^2 (SCIENCE.md section 1), and the verdict with tau.
+ * Without a known sigma^2 the label variance stands in ("as if the labels were noise", SCIENCE.md 5.1).
+ */
+export function checkModel(input: CheckModelInput): CheckModelReport {
+  const { model, X, y } = input;
+  const n = requireInt('checkModel', 'n', input.n, 1);
+  const d = model.d;
+  if (X.length !== n * d) throw new RangeError(`checkModel: the data have ${X.length / n} columns but the model takes d = ${d} inputs`);
+  if (y.length !== n) throw new RangeError(`checkModel: y must have n = ${n} values (got ${y.length})`);
+  const f = model.predict(X, n);
+  let mse = 0;
+  for (let i = 0; i < n; i++) mse += (f[i] - y[i]) ** 2 / n;
+  let sigma2 = input.sigma2;
+  let source: NoiseSource = input.sigma2Source ?? 'given';
+  if (sigma2 === undefined) {
+    const mean = y.reduce((s, v) => s + v, 0) / n;
+    sigma2 = y.reduce((s, v) => s + (v - mean) ** 2, 0) / n;
+    source = 'label variance';
+  }
+  const eps = sigma2 - mse;
+  const R0 = dataRadius(X, n, d);
+  const lip = lipschitz(model, { domain: ball(R0), X, n, rng: input.rng, starts: input.starts ?? 16, steps: input.steps ?? 100, rounds: input.rounds ?? 3, timeLimit: input.timeLimit ?? 25 });
+  const lower = Math.max(lip.lower.value, lip.exact?.value ?? 0);
+  const upper = lip.upper && Number.isFinite(lip.upper.value) ? lip.upper.value : null;
+  const v = verdict({ n, d, p: model.p, eps, sigma2: sigma2 > 0 ? sigma2 : 0, lower, upper, c: input.c ?? 1, k: input.k ?? 1, W: model.W, J: model.J });
+  const law = eps > 0 ? informalLaw(n, d, model.p, eps) : null;
+  const pFor1 = eps > 0 ? parametersNeeded(n, d, eps, 1) : null;
+  const pForObs = eps > 0 && lower > 0 ? parametersNeeded(n, d, eps, lower) : null;
+  const regime = eps > 0 && inLawRegime(n, eps, input.k ?? 1);
+  const s: string[] = [];
+  s.push(`Your network has p = ${count(model.p)} parameters and fits n = ${count(n)} points in dimension d = ${d} with train MSE ${f3(mse)}.`);
+  s.push(
+    source === 'label variance'
+      ? `No noise level was given, so the label variance ${f3(sigma2)} stands in for sigma^2 (as if the labels were pure noise; pass --sigma2 if you know the noise level).`
+      : `The noise level is sigma^2 = ${f3(sigma2)} (${source === 'given' ? 'as given' : 'from the label model'}).`,
+  );
+  s.push(`Its Lipschitz constant on the ball of radius ${f3(R0)} around 0 is certified to lie between ${f3(lower)} and ${upper === null ? 'infinity (no certified upper bound for this network)' : f3(upper)}.`);
+  if (eps <= 0) {
+    s.push(`It does not fit below the noise level (MSE >= sigma^2, eps = ${f3(eps)}), so the law makes no claim: a fit this loose can be smooth at any size.`);
+  } else {
+    s.push(`It fits ${f3(eps)} below the noise level. The law says any model with ${count(model.p)} parameters fitting these data this well has a Lipschitz constant of at least about eps sqrt(n d / p) = ${f3(law!)}.`);
+    s.push(`To be O(1)-Lipschitz at this fit, the law asks for about ${count(pFor1!)} parameters (eps^2 n d); you have ${count(model.p)}${model.p >= pFor1! ? ', enough for the law to allow it' : ` (${f3(pFor1! / model.p)} times fewer)`}.`);
+    const R = lower / law!;
+    if (!regime) s.push(`Caveat: eps < 0.1 or n eps^2 < 8 k, so these data are outside the regime where the law's prediction is tested; read the numbers as indicative.`);
+    if (v.law.verdict === 'holds') s.push(`Verdict: consistent with the law. The certified lower bound is ${f3(R)} times the prediction (tolerance tau = ${LAW_TOLERANCE}).`);
+    else if (v.law.verdict === 'counterexample') s.push(`Verdict: a certified counterexample candidate. Even the upper bound ${f3(upper!)} is below tau times the prediction (${f3(LAW_TOLERANCE * law!)}). Check the noise level: the law needs labels that are noisy.`);
+    else s.push(`Verdict: inconclusive. The lower bound is ${f3(R)} times the prediction, below tau = ${LAW_TOLERANCE}, but the upper bound does not rule the prediction out; a tighter estimate (more --starts) may settle it.`);
+  }
+  return {
+    n,
+    d,
+    p: model.p,
+    trainMse: mse,
+    sigma2,
+    sigma2Source: source,
+    eps,
+    domain: lip.domain,
+    lower,
+    upper,
+    ratio: upper !== null && lower > 0 ? upper / lower : null,
+    lowerMethod: lip.exact && lip.exact.value >= lip.lower.value ? `exact (${lip.exact.method})` : lip.lower.method,
+    upperMethod: lip.upper?.method ?? null,
+    law,
+    R: law ? lower / law : null,
+    parametersForLip1: pFor1,
+    parametersForObserved: pForObs,
+    inLawRegime: regime,
+    verdict: v,
+    sentences: s,
+  };
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { Streams } from '../../src/core/streams.js';
+import { parseDataFile } from '../../src/data/data-file.js';
+import { checkModel } from '../../src/law/check-model.js';
+import { parseMlp } from '../../src/models/mlp.js';
+import { cli } from '../cli/helpers.js';
+
+// f(x) = relu(3 x1 + 4 x2): p = 1 (2 + 1) + 1 (1 + 1) = 5; Lip = ||(3, 4)|| = 5 on any ball (the
+// gradient is (3, 4) wherever 3 x1 + 4 x2 > 0, 0 elsewhere). On X = +-e1, +-e2 it predicts 3, 4, 0, 0;
+// with y = 2, 5, 1, -1 the residuals are 1, -1, -1, 1: MSE 1. sigma^2 = 2 gives eps = 1, the law
+// eps sqrt(n d / p) = sqrt(8 / 5), R = 5 / sqrt(8 / 5), and eps^2 n d = 8 parameters for Lip 1.
+const net = parseMlp({ activation: 'relu', layers: [{ weights: [[3, 4]], biases: [0] }, { weights: [[1]], biases: [0] }] });
+const data = parseDataFile({ X: [[1, 0], [0, 1], [-1, 0], [0, -1]], y: [2, 5, 1, -1], sigma2: 2 });
+
+describe('checkModel on a hand-made network', () => {
+  const r = checkModel({ model: net, X: data.X, y: data.y, n: data.n, sigma2: data.sigma2, rng: new Streams(1).stream('estimator') });
+
+  it('gives the numbers computed by hand', () => {
+    expect(r.p).toBe(5);
+    expect(r.trainMse).toBe(1);
+    expect(r.eps).toBe(1);
+    expect(r.lower).toBeCloseTo(5, 12);
+    expect(r.upper).toBeCloseTo(5, 12);
+    expect(r.law).toBeCloseTo(Math.sqrt(8 / 5), 12);
+    expect(r.R).toBeCloseTo(5 / Math.sqrt(8 / 5), 10);
+    expect(r.parametersForLip1).toBeCloseTo(8, 12);
+    expect(r.parametersForObserved).toBeCloseTo(8 / 25, 12);
+    expect(r.verdict.law.verdict).toBe('holds');
+    expect(r.inLawRegime).toBe(false); // n eps^2 = 4 < 8: outside the tested regime, and it says so
+  });
+
+  it('speaks a practitioner\'s language', () => {
+    const text = r.sentences.join(' ');
+    expect(text).toContain('Your network has p = 5 parameters and fits n = 4 points in dimension d = 2 with train MSE 1.');
+    expect(text).toContain('To be O(1)-Lipschitz at this fit, the law asks for about 8 parameters (eps^2 n d); you have 5');
+    expect(text).toContain('certified to lie between 5 and 5');
+    expect(text).toMatch(/Caveat: .*outside the regime/);
+  });
+
+  it('without sigma^2 the label variance stands in, and says so', () => {
+    const v = checkModel({ model: net, X: data.X, y: data.y, n: 4, rng: new Streams(1).stream('estimator') });
+    // y = 2, 5, 1, -1: mean 7/4, variance (0.0625 + 10.5625 + 0.5625 + 7.5625) / 4 = 4.6875
+    expect(v.sigma2).toBeCloseTo(4.6875, 12);
+    expect(v.sigma2Source).toBe('label variance');
+    expect(v.eps).toBeCloseTo(3.6875, 12);
+    expect(v.sentences.join(' ')).toMatch(/label variance 4\.688 stands in/);
+  });
+
+  it('a fit above the noise level: no claim, in words', () => {
+    const v = checkModel({ model: net, X: data.X, y: data.y, n: 4, sigma2: 0.5, rng: new Streams(1).stream('estimator') });
+    expect(v.eps).toBe(-0.5);
+    expect(v.law).toBeNull();
+    expect(v.verdict.law.verdict).toBe('not-applicable');
+    expect(v.sentences.join(' ')).toMatch(/does not fit below the noise level .* the law makes no claim/);
+  });
+
+  it('a shape mismatch is refused before any work', () => {
+    expect(() => checkModel({ model: net, X: new Float64Array(9), y: new Float64Array(3), n: 3, rng: new Streams(1).stream('e') })).toThrow(/the data have 3 columns but the model takes d = 2 inputs/);
+  });
+});
+
+describe('robustlaw-data/1 files', () => {
+  it.each([
+    [{ y: [1] }, /X must be a non-empty array of rows \(missing X\)/],
+    [{ X: [[1, 2], [3]], y: [1, 2] }, /X row 2 must have 2 numbers like row 1 \(got 1\)/],
+    [{ X: [[1, 'a']], y: [1] }, /X\[1\]\[2\] must be a finite number \(got "a"\)/],
+    [{ X: [[1, 2]], y: [1, 2] }, /y must be an array of n = 1 numbers \(got 2 values\)/],
+    [{ X: [[1, 2]], y: [1], sigma2: -1 }, /sigma2 must be a finite number >= 0 \(got -1\)/],
+    [{ format: 'csv', X: [[1]], y: [1] }, /format must be "robustlaw-data\/1"/],
+  ])('%j is refused with a clear error', (json, msg) => {
+    expect(() => parseDataFile(json, 'd.json')).toThrow(msg);
+  });
+});
+
+describe('robustlaw check-model', () => {
+  it('prints the hand-made numbers for examples/net.json on examples/data.json', () => {
+    const r = cli(['check-model', '--model', 'examples/net.json', '--data', 'examples/data.json', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.p).toBe(5);
+    expect(j.lower).toBeCloseTo(5, 12);
+    expect(j.upper).toBeCloseTo(5, 12);
+    expect(j.law).toBeCloseTo(Math.sqrt(8 / 5), 12);
+    const text = cli(['check-model', '--model', 'examples/net.json', '--data', 'examples/data.json']);
+    expect(text.stdout).toMatch(/the law asks for about 8 parameters/);
+  });
+
+  it('draws data from a built-in law with the model\'s d and the label model\'s sigma^2', () => {
+    const j = JSON.parse(cli(['check-model', '--model', 'examples/net.json', '--dist', 'sphere', '--labels', 'signs', '--n', '50', '--json']).stdout);
+    expect(j.n).toBe(50);
+    expect(j.d).toBe(2);
+    expect(j.sigma2).toBe(1);
+    expect(j.sigma2Source).toBe('label model');
+  });
+
+  it.each([
+    [['--model', 'examples/net.json'], /give exactly one of --data FILE or --dist NAME \(got neither\)/],
+    [['--model', 'examples/net.json', '--data', 'examples/data.json', '--dist', 'sphere'], /\(got both\)/],
+    [['--model', 'examples/data.json', '--dist', 'sphere'], /data\.json: format must be "robustlaw-mlp\/1" \(got "robustlaw-data\/1"\)/],
+    [['--model', 'examples/net.json', '--data', 'test/fixtures/nonneg-mlp.json'], /nonneg-mlp\.json: format must be "robustlaw-data\/1" \(got "robustlaw-mlp\/1"\)/],
+    [['--model', 'test/fixtures/nonneg-mlp.json', '--data', 'examples/data.json'], /has d = 2 columns but .* takes 3 inputs/],
+  ])('bad input %j exits 2 with one line', (args, msg) => {
+    const r = cli(['check-model', ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(msg);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});

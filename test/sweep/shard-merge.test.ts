@@ -1,0 +1,103 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expandGrid, widthForParameters } from '../../src/sweep/grid.js';
+import { mergeRuns } from '../../src/sweep/merge.js';
+import { withoutTiming, type SweepRecord } from '../../src/sweep/record.js';
+import { runSweep } from '../../src/sweep/run-sweep.js';
+import { inShard, parseShard } from '../../src/sweep/shard.js';
+import { canonicalJson, parseSweepSpec } from '../../src/sweep/spec.js';
+import { cli } from '../cli/helpers.js';
+
+const spec = parseSweepSpec({ class: ['random-features', 'ntk-features', 'bumps'], n: 24, d: 6, k: [4, 8, 16], seeds: 2, model: { activation: 'cos' } });
+const root = mkdtempSync(join(tmpdir(), 'robustlaw-shard-'));
+const strip = (rs: readonly SweepRecord[]) => rs.map((r) => canonicalJson(withoutTiming(r)));
+const fileRecords = (dir: string) => readFileSync(join(dir, 'results.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as SweepRecord);
+
+describe('grid and shards', () => {
+  it('expands class x size x seed in a fixed order; classes without a width are swept once per seed', () => {
+    const g = expandGrid(spec);
+    expect(g).toHaveLength(3 * 2 + 3 * 2 + 2);
+    expect(g.map((p) => p.index)).toEqual(g.map((_, i) => i));
+    expect(g[0].id).toBe('class=random-features,dist=sphere,labels=signs,n=24,d=6,k=4,seed=0');
+    expect(g.filter((p) => p.instance.className === 'bumps').map((p) => p.id)).toEqual(['class=bumps,dist=sphere,labels=signs,n=24,d=6,seed=0', 'class=bumps,dist=sphere,labels=signs,n=24,d=6,seed=1']);
+    // the activation goes only to the classes that read it
+    expect(g.find((p) => p.instance.className === 'bumps')!.instance.modelOptions).toEqual({});
+    expect(g[0].instance.modelOptions).toEqual({ activation: 'cos', k: 4 });
+  });
+
+  it('p converts to the width of each class (p = k, d k, k (d + 2) + 1) and duplicates after rounding are dropped', () => {
+    expect(widthForParameters('random-features', 120, 20)).toBe(120);
+    expect(widthForParameters('ntk-features', 120, 20)).toBe(6);
+    expect(widthForParameters('two-layer', 221, 20)).toBe(10);
+    const g = expandGrid(parseSweepSpec({ class: 'ntk-features', n: 10, d: 10, p: [100, 104, 200] }));
+    expect(g.map((p) => p.instance.modelOptions?.k)).toEqual([10, 20]);
+  });
+
+  it('shards i/N partition the grid (each point in exactly one shard), and bad shards are refused', () => {
+    const g = expandGrid(spec);
+    for (const N of [1, 2, 3, 5, 20]) {
+      const owners = g.map((p) => Array.from({ length: N }, (_, i) => i + 1).filter((i) => inShard(p.index, { index: i, count: N })));
+      expect(owners.every((o) => o.length === 1)).toBe(true);
+    }
+    expect(parseShard('2/3')).toEqual({ index: 2, count: 3 });
+    expect(() => parseShard('0/3')).toThrow(/i must be an integer in \[1, 3\] \(got 0\)/);
+    expect(() => parseShard('3')).toThrow(/must look like i\/N/);
+  });
+});
+
+describe('sharded runs merged equal the unsharded run', () => {
+  let whole: readonly SweepRecord[];
+  beforeAll(() => {
+    whole = runSweep({ spec, outDir: join(root, 'whole') }).records;
+    for (const i of [1, 2, 3]) runSweep({ spec, outDir: join(root, `s${i}`), shard: { index: i, count: 3 } });
+  });
+
+  it('shards 1/3, 2/3, 3/3 merged: the same records (timings aside) in the same order', () => {
+    const merged = mergeRuns([join(root, 's3'), join(root, 's1'), join(root, 's2')]);
+    expect(merged.missing).toEqual([]);
+    expect(merged.records).toHaveLength(whole.length);
+    expect(strip(merged.records)).toEqual(strip(whole));
+    expect(strip(fileRecords(join(root, 'whole')))).toEqual(strip(whole));
+  });
+
+  it('a missing shard is reported, not hidden', () => {
+    const merged = mergeRuns([join(root, 's1'), join(root, 's2')]);
+    expect(merged.missing.length).toBe(fileRecords(join(root, 's3')).length);
+    expect(merged.records.length + merged.missing.length).toBe(whole.length);
+  });
+
+  it('merging runs of different specs is refused, naming the directory', () => {
+    const other = parseSweepSpec({ class: ['bumps'], n: 24, d: 6, seeds: 1 });
+    runSweep({ spec: other, outDir: join(root, 'other') });
+    expect(() => mergeRuns([join(root, 's1'), join(root, 'other')])).toThrow(/other ran a different spec than .*s1; refusing to merge/);
+    expect(() => mergeRuns([join(root, 's1'), root])).toThrow(/has no sweep\.json/);
+  });
+
+  it('merging shards whose records disagree (not reproducible) is refused', () => {
+    const bad = join(root, 'bad');
+    runSweep({ spec, outDir: bad, shard: { index: 1, count: 3 } });
+    const lines = readFileSync(join(bad, 'results.jsonl'), 'utf8').trimEnd().split('\n');
+    const first = JSON.parse(lines[0]) as SweepRecord & { lower: number };
+    lines[0] = JSON.stringify({ ...first, lower: first.lower * 1.5 });
+    writeFileSync(join(bad, 'results.jsonl'), `${lines.join('\n')}\n`);
+    expect(() => mergeRuns([join(root, 's1'), bad])).toThrow(/has different results in two inputs/);
+  });
+
+  it('a run directory refuses another spec or another shard (no silent mixing)', () => {
+    expect(() => runSweep({ spec, outDir: join(root, 's1'), shard: { index: 2, count: 3 } })).toThrow(/holds a different sweep .*in the shard: 1\/3/);
+    expect(() => runSweep({ spec: parseSweepSpec({ class: 'bumps', n: 24, d: 7 }), outDir: join(root, 's1') })).toThrow(/differs in the spec/);
+  });
+
+  it('the CLI: two shards and a merge give the unsharded records and a report', () => {
+    const flags = ['--class', 'random-features,bumps', '--n', '24', '--d', '6', '--k', '8,16', '--seeds', '2', '--no-bench'];
+    for (const i of [1, 2]) expect(cli(['sweep', ...flags, '--shard', `${i}/2`, '--out', join(root, `c${i}`), '--no-report']).code).toBe(0);
+    expect(cli(['sweep', ...flags, '--out', join(root, 'cwhole'), '--no-report']).code).toBe(0);
+    const m = cli(['merge', join(root, 'c1'), join(root, 'c2'), '--out', join(root, 'cmerged'), '--no-bench']);
+    expect(m.code, m.stderr).toBe(0);
+    expect(m.stdout).toMatch(/merged 2 directories: 6 of 6 grid points/);
+    expect(strip(fileRecords(join(root, 'cmerged')))).toEqual(strip(fileRecords(join(root, 'cwhole'))));
+    expect(readFileSync(join(root, 'cmerged', 'report.md'), 'utf8')).toMatch(/merged from/);
+  });
+});

@@ -1,0 +1,76 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { canonicalJson, loadSweepSpec, parseSweepSpec } from '../../src/sweep/spec.js';
+import { cli } from '../cli/helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'robustlaw-spec-'));
+const file = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+describe('sweep spec files', () => {
+  it('a YAML file and the same JSON file give the same validated spec, with defaults filled in', () => {
+    const y = loadSweepSpec(file('a.yaml', 'class: [random-features, bumps]\nn: 60\nd: [20]\nk: [120, 240]\nseeds: 2\nmodel:\n  activation: relu\n'));
+    const j = loadSweepSpec(file('a.json', JSON.stringify({ class: ['random-features', 'bumps'], n: [60], d: 20, k: [120, 240], seeds: 2, model: { activation: 'relu' } })));
+    expect(canonicalJson(y)).toBe(canonicalJson(j));
+    expect(y.dist).toEqual(['sphere']);
+    expect(y.labels).toEqual(['signs']);
+    expect(y.n).toEqual([60]);
+  });
+
+  // One clear error each: the key, the rule and the value given.
+  it.each([
+    ['wrong type', 'n: sixty\nclass: bumps\nd: 3\n', TypeError, /b\.yaml: n must be a number \(got "sixty"\)/],
+    ['wrong element type', '{"class": "bumps", "n": [60, "x"], "d": 3}', TypeError, /n\[1\] must be a number \(got "x"\)/],
+    ['unknown class', '{"class": ["random-features", "resnet"], "n": 60, "d": 3}', RangeError, /class\[1\] must be one of linear, random-features, .* \(got "resnet"\)/],
+    ['unknown key', '{"class": "bumps", "n": 60, "d": 3, "width": 5}', RangeError, /unknown key "width"/],
+    ['n out of range', '{"class": "bumps", "n": [60, 1], "d": 3}', RangeError, /n\[1\] must be >= 2 \(got 1\)/],
+    ['non-integer', '{"class": "bumps", "n": 60.5, "d": 3}', RangeError, /n must be an integer \(got 60\.5\)/],
+    ['d too large', '{"class": "bumps", "n": 60, "d": 1000000}', RangeError, /d must be <= 100000 \(got 1000000\)/],
+    ['flip rate out of range', '{"class": "bumps", "n": 60, "d": 3, "labelOptions": {"eta": 1.5}}', RangeError, /labelOptions\.eta must be <= 1 \(got 1\.5\)/],
+    ['missing key', '{"class": "bumps", "d": 3}', TypeError, /n is required/],
+    ['k and p', '{"class": "random-features", "n": 60, "d": 3, "k": [10], "p": [10]}', RangeError, /give k or p, not both/],
+    ['class needs its distribution', '{"class": "intrinsic-bumps", "n": 60, "d": 30}', RangeError, /intrinsic-bumps needs dist subspace/],
+    ['seeds zero', '{"class": "bumps", "n": 60, "d": 3, "seeds": 0}', RangeError, /seeds must be >= 1 \(got 0\)/],
+  ])('%s', (_name, text, cls, msg) => {
+    const p = file(text.startsWith('{') ? 'b.json' : 'b.yaml', text);
+    let err: unknown;
+    try {
+      loadSweepSpec(p);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(cls);
+    expect((err as Error).message).toMatch(msg);
+    expect((err as Error).message).toContain(p);
+    expect((err as Error).message.split('\n')).toHaveLength(1);
+  });
+
+  it('a file that does not parse names the file and the syntax', () => {
+    expect(() => loadSweepSpec(file('c.json', '{"class": '))).toThrow(/c\.json is not valid JSON/);
+    expect(() => loadSweepSpec(file('c.yaml', 'class: [a\n'))).toThrow(/c\.yaml is not valid YAML/);
+    expect(() => loadSweepSpec(join(dir, 'missing.json'))).toThrow(/cannot read .*missing\.json \(ENOENT\)/);
+  });
+
+  it('a grid over the limit is refused before any work', () => {
+    expect(() => parseSweepSpec({ class: 'bumps', n: Array.from({ length: 1000 }, (_, i) => i + 2), d: Array.from({ length: 1001 }, (_, i) => i + 1) })).toThrow(/grid has 1001000 points, more than the limit 1000000/);
+  });
+
+  it('the CLI exits 2 with the one-line error and writes nothing', () => {
+    const out = join(dir, 'never');
+    const r = cli(['sweep', '--spec', file('d.json', '{"class": "bumps", "n": 60, "d": 3, "seeds": -2}'), '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^robustlaw: .*d\.json: seeds must be >= 1 \(got -2\)$/);
+    const f = cli(['sweep', '--class', 'bumps,nope', '--n', '10', '--d', '3', '--out', out]);
+    expect(f.code).toBe(2);
+    expect(f.stderr).toMatch(/robustlaw sweep: class\[1\] must be one of/);
+    const both = cli(['sweep', '--spec', 'x.json', '--class', 'bumps']);
+    expect(both.stderr).toMatch(/give --spec or grid flags, not both/);
+    expect(cli(['sweep', '--class', 'bumps', '--n', '10', '--d', '3', '--shard', '4/3', '--out', out]).stderr).toMatch(/--shard: i must be an integer in \[1, 3\] \(got 4\)/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
