@@ -84,13 +84,29 @@ export function tfjsBackend(tf: Tf, flavour: TfjsFlavour): Backend {
     mode: tf.getBackend(),
     matmul: (A, B, m, k, n) => run(() => tf.matMul(t2(A, m, k), t2(B, k, n))),
     featureMap: (X, W, b, m, d, k, a) => run(() => act(tf.add(tf.matMul(t2(X, m, d), t2(transpose(W, k, d), d, k)), tf.tensor1d(b)), a)),
-    gradNorms: (X, W, b, a, m, d, k, name) =>
-      run(() => {
-        const Z = tf.add(tf.matMul(t2(X, m, d), t2(transpose(W, k, d), d, k)), tf.tensor1d(b));
-        const S = tf.mul(dact(Z, name), tf.tensor1d(a));
-        const G = tf.matMul(S, t2(W, k, d));
+    // grad f(x) = W^T (a * s'(W x + b)). Measured on wasm (STACK.md sizes): the bias is fused into the first
+    // matmul, a is folded into W (a k x d pass instead of an m x k one), and for tanh and softplus the
+    // derivative comes out of the fused matmul's sigmoid: softplus' = sigmoid(z), and
+    // tanh' = 1 - tanh^2 = 4 sigmoid(2z) (1 - sigmoid(2z)) with 2z = (2x) W^T + 2b. 1.34 s -> 0.96 s for tanh.
+    gradNorms: (X, W, b, a, m, d, k, name) => {
+      const aW = new Float32Array(k * d);
+      const scale = name === 'tanh' ? 4 : 1;
+      for (let j = 0; j < k; j++) for (let t = 0; t < d; t++) aW[j * d + t] = scale * a[j] * W[j * d + t];
+      const Wt = transpose(W, k, d);
+      return run(() => {
+        let S: import('@tensorflow/tfjs-core').Tensor;
+        if (name === 'tanh') {
+          const sg = tf.fused.matMul({ a: tf.mul(t2(X, m, d), 2), b: t2(Wt, d, k), bias: tf.mul(tf.tensor1d(b), 2), activation: 'sigmoid' });
+          S = tf.mul(sg, tf.sub(1, sg));
+        } else if (name === 'softplus') {
+          S = tf.fused.matMul({ a: t2(X, m, d), b: t2(Wt, d, k), bias: tf.tensor1d(b), activation: 'sigmoid' });
+        } else {
+          S = dact(tf.fused.matMul({ a: t2(X, m, d), b: t2(Wt, d, k), bias: tf.tensor1d(b) }), name);
+        }
+        const G = tf.matMul(S, t2(aW, k, d));
         return tf.sqrt(tf.sum(tf.square(G), 1));
-      }),
+      });
+    },
     pairwiseSecant(X, f, n, d): SecantResult {
       const S = run(() => {
         const x = t2(X, n, d);

@@ -1,5 +1,6 @@
 import { execSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { cpus } from 'node:os';
 import { createRequire } from 'node:module';
 import { Bench } from 'tinybench';
@@ -50,16 +51,40 @@ export interface RunBenchOptions {
   readonly onProgress?: (label: string) => void;
 }
 
+/** A package's version, from its package.json (found next to its entry point when `exports` hides it). */
 function versionOf(pkg: string): string {
+  const require = createRequire(import.meta.url);
+  let path: string | null = null;
   try {
-    const require = createRequire(import.meta.url);
-    return JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')).version as string;
+    path = require.resolve(`${pkg}/package.json`);
   } catch {
-    return 'not installed';
+    try {
+      // tinybench's `exports` does not list ./package.json: walk up from the entry point.
+      let dir = dirname(require.resolve(pkg));
+      while (!existsSync(join(dir, 'package.json')) || JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name !== pkg) {
+        const up = dirname(dir);
+        if (up === dir) return 'not installed';
+        dir = up;
+      }
+      path = join(dir, 'package.json');
+    } catch {
+      return 'not installed';
+    }
+  }
+  return JSON.parse(readFileSync(path, 'utf8')).version as string;
+}
+
+/** The CPU's vector extensions (avx2, fma, avx512*) from /proc/cpuinfo: they set what BLAS-class kernels can reach. */
+function simdFlags(): string {
+  try {
+    const flags = new Set(readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1].trim().split(/\s+/) ?? []);
+    return [...flags].filter((f) => /^(avx2|fma|avx512f|avx512_bf16|avx512vl|neon|asimd)$/.test(f)).sort().join(' ') || 'none listed';
+  } catch {
+    return 'unknown';
   }
 }
 
-/** Node, CPU model, cores, package versions and git commit. */
+/** Node, CPU model, cores, vector extensions, package versions and git commit. */
 export function benchEnvironment(): Record<string, string | number> {
   let commit = 'unknown';
   try {
@@ -71,6 +96,7 @@ export function benchEnvironment(): Record<string, string | number> {
     node: process.version,
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
+    simd: simdFlags(),
     platform: `${process.platform}-${process.arch}`,
     tinybench: versionOf('tinybench'),
     '@tensorflow/tfjs-core': versionOf('@tensorflow/tfjs-core'),
