@@ -18,6 +18,8 @@ export interface CompareRow {
   /** current / baseline of the normalised times (> 1: slower). */
   readonly ratio: number | null;
   readonly status: 'ok' | 'regression' | 'improvement' | 'new' | 'missing';
+  /** Set when the case was measured again in a fresh process (see {@link bestOfRuns}). */
+  readonly remeasured?: boolean;
 }
 
 /**
@@ -43,4 +45,18 @@ export function compareBench(current: readonly BenchRecord[], baseline: readonly
   }
   for (const b of base.values()) rows.push({ key: b.key, baseline: b.normalized, current: null, ratio: null, status: 'missing' });
   return { rows, failed: rows.some((r) => r.status === 'regression') };
+}
+
+/**
+ * Joins a run with a re-measurement of some of its cases (taken in a fresh process): per case the faster
+ * normalised time, with its own margin of error. A case flagged by {@link compareBench} is measured again
+ * and counts as a regression only if the re-measurement is slow too: plain-JS kernels swing up to 1.7x
+ * between processes (STACK.md) while a real slow-down (a kernel doing its work twice) is slow every time.
+ */
+export function bestOfRuns(first: readonly BenchRecord[], again: readonly BenchRecord[]): BenchRecord[] {
+  const second = new Map(again.map((r) => [r.key, r]));
+  return first.map((r) => {
+    const s = second.get(r.key);
+    return s && s.normalized < r.normalized ? s : r;
+  });
 }
