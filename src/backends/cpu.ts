@@ -1,18 +1,20 @@
 import { gram as gramF64 } from '../linalg/gram.js';
 import { matmulAB as matmulABF64, matmulABt } from '../linalg/matmul.js';
+import { wasmKernelActive } from '../linalg/wasm-abt.js';
 import { ACT_FN, type Backend, type KernelActivation, type SecantResult } from './backend.js';
 
 const f64 = (a: Float32Array) => Float64Array.from(a);
 const f32 = (a: Float64Array) => Float32Array.from(a);
 
 /**
- * The reference backend: plain JS, cache-blocked (src/linalg), computing in f64 from the f32 inputs and
+ * The reference backend: the f64 kernels of src/linalg (a WebAssembly SIMD f64 matmul where available,
+ * cache-blocked plain JS otherwise; the mode says which), computing in f64 from the f32 inputs and
  * rounding once at the end, so it is the most accurate of all and the yardstick of the equivalence suite.
  */
 export function cpuBackend(): Backend {
   return {
     name: 'cpu',
-    mode: 'js-f64',
+    mode: wasmKernelActive() ? 'wasm-simd-f64' : 'js-f64',
     matmul: (A, B, m, k, n) => f32(matmulABF64(f64(A), m, k, f64(B), n)),
     featureMap(X, W, b, m, d, k, act) {
       const Z = matmulABt(f64(X), m, d, f64(W), k);

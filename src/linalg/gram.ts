@@ -1,40 +1,12 @@
+import { matmulABt } from './matmul.js';
+
 /**
- * Gram matrix G = A A^T of a row-major m x p matrix A (G is m x m, symmetric, row-major). Computes the
- * upper triangle in 4 x 1 row blocks over contiguous rows and mirrors it.
+ * Gram matrix G = A A^T of a row-major m x p matrix A (G is m x m, symmetric, row-major): the full
+ * product on the WebAssembly SIMD kernel of {@link matmulABt} (faster than the half product in plain JS),
+ * then the upper triangle mirrored so that G is exactly symmetric.
  */
 export function gram(A: Float64Array, m: number, p: number): Float64Array {
-  const G = new Float64Array(m * m);
-  for (let i = 0; i < m; i++) {
-    const ai = i * p;
-    let j = i;
-    for (; j + 3 < m; j += 4) {
-      const b0 = j * p;
-      const b1 = b0 + p;
-      const b2 = b1 + p;
-      const b3 = b2 + p;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let t = 0; t < p; t++) {
-        const a = A[ai + t];
-        s0 += a * A[b0 + t];
-        s1 += a * A[b1 + t];
-        s2 += a * A[b2 + t];
-        s3 += a * A[b3 + t];
-      }
-      G[i * m + j] = s0;
-      G[i * m + j + 1] = s1;
-      G[i * m + j + 2] = s2;
-      G[i * m + j + 3] = s3;
-    }
-    for (; j < m; j++) {
-      const b = j * p;
-      let s = 0;
-      for (let t = 0; t < p; t++) s += A[ai + t] * A[b + t];
-      G[i * m + j] = s;
-    }
-  }
+  const G = matmulABt(A, m, p, A, m);
   for (let i = 0; i < m; i++) for (let j = 0; j < i; j++) G[i * m + j] = G[j * m + i];
   return G;
 }

@@ -1,9 +1,35 @@
+import { wasmAbtBlocks } from './wasm-abt.js';
+
 /**
- * C = A B^T for row-major A (m x d) and B (k x d): C is m x k. The f64 reference kernel: dot products of
- * contiguous rows in 4 x 4 register blocks (16 accumulators, 8 loads per 16 multiply-adds), which keeps
- * four rows of each operand in cache.
+ * C = A B^T for row-major A (m x d) and B (k x d): C is m x k, in f64. The 2 x 4 blocks of C run in the
+ * WebAssembly SIMD kernel (src/linalg/wasm/abt-f64x2.wat: f64x2 lanes along d, about 6x the plain-JS
+ * kernel here); the last odd row and the last k mod 4 columns, and everything when WebAssembly SIMD is
+ * unavailable or ROBUSTLAW_NO_WASM=1, run in {@link matmulABtJs}. Deterministic either way (IEEE f64, no
+ * fused multiply-add); the two paths sum in different orders, so they agree to rounding, not bit for bit.
  */
 export function matmulABt(A: Float64Array, m: number, d: number, B: Float64Array, k: number): Float64Array {
+  const C = new Float64Array(m * k);
+  if (!wasmAbtBlocks(A, m, d, B, k, C)) return matmulABtJs(A, m, d, B, k);
+  const m2 = m & ~1;
+  const k4 = k & ~3;
+  for (let i = 0; i < m; i++) {
+    const a = i * d;
+    for (let j = i < m2 ? k4 : 0; j < k; j++) {
+      const b = j * d;
+      let s = 0;
+      for (let t = 0; t < d; t++) s += A[a + t] * B[b + t];
+      C[i * k + j] = s;
+    }
+  }
+  return C;
+}
+
+/**
+ * The plain-JS f64 kernel of {@link matmulABt} (the fallback, and the reference its tests compare with):
+ * dot products of contiguous rows in 4 x 4 register blocks (16 accumulators, 8 loads per 16
+ * multiply-adds), which keeps four rows of each operand in cache.
+ */
+export function matmulABtJs(A: Float64Array, m: number, d: number, B: Float64Array, k: number): Float64Array {
   const C = new Float64Array(m * k);
   let i = 0;
   for (; i + 3 < m; i += 4) {

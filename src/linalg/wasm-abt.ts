@@ -1,0 +1,69 @@
+import { ABT_F64X2_WASM } from './wasm/abt-f64x2.js';
+
+/** The slice of the WebAssembly API used here (the project's TypeScript lib has no DOM types). */
+interface WasmApi {
+  readonly Module: new (bytes: Uint8Array) => object;
+  readonly Instance: new (module: object) => { readonly exports: unknown };
+}
+
+interface AbtExports {
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  abt(A: number, B: number, C: number, m2: number, d: number, k: number, k4: number): void;
+}
+
+let exportsCache: AbtExports | null | undefined;
+let enabled = process.env.ROBUSTLAW_NO_WASM === undefined || process.env.ROBUSTLAW_NO_WASM === '' || process.env.ROBUSTLAW_NO_WASM === '0';
+
+/** The wasm heap limit used here (bytes): larger products fall back to plain JS. */
+const MAX_BYTES = 2 ** 31;
+
+function load(): AbtExports | null {
+  if (exportsCache !== undefined) return exportsCache;
+  try {
+    const bytes = Buffer.from(ABT_F64X2_WASM, 'base64');
+    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    exportsCache = new wasm.Instance(new wasm.Module(bytes)).exports as AbtExports;
+  } catch {
+    exportsCache = null; // no WebAssembly SIMD here: the plain-JS kernel runs
+  }
+  return exportsCache;
+}
+
+/** Whether the WebAssembly SIMD f64 kernel is in use (loaded, and not disabled by ROBUSTLAW_NO_WASM=1 or {@link useWasmKernel}). */
+export function wasmKernelActive(): boolean {
+  return enabled && load() !== null;
+}
+
+/** Turns the WebAssembly kernel on or off (tests compare both paths); returns the previous setting. */
+export function useWasmKernel(on: boolean): boolean {
+  const prev = enabled;
+  enabled = on;
+  return prev;
+}
+
+/**
+ * Computes the 2 x 4 blocked part of C = A B^T (rows i < m - m mod 2, columns j < k - k mod 4) with the
+ * WebAssembly SIMD kernel (src/linalg/wasm/abt-f64x2.wat) and writes it into C (m x k). Returns false,
+ * touching nothing, when the kernel is off, unavailable, or the operands exceed its heap limit.
+ */
+export function wasmAbtBlocks(A: Float64Array, m: number, d: number, B: Float64Array, k: number, C: Float64Array): boolean {
+  const m2 = m & ~1;
+  const k4 = k & ~3;
+  if (!enabled || m2 === 0 || k4 === 0 || d === 0) return false;
+  const ex = load();
+  if (!ex) return false;
+  const need = (m * d + k * d + m * k) * 8;
+  if (need > MAX_BYTES) return false;
+  const have = ex.memory.buffer.byteLength;
+  if (need > have) ex.memory.grow(Math.ceil((need - have) / 65536));
+  const heap = new Float64Array(ex.memory.buffer);
+  const a = 0;
+  const b = m * d;
+  const c = b + k * d;
+  heap.set(A.subarray(0, m * d), a);
+  heap.set(B.subarray(0, k * d), b);
+  ex.abt(a * 8, b * 8, c * 8, m2, d, k, k4);
+  if (k4 === k) C.set(heap.subarray(c, c + m2 * k));
+  else for (let i = 0; i < m2; i++) C.set(heap.subarray(c + i * k, c + i * k + k4), i * k);
+  return true;
+}
