@@ -29,7 +29,7 @@ export function defaultBenchFile(): string | null {
 function describe(m: SweepManifest): string {
   const spec = JSON.stringify(m.spec);
   const how = m.mergedFrom ? `merged from ${m.mergedFrom.join(', ')}` : m.shard.count > 1 ? `shard ${m.shard.index}/${m.shard.count}` : 'one run';
-  return `${m.kind === 'verify' ? 'Verification run' : 'Sweep'} (${how}). Spec: \`${spec}\``;
+  return `${m.kind === 'verify' ? 'Verification run' : 'Sweep'} (${how}${m.f64Kernel ? `; f64 kernel ${m.f64Kernel}` : ''}). Spec: \`${spec}\``;
 }
 
 /**

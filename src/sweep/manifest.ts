@@ -17,6 +17,9 @@ export interface SweepManifest {
   readonly spec: SweepSpec | { readonly profile: string; readonly seed: number; readonly count: number };
   readonly gridSize: number;
   readonly shard: Shard;
+  /** The f64 matmul kernel that computed the records (`wasm-simd-f64` or `js-f64`): the two agree to
+   * rounding, not bit for bit, so a merge of shards run on different kernels can be refused as mismatched. */
+  readonly f64Kernel?: string;
   /** Shards joined by `robustlaw merge` (absent for a run). */
   readonly mergedFrom?: readonly string[];
 }

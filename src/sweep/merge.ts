@@ -38,7 +38,8 @@ export function mergeRuns(dirs: readonly string[]): MergeOutcome {
     for (const r of read.records) {
       const prev = byId.get(r.id);
       if (prev && canonicalJson(withoutTiming(prev)) !== canonicalJson(withoutTiming(r))) {
-        throw new RangeError(`robustlaw merge: grid point ${r.id} has different results in two inputs (last seen in ${path}); the runs are not reproducible on this setup`);
+        const kernels = [...new Set(manifests.map((m) => m.f64Kernel ?? 'unknown'))];
+        throw new RangeError(`robustlaw merge: grid point ${r.id} has different results in two inputs (last seen in ${path}); ${kernels.length > 1 ? `the shards ran on different f64 kernels (${kernels.join(', ')}), which agree to rounding only` : 'the runs are not reproducible on this setup'}`);
       }
       if (!prev) byId.set(r.id, r);
     }
@@ -54,6 +55,6 @@ export function mergeRuns(dirs: readonly string[]): MergeOutcome {
   }
   const records = order.filter((id) => byId.has(id)).map((id) => byId.get(id)!);
   const missing = order.filter((id) => !byId.has(id));
-  const manifest: SweepManifest = { format: first.format, kind: first.kind, spec: first.spec, gridSize: first.gridSize, shard: { index: 1, count: 1 }, mergedFrom: manifests.map((m, i) => `${dirs[i]} (shard ${m.shard.index}/${m.shard.count})`) };
+  const manifest: SweepManifest = { format: first.format, kind: first.kind, spec: first.spec, gridSize: first.gridSize, shard: { index: 1, count: 1 }, f64Kernel: [...new Set(manifests.map((m) => m.f64Kernel ?? 'unknown'))].join('+'), mergedFrom: manifests.map((m, i) => `${dirs[i]} (shard ${m.shard.index}/${m.shard.count})`) };
   return { manifest, records, missing };
 }

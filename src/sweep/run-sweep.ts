@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluateInstance } from '../law/evaluate.js';
+import { wasmKernelActive } from '../linalg/wasm-abt.js';
 import { writeFileAtomic } from '../report/atomic-write.js';
 import { expandGrid, type GridPoint } from './grid.js';
 import { MANIFEST_FORMAT, readManifest, sameExperiment, type SweepManifest } from './manifest.js';
@@ -60,7 +61,7 @@ export function runSweep(options: RunSweepOptions): SweepOutcome {
   const shard = options.shard ?? WHOLE;
   const grid = expandGrid(options.spec);
   const points = grid.filter((g) => inShard(g.index, shard));
-  const manifest: SweepManifest = { format: MANIFEST_FORMAT, kind: 'sweep', spec: options.spec, gridSize: grid.length, shard };
+  const manifest: SweepManifest = { format: MANIFEST_FORMAT, kind: 'sweep', spec: options.spec, gridSize: grid.length, shard, f64Kernel: wasmKernelActive() ? 'wasm-simd-f64' : 'js-f64' };
   const dir = options.outDir;
   let old = existsSync(dir) ? readManifest(dir) : null;
   if (old && options.replace && !(sameExperiment(old, manifest) && canonicalJson(old.shard) === canonicalJson(shard))) {
@@ -69,6 +70,9 @@ export function runSweep(options: RunSweepOptions): SweepOutcome {
   }
   if (old && !(sameExperiment(old, manifest) && canonicalJson(old.shard) === canonicalJson(shard))) {
     throw new RangeError(`--out: ${dir} holds a different ${old.kind} (its sweep.json differs${sameExperiment(old, manifest) ? ` in the shard: ${old.shard.index}/${old.shard.count}` : ' in the spec'}); choose another --out or remove it`);
+  }
+  if (old && old.f64Kernel !== undefined && old.f64Kernel !== manifest.f64Kernel) {
+    throw new RangeError(`--out: ${dir} was computed with the ${old.f64Kernel} f64 kernel and this run would use ${manifest.f64Kernel} (they agree to rounding, not bit for bit); resume it where it ran, or use another --out`);
   }
   if (!old && existsSync(dir) && readdirSync(dir).some((f) => f === 'results.jsonl')) {
     throw new RangeError(`--out: ${dir} has a results.jsonl but no sweep.json; choose another --out or remove it`);

@@ -90,6 +90,15 @@ describe('sharded runs merged equal the unsharded run', () => {
     expect(() => runSweep({ spec: parseSweepSpec({ class: 'bumps', n: 24, d: 7 }), outDir: join(root, 's1') })).toThrow(/differs in the spec/);
   });
 
+  it('a run is not resumed on another f64 kernel (they agree to rounding only), and the manifest says which ran', () => {
+    const dir = join(root, 's2');
+    const manifest = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8'));
+    expect(manifest.f64Kernel).toBe('wasm-simd-f64');
+    writeFileSync(join(dir, 'sweep.json'), JSON.stringify({ ...manifest, f64Kernel: 'js-f64' }));
+    expect(() => runSweep({ spec, outDir: dir, shard: { index: 2, count: 3 } })).toThrow(/computed with the js-f64 f64 kernel and this run would use wasm-simd-f64/);
+    writeFileSync(join(dir, 'sweep.json'), JSON.stringify(manifest));
+  });
+
   it('the CLI: two shards and a merge give the unsharded records and a report', () => {
     const flags = ['--class', 'random-features,bumps', '--n', '24', '--d', '6', '--k', '8,16', '--seeds', '2', '--no-bench'];
     for (const i of [1, 2]) expect(cli(['sweep', ...flags, '--shard', `${i}/2`, '--out', join(root, `c${i}`), '--no-report']).code).toBe(0);

@@ -11,6 +11,7 @@ import { writeReport } from '../../report/write-report.js';
 import { MANIFEST_FORMAT, type SweepManifest } from '../../sweep/manifest.js';
 import { toRecord } from '../../sweep/record.js';
 import { WHOLE } from '../../sweep/shard.js';
+import { wasmKernelActive } from '../../linalg/wasm-abt.js';
 import { progress } from '../progress.js';
 
 interface VerifyFlags {
@@ -47,7 +48,7 @@ export function registerVerify(program: Command): void {
       const bad = result.counterexamples.length > 0;
       if (flags.out !== undefined) {
         const records = result.reports.map((r, i) => toRecord(i, `verify#${i + 1} class=${r.spec.className},dist=${r.spec.dist},labels=${r.spec.labels},n=${r.spec.n},d=${r.spec.d},seed=${r.spec.seed}`, r));
-        const manifest: SweepManifest = { format: MANIFEST_FORMAT, kind: 'verify', spec: { profile, seed, count: result.reports.length }, gridSize: result.reports.length, shard: WHOLE };
+        const manifest: SweepManifest = { format: MANIFEST_FORMAT, kind: 'verify', spec: { profile, seed, count: result.reports.length }, gridSize: result.reports.length, shard: WHOLE, f64Kernel: wasmKernelActive() ? 'wasm-simd-f64' : 'js-f64' };
         writeFileAtomic(join(flags.out, 'sweep.json'), `${JSON.stringify(manifest, null, 2)}\n`);
         writeFileAtomic(join(flags.out, 'results.jsonl'), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
         await writeReport(flags.out, { bench: flags.bench === false ? null : flags.bench });
