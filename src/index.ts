@@ -93,6 +93,11 @@ export { renderSvg, normaliseIds } from './report/render-svg.js';
 export { reportSections, toMarkdown, toHtml, type ReportSection } from './report/run-report.js';
 export { writeReport, defaultBenchFile, type WriteReportOptions } from './report/write-report.js';
 export { writeFileAtomic } from './report/atomic-write.js';
+export { readStructuredFile } from './core/read-file.js';
 // checking a user's model
 export { checkModel, type CheckModelInput, type CheckModelReport, type NoiseSource } from './law/check-model.js';
 export { parseDataFile, type DataSet } from './data/data-file.js';
+// the WebAssembly f64 kernel
+export { matmulABt, matmulABtJs, matmulAB, transpose } from './linalg/matmul.js';
+export { gram } from './linalg/gram.js';
+export { wasmKernelActive, useWasmKernel } from './linalg/wasm-abt.js';

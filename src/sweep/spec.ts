@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { readStructuredFile } from '../core/read-file.js';
 import { z } from 'zod';
 import { MAX_SEED } from '../core/rng.js';
 import { show } from '../core/validate.js';
@@ -131,19 +130,7 @@ export function parseSweepSpec(raw: unknown, source = 'sweep spec'): SweepSpec {
 
 /** Reads a sweep spec file: `.yaml`/`.yml` as YAML, anything else as JSON; errors name the file. */
 export function loadSweepSpec(path: string): SweepSpec {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new RangeError(`--spec: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  let raw: unknown;
-  try {
-    raw = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
-  } catch (e) {
-    throw new RangeError(`--spec: ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'} (${(e as Error).message.split('\n')[0]})`);
-  }
-  return parseSweepSpec(raw, path);
+  return parseSweepSpec(readStructuredFile(path, '--spec', true), path);
 }
 
 /** A JSON rendering with sorted keys: the canonical form used to compare specs (resume, merge). */

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readStructuredFile } from '../../core/read-file.js';
 import type { Command } from 'commander';
 import { MAX_SEED } from '../../core/rng.js';
 import { Streams } from '../../core/streams.js';
@@ -34,19 +34,7 @@ interface CheckFlags {
 }
 
 function readData(path: string): DataSet {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new RangeError(`--data: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new RangeError(`--data: ${path} is not valid JSON (${(e as Error).message})`);
-  }
-  return parseDataFile(json, path);
+  return parseDataFile(readStructuredFile(path, '--data'), path);
 }
 
 /** `robustlaw check-model`: a user's network against the law, in a practitioner's words. */

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readStructuredFile } from '../../core/read-file.js';
 import type { Command } from 'commander';
 import { Streams } from '../../core/streams.js';
 import { buildInstance } from '../../law/instance.js';
@@ -27,19 +27,7 @@ interface LipFlags extends InstanceFlags {
 
 /** Loads an `mlp` JSON file; errors name the file and the layer. */
 export function loadMlpFile(path: string) {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new RangeError(`--model: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new RangeError(`--model: ${path} is not valid JSON (${(e as Error).message})`);
-  }
-  return parseMlp(json, path);
+  return parseMlp(readStructuredFile(path, '--model'), path);
 }
 
 /** Builds the domain from --domain/--radius. */
