@@ -35,7 +35,7 @@ export interface InstanceFlags {
 
 /** Adds the instance flags (data, labels, class and its options) to a command. */
 export function addInstanceOptions(cmd: Command, defaults: { class?: string } = {}): Command {
-  return cmd
+  cmd
     .option('--class <name>', `function class: ${MODEL_CLASSES.filter((c) => c !== 'mlp').join(', ')}`, defaults.class ?? 'random-features')
     .option('--dist <name>', `covariates: ${DISTRIBUTION_NAMES.join(', ')}`, 'sphere')
     .option('--labels <name>', `labels: ${LABEL_NAMES.join(', ')}`, 'signs')
@@ -50,7 +50,14 @@ export function addInstanceOptions(cmd: Command, defaults: { class?: string } = 
     .option('--penalty <x>', 'two-layer input-gradient penalty', parseNumber)
     .option('--ridge <x>', 'ridge lambda (linear-in-parameter classes)', parseNumber)
     .option('--max-iter <int>', 'two-layer Adam iteration budget', parseNumber)
-    .option('--target-mse <x>', 'two-layer stopping train MSE', parseNumber)
+    .option('--target-mse <x>', 'two-layer stopping train MSE', parseNumber);
+  return addDataOptions(cmd);
+}
+
+/** Adds the options of the data law and the labels (--components, --m, --scale, --eta, --noise): shared by
+ * the instance commands, `sweep` and `check-model`. */
+export function addDataOptions(cmd: Command): Command {
+  return cmd
     .option('--components <int>', 'mixture / clusters: number of components', parseNumber)
     .option('--m <int>', 'subspace: intrinsic dimension', parseNumber)
     .option('--scale <x>', 'mixture / clusters: within-cluster scale', parseNumber)

@@ -10,6 +10,7 @@ import { LABEL_NAMES } from '../../labels/label-model.js';
 import { makeLabels } from '../../labels/make-labels.js';
 import { checkModel, type NoiseSource } from '../../law/check-model.js';
 import { fmtNum } from '../../report/table.js';
+import { addDataOptions } from '../instance-flags.js';
 import { parseNumber, UsageError } from '../parse.js';
 import { loadMlpFile } from './lip.js';
 
@@ -39,8 +40,7 @@ function readData(path: string): DataSet {
 
 /** `robustlaw check-model`: a user's network against the law, in a practitioner's words. */
 export function registerCheckModel(program: Command): void {
-  program
-    .command('check-model')
+  addDataOptions(program.command('check-model'))
     .description("check your own network (robustlaw-mlp/1 JSON) against the law on your data or on a built-in data law")
     .requiredOption('--model <file.json>', 'the network, robustlaw-mlp/1 JSON (see README)')
     .option('--data <file.json>', 'training data, robustlaw-data/1 JSON: {"X": [[...], ...], "y": [...], "sigma2"?: x}')
@@ -48,11 +48,6 @@ export function registerCheckModel(program: Command): void {
     .option('--labels <name>', `labels for --dist: ${LABEL_NAMES.join(', ')}`, undefined)
     .option('--n <int>', 'points to draw with --dist', parseNumber, 200)
     .option('--seed <int>', 'seed of the drawn data and the estimator', parseNumber, 1)
-    .option('--components <int>', 'mixture / clusters components', parseNumber)
-    .option('--m <int>', 'subspace intrinsic dimension', parseNumber)
-    .option('--scale <x>', 'mixture / clusters scale', parseNumber)
-    .option('--eta <x>', 'flips: flip rate', parseNumber)
-    .option('--noise <x>', 'additive: noise amplitude', parseNumber)
     .option('--sigma2 <x>', 'label noise variance (default: from --labels, the data file, else the label variance)', parseNumber)
     .option('--starts <int>', 'gradient-ascent starts', parseNumber, 16)
     .option('--steps <int>', 'ascent steps per start', parseNumber, 100)

@@ -10,6 +10,7 @@ import { classLabel, isCounterexampleRecord } from '../../sweep/record.js';
 import { runSweep, shardPoints } from '../../sweep/run-sweep.js';
 import { parseShard, WHOLE } from '../../sweep/shard.js';
 import { loadSweepSpec, parseSweepSpec, SWEEP_CLASSES, type SweepSpec } from '../../sweep/spec.js';
+import { addDataOptions } from '../instance-flags.js';
 import { parseList, parseNumber, parseNumberList, UsageError } from '../parse.js';
 import { progress } from '../progress.js';
 
@@ -66,8 +67,7 @@ function specFromSweepFlags(f: SweepFlags): SweepSpec {
 
 /** `robustlaw sweep`: a grid of instances, resumable, shardable, with a report at the end. */
 export function registerSweep(program: Command): void {
-  program
-    .command('sweep')
+  addDataOptions(program.command('sweep'))
     .description('fit and bound a grid of instances (classes x data x n x d x p x seeds); resumable, shardable; writes results.jsonl and a report (exit 1 on a certified counterexample)')
     .option('--spec <file>', 'a JSON or YAML sweep spec (the same keys as the flags below; see README)')
     .option('--class <list>', `classes: ${SWEEP_CLASSES.join(', ')}`, parseList)
@@ -82,11 +82,6 @@ export function registerSweep(program: Command): void {
     .option('--degree <int>', 'polynomial degree', parseNumber)
     .option('--profile <name>', `bump profile: ${BUMP_PROFILES.join(', ')}`)
     .option('--penalty <x>', 'two-layer input-gradient penalty', parseNumber)
-    .option('--components <int>', 'mixture / clusters components', parseNumber)
-    .option('--m <int>', 'subspace intrinsic dimension', parseNumber)
-    .option('--scale <x>', 'mixture / clusters within-cluster scale', parseNumber)
-    .option('--eta <x>', 'flips: flip rate', parseNumber)
-    .option('--noise <x>', 'additive: noise amplitude', parseNumber)
     .option('--starts <int>', 'gradient-ascent starts per instance (default 8)', parseNumber)
     .option('--steps <int>', 'ascent steps per start (default 60)', parseNumber)
     .option('--out <dir>', 'output directory (rerun the same command to resume)', 'reports/latest')
