@@ -48,7 +48,7 @@ const seedArb = fc.integer({ min: 0, max: 100_000 });
 /** The window -0.5 +- 0.15 of the law's exponent. */
 export const inLawWindow = (s: number) => s >= -0.65 && s <= -0.35;
 
-describe('scaling of Lip with p over p = 4n .. n d (n = 100, d = 100; SCIENCE.md section 4)', () => {
+describe('scaling of Lip with p over p = 4n .. n d (n = 100, d = 100; docs/science.md section 4)', () => {
   it('even-activation NTK features (cos): slope -0.5 +- 0.15', () => {
     fc.assert(fc.property(seedArb, (seed) => {
       const r = scalingRun('ntk-features', 'cos', seed);

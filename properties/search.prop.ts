@@ -10,7 +10,7 @@ import type { CounterexampleFile } from '../src/law/counterexample-file.js';
 const seed = inject('robustlawSeed');
 const BUDGET = 100;
 
-describe('counterexample searches outside the regime (SCIENCE.md section 5)', () => {
+describe('counterexample searches outside the regime (docs/science.md section 5)', () => {
   it.each(REGIME_NAMES)('%s: finds an instance beating the law by a factor 5 (R <= 0.2) within %# budget, shrunk', (regime) => {
     const r = searchRegime(regime, { budget: BUDGET, seed });
     expect(r.found, `seed ${seed}`).toBe(true);

@@ -35,7 +35,7 @@ export async function loadTfjs(flavour: TfjsFlavour): Promise<Tf> {
 
 /**
  * The hot loops in tfjs (f32). Multiplying by a pre-transposed matrix, not matMul(a, b, false, true):
- * the transposeB path ran 7x slower on wasm (STACK.md).
+ * the transposeB path ran 7x slower on wasm (docs/performance.md).
  */
 export function tfjsBackend(tf: Tf, flavour: TfjsFlavour): Backend {
   const t2 = (a: Float32Array, r: number, c: number) => tf.tensor2d(a, [r, c], 'float32');
@@ -84,7 +84,7 @@ export function tfjsBackend(tf: Tf, flavour: TfjsFlavour): Backend {
     mode: tf.getBackend(),
     matmul: (A, B, m, k, n) => run(() => tf.matMul(t2(A, m, k), t2(B, k, n))),
     featureMap: (X, W, b, m, d, k, a) => run(() => act(tf.add(tf.matMul(t2(X, m, d), t2(transpose(W, k, d), d, k)), tf.tensor1d(b)), a)),
-    // grad f(x) = W^T (a * s'(W x + b)). Measured on wasm (STACK.md sizes): the bias is fused into the first
+    // grad f(x) = W^T (a * s'(W x + b)). Measured on wasm (docs/performance.md sizes): the bias is fused into the first
     // matmul, a is folded into W (a k x d pass instead of an m x k one), and for tanh and softplus the
     // derivative comes out of the fused matmul's sigmoid: softplus' = sigmoid(z), and
     // tanh' = 1 - tanh^2 = 4 sigmoid(2z) (1 - sigmoid(2z)) with 2z = (2x) W^T + 2b. 1.34 s -> 0.96 s for tanh.

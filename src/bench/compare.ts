@@ -51,7 +51,7 @@ export function compareBench(current: readonly BenchRecord[], baseline: readonly
  * Joins a run with a re-measurement of some of its cases (taken in a fresh process): per case the faster
  * normalised time, with its own margin of error. A case flagged by {@link compareBench} is measured again
  * and counts as a regression only if the re-measurement is slow too: plain-JS kernels swing up to 1.7x
- * between processes (STACK.md) while a real slow-down (a kernel doing its work twice) is slow every time.
+ * between processes (docs/performance.md) while a real slow-down (a kernel doing its work twice) is slow every time.
  */
 export function bestOfRuns(first: readonly BenchRecord[], again: readonly BenchRecord[]): BenchRecord[] {
   const second = new Map(again.map((r) => [r.key, r]));

@@ -12,7 +12,7 @@ export interface ClustersOptions {
 }
 
 /**
- * Too many mixture components (SCIENCE.md section 5.3): k tight clusters at fixed random points of the
+ * Too many mixture components (docs/science.md section 5.3): k tight clusters at fixed random points of the
  * sphere, with k close to n. Each cluster is isoperimetric (c = s^2), but Theorem 3's condition
  * 8^4 k ln(8k / delta) <= n eps^2 fails for any n near k, so the law need not hold.
  * @param d ambient dimension, integer >= 1

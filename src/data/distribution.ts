@@ -6,7 +6,7 @@ export const DISTRIBUTION_NAMES = ['gaussian', 'sphere', 'hypercube', 'mixture',
 export type DistributionName = (typeof DISTRIBUTION_NAMES)[number];
 
 /**
- * The isoperimetry constant c of Definition 1.1 (SCIENCE.md section 1): for every bounded L-Lipschitz f,
+ * The isoperimetry constant c of Definition 1.1 (docs/science.md section 1): for every bounded L-Lipschitz f,
  * P(|f(x) - E f| >= t) <= 2 exp(-d t^2 / (2 c L^2)), with d the AMBIENT dimension. For a mixture, c is
  * that of each component.
  */

@@ -3,7 +3,7 @@ import { requireInt } from '../core/validate.js';
 import type { Distribution } from './distribution.js';
 
 /**
- * N(0, I_d / d): E||x||^2 = 1 and c = 1 (Gaussian concentration, SCIENCE.md section 1: an L-Lipschitz f
+ * N(0, I_d / d): E||x||^2 = 1 and c = 1 (Gaussian concentration, docs/science.md section 1: an L-Lipschitz f
  * of x = g / sqrt(d), g ~ N(0, I_d), is (L / sqrt d)-Lipschitz in g, so
  * P(|f - Ef| >= t) <= 2 exp(-d t^2 / (2 L^2))).
  * @param d ambient dimension, integer >= 1
@@ -14,7 +14,7 @@ export function gaussian(d: number): Distribution {
   return {
     name: 'gaussian',
     d,
-    isoperimetry: { c: 1, kind: 'exact', source: 'Gaussian concentration (SCIENCE.md s.1)' },
+    isoperimetry: { c: 1, kind: 'exact', source: 'Gaussian concentration (docs/science.md section 1)' },
     components: 1,
     intrinsicDim: d,
     assumptionsHold: true,

@@ -14,7 +14,7 @@ export interface TailCheckRow {
 }
 
 /**
- * Empirical check of c-isoperimetry (Definition 1.1, SCIENCE.md section 1) for one L-Lipschitz test
+ * Empirical check of c-isoperimetry (Definition 1.1, docs/science.md section 1) for one L-Lipschitz test
  * function f: given N i.i.d. values f(x_i) and the exact mean E f, compares the empirical tail
  * P(|f - Ef| >= t) with 2 exp(-d t^2 / (2 c L^2)) at each threshold t. Under the null (the measure is
  * c-isoperimetric), every row is `ok` with probability >= 1 - alpha (Hoeffding + union bound), so a

@@ -22,7 +22,7 @@ export function drawSpherePoint(rng: Rng, out: Float64Array, offset: number, d: 
 
 /**
  * Uniform on the unit sphere S^{d-1}: ||x|| = 1, c = d / (d - 1) (the sphere's log-Sobolev constant,
- * SCIENCE.md section 1).
+ * docs/science.md section 1).
  * @param d ambient dimension, integer >= 2
  */
 export function sphere(d: number): Distribution {
@@ -30,7 +30,7 @@ export function sphere(d: number): Distribution {
   return {
     name: 'sphere',
     d,
-    isoperimetry: { c: d / (d - 1), kind: 'exact', source: 'log-Sobolev constant of S^{d-1} (SCIENCE.md s.1)' },
+    isoperimetry: { c: d / (d - 1), kind: 'exact', source: 'log-Sobolev constant of S^{d-1} (docs/science.md section 1)' },
     components: 1,
     intrinsicDim: d - 1,
     assumptionsHold: true,

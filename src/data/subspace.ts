@@ -11,7 +11,7 @@ export interface SubspaceOptions {
 }
 
 /**
- * Low intrinsic dimension (SCIENCE.md section 5.2): x = U z with z uniform on S^{m-1} and U a fixed random
+ * Low intrinsic dimension (docs/science.md section 5.2): x = U z with z uniform on S^{m-1} and U a fixed random
  * d x m orthonormal map (drawn from `structure`). Since z is (m/(m-1))-isoperimetric in dimension m, x is
  * c-isoperimetric in the ambient d with c = (d / m) (m / (m - 1)) = d / (m - 1): Theorem 3 still holds
  * with that c, but the ambient-d, c = 1 law does not.

@@ -7,7 +7,7 @@ export const ADDITIVE_NOISES = ['uniform', 'rademacher'] as const;
 
 /**
  * Bounded additive noise on a bounded teacher: y = g(x) + z, |g| <= A, z independent of x with mean 0,
- * either uniform on [-a, a] (Var z = a^2 / 3) or +-a (Var z = a^2). sigma^2 = Var(z) (SCIENCE.md s.2).
+ * either uniform on [-a, a] (Var z = a^2 / 3) or +-a (Var z = a^2). sigma^2 = Var(z) (docs/science.md section 2).
  * Rejects A + a > 1, since then |y| <= 1 is not guaranteed.
  * @param a noise amplitude > 0
  */

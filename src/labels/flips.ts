@@ -4,7 +4,7 @@ import type { Teacher } from './teacher.js';
 
 /**
  * Sign flips of a teacher: s(x) = sign(<u, x>) (sign(0) = +1); y = s(x) with probability 1 - eta and
- * -s(x) with probability eta. E[y|x] = (1 - 2 eta) s(x), Var(y|x) = 4 eta (1 - eta) (SCIENCE.md s.2).
+ * -s(x) with probability eta. E[y|x] = (1 - 2 eta) s(x), Var(y|x) = 4 eta (1 - eta) (docs/science.md section 2).
  * @param eta flip rate in [0, 1]
  */
 export function flips(eta: number, teacher: Teacher): LabelModel {

@@ -7,7 +7,7 @@ export type LabelName = (typeof LABEL_NAMES)[number];
 
 /**
  * A conditional law of y given x with |y| <= 1 surely, and its exact noise level
- * sigma^2 = E_mu[Var(y | x)] (SCIENCE.md section 2).
+ * sigma^2 = E_mu[Var(y | x)] (docs/science.md section 2).
  */
 export interface LabelModel {
   readonly name: LabelName;

@@ -3,7 +3,7 @@ import type { Teacher } from './teacher.js';
 
 /**
  * No noise: y = g(x) for a bounded teacher, sigma^2 = 0. The theorem's premise cannot hold; it is the
- * first counterexample regime (SCIENCE.md section 5.1).
+ * first counterexample regime (docs/science.md section 5.1).
  */
 export function noiseless(teacher: Teacher): LabelModel {
   return {

@@ -1,6 +1,6 @@
 import type { LabelModel } from './label-model.js';
 
-/** Pure noise: y uniform on {-1, +1} independent of x. E[y|x] = 0, sigma^2 = 1 (SCIENCE.md s.2). */
+/** Pure noise: y uniform on {-1, +1} independent of x. E[y|x] = 0, sigma^2 = 1 (docs/science.md section 2). */
 export function signs(): LabelModel {
   return {
     name: 'signs',

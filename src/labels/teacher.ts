@@ -5,7 +5,7 @@ import { drawSpherePoint } from '../data/sphere.js';
 /**
  * A clipped linear teacher g(x) = clamp(slope <u, x>, -A, A), with u a fixed unit vector (drawn from the
  * structure stream) and amplitude A in (0, 1]. Lip(g) = slope. With ||x|| ~ 1, <u, x> ~ 1/sqrt(d), so
- * the default slope sqrt(d) gives O(1) values (SCIENCE.md section 5.1: a smooth bounded teacher).
+ * the default slope sqrt(d) gives O(1) values (docs/science.md section 5.1: a smooth bounded teacher).
  */
 export interface Teacher {
   readonly direction: Float64Array;

@@ -64,8 +64,8 @@ const count = (x: number) => (x >= 1e6 ? x.toExponential(2).replace('e+', 'e') :
 /**
  * Checks a user's model against the law on its own training data: train MSE, eps = sigma^2 - MSE,
  * certified Lipschitz bounds on the ball of the data's radius (max(1, max ||x_i||)), the law's
- * eps sqrt(n d / p) and its inverse p = eps^2 n d / L^2 (SCIENCE.md section 1), and the verdict with tau.
- * Without a known sigma^2 the label variance stands in ("as if the labels were noise", SCIENCE.md 5.1).
+ * eps sqrt(n d / p) and its inverse p = eps^2 n d / L^2 (docs/science.md section 1), and the verdict with tau.
+ * Without a known sigma^2 the label variance stands in ("as if the labels were noise", docs/science.md section 5.1).
  */
 export function checkModel(input: CheckModelInput): CheckModelReport {
   const { model, X, y } = input;

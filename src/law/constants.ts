@@ -1,5 +1,5 @@
 /**
- * Absolute constants of the theorems, kept as labelled data (SCIENCE.md section 1) so that a second set
+ * Absolute constants of the theorems, kept as labelled data (docs/science.md section 1) so that a second set
  * (a later version of the paper) can be added without touching the formulas' code.
  */
 export interface LawConstants {
@@ -18,7 +18,7 @@ export interface LawConstants {
 /** Constants as printed in the NeurIPS 2021 submission text of Bubeck & Sellke (arXiv 2105.12806). */
 export const NEURIPS_2021: LawConstants = {
   label: 'neurips-2021',
-  source: 'Bubeck & Sellke, NeurIPS 2021 submission text, Theorems 2 and 3 (SCIENCE.md s.1)',
+  source: 'Bubeck & Sellke, NeurIPS 2021 submission text, Theorems 2 and 3 (docs/science.md section 1)',
   theorem3: { prefactor: 2 ** 9, logScale: 60, deltaScale: 4 },
   kCondition: { kFactor: 8 ** 4, kLogScale: 8 },
   theorem2: { a: 4, b: 8 ** 3, e: 2, f: 8 ** 4 },

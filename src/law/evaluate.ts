@@ -35,7 +35,7 @@ export interface InstanceReport {
   readonly components: number;
   /** Exact sigma^2 of the label model. */
   readonly sigma2: number;
-  /** Fit margin used by the law: sigma^2 - MSE, or Var(y) - MSE "as if the labels were noise" for noiseless labels (SCIENCE.md 5.1). */
+  /** Fit margin used by the law: sigma^2 - MSE, or Var(y) - MSE "as if the labels were noise" for noiseless labels (docs/science.md section 5.1). */
   readonly eps: number;
   readonly epsSource: 'sigma2' | 'label-variance';
   readonly lower: number;

@@ -1,7 +1,7 @@
 import { requireInt, requirePositive } from '../core/validate.js';
 
 /**
- * The informal law (SCIENCE.md section 1): an f with p parameters fitting n noisy points in dimension d
+ * The informal law (docs/science.md section 1): an f with p parameters fitting n noisy points in dimension d
  * below the noise level by eps has Lip(f) >~ eps sqrt(n d / p). Constants and logs dropped.
  * @param eps > 0 (may exceed 1 here: it is a scale, not the theorem's premise)
  */

@@ -10,7 +10,7 @@ import type { FitResult, ModelClass } from '../models/model.js';
 import { fitIntrinsicBumps } from '../models/intrinsic-bumps.js';
 import { fitAtomBumps } from '../models/atom-bumps.js';
 
-/** Classes of the counterexample regimes (SCIENCE.md section 5), built from the distribution's structure. */
+/** Classes of the counterexample regimes (docs/science.md section 5), built from the distribution's structure. */
 export const REGIME_CLASSES = ['intrinsic-bumps', 'atom-bumps'] as const;
 /** A regime class name. */
 export type RegimeClass = (typeof REGIME_CLASSES)[number];

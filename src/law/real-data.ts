@@ -23,7 +23,7 @@ export interface RealDataset {
 }
 
 /**
- * Section 1.1 of Bubeck & Sellke (SCIENCE.md section 6): MNIST n = 6e4, effective d 15 to 150 (ambient
+ * Section 1.1 of Bubeck & Sellke (docs/science.md section 6): MNIST n = 6e4, effective d 15 to 150 (ambient
  * 784), giving n d in [9e5, 9e6] against ~1e4 by "parameters = equations" (Madry et al.'s robust accuracy
  * jumps near 2e5 parameters and reaches ~95% near 3e6); ImageNet n = 1.4e7 of ~2e5 pixels, effective d a
  * couple of orders of magnitude smaller, giving 1e10 to 1e11 parameters.

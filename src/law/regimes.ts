@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { InstanceSpec } from './instance.js';
 import { evaluateInstance, type InstanceReport } from './evaluate.js';
 
-/** The counterexample regimes of SCIENCE.md section 5 that the harness searches. */
+/** The counterexample regimes of docs/science.md section 5 that the harness searches. */
 export const REGIME_NAMES = ['noiseless', 'subspace', 'clusters', 'average'] as const;
 /** A regime name. */
 export type RegimeName = (typeof REGIME_NAMES)[number];
@@ -55,14 +55,14 @@ export function inLawRegime(n: number, eps: number, k: number): boolean {
 export const REGIMES: Readonly<Record<RegimeName, Regime>> = {
   noiseless: {
     name: 'noiseless',
-    description: 'no label noise (sigma^2 = 0): a linear student (p = d + 1) of a clipped linear teacher; eps = Var(y) - MSE "as if the labels were noise" (SCIENCE.md 5.1). Control: random-sign labels.',
+    description: 'no label noise (sigma^2 = 0): a linear student (p = d + 1) of a clipped linear teacher; eps = Var(y) - MSE "as if the labels were noise" (docs/science.md section 5.1). Control: random-sign labels.',
     arbitrary: fc.record({ n: fc.integer({ min: 20, max: 4000 }), d: fc.integer({ min: 2, max: 100 }), extra: fc.constant(0), seed: fc.integer({ min: 0, max: 1000 }) }),
     build: (q, inRegime) => ({ dist: 'sphere', labels: inRegime ? 'signs' : 'noiseless', className: 'linear', n: q.n, d: q.d, seed: q.seed }),
     statistic: 'sup',
   },
   subspace: {
     name: 'subspace',
-    description: 'low intrinsic dimension: x = U z, z on S^{m-1}; bumps in the intrinsic coordinates, p = n (m + 1) (SCIENCE.md 5.2). Control: m = d (full dimension).',
+    description: 'low intrinsic dimension: x = U z, z on S^{m-1}; bumps in the intrinsic coordinates, p = n (m + 1) (docs/science.md section 5.2). Control: m = d (full dimension).',
     arbitrary: fc.record({ n: fc.integer({ min: 5, max: 120 }), d: fc.integer({ min: 10, max: 4000 }), extra: fc.integer({ min: 2, max: 10 }), seed: fc.integer({ min: 0, max: 1000 }) }),
     build: (q, inRegime) => {
       const d = inRegime ? Math.min(q.d, 60) : q.d;
@@ -72,7 +72,7 @@ export const REGIMES: Readonly<Record<RegimeName, Regime>> = {
   },
   clusters: {
     name: 'clusters',
-    description: 'too many mixture components: k tight clusters at known atoms, k close to n; bumps at the atoms with trained heights, p = k (SCIENCE.md 5.3). Control: 4 wide clusters.',
+    description: 'too many mixture components: k tight clusters at known atoms, k close to n; bumps at the atoms with trained heights, p = k (docs/science.md section 5.3). Control: 4 wide clusters.',
     arbitrary: fc.record({ n: fc.integer({ min: 10, max: 300 }), d: fc.integer({ min: 2, max: 1000 }), extra: fc.integer({ min: 500, max: 1000 }), seed: fc.integer({ min: 0, max: 1000 }) }),
     build: (q, inRegime) => ({
       dist: inRegime ? 'mixture' : 'clusters',
@@ -87,7 +87,7 @@ export const REGIMES: Readonly<Record<RegimeName, Regime>> = {
   },
   average: {
     name: 'average',
-    description: 'average instead of sup: bumps of radius (factor x half the minimum distance) interpolate with E||grad f|| -> 0 while Lip = 1/r (SCIENCE.md 5.4). Control: the sup (certified lower bound) in place of the average.',
+    description: 'average instead of sup: bumps of radius (factor x half the minimum distance) interpolate with E||grad f|| -> 0 while Lip = 1/r (docs/science.md section 5.4). Control: the sup (certified lower bound) in place of the average.',
     arbitrary: fc.record({ n: fc.integer({ min: 5, max: 200 }), d: fc.integer({ min: 3, max: 200 }), extra: fc.integer({ min: 50, max: 1000 }), seed: fc.integer({ min: 0, max: 1000 }) }),
     build: (q) => ({ dist: 'sphere', labels: 'signs', className: 'bumps', n: q.n, d: q.d, seed: q.seed, modelOptions: { radiusFactor: q.extra / 1000 } }),
     statistic: 'average',

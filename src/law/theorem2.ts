@@ -25,7 +25,7 @@ export interface Theorem2Result {
 }
 
 /**
- * Theorem 2 (SCIENCE.md section 1): the probability that some f in a finite class F fits below the noise
+ * Theorem 2 (docs/science.md section 1): the probability that some f in a finite class F fits below the noise
  * level by eps with Lip(f) <= L is at most
  *   4 k exp(-n eps^2 / (8^3 k)) + 2 exp(ln|F| - eps^2 n d / (8^4 c L^2)).
  */

@@ -1,7 +1,7 @@
 import { requireInt, requireOpen, requirePositive } from '../core/validate.js';
 import { NEURIPS_2021, type LawConstants } from './constants.js';
 
-/** Inputs of Theorem 3 (SCIENCE.md section 1). */
+/** Inputs of Theorem 3 (docs/science.md section 1). */
 export interface Theorem3Input {
   /** Number of samples, integer >= 1. */
   readonly n: number;
@@ -49,7 +49,7 @@ export interface Theorem3Result {
 }
 
 /**
- * Theorem 3 of Bubeck & Sellke (SCIENCE.md section 1): with probability >= 1 - delta, every f in the class
+ * Theorem 3 of Bubeck & Sellke (docs/science.md section 1): with probability >= 1 - delta, every f in the class
  * with (1/n) sum (f(x_i) - y_i)^2 <= sigma^2 - eps has
  *   Lip(f) >= eps / (2^9 sqrt(c)) * sqrt( n d / ( p ln(60 W J / eps) + ln(4 / delta) ) ),
  * provided 8^4 k ln(8 k / delta) <= n eps^2, eps, delta in (0, 1) and sigma^2 > 0. We also require the

@@ -63,7 +63,7 @@ function classify(lower: number, upper: number | null, threshold: number, failed
 }
 
 /**
- * The verdict of one fitted instance (SCIENCE.md sections 1 and 5):
+ * The verdict of one fitted instance (docs/science.md sections 1 and 5):
  * - `holds`: the certified lower bound is >= the threshold;
  * - `counterexample`: the certified upper bound is < the threshold (a certified violation);
  * - `inconclusive`: lower < threshold <= upper (the caller spends more estimator effort first);

@@ -13,7 +13,7 @@ export interface SpectralNorm {
 }
 
 /**
- * Spectral norm of a row-major rows x cols matrix M, NOT the Frobenius norm (SCIENCE.md section 3).
+ * Spectral norm of a row-major rows x cols matrix M, NOT the Frobenius norm (docs/science.md section 3).
  * Upper bound: for PSD A with eigenvalues l_1 >= l_2 >= ..., l_1^m <= tr(A^m) <= r l_1^m, so
  * (tr A^m)^{1/(2m)} bounds sqrt(l_1) = ||M||_op from above within a factor r^{1/(2m)} (r = rank); we
  * square A ten times (m = 1024: within 0.3% for r <= 400), renormalising by the trace at each step

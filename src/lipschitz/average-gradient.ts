@@ -4,7 +4,7 @@ import type { LipEstimate } from './estimate.js';
 /**
  * The average gradient norm E_mu ||grad f(x)|| by Monte Carlo over m draws P from the data distribution,
  * with its standard error. Labelled `statistic`: it is NOT a Lipschitz bound, and exists to show that the
- * law fails for averages (SCIENCE.md section 5.4: narrow bumps have E||grad f|| -> 0 while Lip = 1/r).
+ * law fails for averages (docs/science.md section 5.4: narrow bumps have E||grad f|| -> 0 while Lip = 1/r).
  */
 export function averageGradientNorm(model: Model, P: Float64Array, m: number, domain: string): LipEstimate {
   const d = model.d;

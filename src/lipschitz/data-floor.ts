@@ -3,7 +3,7 @@ import type { LipEstimate } from './estimate.js';
 import { secant } from './secant.js';
 
 /**
- * The data floor (SCIENCE.md section 3): max_{i != j} |f(x_i) - f(x_j)| / ||x_i - x_j|| over the fitted
+ * The data floor (docs/science.md section 3): max_{i != j} |f(x_i) - f(x_j)| / ||x_i - x_j|| over the fitted
  * values at the data points. A valid lower bound for f over any domain containing the data; for an exact
  * interpolant it equals the McShane bound max |y_i - y_j| / ||x_i - x_j||, the smallest Lipschitz constant
  * of ANY interpolant. O(n^2 d), in row blocks of 64 with the distances computed directly (no

@@ -1,5 +1,5 @@
 /**
- * What a Lipschitz estimator returns (SCIENCE.md section 3). A `lower` value is a certified lower bound
+ * What a Lipschitz estimator returns (docs/science.md section 3). A `lower` value is a certified lower bound
  * on Lip(f) over `domain` (a gradient norm or a secant, re-checkable from the witness); an `upper` value
  * is a certified upper bound over `domain`; `exact` is both; a `statistic` (e.g. the average gradient
  * norm) is NEVER a bound on Lip(f).

@@ -19,7 +19,7 @@ const exact = (value: number, domain: string, method: string, formula: string, t
 });
 
 /**
- * The exact Lipschitz constant where the class allows it (SCIENCE.md section 3), else null:
+ * The exact Lipschitz constant where the class allows it (docs/science.md section 3), else null:
  * linear ||w||; bumps with disjoint supports max|h| sup|g'| / r; one-dimensional two-layer ReLU nets
  * (max |slope| over the intervals between breakpoints, restricted to the domain); ReLU networks whose
  * weights and biases are all nonnegative (the all-active pattern is the worst: every activation pattern's

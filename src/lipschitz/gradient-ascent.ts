@@ -43,7 +43,7 @@ function drawStart(D: Domain, d: number, rng: Rng, scale: number, out: Float64Ar
 }
 
 /**
- * Multi-start projected gradient ascent on ||grad f(x)||^2 over a domain (SCIENCE.md section 3: any
+ * Multi-start projected gradient ascent on ||grad f(x)||^2 over a domain (docs/science.md section 3: any
  * gradient norm is a lower bound; ascent from many starts improves it). The ascent direction is
  * H(x) grad f(x), obtained by a central finite difference of the gradient along u = grad f / ||grad f||
  * at the current step length (which smooths over ReLU kinks, where H = 0 almost everywhere); steps are

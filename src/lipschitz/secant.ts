@@ -3,7 +3,7 @@ import type { LipEstimate } from './estimate.js';
 
 /**
  * The secant |f(a) - f(b)| / ||a - b||: always a valid lower bound on Lip(f) over any domain containing
- * a and b (SCIENCE.md section 3). Evaluates f at both points.
+ * a and b (docs/science.md section 3). Evaluates f at both points.
  */
 export function secant(model: Model, a: Float64Array, b: Float64Array, domain: string, method = 'secant'): LipEstimate {
   const d = model.d;

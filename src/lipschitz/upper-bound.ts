@@ -23,7 +23,7 @@ const upper = (value: number, D: string, method: string, formula: string, terms:
 });
 
 /**
- * A certified upper bound on Lip(f) over domain D, class by class (SCIENCE.md section 3), or null when the
+ * A certified upper bound on Lip(f) over domain D, class by class (docs/science.md section 3), or null when the
  * class has none there (e.g. polynomials on R^d). Spectral norms are certified upper bounds (trace
  * powers), never power-iteration estimates or Frobenius norms.
  */

@@ -20,7 +20,7 @@ export interface Activation {
   supAbsDf(T: number): number;
   /** sup |s''| on [-T, T] (Infinity for relu, whose s' jumps). */
   supAbsD2f(T: number): number;
-  /** Whether s is even (s(-t) = s(t)): the NTK features of an even s meet the law (SCIENCE.md s.4). */
+  /** Whether s is even (s(-t) = s(t)): the NTK features of an even s meet the law (docs/science.md section 4). */
   readonly even: boolean;
   /** Whether s is piecewise linear with kinks (gradients may jump). */
   readonly kinks: boolean;

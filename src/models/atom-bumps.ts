@@ -5,7 +5,7 @@ import { finishFit } from './fit-result.js';
 import type { FitResult } from './model.js';
 
 /**
- * Bumps at the known atoms of a clustered distribution, heights trained (SCIENCE.md section 5.3):
+ * Bumps at the known atoms of a clustered distribution, heights trained (docs/science.md section 5.3):
  * f(x) = sum_l h_l g(||x - a_l|| / r), r = half the minimum atom separation, p = k (the atoms belong to
  * the distribution). With disjoint supports each height is the least-squares fit of its cluster,
  * h_l = sum_i y_i g_il / sum_i g_il^2, and Lip(f) = max|h_l| sup|g'| / r exactly.

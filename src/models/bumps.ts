@@ -49,7 +49,7 @@ export function minPairwiseDistance(X: Float64Array, n: number, d: number): numb
 }
 
 /**
- * Radial bumps f(x) = sum_i h_i g(||x - c_i|| / r) (SCIENCE.md section 4, the paper's tightness remark),
+ * Radial bumps f(x) = sum_i h_i g(||x - c_i|| / r) (docs/science.md section 4, the paper's tightness remark),
  * p = n (d + 1) (centres and heights). With disjoint supports the Lipschitz constant is exactly
  * max_i |h_i| sup|g'| / r. J = sqrt(2n) max(1, max|h| sup|g'| / r) over the centred parameter ball
  * (derived: |Delta f| <= sum_i |Delta h_i| + |h_i| (sup|g'|/r) ||Delta c_i||, then Cauchy-Schwarz).

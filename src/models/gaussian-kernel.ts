@@ -23,7 +23,7 @@ export interface GaussianKernelModel extends Model {
 /**
  * f(x) = sum_i alpha_i exp(-||x - c_i||^2 / (2 s^2)) with centres at the data, p = n (d + 1) (centres and
  * weights). grad f(x) = sum_i alpha_i k(x, c_i) (c_i - x) / s^2. Each term is Lipschitz with constant
- * |alpha_i| e^{-1/2} / s (SCIENCE.md section 3), so J = sqrt(2n) max(1, max|alpha| e^{-1/2} / s) (derived
+ * |alpha_i| e^{-1/2} / s (docs/science.md section 3), so J = sqrt(2n) max(1, max|alpha| e^{-1/2} / s) (derived
  * as for bumps).
  */
 export function gaussianKernelModel(centres: Float64Array, alpha: Float64Array, d: number, s: number, radius = 1): GaussianKernelModel {

@@ -5,7 +5,7 @@ import { finishFit } from './fit-result.js';
 import type { FitResult, Model } from './model.js';
 
 /**
- * Bumps in the intrinsic coordinates of a known subspace (SCIENCE.md section 5.2): f(x) = g(U^T x) with
+ * Bumps in the intrinsic coordinates of a known subspace (docs/science.md section 5.2): f(x) = g(U^T x) with
  * g a bump interpolant of (U^T x_i, y_i) in R^m. U (d x m, orthonormal columns) belongs to the data
  * distribution, which the class may know; it is NOT counted as parameters: p = n (m + 1). Since U^T is
  * an isometry on the support and has operator norm 1, Lip(f) = Lip(g) = sup|g'| / r exactly.

@@ -18,7 +18,7 @@ export interface LinearModel extends Model {
 }
 
 /**
- * f(x) = w . x + b with p = d + 1 (SCIENCE.md section 4: min-norm linear interpolation). Lip(f) = ||w||
+ * f(x) = w . x + b with p = d + 1 (docs/science.md section 4: min-norm linear interpolation). Lip(f) = ||w||
  * exactly. theta = (w, b), features phi(x) = (x, 1), so J = sup ||phi(x)|| = sqrt(R^2 + 1) on ||x|| <= R.
  */
 export function linearModel(w: Float64Array, b: number, radius = 1): LinearModel {

@@ -77,7 +77,7 @@ export function parseMlp(json: unknown, source = 'mlp'): MlpModel {
 }
 
 /**
- * Wraps dense layers as a {@link Model}. J (derived from SCIENCE.md section 3, J = R (W Q p)^D with
+ * Wraps dense layers as a {@link Model}. J (derived from docs/science.md section 3, J = R (W Q p)^D with
  * Q = 1): R (max|w| p)^D with R = 1, the unit input ball.
  */
 export function mlpModel(layers: readonly DenseLayer[], activation: 'relu' | 'tanh'): MlpModel {

@@ -4,7 +4,7 @@ export const MODEL_CLASSES = ['linear', 'random-features', 'ntk-features', 'two-
 export type ModelClass = (typeof MODEL_CLASSES)[number];
 
 /**
- * A fitted function f: R^d -> R of a parametrised class (SCIENCE.md section 1, assumption 1).
+ * A fitted function f: R^d -> R of a parametrised class (docs/science.md section 1, assumption 1).
  * `W` and `J` are the quantities Theorem 3 needs, for the class restricted to the centred parameter ball
  * of radius ||theta|| and to inputs in the ball of radius `radius`.
  */
@@ -24,7 +24,7 @@ export interface Model {
   readonly radius: number;
   /**
    * Whether f is C^1 on R^d, so that any computed gradient norm is a valid lower bound. False for
-   * relu units and hat bumps: there a reported lower bound comes from a secant (SCIENCE.md section 3).
+   * relu units and hat bumps: there a reported lower bound comes from a secant (docs/science.md section 3).
    */
   readonly smooth: boolean;
   /** Class parameters (for reports and JSON). */

@@ -36,7 +36,7 @@ export interface NtkModel extends Model {
 }
 
 /**
- * NTK features phi(x) = x (tensor) s'(W x) / sqrt(k), p = d k (SCIENCE.md section 4), w_j ~ N(0, I_d) from
+ * NTK features phi(x) = x (tensor) s'(W x) / sqrt(k), p = d k (docs/science.md section 4), w_j ~ N(0, I_d) from
  * the `init` stream, no bias (the even/odd symmetry matters). Min-norm interpolation through the kernel
  * K(x, x') = (x . x') sum_j s'(w_j . x) s'(w_j . x') / k when p >= n; explicit normal equations otherwise.
  * With an even s (square, cos) the interpolant's Lipschitz constant falls like sqrt(n d / p); with relu

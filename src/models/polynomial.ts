@@ -28,7 +28,7 @@ export function polynomialParameterCount(d: number, q: number): number {
 }
 
 /**
- * Polynomials of degree <= q on the ball ||x|| <= R (SCIENCE.md section 3: not Lipschitz on R^d, so the
+ * Polynomials of degree <= q on the ball ||x|| <= R (docs/science.md section 3: not Lipschitz on R^d, so the
  * domain is fixed), p = C(d + q, q), in the scaled monomial basis phi_a(x) = sqrt(|a|! / prod a_i!) x^a,
  * whose kernel is K(x, x') = sum_{t=0..q} (x . x')^t. Min-norm interpolation via K when p >= n;
  * explicit monomials and normal equations when p < n.

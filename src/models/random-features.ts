@@ -23,7 +23,7 @@ export interface TwoLayerModel extends Model {
 }
 
 /**
- * Random features f(x) = sum_j theta_j s(w_j . x + b_j) / sqrt(k), p = k (SCIENCE.md section 4): first
+ * Random features f(x) = sum_j theta_j s(w_j . x + b_j) / sqrt(k), p = k (docs/science.md section 4): first
  * layer fixed, w_j ~ N(0, I_d), b_j ~ N(0, 1), drawn from the `init` stream; output weights trained by
  * min-norm least squares. NOT tight for the law: Lip plateaus near sqrt(n) (Bombari et al. 2023).
  * J = sqrt(sum_j S_j^2) / sqrt(k) with S_j = sup |s| on [-(||w_j|| R + |b_j|), ||w_j|| R + |b_j|].

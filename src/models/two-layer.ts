@@ -26,7 +26,7 @@ export interface TwoLayerOptions {
 
 /**
  * Two-layer net f(x) = sum_j a_j s(w_j . x + b_j) + c with ALL weights trained, p = k (d + 2) + 1
- * (SCIENCE.md sections 1 and 4), by full-batch Adam on the MSE with analytic gradients, optionally with an
+ * (docs/science.md sections 1 and 4), by full-batch Adam on the MSE with analytic gradients, optionally with an
  * input-gradient penalty (the smoothness-seeking adversary). Init from the `init` stream:
  * w_j ~ N(0, I_d), b_j = 0, a_j ~ N(0, 1/k), c = 0. Bit-reproducible from the seed: no data-dependent
  * order, no parallel reduction.

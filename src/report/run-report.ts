@@ -31,8 +31,8 @@ export function reportSections(title: string, describe: string, summary: Summary
       title: 'How to read this report',
       paragraphs: [
         'Every Lipschitz number is certified: "lower" is a gradient norm or a secant of the fitted function (Lip(f) is at least that), "upper" is a class-specific certificate (Lip(f) is at most that). Their ratio says how well Lip(f) is pinned down.',
-        "The law (Bubeck & Sellke 2021, SCIENCE.md section 1) predicts Lip(f) >~ eps sqrt(n d / p) for a fit eps below the noise level. R = lower / law: the instance holds the law when R >= tau, is a certified counterexample when even the upper bound is below tau times the law, and is inconclusive in between. Outside the law's regime (eps < 0.1, or n eps^2 < 8 k) the law makes no claim.",
-        "Between p = n and p = n d the law predicts Lip ~ p^(-1/2): the fitted slopes should sit near -0.5 for classes that realise it (NTK features, SCIENCE.md section 4) and above it for classes that do not.",
+        "The law (Bubeck & Sellke 2021, docs/science.md section 1) predicts Lip(f) >~ eps sqrt(n d / p) for a fit eps below the noise level. R = lower / law: the instance holds the law when R >= tau, is a certified counterexample when even the upper bound is below tau times the law, and is inconclusive in between. Outside the law's regime (eps < 0.1, or n eps^2 < 8 k) the law makes no claim.",
+        "Between p = n and p = n d the law predicts Lip ~ p^(-1/2): the fitted slopes should sit near -0.5 for classes that realise it (NTK features, docs/science.md section 4) and above it for classes that do not.",
       ],
     },
     {

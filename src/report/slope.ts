@@ -24,7 +24,7 @@ export interface SlopeFit {
 
 /**
  * Ordinary least squares of log y on log x: slope b = S_xy / S_xx, SE = sqrt(SSE / ((m - 2) S_xx)), with a
- * 95% t interval. This is how the law's exponent is read off a sweep (SCIENCE.md section 4: Lip ~ p^(-1/2)
+ * 95% t interval. This is how the law's exponent is read off a sweep (docs/science.md section 4: Lip ~ p^(-1/2)
  * between p = n and p = n d). Points with x <= 0 or y <= 0 are dropped. Null when fewer than 2 distinct x.
  */
 export function logLogSlope(x: readonly number[], y: readonly number[]): SlopeFit | null {

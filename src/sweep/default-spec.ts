@@ -2,7 +2,7 @@ import { parseSweepSpec, type SweepSpec } from './spec.js';
 
 /**
  * The built-in quick sweep behind `npm start` and a bare `robustlaw sweep`: n = 60 noisy sign labels on
- * the sphere S^19, three width classes at p = n .. n d (the law's window, SCIENCE.md section 4: NTK
+ * the sphere S^19, three width classes at p = n .. n d (the law's window, docs/science.md section 4: NTK
  * features should track eps sqrt(n d / p), random features should not), bumps and the linear class as the
  * two ends, 3 seeds. About a minute on 2 cores.
  */

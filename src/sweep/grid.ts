@@ -2,7 +2,7 @@ import type { InstanceSpec } from '../law/instance.js';
 import type { ModelOptions } from '../models/fit-model.js';
 import type { SweepSpec } from './spec.js';
 
-/** Classes whose size is set by a width k; every other class has p fixed by (n, d) (SCIENCE.md section 3). */
+/** Classes whose size is set by a width k; every other class has p fixed by (n, d) (docs/science.md section 3). */
 export const WIDTH_CLASSES = ['random-features', 'ntk-features', 'two-layer'] as const;
 
 /** One point of a sweep's grid. */

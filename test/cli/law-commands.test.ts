@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cli } from './helpers.js';
 
 describe('robustlaw bound / predict', () => {
-  it('prints 0.1008 for the SCIENCE.md reference case', () => {
+  it('prints 0.1008 for the docs/science.md reference case', () => {
     const r = cli(['bound', '--n', '1e6', '--d', '1000', '--p', '1e4', '--eps', '0.5', '--delta', '0.01', '--c', '1', '--W', '10', '--J', '10']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Lip\(f\) >= 0\.1008 /);

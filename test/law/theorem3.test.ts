@@ -48,7 +48,7 @@ function sqrtScalingProperty(bound: BoundFn) {
   });
 }
 
-describe('Theorem 3: reference values (SCIENCE.md section 7)', () => {
+describe('Theorem 3: reference values (docs/science.md section 7)', () => {
   it('eps = 0.5, c = 1, n = 1e6, d = 1000, p = 1e4, W = J = 10, delta = 0.01 gives 0.10076', () => {
     const r = theorem3({ n: 1e6, d: 1000, p: 1e4, eps: 0.5, c: 1, W: 10, J: 10, delta: 0.01 });
     expect(r.applies).toBe(true);
@@ -64,7 +64,7 @@ describe('Theorem 3: reference values (SCIENCE.md section 7)', () => {
     expect(r.bound).toBeNull();
     expect(r.failedAssumptions.map((f) => f.id)).toEqual(['k-condition']);
     expect(rel(r.kCondition.lhs, 4096 * Math.log(800))).toBeLessThan(1e-12);
-    expect(rel(r.kCondition.lhs, 27376)).toBeLessThan(2e-4); // SCIENCE.md quotes 27,376
+    expect(rel(r.kCondition.lhs, 27376)).toBeLessThan(2e-4); // docs/science.md quotes 27,376
     expect(r.kCondition.rhs).toBeCloseTo(600, 9);
   });
 

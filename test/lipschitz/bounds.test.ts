@@ -125,7 +125,7 @@ describe('spectral norm (certified upper bound, not Frobenius)', () => {
 });
 
 describe('the average gradient is a statistic, not a bound', () => {
-  it('a narrow-bump interpolant has E||grad f|| far below its certified lower bound (SCIENCE.md 5.4)', () => {
+  it('a narrow-bump interpolant has E||grad f|| far below its certified lower bound (docs/science.md section 5.4)', () => {
     const s = new Streams(9);
     const inst = buildInstance({ dist: 'sphere', labels: 'signs', className: 'bumps', n: 100, d: 10, seed: 9 });
     const fresh = inst.dist.sample(4000, s.stream('estimator/fresh'));

@@ -47,6 +47,6 @@ export function registerPredict(program: Command): void {
           rows.map((r) => [r.dataset, r.n, r.d, r.dKind, r.pInterpolate, r.pSmooth, r.note]),
         )}\n`,
       );
-      process.stdout.write('\nSource: Bubeck & Sellke (2021), section 1.1; see SCIENCE.md section 6.\n');
+      process.stdout.write('\nSource: Bubeck & Sellke (2021), section 1.1; see docs/science.md section 6.\n');
     });
 }
