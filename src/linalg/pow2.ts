@@ -1,0 +1,64 @@
+/**
+ * Exact powers of two and binary scaling of f64 values (the scale-safe certificates of spectral-norm.ts
+ * scale by 2^k, which is exact in floating point unless the result leaves the normal range).
+ */
+
+const view = new DataView(new ArrayBuffer(8));
+
+/** 2^e exactly, for integer e in [-1074, 1023] (built from its bits, not by Math.pow). */
+export function pow2(e: number): number {
+  if (!Number.isInteger(e) || e < -1074 || e > 1023) throw new RangeError(`pow2: exponent must be an integer in [-1074, 1023] (got ${e})`);
+  if (e >= -1022) {
+    view.setUint32(0, (e + 1023) << 20);
+    view.setUint32(4, 0);
+  } else {
+    // subnormal: mantissa bit (e + 1074) of 52
+    const bit = e + 1074;
+    view.setUint32(0, bit >= 32 ? 1 << (bit - 32) : 0);
+    view.setUint32(4, bit < 32 ? 2 ** bit : 0);
+  }
+  return view.getFloat64(0);
+}
+
+/**
+ * x 2^e, with e an integer. Scaling up goes in steps of at most 2^1023 (exact while the result is
+ * finite); scaling down first applies the part of e above -1022, then 2^-1022, so that for |x| >= 2^-52
+ * and e >= -2044 the only rounding is the last multiplication (where the result may be subnormal).
+ */
+export function ldexp(x: number, e: number): number {
+  while (e > 1023) {
+    x *= pow2(1023);
+    e -= 1023;
+  }
+  while (e < -1022) {
+    const step = Math.max(e + 1022, -1022);
+    x *= pow2(step);
+    e -= step;
+  }
+  return x * pow2(e);
+}
+
+/** The exponent e with 2^e <= x < 2^(e+1), for finite x > 0 (subnormals included: e >= -1074). */
+export function exponentOf(x: number): number {
+  if (!(x > 0 && x <= Number.MAX_VALUE)) throw new RangeError(`exponentOf: x must be finite and positive (got ${x})`);
+  view.setFloat64(0, x);
+  const biased = (view.getUint32(0) >>> 20) & 0x7ff;
+  if (biased > 0) return biased - 1023;
+  // subnormal: position of the highest set mantissa bit
+  const hi = view.getUint32(0) & 0xfffff;
+  const lo = view.getUint32(4);
+  return hi !== 0 ? -1074 + 32 + (31 - Math.clz32(hi)) : -1074 + (31 - Math.clz32(lo));
+}
+
+/** The next f64 above x, for finite x >= 0. */
+export function nextUp(x: number): number {
+  if (!(x >= 0 && x < Number.POSITIVE_INFINITY)) throw new RangeError(`nextUp: x must be finite and non-negative (got ${x})`);
+  if (x === 0) return Number.MIN_VALUE;
+  view.setFloat64(0, x);
+  const lo = view.getUint32(4);
+  if (lo === 0xffffffff) {
+    view.setUint32(4, 0);
+    view.setUint32(0, view.getUint32(0) + 1);
+  } else view.setUint32(4, lo + 1);
+  return view.getFloat64(0);
+}
