@@ -1,4 +1,4 @@
-import { matmulAB, matmulABt } from '../linalg/matmul.js';
+import { matmulABt, transpose } from '../linalg/matmul.js';
 import type { Activation } from './activation.js';
 
 /** f(x) = sum_j a_j s(w_j . x + b_j) + c: the form shared by random features and two-layer nets. */
@@ -36,10 +36,15 @@ export function twoLayerPredict(net: TwoLayerWeights, X: Float64Array, m: number
   return out;
 }
 
-/** grad f(x_i) = sum_j a_j s'(Z_ij) w_j (m x d), i.e. (s'(Z) diag(a)) W. */
+/** W^T (d x k) of each net object, made at its first gradient: a net's weights are not written after it is built. */
+const transposedW = new WeakMap<TwoLayerWeights, Float64Array>();
+
+/** grad f(x_i) = sum_j a_j s'(Z_ij) w_j (m x d), i.e. (s'(Z) diag(a)) W, as Z' (W^T)^T with W^T cached per net. */
 export function twoLayerGradient(net: TwoLayerWeights, X: Float64Array, m: number): Float64Array {
   const Z = preActivations(net, X, m);
   const { k, a, act } = net;
   for (let i = 0; i < m * k; i++) Z[i] = a[i % k] * act.df(Z[i]);
-  return matmulAB(Z, m, k, net.W, net.d);
+  let Wt = transposedW.get(net);
+  if (Wt === undefined) transposedW.set(net, (Wt = transpose(net.W, k, net.d)));
+  return matmulABt(Z, m, k, Wt, net.d);
 }
