@@ -1,12 +1,14 @@
+import { ACTIVATIONS, type ActivationName } from '../models/activation.js';
+
 /** The hot loops every backend implements. */
 export const KERNELS = ['matmul', 'featureMap', 'gradNorms', 'pairwiseSecant', 'gram'] as const;
 /** A kernel name. */
 export type KernelName = (typeof KERNELS)[number];
 
-/** Activations the feature-map and gradient kernels support. */
-export const KERNEL_ACTIVATIONS = ['relu', 'tanh', 'softplus', 'square', 'cos'] as const;
+/** Activations the feature-map and gradient kernels support: those of the function classes (src/models/activation.ts). */
+export const KERNEL_ACTIVATIONS = ACTIVATIONS;
 /** A kernel activation: s(t) = relu, tanh, softplus, t^2/2, cos. */
-export type KernelActivation = (typeof KERNEL_ACTIVATIONS)[number];
+export type KernelActivation = ActivationName;
 
 /** The best pair of the data floor: max_{i<j} |f_i - f_j| / ||x_i - x_j||. */
 export interface SecantResult {
@@ -42,12 +44,3 @@ export interface Backend {
   /** Frees what the backend holds. */
   dispose?(): void;
 }
-
-/** s and s' of the kernel activations, in plain JS (the cpu reference). */
-export const ACT_FN: Readonly<Record<KernelActivation, { f(t: number): number; df(t: number): number }>> = {
-  relu: { f: (t) => (t > 0 ? t : 0), df: (t) => (t > 0 ? 1 : 0) },
-  tanh: { f: Math.tanh, df: (t) => 1 - Math.tanh(t) ** 2 },
-  softplus: { f: (t) => (t > 30 ? t : Math.log1p(Math.exp(t))), df: (t) => 1 / (1 + Math.exp(-t)) },
-  square: { f: (t) => (t * t) / 2, df: (t) => t },
-  cos: { f: Math.cos, df: (t) => -Math.sin(t) },
-};

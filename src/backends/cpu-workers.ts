@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { SECANT_BLOCK } from '../linalg/pairwise-secant.js';
 import type { KernelActivation, SecantResult } from './backend.js';
 import type { CpuTask } from './cpu-worker-task.js';
 
@@ -55,13 +56,14 @@ export class CpuWorkerPool {
   async pairwiseSecant(X: Float32Array, f: Float32Array, n: number, d: number): Promise<SecantResult> {
     const [sx, sf] = [shared(X), shared(f)];
     const P = this.workers.length;
-    // rows [0, i) hold i n - i (i + 1) / 2 pairs: choose cuts with equal shares of n (n - 1) / 2
+    // rows [0, i) hold i n - i (i + 1) / 2 pairs: choose cuts with equal shares of n (n - 1) / 2, rounded
+    // to whole scan blocks so that the pieces are consecutive parts of the single-thread scan (same pair in ties)
     const cuts = [0];
     for (let p = 1; p < P; p++) {
       const target = ((n * (n - 1)) / 2) * (p / P);
       let i = cuts[cuts.length - 1];
       while (i < n && i * n - (i * (i + 1)) / 2 < target) i++;
-      cuts.push(i);
+      cuts.push(Math.max(cuts[cuts.length - 1], Math.min(n, Math.round(i / SECANT_BLOCK) * SECANT_BLOCK)));
     }
     cuts.push(n);
     const tasks: CpuTask[] = cuts.slice(0, -1).map((i0, p) => ({ kind: 'pairwiseSecant', X: sx, f: sf, n, d, i0, i1: cuts[p + 1] }));

@@ -1,7 +1,9 @@
 import { gram as gramF64 } from '../linalg/gram.js';
 import { matmulAB as matmulABF64, matmulABt } from '../linalg/matmul.js';
 import { wasmKernelActive } from '../linalg/wasm-abt.js';
-import { ACT_FN, type Backend, type KernelActivation, type SecantResult } from './backend.js';
+import { bestSecantPair } from '../linalg/pairwise-secant.js';
+import { ACTIVATION } from '../models/activation.js';
+import type { Backend, KernelActivation, SecantResult } from './backend.js';
 
 const f64 = (a: Float32Array) => Float64Array.from(a);
 const f32 = (a: Float64Array) => Float32Array.from(a);
@@ -18,7 +20,7 @@ export function cpuBackend(): Backend {
     matmul: (A, B, m, k, n) => f32(matmulABF64(f64(A), m, k, f64(B), n)),
     featureMap(X, W, b, m, d, k, act) {
       const Z = matmulABt(f64(X), m, d, f64(W), k);
-      const s = ACT_FN[act].f;
+      const s = ACTIVATION[act].f;
       for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) Z[i * k + j] = s(Z[i * k + j] + b[j]);
       return f32(Z);
     },
@@ -31,7 +33,7 @@ export function cpuBackend(): Backend {
 /** ||(s'(X W^T + b) diag(a)) W||_row in f64 (the cpu reference and the only f64 path). */
 export function gradNormsF64(X: Float64Array, W: Float64Array, b: Float64Array, a: Float64Array, m: number, d: number, k: number, act: KernelActivation): Float64Array {
   const Z = matmulABt(X, m, d, W, k);
-  const ds = ACT_FN[act].df;
+  const ds = ACTIVATION[act].df;
   for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) Z[i * k + j] = a[j] * ds(Z[i * k + j] + b[j]);
   const G = matmulABF64(Z, m, k, W, d);
   const out = new Float64Array(m);
@@ -50,27 +52,9 @@ export function pairwiseSecantF64(X: Float64Array, f: Float64Array, n: number, d
 
 /**
  * The best secant |f_i - f_j| / ||x_i - x_j|| over the pairs (i, j), i in [i0, i1), j > i, in f64
- * arithmetic (the worker pool splits the triangle into such row ranges). Coincident points are skipped.
+ * arithmetic: {@link bestSecantPair} (the loop the data floor uses), with secant 0 and the pair (0, 0)
+ * when there is no pair of distinct points. The worker pool splits the triangle into such row ranges.
  */
 export function pairwiseSecantRange(X: ArrayLike<number>, f: ArrayLike<number>, n: number, d: number, i0: number, i1: number): SecantResult {
-  let best = -1;
-  let bi = 0;
-  let bj = 0;
-  for (let i = i0; i < i1; i++) {
-    for (let j = i + 1; j < n; j++) {
-      let s = 0;
-      for (let t = 0; t < d; t++) {
-        const v = X[i * d + t] - X[j * d + t];
-        s += v * v;
-      }
-      if (s === 0) continue;
-      const sec = Math.abs(f[i] - f[j]) / Math.sqrt(s);
-      if (sec > best) {
-        best = sec;
-        bi = i;
-        bj = j;
-      }
-    }
-  }
-  return { secant: Math.max(best, 0), i: bi, j: bj };
+  return bestSecantPair(X, f, n, d, i0, i1) ?? { secant: 0, i: 0, j: 0 };
 }

@@ -25,4 +25,14 @@ describe('cpu worker pool (batch-parallel kernels on worker threads)', () => {
     const f = rand(n, 6);
     expect(await pool.pairwiseSecant(X, f, n, d)).toEqual(cpu.pairwiseSecant(X, f, n, d));
   });
+
+  it('the same pair in ties too (grid points, values in {-1, 0, 1}, several scan blocks per worker)', async () => {
+    const [n, d] = [300, 2];
+    const r = new Rng(7);
+    const X = Float32Array.from({ length: n * d }, () => Math.floor(5 * r.uniform()) - 2);
+    const f = Float32Array.from({ length: n }, () => Math.floor(3 * r.uniform()) - 1);
+    const want = cpu.pairwiseSecant(X, f, n, d);
+    expect(want.secant).toBeGreaterThan(0);
+    expect(await pool.pairwiseSecant(X, f, n, d)).toEqual(want);
+  });
 });
