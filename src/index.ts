@@ -31,8 +31,9 @@ export { theorem2, type Theorem2Input, type Theorem2Result } from './law/theorem
 export { informalLaw, parametersNeeded, lawRatio } from './law/informal.js';
 export { realDataTable, PAPER_DATASETS, type RealDataRow, type RealDataset } from './law/real-data.js';
 export { verdict, LAW_TOLERANCE, type Verdict, type VerdictInput, type VerdictKind, type ThresholdVerdict } from './law/verdict.js';
-export { buildInstance, REGIME_CLASSES, type Instance, type InstanceSpec, type RegimeClass } from './law/instance.js';
-export { evaluateInstance, evaluateBuilt, averageGradientUpper, type EvaluateOptions, type InstanceReport } from './law/evaluate.js';
+export { buildInstance, type Instance, type InstanceSpec } from './law/instance.js';
+export { evaluateInstance, evaluateBuilt, type EvaluateOptions, type InstanceReport } from './law/evaluate.js';
+export { labelVariance } from './law/label-variance.js';
 export { REGIMES, REGIME_NAMES, MIN_EPS, K_SCALE, inLawRegime, runRegimeInstance, type Regime, type RegimeName, type RegimeParams, type RegimeOutcome } from './law/regimes.js';
 export { searchRegime, type SearchOptions, type SearchResult } from './law/search.js';
 export { counterexampleFile, type CounterexampleFile } from './law/counterexample-file.js';
@@ -42,18 +43,20 @@ export { verifyRun, isCertifiedCounterexample, type VerifyOptions, type VerifyRe
 export { MODEL_CLASSES, dataRadius, type Model, type ModelClass, type FitResult } from './models/model.js';
 export { ACTIVATIONS, ACTIVATION, type Activation, type ActivationName } from './models/activation.js';
 export type { FitContext } from './models/fit-context.js';
-export { fitModel, type ModelOptions } from './models/fit-model.js';
-export { fitLinear, linearModel, type LinearModel, type LinearOptions } from './models/linear.js';
-export { fitRandomFeatures, twoLayerModel, type RandomFeaturesOptions, type TwoLayerModel } from './models/random-features.js';
-export { fitNtkFeatures, ntkModel, type NtkFeaturesOptions, type NtkModel, type NtkWeights } from './models/ntk-features.js';
-export { fitTwoLayer, TWO_LAYER_ACTIVATIONS, type TwoLayerOptions } from './models/two-layer.js';
+export type { ModelOptions, ModelOptionKey } from './models/model-options.js';
+export type { FunctionClass, FitData, ClassSize, WidthRule } from './models/function-class.js';
+export { CLASSES, FITTED_CLASSES, REGIME_CLASSES, WIDTH_CLASSES, functionClass, parameterCount, optionsFor, fitClass } from './models/registry.js';
+export { LINEAR, fitLinear, linearModel, linearParameterCount, type LinearModel, type LinearOptions } from './models/linear.js';
+export { RANDOM_FEATURES, fitRandomFeatures, twoLayerModel, randomFeaturesParameterCount, twoLayerParameterCount, type RandomFeaturesOptions, type TwoLayerModel } from './models/random-features.js';
+export { NTK_FEATURES, fitNtkFeatures, ntkModel, ntkParameterCount, type NtkFeaturesOptions, type NtkModel, type NtkWeights } from './models/ntk-features.js';
+export { TWO_LAYER, fitTwoLayer, TWO_LAYER_ACTIVATIONS, type TwoLayerOptions } from './models/two-layer.js';
 export type { TwoLayerWeights } from './models/two-layer-net.js';
-export { fitBumps, bumpsModel, minPairwiseDistance, BUMP_PROFILES, PROFILE, type BumpsModel, type BumpsOptions, type BumpProfile } from './models/bumps.js';
-export { fitGaussianKernel, gaussianKernelModel, type GaussianKernelModel, type GaussianKernelOptions } from './models/gaussian-kernel.js';
-export { fitPolynomial, polynomialParameterCount, monomials, certifiedKernelNorm, type PolynomialModel, type PolynomialOptions } from './models/polynomial.js';
-export { parseMlp, mlpModel, MLP_ACTIVATIONS, type MlpModel, type DenseLayer } from './models/mlp.js';
-export { fitIntrinsicBumps } from './models/intrinsic-bumps.js';
-export { fitAtomBumps } from './models/atom-bumps.js';
+export { BUMPS, fitBumps, bumpsModel, bumpsParameterCount, averageGradientUpper, minPairwiseDistance, BUMP_PROFILES, PROFILE, type BumpsModel, type BumpsOptions, type BumpProfile } from './models/bumps.js';
+export { GAUSSIAN_KERNEL, fitGaussianKernel, gaussianKernelModel, type GaussianKernelModel, type GaussianKernelOptions } from './models/gaussian-kernel.js';
+export { POLYNOMIAL, fitPolynomial, polynomialParameterCount, monomials, certifiedKernelNorm, type PolynomialModel, type PolynomialOptions } from './models/polynomial.js';
+export { MLP, parseMlp, mlpModel, mlpParameterCount, MLP_ACTIVATIONS, type MlpModel, type DenseLayer } from './models/mlp.js';
+export { INTRINSIC_BUMPS, fitIntrinsicBumps } from './models/intrinsic-bumps.js';
+export { ATOM_BUMPS, fitAtomBumps } from './models/atom-bumps.js';
 // Lipschitz estimators
 export type { LipEstimate, Witness } from './lipschitz/estimate.js';
 export { ball, domainName, project, withinBall, DOMAIN_KINDS, type Domain } from './lipschitz/domain.js';
@@ -61,8 +64,8 @@ export { dataFloor } from './lipschitz/data-floor.js';
 export { sampledGradients } from './lipschitz/sampled-gradients.js';
 export { secant, refineWithSecant } from './lipschitz/secant.js';
 export { gradientAscent, type AscentOptions, type AscentResult } from './lipschitz/gradient-ascent.js';
-export { upperBound } from './lipschitz/upper-bound.js';
-export { exactLipschitz, relu1d } from './lipschitz/exact.js';
+export { exactEstimate, upperEstimate } from './lipschitz/certificate.js';
+export { twoLayerExact, twoLayerUpper, relu1d } from './models/two-layer-lipschitz.js';
 export { averageGradientNorm } from './lipschitz/average-gradient.js';
 export { lipschitz, type LipschitzOptions, type LipschitzReport } from './lipschitz/lipschitz.js';
 // linear algebra
@@ -78,7 +81,7 @@ export { runBench, type BenchResult, type BenchRow, type RunBenchOptions } from 
 // sweeps, shards and merges
 export { SWEEP_CLASSES, SWEEP_LIMITS, sweepSpecSchema, parseSweepSpec, loadSweepSpec, canonicalJson, type SweepSpec } from './sweep/spec.js';
 export { DEFAULT_SWEEP_SPEC, defaultSweepSpec } from './sweep/default-spec.js';
-export { WIDTH_CLASSES, widthForParameters, optionsFor, seedsOf, expandGrid, type GridPoint } from './sweep/grid.js';
+export { seedsOf, expandGrid, type GridPoint } from './sweep/grid.js';
 export { WHOLE, parseShard, inShard, type Shard } from './sweep/shard.js';
 export { RECORD_FORMAT, toRecord, withoutTiming, isCounterexampleRecord, classLabel, type SweepRecord } from './sweep/record.js';
 export { readResults, repairResults, appendRecord, type ResultsRead } from './sweep/results-file.js';

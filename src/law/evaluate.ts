@@ -1,10 +1,8 @@
 import { buildInstance, type Instance, type InstanceSpec } from './instance.js';
 import { lipschitz, type LipschitzReport } from '../lipschitz/lipschitz.js';
-import { exactLipschitz } from '../lipschitz/exact.js';
 import { ball } from '../lipschitz/domain.js';
-import type { BumpsModel } from '../models/bumps.js';
-import { PROFILE } from '../models/bumps.js';
 import { informalLaw } from './informal.js';
+import { labelVariance } from './label-variance.js';
 import { theorem3 } from './theorem3.js';
 import { LAW_TOLERANCE, verdict, type Verdict } from './verdict.js';
 
@@ -13,6 +11,7 @@ export interface EvaluateOptions {
   readonly starts?: number;
   readonly steps?: number;
   readonly rounds?: number;
+  /** Optional wall-time budget of the estimator, seconds (default none: fixed effort, so a report depends on its spec alone). */
   readonly timeLimit?: number;
   /** Fresh draws for the average-gradient statistic (default 0). */
   readonly fresh?: number;
@@ -46,7 +45,7 @@ export interface InstanceReport {
   readonly dataFloor: number | null;
   /** Average gradient norm (a statistic, not a bound), when fresh draws were requested. */
   readonly average: number | null;
-  /** Certified upper bound on E||grad f|| under the sphere (bumps on sphere data only; see averageGradientUpper). */
+  /** Certified upper bound on E||grad f|| under the sphere (classes that have one, on sphere data; Model.averageGradientUpperOnSphere). */
   readonly averageUpper: number | null;
   /** The law eps sqrt(n d / p). */
   readonly law: number | null;
@@ -62,21 +61,6 @@ export interface InstanceReport {
   readonly fitSeconds: number;
   readonly lipSeconds: number;
   readonly warnings: readonly string[];
-}
-
-/**
- * Certified upper bound on E_x ||grad f(x)|| for a bump sum whose centres lie on the unit sphere, x uniform
- * on S^{d-1}: ||grad f|| <= H sup|g'| / r inside the union of the supports and 0 outside, and each
- * support {||x - c_i|| < r} is the cap {x . c_i > 1 - r^2 / 2}, of measure <= exp(-d t^2 / 2) for
- * t = 1 - r^2/2 in [0, 1) (K. Ball, "An elementary introduction to modern convex geometry", Lemma 2.2).
- * So E||grad f|| <= (H sup|g'| / r) min(1, n exp(-d t^2 / 2)). Null when r > sqrt 2.
- */
-export function averageGradientUpper(m: BumpsModel, d: number): number | null {
-  const t = 1 - (m.r * m.r) / 2;
-  if (!(t >= 0)) return null;
-  const H = m.heights.reduce((s, h) => Math.max(s, Math.abs(h)), 0);
-  const n = m.heights.length;
-  return ((H * PROFILE[m.profile].supAbsDg) / m.r) * Math.min(1, n * Math.exp((-d * t * t) / 2));
 }
 
 /** The best certified lower bound of a report: the exact value where known, else the best witness. */
@@ -99,7 +83,7 @@ export function evaluateBuilt(inst: Instance, options: EvaluateOptions = {}): In
   const fresh = options.fresh && options.fresh > 0 ? inst.dist.sample(options.fresh, inst.streams.stream('estimator/fresh')) : undefined;
   // Where the class has an exact Lipschitz constant it is itself the best certified lower bound, and the
   // O(n^2 d) passes over the data (data floor, gradients at the data) are skipped unless asked for.
-  const exactKnown = exactLipschitz(model, ball(model.radius)) !== null && !options.alwaysAscend;
+  const exactKnown = model.exactLipschitz(ball(model.radius)) !== null && !options.alwaysAscend;
   const run = (effort: number): LipschitzReport =>
     lipschitz(model, {
       X: exactKnown && options.dataFloor !== true ? undefined : inst.X,
@@ -111,18 +95,14 @@ export function evaluateBuilt(inst: Instance, options: EvaluateOptions = {}): In
       starts: (options.starts ?? 8) * effort,
       steps: options.steps ?? 60,
       rounds: options.rounds ?? 1,
-      timeLimit: (options.timeLimit ?? 10) * effort,
+      timeLimit: options.timeLimit === undefined ? undefined : options.timeLimit * effort,
       targetRatio: options.alwaysAscend ? 1e-12 : 1.01,
     });
   let lip = run(1);
   let epsSource: 'sigma2' | 'label-variance' = 'sigma2';
   let eps = fit.eps;
   if (!(fit.sigma2 > 0)) {
-    let mean = 0;
-    for (const v of inst.y) mean += v / n;
-    let varY = 0;
-    for (const v of inst.y) varY += (v - mean) ** 2 / n;
-    eps = varY - fit.trainMse;
+    eps = labelVariance(inst.y) - fit.trainMse;
     epsSource = 'label-variance';
   }
   const judge = (L: LipschitzReport) =>
@@ -147,7 +127,7 @@ export function evaluateBuilt(inst: Instance, options: EvaluateOptions = {}): In
   }
   const law = eps > 0 ? informalLaw(n, d, model.p, eps) : null;
   const upper = lip.upper && Number.isFinite(lip.upper.value) ? lip.upper.value : null;
-  const avgUp = (model.className === 'bumps' || model.className === 'atom-bumps') && (spec.dist === 'sphere') ? averageGradientUpper(model as BumpsModel, d) : null;
+  const avgUp = spec.dist === 'sphere' ? (model.averageGradientUpperOnSphere?.() ?? null) : null;
   return {
     spec,
     p: model.p,

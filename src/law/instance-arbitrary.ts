@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { functionClass, parameterCount } from '../models/registry.js';
 import type { InstanceSpec } from './instance.js';
 
 /** Size limits of generated instances. */
@@ -52,8 +53,9 @@ export function inRegimeInstance(budget: InstanceBudget): fc.Arbitrary<InstanceS
       seed: fc.integer({ min: 0, max: 100_000 }),
     })
     .map(({ cls, dist, labels, n, d, mult, eta, noise, components, seed }) => {
-      const k = cls.className === 'ntk-features' ? Math.max(1, Math.round((mult * n) / d)) : cls.className === 'two-layer' ? Math.max(2, Math.round((mult * n) / (d + 2))) : Math.max(1, Math.round(mult * n));
-      const modelOptions = { ...cls.modelOptions, ...(['random-features', 'ntk-features', 'two-layer'].includes(cls.className) ? { k } : {}) };
+      // a class sized by a width gets the k whose parameter count is closest to mult * n
+      const width = functionClass(cls.className).width;
+      const modelOptions = { ...cls.modelOptions, ...(width ? { k: width.forParameters(mult * n, d) } : {}) };
       return {
         dist,
         labels,
@@ -69,31 +71,12 @@ export function inRegimeInstance(budget: InstanceBudget): fc.Arbitrary<InstanceS
     .filter((s) => estimatedWork(s) <= budget.workMax);
 }
 
-/** The parameter count p of a spec, as its class counts it, computed before fitting. */
+/** The parameter count p of a spec, as its class counts it (src/models/registry.ts), computed before fitting. */
 export function expectedParameterCount(s: InstanceSpec): number {
-  const { n, d } = s;
-  const k = (s.modelOptions?.k as number | undefined) ?? 1;
-  switch (s.className) {
-    case 'linear':
-      return d + 1;
-    case 'random-features':
-      return k;
-    case 'ntk-features':
-      return d * k;
-    case 'two-layer':
-      return k * (d + 2) + 1;
-    case 'polynomial': {
-      let c = 1;
-      for (let i = 1; i <= ((s.modelOptions?.degree as number | undefined) ?? 2); i++) c = (c * (d + i)) / i;
-      return Math.round(c);
-    }
-    default:
-      return n * (d + 1);
-  }
+  return parameterCount(s.className, { n: s.n, d: s.d, options: s.modelOptions ?? {} });
 }
 
-/** Cost proxy n p (two-layer: n k (d + 2), times 20 for its Adam iterations). */
+/** Cost proxy n p, times the class's work factor (two-layer: its Adam iterations). */
 export function estimatedWork(s: InstanceSpec): number {
-  if (s.className === 'two-layer') return s.n * ((s.modelOptions?.k as number | undefined) ?? 1) * (s.d + 2) * 20;
-  return s.n * expectedParameterCount(s);
+  return s.n * expectedParameterCount(s) * (functionClass(s.className).workFactor ?? 1);
 }

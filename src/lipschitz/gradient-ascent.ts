@@ -11,7 +11,7 @@ export interface AscentOptions {
   readonly starts?: number;
   /** Maximum ascent steps per start (default 100). */
   readonly steps?: number;
-  /** Wall-time budget in seconds (default 20). */
+  /** Optional wall-time budget in seconds (default: none; with one, results depend on the machine's speed). */
   readonly timeLimit?: number;
   /** Extra starting points (m x d), e.g. the data points; projected onto the domain. */
   readonly seeds?: Float64Array;
@@ -56,7 +56,7 @@ export function gradientAscent(model: Model, D: Domain, rng: Rng, options: Ascen
   const d = model.d;
   const nRandom = options.starts ?? 16;
   const steps = options.steps ?? 100;
-  const limitMs = (options.timeLimit ?? 20) * 1000;
+  const limitMs = options.timeLimit === undefined ? Number.POSITIVE_INFINITY : options.timeLimit * 1000;
   const scale = options.scale ?? (D.kind === 'Rd' ? 1 : D.radius);
   const seedCount = options.seeds ? options.seeds.length / d : 0;
   const S = nRandom + seedCount;

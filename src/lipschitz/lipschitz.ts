@@ -5,11 +5,9 @@ import { averageGradientNorm } from './average-gradient.js';
 import { dataFloor } from './data-floor.js';
 import { ball, domainName, project, type Domain } from './domain.js';
 import type { LipEstimate } from './estimate.js';
-import { exactLipschitz } from './exact.js';
 import { gradientAscent } from './gradient-ascent.js';
 import { sampledGradients } from './sampled-gradients.js';
 import { refineWithSecant } from './secant.js';
-import { upperBound } from './upper-bound.js';
 
 /** Options of {@link lipschitz}. */
 export interface LipschitzOptions {
@@ -33,7 +31,10 @@ export interface LipschitzOptions {
   readonly rounds?: number;
   /** Stop spending effort once upper / lower <= targetRatio (default 1.01). */
   readonly targetRatio?: number;
-  /** Total wall-time budget in seconds (default 25). */
+  /**
+   * Optional wall-time budget in seconds for interactive use (default: none). With a budget the result
+   * depends on the machine's speed: never set one where a record is written.
+   */
   readonly timeLimit?: number;
 }
 
@@ -70,12 +71,12 @@ export function lipschitz(model: Model, options: LipschitzOptions): LipschitzRep
   const target = requirePositive('lipschitz', 'targetRatio', options.targetRatio ?? 1.01);
   const rounds = requireInt('lipschitz', 'rounds', options.rounds ?? 3, 0);
   const starts = requireInt('lipschitz', 'starts', options.starts ?? 16, 1);
-  const limit = requirePositive('lipschitz', 'timeLimit', options.timeLimit ?? 25);
+  const limit = options.timeLimit === undefined ? Number.POSITIVE_INFINITY : requirePositive('lipschitz', 'timeLimit', options.timeLimit);
   const d = model.d;
   const estimates: LipEstimate[] = [];
-  const exact = exactLipschitz(model, D);
+  const exact = model.exactLipschitz(D);
   if (exact) estimates.push(exact);
-  const ub = upperBound(model, D, options.rng);
+  const ub = model.upperLipschitz(D, options.rng);
   if (ub) estimates.push(ub);
   const upper = exact && (!ub || exact.value <= ub.value) ? exact : ub;
 
@@ -96,13 +97,12 @@ export function lipschitz(model: Model, options: LipschitzOptions): LipschitzRep
     return Q;
   };
   /** Gradient norms at points; for models with kinks, the best point becomes a secant. */
-  const pointBound = (P: Float64Array, m: number, method: string) => {
-    const { best } = sampledGradients(model, P, m, name, method);
+  const pointBound = (best: LipEstimate) => {
     if (model.smooth || best.witness.type !== 'point') return best;
     const x = Float64Array.from(best.witness.x);
     const g = model.gradient(x, 1);
     const ref = refineWithSecant(model, x, g, D.kind === 'Rd' ? 1 : D.radius, name, inside);
-    return ref === null ? null : { ...ref, method: `${method}+secant` };
+    return ref === null ? null : { ...ref, method: `${best.method}+secant` };
   };
 
   let dataFl: LipEstimate | null = null;
@@ -115,9 +115,9 @@ export function lipschitz(model: Model, options: LipschitzOptions): LipschitzRep
       dataFl = dataFloor(model, options.X, n, name);
       consider(dataFl);
     }
-    consider(pointBound(XD, n, 'gradient-at-data'));
+    const { best, norms } = sampledGradients(model, XD, n, name, 'gradient-at-data');
+    consider(pointBound(best));
     // The best data points seed the ascent.
-    const { norms } = sampledGradients(model, XD, n, name, 'seed');
     const order = Array.from(norms.keys()).sort((a, b) => norms[b] - norms[a]).slice(0, Math.min(8, n));
     seeds = new Float64Array(order.length * d);
     order.forEach((i, q) => seeds!.set(XD.subarray(i * d, i * d + d), q * d));
@@ -127,7 +127,7 @@ export function lipschitz(model: Model, options: LipschitzOptions): LipschitzRep
     const m = options.freshCount;
     average = averageGradientNorm(model, options.fresh, m, 'data distribution');
     estimates.push(average);
-    consider(pointBound(inDomain(options.fresh, m), m, 'gradient-at-fresh-draws'));
+    consider(pointBound(sampledGradients(model, inDomain(options.fresh, m), m, name, 'gradient-at-fresh-draws').best));
   }
   const ratioOf = () => (upper === null ? Number.POSITIVE_INFINITY : lower.value > 0 ? upper.value / lower.value : Number.POSITIVE_INFINITY);
   let r = 0;

@@ -1,6 +1,7 @@
 import { requireOneOf } from '../core/validate.js';
 import { BUMP_PROFILES, bumpsModel, minPairwiseDistance, PROFILE, type BumpProfile } from './bumps.js';
 import type { FitContext } from './fit-context.js';
+import type { FunctionClass } from './function-class.js';
 import { finishFit } from './fit-result.js';
 import type { FitResult } from './model.js';
 
@@ -33,3 +34,19 @@ export function fitAtomBumps(X: Float64Array, n: number, d: number, y: Float64Ar
   const model = { ...bumpsModel(atoms.slice(), h, d, r, profile, 'atom-bumps'), p: k, description: `atom-bumps: ${k} ${profile} bumps at the known atoms (heights trained), r = ${r.toPrecision(4)}` };
   return finishFit(model, X, n, y, ctx.sigma2, t0, { condition: 1, details: { k, r } });
 }
+
+/** The clusters regime's class (docs/science.md section 5.3): p = k, the number of atoms of the data law. */
+export const ATOM_BUMPS: FunctionClass = {
+  name: 'atom-bumps',
+  summary: 'bumps at the known atoms of a clusters or mixture law, heights trained (p = number of atoms)',
+  reads: ['profile'],
+  dists: ['clusters', 'mixture'],
+  parameterCount: ({ dist }) => {
+    if (dist === undefined) throw new Error('atom-bumps: its parameter count is the data law\'s number of atoms; pass the law');
+    return dist.components;
+  },
+  fit: ({ X, n, d, y, dist }, o, ctx) => {
+    if (!dist.centres) throw new Error(`atom-bumps: the ${dist.name} law has no atoms`);
+    return fitAtomBumps(X, n, d, y, dist.centres, dist.components, o.profile ?? 'hat', ctx);
+  },
+};

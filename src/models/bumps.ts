@@ -1,6 +1,9 @@
 import { requireOneOf, requirePositive } from '../core/validate.js';
 import { norm2 } from '../linalg/gram.js';
+import { exactEstimate, upperEstimate } from '../lipschitz/certificate.js';
+import { domainName } from '../lipschitz/domain.js';
 import type { FitContext } from './fit-context.js';
+import type { FunctionClass } from './function-class.js';
 import { finishFit } from './fit-result.js';
 import type { FitResult, Model } from './model.js';
 
@@ -55,7 +58,7 @@ export function minPairwiseDistance(X: Float64Array, n: number, d: number): numb
  * (derived: |Delta f| <= sum_i |Delta h_i| + |h_i| (sup|g'|/r) ||Delta c_i||, then Cauchy-Schwarz).
  * At a hat bump's centre the gradient returned is 0, which lies in the generalised gradient.
  */
-export function bumpsModel(centres: Float64Array, heights: Float64Array, d: number, r: number, profile: BumpProfile, className = 'bumps'): BumpsModel {
+export function bumpsModel(centres: Float64Array, heights: Float64Array, d: number, r: number, profile: BumpProfile, className: 'bumps' | 'atom-bumps' = 'bumps'): BumpsModel {
   requirePositive('bumpsModel', 'r', r);
   const n = heights.length;
   const P = PROFILE[profile];
@@ -86,10 +89,13 @@ export function bumpsModel(centres: Float64Array, heights: Float64Array, d: numb
   const disjoint = 2 * r <= minPairwiseDistance(centres, n, d) * (1 + 1e-12);
   let radius = 1;
   for (let c = 0; c < n; c++) radius = Math.max(radius, norm2(centres.subarray(c * d, c * d + d)) + r);
+  let sumAbs = 0;
+  for (const h of heights) sumAbs += Math.abs(h);
+  const sup = P.supAbsDg;
   return {
     className,
     d,
-    p: n * (d + 1),
+    p: bumpsParameterCount(n, d),
     description: `${className}: ${n} ${profile} bumps of radius ${r.toPrecision(4)} in d = ${d}`,
     W: 2 * Math.sqrt(norm2(centres) ** 2 + norm2(heights) ** 2),
     J: Math.sqrt(2 * n) * Math.max(1, (H * P.supAbsDg) / r),
@@ -101,6 +107,18 @@ export function bumpsModel(centres: Float64Array, heights: Float64Array, d: numb
     r,
     profile,
     disjoint,
+    // Disjoint supports: on each support f is one bump, so Lip(f) = max|h_i| sup|g'| / r, attained inside
+    // a support; exact on any domain containing every support (R^d, or a centred ball of radius >= `radius`).
+    exactLipschitz: (D) =>
+      disjoint && (D.kind === 'Rd' || (D.kind === 'ball' && D.radius >= radius))
+        ? exactEstimate((H * sup) / r, domainName(D), 'bumps-disjoint', "max|h_i| sup|g'| / r", { r })
+        : null,
+    // Each term is (|h_i| sup|g'| / r)-Lipschitz: the sum bound always holds; disjoint supports give the max.
+    upperLipschitz: (D) =>
+      disjoint
+        ? upperEstimate((H * sup) / r, domainName(D), 'bumps-disjoint', "max|h_i| sup|g'| / r (disjoint supports)", { maxAbsHeight: H, supAbsDg: sup, r })
+        : upperEstimate((sumAbs * sup) / r, domainName(D), 'bumps-sum', "sum |h_i| sup|g'| / r", { sumAbsHeight: sumAbs, supAbsDg: sup, r }),
+    averageGradientUpperOnSphere: () => averageGradientUpper(H, sup, r, n, d),
     predict: (X, m) => eval1(X, m, false),
     gradient: (X, m) => eval1(X, m, true),
   };
@@ -117,3 +135,32 @@ export function fitBumps(X: Float64Array, n: number, d: number, y: Float64Array,
   const model = bumpsModel(X.slice(), y.slice(), d, r, profile);
   return finishFit(model, X, n, y, ctx.sigma2, t0, { condition: 1, warnings, details: { minDistance: dmin } });
 }
+
+/** p = n (d + 1): n centres in R^d and n heights. */
+export function bumpsParameterCount(n: number, d: number): number {
+  return n * (d + 1);
+}
+
+/**
+ * Certified upper bound on E_x ||grad f(x)|| for a sum of n bumps of radius r whose centres lie on the unit
+ * sphere, x uniform on S^{d-1} (docs/science.md section 5.4): ||grad f|| <= H sup|g'| / r inside the union
+ * of the supports and 0 outside, and each support {||x - c_i|| < r} is the cap {x . c_i > 1 - r^2 / 2}, of
+ * measure <= exp(-d t^2 / 2) for t = 1 - r^2/2 in [0, 1) (K. Ball, "An elementary introduction to modern
+ * convex geometry", Lemma 2.2). So E||grad f|| <= (H sup|g'| / r) min(1, n exp(-d t^2 / 2)). Null when
+ * r > sqrt 2.
+ */
+export function averageGradientUpper(H: number, supAbsDg: number, r: number, n: number, d: number): number | null {
+  const t = 1 - (r * r) / 2;
+  if (!(t >= 0)) return null;
+  return ((H * supAbsDg) / r) * Math.min(1, n * Math.exp((-d * t * t) / 2));
+}
+
+/** Radial bumps at the data points, heights y_i: exact interpolation, p = n (d + 1), Lip = max|y_i| sup|g'| / r. */
+export const BUMPS: FunctionClass = {
+  name: 'bumps',
+  summary: 'radial bumps at the data, heights y_i, radius half the minimum distance (p = n (d + 1))',
+  reads: ['profile', 'radiusFactor'],
+  parameterCount: ({ n, d }) => bumpsParameterCount(n, d),
+  fit: ({ X, n, d, y }, o, ctx) =>
+    fitBumps(X, n, d, y, { profile: o.profile, radius: o.radiusFactor === undefined ? undefined : (o.radiusFactor * minPairwiseDistance(X, n, d)) / 2 }, ctx),
+};

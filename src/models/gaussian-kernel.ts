@@ -1,7 +1,11 @@
 import { requirePositive } from '../core/validate.js';
 import { solveKernel } from '../linalg/min-norm.js';
 import { norm2 } from '../linalg/gram.js';
+import { upperEstimate } from '../lipschitz/certificate.js';
+import { domainName } from '../lipschitz/domain.js';
+import { bumpsParameterCount } from './bumps.js';
 import type { FitContext } from './fit-context.js';
+import type { FunctionClass } from './function-class.js';
 import { finishFit } from './fit-result.js';
 import { dataRadius, type FitResult, type Model } from './model.js';
 
@@ -50,10 +54,11 @@ export function gaussianKernelModel(centres: Float64Array, alpha: Float64Array, 
     }
     return wantGrad ? G : f;
   };
+  const sumAbs = alpha.reduce((t, a) => t + Math.abs(a), 0);
   return {
     className: 'gaussian-kernel',
     d,
-    p: n * (d + 1),
+    p: bumpsParameterCount(n, d),
     description: `gaussian-kernel: ${n} centres, bandwidth ${s.toPrecision(4)}, d = ${d}`,
     W: 2 * Math.sqrt(norm2(centres) ** 2 + norm2(alpha) ** 2),
     J: Math.sqrt(2 * n) * Math.max(1, (A * Math.exp(-0.5)) / s),
@@ -63,6 +68,9 @@ export function gaussianKernelModel(centres: Float64Array, alpha: Float64Array, 
     centres,
     alpha,
     bandwidth: s,
+    exactLipschitz: () => null,
+    // each term alpha_i exp(-||x - c_i||^2 / (2 s^2)) is |alpha_i| e^{-1/2} / s -Lipschitz
+    upperLipschitz: (D) => upperEstimate((sumAbs * Math.exp(-0.5)) / s, domainName(D), 'kernel-sum', 'sum |alpha_i| e^{-1/2} / s', { sumAbsAlpha: sumAbs, bandwidth: s }),
     predict: (X, m) => evalAll(X, m, false),
     gradient: (X, m) => evalAll(X, m, true),
   };
@@ -95,3 +103,12 @@ export function fitGaussianKernel(X: Float64Array, n: number, d: number, y: Floa
   const model = gaussianKernelModel(X.slice(), sol.coef, d, s, dataRadius(X, n, d));
   return finishFit(model, X, n, y, ctx.sigma2, t0, { condition: sol.condition, jitter: sol.jitter, details: { method: sol.method, medianDistance: median } });
 }
+
+/** Gaussian-kernel interpolation with centres at the data: p = n (d + 1) (centres and weights). */
+export const GAUSSIAN_KERNEL: FunctionClass = {
+  name: 'gaussian-kernel',
+  summary: 'Gaussian-kernel interpolation, centres at the data (p = n (d + 1))',
+  reads: ['bandwidth', 'ridge'],
+  parameterCount: ({ n, d }) => bumpsParameterCount(n, d),
+  fit: ({ X, n, d, y }, o, ctx) => fitGaussianKernel(X, n, d, y, { bandwidth: o.bandwidth, ridge: o.ridge }, ctx),
+};

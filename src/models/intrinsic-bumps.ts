@@ -1,6 +1,8 @@
 import { requireOneOf } from '../core/validate.js';
-import { BUMP_PROFILES, bumpsModel, minPairwiseDistance, type BumpProfile } from './bumps.js';
+import { BUMP_PROFILES, bumpsModel, bumpsParameterCount, minPairwiseDistance, type BumpProfile } from './bumps.js';
+import { domainName } from '../lipschitz/domain.js';
 import type { FitContext } from './fit-context.js';
+import type { FunctionClass } from './function-class.js';
 import { finishFit } from './fit-result.js';
 import type { FitResult, Model } from './model.js';
 
@@ -31,9 +33,22 @@ export function fitIntrinsicBumps(X: Float64Array, n: number, d: number, y: Floa
     ...inner,
     className: 'intrinsic-bumps',
     d,
-    p: n * (m + 1),
+    p: bumpsParameterCount(n, m),
     description: `intrinsic-bumps: ${n} ${profile} bumps in the ${m} intrinsic coordinates of a known subspace of R^${d}`,
     inner,
+    // f = g o U^T with U^T an orthogonal projection onto R^m: Lip(f) = Lip(g), on R^d or on a centred ball
+    // (U^T maps the ball of radius R onto the ball of radius R in R^m).
+    exactLipschitz: (D) => {
+      if (D.kind !== 'Rd' && D.kind !== 'ball') return null;
+      const e = inner.exactLipschitz(D);
+      return e === null ? null : { ...e, method: `intrinsic-${e.method}`, domain: domainName(D) };
+    },
+    upperLipschitz: (D, rng) => {
+      if (D.kind !== 'Rd' && D.kind !== 'ball') return null;
+      const e = inner.upperLipschitz(D, rng);
+      return e === null ? null : { ...e, method: `intrinsic-${e.method}`, domain: domainName(D) };
+    },
+    averageGradientUpperOnSphere: undefined,
     predict: (P, rows) => inner.predict(toZ(P, rows), rows),
     gradient: (P, rows) => {
       const Gz = inner.gradient(toZ(P, rows), rows);
@@ -48,3 +63,19 @@ export function fitIntrinsicBumps(X: Float64Array, n: number, d: number, y: Floa
   };
   return finishFit(model, X, n, y, ctx.sigma2, t0, { condition: 1, details: { m, minDistance: dmin } });
 }
+
+/** The subspace regime's class (docs/science.md section 5.2): p = n (m + 1), m the law's intrinsic dimension. */
+export const INTRINSIC_BUMPS: FunctionClass = {
+  name: 'intrinsic-bumps',
+  summary: 'bumps in the intrinsic coordinates of a subspace law (p = n (m + 1))',
+  reads: ['profile'],
+  dists: ['subspace'],
+  parameterCount: ({ n, dist }) => {
+    if (dist === undefined) throw new Error('intrinsic-bumps: its parameter count needs the data law\'s intrinsic dimension; pass the law');
+    return bumpsParameterCount(n, dist.intrinsicDim);
+  },
+  fit: ({ X, n, d, y, dist }, o, ctx) => {
+    if (!dist.basis) throw new Error(`intrinsic-bumps: the ${dist.name} law has no subspace basis`);
+    return fitIntrinsicBumps(X, n, d, y, dist.basis, dist.intrinsicDim, o.profile ?? 'hat', ctx);
+  },
+};

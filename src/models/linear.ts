@@ -1,7 +1,10 @@
 import { requireNonNegative } from '../core/validate.js';
 import { leastSquares } from '../linalg/min-norm.js';
 import { norm2 } from '../linalg/gram.js';
+import { exactEstimate, upperEstimate } from '../lipschitz/certificate.js';
+import { domainName } from '../lipschitz/domain.js';
 import type { FitContext } from './fit-context.js';
+import type { FunctionClass } from './function-class.js';
 import { finishFit } from './fit-result.js';
 import { dataRadius, type FitResult, type Model } from './model.js';
 
@@ -27,13 +30,16 @@ export function linearModel(w: Float64Array, b: number, radius = 1): LinearModel
   return {
     className: 'linear',
     d,
-    p: d + 1,
+    p: linearParameterCount(d),
     description: `linear f(x) = w.x + b, d = ${d}, ||w|| = ${norm2(w).toPrecision(4)}`,
     W: 2 * Math.sqrt(theta),
     J: Math.sqrt(radius * radius + 1),
     radius,
     smooth: true,
     params: {},
+    // Lip(f) = ||w|| on any domain with an interior point (docs/science.md section 3)
+    exactLipschitz: (D) => exactEstimate(norm2(w), domainName(D), 'linear-norm', '||w||_2', {}),
+    upperLipschitz: (D) => upperEstimate(norm2(w), domainName(D), 'linear-norm', '||w||_2', { normW: norm2(w) }),
     predict(X, m) {
       const out = new Float64Array(m);
       for (let i = 0; i < m; i++) {
@@ -68,3 +74,17 @@ export function fitLinear(X: Float64Array, n: number, d: number, y: Float64Array
   const warnings = p < n && ridge === 0 ? [`p = ${p} < n = ${n}: least squares cannot interpolate (ill-posed as an interpolation problem)`] : [];
   return finishFit(model, X, n, y, ctx.sigma2, t0, { condition: sol.condition, jitter: sol.jitter, warnings, details: { method: sol.method, ridge } });
 }
+
+/** p = d + 1 (w and b). */
+export function linearParameterCount(d: number): number {
+  return d + 1;
+}
+
+/** The linear class: min-norm (or ridge) least squares, p = d + 1, Lip = ||w|| exactly. */
+export const LINEAR: FunctionClass = {
+  name: 'linear',
+  summary: 'f(x) = w.x + b, min-norm least squares (p = d + 1)',
+  reads: ['ridge'],
+  parameterCount: ({ d }) => linearParameterCount(d),
+  fit: ({ X, n, d, y }, o, ctx) => fitLinear(X, n, d, y, { ridge: o.ridge }, ctx),
+};

@@ -1,4 +1,8 @@
 import { norm2 } from '../linalg/gram.js';
+import { spectralNorm } from '../linalg/spectral-norm.js';
+import { exactEstimate, upperEstimate } from '../lipschitz/certificate.js';
+import { domainName } from '../lipschitz/domain.js';
+import type { FunctionClass } from './function-class.js';
 import type { Model } from './model.js';
 
 /** Activations an `mlp` file may use. */
@@ -82,7 +86,7 @@ export function parseMlp(json: unknown, source = 'mlp'): MlpModel {
  */
 export function mlpModel(layers: readonly DenseLayer[], activation: 'relu' | 'tanh'): MlpModel {
   const d = layers[0].inputs;
-  const p = layers.reduce((s, L) => s + L.outputs * (L.inputs + 1), 0);
+  const p = mlpParameterCount(layers);
   const act = activation === 'relu' ? (t: number) => (t > 0 ? t : 0) : Math.tanh;
   const dact = activation === 'relu' ? (t: number) => (t > 0 ? 1 : 0) : (t: number) => 1 - Math.tanh(t) ** 2;
   let maxAbs = 0;
@@ -135,6 +139,33 @@ export function mlpModel(layers: readonly DenseLayer[], activation: 'relu' | 'ta
     params: { layers: D, activation, widths: [d, ...layers.map((L) => L.outputs)].join('-') },
     layers,
     activation,
+    // ReLU nets whose weights and biases are all nonnegative: the all-active pattern is the worst (every
+    // pattern's Jacobian is entrywise between 0 and the all-active product, attained on the open positive
+    // orthant), so Lip = ||W_D ... W_1||_2 on R^d and on any centred ball or sphere.
+    exactLipschitz: (Dom) => {
+      if (activation !== 'relu' || !(Dom.kind === 'Rd' || Dom.kind === 'ball' || Dom.kind === 'sphere')) return null;
+      if (!layers.every((L) => L.weights.every((v) => v >= 0) && L.biases.every((v) => v >= 0))) return null;
+      // row vector v = W_D W_{D-1} ... W_1 (1 x d)
+      let v = Float64Array.from(layers[D - 1].weights);
+      for (let l = D - 2; l >= 0; l--) {
+        const L = layers[l];
+        const nv = new Float64Array(L.inputs);
+        for (let r = 0; r < L.outputs; r++) for (let c = 0; c < L.inputs; c++) nv[c] += v[r] * L.weights[r * L.inputs + c];
+        v = nv;
+      }
+      return exactEstimate(norm2(v), domainName(Dom), 'nonnegative-all-active', '||W_D ... W_1||_2 (all units active)', {});
+    },
+    // 1-Lipschitz activations: Lip <= prod_l ||W_l||_op, each a certified spectral norm (docs/science.md section 3)
+    upperLipschitz: (Dom, rng) => {
+      let prod = 1;
+      const terms: Record<string, number> = {};
+      layers.forEach((L, l) => {
+        const sn = spectralNorm(L.weights, L.outputs, L.inputs, rng);
+        terms[`layer${l + 1}`] = sn.upper;
+        prod *= sn.upper;
+      });
+      return upperEstimate(prod, domainName(Dom), 'spectral-product', 'prod_l ||W_l||_op (1-Lipschitz activations)', terms);
+    },
     predict(X, m) {
       const out = new Float64Array(m);
       for (let i = 0; i < m; i++) out[i] = one(X.subarray(i * d, i * d + d), false)[0];
@@ -147,3 +178,19 @@ export function mlpModel(layers: readonly DenseLayer[], activation: 'relu' | 'ta
     },
   };
 }
+
+/** p = sum_l out_l (in_l + 1): every weight and bias. */
+export function mlpParameterCount(layers: readonly Pick<DenseLayer, 'inputs' | 'outputs'>[]): number {
+  return layers.reduce((s, L) => s + L.outputs * (L.inputs + 1), 0);
+}
+
+/** A network loaded from a robustlaw-mlp/1 file (parseMlp): its size is the file's, it is not fitted. */
+export const MLP: FunctionClass = {
+  name: 'mlp',
+  summary: 'a fully connected network loaded from a file (relu or tanh), not fitted',
+  reads: [],
+  activations: MLP_ACTIVATIONS,
+  parameterCount: () => {
+    throw new Error('mlp: the parameter count is that of the loaded network (model.p), not a function of n and d');
+  },
+};

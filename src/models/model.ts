@@ -1,6 +1,14 @@
-/** The names of the built-in function classes. */
-export const MODEL_CLASSES = ['linear', 'random-features', 'ntk-features', 'two-layer', 'bumps', 'gaussian-kernel', 'polynomial', 'mlp'] as const;
-/** A built-in function class name. */
+import type { Rng } from '../core/rng.js';
+import type { Domain } from '../lipschitz/domain.js';
+import type { LipEstimate } from '../lipschitz/estimate.js';
+
+/**
+ * The names of the function classes, a closed set: the built-in classes, the network loaded from a file
+ * (`mlp`), and the two regime classes built from the data law's structure (docs/science.md section 5).
+ * Each has one module and one registry entry (src/models/registry.ts).
+ */
+export const MODEL_CLASSES = ['linear', 'random-features', 'ntk-features', 'two-layer', 'bumps', 'gaussian-kernel', 'polynomial', 'mlp', 'intrinsic-bumps', 'atom-bumps'] as const;
+/** A function class name. */
 export type ModelClass = (typeof MODEL_CLASSES)[number];
 
 /**
@@ -9,7 +17,7 @@ export type ModelClass = (typeof MODEL_CLASSES)[number];
  * of radius ||theta|| and to inputs in the ball of radius `radius`.
  */
 export interface Model {
-  readonly className: ModelClass | string;
+  readonly className: ModelClass;
   /** Input dimension d. */
   readonly d: number;
   /** Number of parameters p, as the paper counts them. */
@@ -36,6 +44,18 @@ export interface Model {
    * centres) it returns an element of the generalised gradient where one is known, else a one-sided one.
    */
   gradient(X: Float64Array, m: number): Float64Array;
+  /**
+   * The exact Lipschitz constant over D where the class knows it (docs/science.md section 3), else null.
+   * It is both a lower and an upper bound.
+   */
+  exactLipschitz(D: Domain): LipEstimate | null;
+  /** A certified upper bound on Lip(f) over D, or null where the class has none there. */
+  upperLipschitz(D: Domain, rng: Rng): LipEstimate | null;
+  /**
+   * A certified upper bound on E ||grad f(x)|| for x uniform on the unit sphere, where the class has one
+   * (bumps; see src/models/bumps.ts). The average is a statistic of f, not a bound on Lip(f).
+   */
+  averageGradientUpperOnSphere?(): number | null;
 }
 
 /** What fitting a model to (X, y) produced. */

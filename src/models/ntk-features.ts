@@ -3,7 +3,13 @@ import { matmulABt } from '../linalg/matmul.js';
 import { leastSquares, solveKernel } from '../linalg/min-norm.js';
 import { gram, norm2 } from '../linalg/gram.js';
 import { ACTIVATION, ACTIVATIONS, type Activation, type ActivationName } from './activation.js';
+import type { Rng } from '../core/rng.js';
+import { spectralNorm } from '../linalg/spectral-norm.js';
+import { upperEstimate } from '../lipschitz/certificate.js';
+import { domainName, withinBall, type Domain } from '../lipschitz/domain.js';
+import type { LipEstimate } from '../lipschitz/estimate.js';
 import type { FitContext } from './fit-context.js';
+import type { FunctionClass, WidthRule } from './function-class.js';
 import { finishFit } from './fit-result.js';
 import { dataRadius, type FitResult, type Model } from './model.js';
 
@@ -45,7 +51,7 @@ export interface NtkModel extends Model {
 export function fitNtkFeatures(X: Float64Array, n: number, d: number, y: Float64Array, options: NtkFeaturesOptions, ctx: FitContext): FitResult {
   const t0 = performance.now();
   const fn = 'fitNtkFeatures';
-  const k = requireInt(fn, 'k', options.k ?? Math.max(2, Math.ceil((4 * n) / d)), 1);
+  const k = requireInt(fn, 'k', options.k ?? NTK_WIDTH.defaultWidth(n, d), 1);
   const actName = requireOneOf(fn, 'activation', options.activation ?? 'square', ACTIVATIONS);
   const ridge = requireNonNegative(fn, 'ridge', options.ridge ?? 0);
   const act = ACTIVATION[actName];
@@ -123,7 +129,7 @@ export function ntkModel(ntk: NtkWeights, radius: number, params: Record<string,
   return {
     className: 'ntk-features',
     d,
-    p: d * k,
+    p: ntkParameterCount(k, d),
     description: `ntk-features: x (x) ${act.name}'(W x), k = ${k}, p = d k = ${d * k}`,
     W: 2 * norm2(Theta),
     J: radius * scale * Math.sqrt(sumS2),
@@ -131,7 +137,70 @@ export function ntkModel(ntk: NtkWeights, radius: number, params: Record<string,
     smooth: !act.kinks,
     params,
     ntk,
+    exactLipschitz: () => null,
+    upperLipschitz: (D, rng) => ntkUpper(ntk, D, withinBall(D, radius) ? radius : Number.POSITIVE_INFINITY, rng),
     predict: (X, m) => both(X, m, false),
     gradient: (X, m) => both(X, m, true),
   };
 }
+
+/**
+ * NTK features f = sum_j s'(w_j . x) (theta_j . x) / sqrt(k), grad = sum_j [s''(z_j)(theta_j . x) w_j + s'(z_j) theta_j] / sqrt(k).
+ * On ||x|| <= R, with S'_j, S''_j the sups of |s'|, |s''| on [-||w_j|| R, ||w_j|| R] (docs/science.md section 3):
+ *   min( ||W||_op sqrt(sum S''_j^2 ||theta_j||^2 R^2) + ||Theta||_op sqrt(sum S'_j^2),
+ *        sum_j (S''_j ||theta_j|| R ||w_j|| + S'_j ||theta_j||) ) / sqrt(k).
+ * relu: s' jumps, f is discontinuous, no finite bound (Infinity); likewise on an unbounded domain.
+ */
+function ntkUpper(ntk: NtkWeights, D: Domain, R: number, rng: Rng): LipEstimate {
+  const { W, Theta, k, d, act, scale } = ntk;
+  const name = domainName(D);
+  if (act.kinks || !Number.isFinite(R)) {
+    return upperEstimate(Number.POSITIVE_INFINITY, name, 'ntk-none', act.kinks ? "relu NTK features are discontinuous (s' jumps)" : 'unbounded domain: |theta_j . x| is unbounded', {});
+  }
+  let a2 = 0;
+  let b2 = 0;
+  let sum = 0;
+  for (let j = 0; j < k; j++) {
+    let wn = 0;
+    let tn = 0;
+    for (let t = 0; t < d; t++) {
+      wn += W[j * d + t] ** 2;
+      tn += Theta[j * d + t] ** 2;
+    }
+    wn = Math.sqrt(wn);
+    tn = Math.sqrt(tn);
+    const s1 = act.supAbsDf(wn * R);
+    const s2 = act.supAbsD2f(wn * R);
+    a2 += (s2 * tn * R) ** 2;
+    b2 += s1 * s1;
+    sum += s2 * tn * R * wn + s1 * tn;
+  }
+  const spec = spectralNorm(W, k, d, rng).upper * Math.sqrt(a2) + spectralNorm(Theta, k, d, rng).upper * Math.sqrt(b2);
+  return upperEstimate(scale * Math.min(spec, sum), name, spec <= sum ? 'ntk-spectral' : 'ntk-sum', "min(||W|| sqrt(sum S''^2 ||theta_j||^2 R^2) + ||Theta|| sqrt(sum S'^2), sum (S'' ||theta_j|| R ||w_j|| + S' ||theta_j||)) / sqrt(k)", {
+    spectral: scale * spec,
+    sum: scale * sum,
+    R,
+  });
+}
+
+/** p = d k: one theta_j in R^d per hidden unit. */
+export function ntkParameterCount(k: number, d: number): number {
+  return d * k;
+}
+
+const NTK_WIDTH: WidthRule = {
+  min: 1,
+  defaultWidth: (n: number, d: number) => Math.max(2, Math.ceil((4 * n) / d)),
+  forParameters: (p: number, d: number) => Math.max(1, Math.round(p / d)),
+};
+
+/** NTK features x (tensor) s'(W x) / sqrt(k), min-norm coefficients: p = d k (docs/science.md section 4). */
+export const NTK_FEATURES: FunctionClass = {
+  name: 'ntk-features',
+  summary: "NTK features x (x) s'(W x) / sqrt(k), min-norm coefficients (p = d k)",
+  reads: ['k', 'activation', 'ridge'],
+  width: NTK_WIDTH,
+  activations: ACTIVATIONS,
+  parameterCount: ({ n, d, options }) => ntkParameterCount(options.k ?? NTK_WIDTH.defaultWidth(n, d), d),
+  fit: ({ X, n, d, y }, o, ctx) => fitNtkFeatures(X, n, d, y, { k: o.k, activation: o.activation, ridge: o.ridge }, ctx),
+};

@@ -1,7 +1,10 @@
 import { requireInt, requireNonNegative } from '../core/validate.js';
 import { leastSquares, solveKernel } from '../linalg/min-norm.js';
 import { gram, matVec } from '../linalg/gram.js';
+import { upperEstimate } from '../lipschitz/certificate.js';
+import { domainName, withinBall } from '../lipschitz/domain.js';
 import type { FitContext } from './fit-context.js';
+import type { FunctionClass } from './function-class.js';
 import { finishFit } from './fit-result.js';
 import { dataRadius, type FitResult, type Model } from './model.js';
 
@@ -135,6 +138,16 @@ function polynomialModel(d: number, p: number, q: number, thetaNorm: number, rad
     params: { degree: q },
     degree: q,
     thetaNorm,
+    exactLipschitz: () => null,
+    // Not Lipschitz on R^d: a bound holds on the model's ball only. ||grad f(x)|| <= ||theta|| ||Jac phi(x)||_F
+    // and ||Jac phi(x)||_F^2 = sum_t t (d + t - 1) ||x||^{2t-2} in the scaled monomial basis (kernel
+    // sum_t (x . x')^t; docs/science.md section 4).
+    upperLipschitz: (D) => {
+      if (!withinBall(D, radius)) return null;
+      let s = 0;
+      for (let t = 1; t <= q; t++) s += t * (d + t - 1) * radius ** (2 * t - 2);
+      return upperEstimate(thetaNorm * Math.sqrt(s), domainName({ kind: 'ball', radius }), 'polynomial-frobenius', '||theta|| sqrt(sum_t t (d + t - 1) R^(2t-2))', { thetaNorm, R: radius });
+    },
     predict,
     gradient,
   };
@@ -205,3 +218,12 @@ function explicitPolynomial(monos: { vars: number[]; scale: number }[], theta: F
     },
   );
 }
+
+/** Polynomials of degree <= q on the data's ball, min-norm coefficients: p = C(d + q, q). */
+export const POLYNOMIAL: FunctionClass = {
+  name: 'polynomial',
+  summary: 'polynomials of degree <= q on the data ball, min-norm coefficients (p = C(d + q, q))',
+  reads: ['degree', 'ridge'],
+  parameterCount: ({ d, options }) => polynomialParameterCount(d, options.degree ?? 2),
+  fit: ({ X, n, d, y }, o, ctx) => fitPolynomial(X, n, d, y, { degree: o.degree, ridge: o.ridge }, ctx),
+};

@@ -3,6 +3,8 @@ import { leastSquares } from '../linalg/min-norm.js';
 import { norm2 } from '../linalg/gram.js';
 import { ACTIVATION, ACTIVATIONS, type ActivationName } from './activation.js';
 import type { FitContext } from './fit-context.js';
+import type { FunctionClass, WidthRule } from './function-class.js';
+import { twoLayerExact, twoLayerUpper } from './two-layer-lipschitz.js';
 import { finishFit } from './fit-result.js';
 import { dataRadius, type FitResult, type Model } from './model.js';
 import { preActivations, twoLayerGradient, twoLayerPredict, type TwoLayerWeights } from './two-layer-net.js';
@@ -31,7 +33,7 @@ export interface TwoLayerModel extends Model {
 export function fitRandomFeatures(X: Float64Array, n: number, d: number, y: Float64Array, options: RandomFeaturesOptions, ctx: FitContext): FitResult {
   const t0 = performance.now();
   const fn = 'fitRandomFeatures';
-  const k = requireInt(fn, 'k', options.k ?? 4 * n, 1);
+  const k = requireInt(fn, 'k', options.k ?? RANDOM_FEATURES_WIDTH.defaultWidth(n, d), 1);
   const actName = requireOneOf(fn, 'activation', options.activation ?? 'relu', ACTIVATIONS);
   const ridge = requireNonNegative(fn, 'ridge', options.ridge ?? 0);
   const act = ACTIVATION[actName];
@@ -68,7 +70,7 @@ export function twoLayerModel(
     for (let t = 0; t < net.d; t++) wn += net.W[j * net.d + t] ** 2;
     sumS2 += net.act.supAbs(Math.sqrt(wn) * radius + Math.abs(net.b[j])) ** 2;
   }
-  const p = className === 'random-features' ? net.k : net.k * (net.d + 2) + 1;
+  const p = className === 'random-features' ? randomFeaturesParameterCount(net.k) : twoLayerParameterCount(net.k, net.d);
   return {
     className,
     d: net.d,
@@ -80,7 +82,36 @@ export function twoLayerModel(
     smooth: !net.act.kinks,
     params,
     net,
+    exactLipschitz: (D) => twoLayerExact(net, D),
+    upperLipschitz: (D, rng) => twoLayerUpper(net, D, radius, rng),
     predict: (X, m) => twoLayerPredict(net, X, m),
     gradient: (X, m) => twoLayerGradient(net, X, m),
   };
 }
+
+/** p = k: only the output weights are parameters (the first layer is fixed). */
+export function randomFeaturesParameterCount(k: number): number {
+  return k;
+}
+
+/** p = k (d + 2) + 1: W (k d), b (k), a (k) and c. */
+export function twoLayerParameterCount(k: number, d: number): number {
+  return k * (d + 2) + 1;
+}
+
+const RANDOM_FEATURES_WIDTH: WidthRule = {
+  min: 1,
+  defaultWidth: (n: number) => 4 * n,
+  forParameters: (p: number) => Math.max(1, Math.round(p)),
+};
+
+/** Random features, min-norm output weights: p = k (docs/science.md section 4). */
+export const RANDOM_FEATURES: FunctionClass = {
+  name: 'random-features',
+  summary: 'random features s(w.x + b) / sqrt(k), first layer fixed, min-norm output weights (p = k)',
+  reads: ['k', 'activation', 'ridge'],
+  width: RANDOM_FEATURES_WIDTH,
+  activations: ACTIVATIONS,
+  parameterCount: ({ n, d, options }) => randomFeaturesParameterCount(options.k ?? RANDOM_FEATURES_WIDTH.defaultWidth(n, d)),
+  fit: ({ X, n, d, y }, o, ctx) => fitRandomFeatures(X, n, d, y, { k: o.k, activation: o.activation, ridge: o.ridge }, ctx),
+};

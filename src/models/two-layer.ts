@@ -1,9 +1,10 @@
 import { requireInt, requireNonNegative, requireOneOf, requirePositive } from '../core/validate.js';
 import { ACTIVATION, type ActivationName } from './activation.js';
 import type { FitContext } from './fit-context.js';
+import type { FunctionClass, WidthRule } from './function-class.js';
 import { finishFit } from './fit-result.js';
 import { dataRadius, type FitResult } from './model.js';
-import { twoLayerModel } from './random-features.js';
+import { twoLayerModel, twoLayerParameterCount } from './random-features.js';
 import { preActivations, type TwoLayerWeights } from './two-layer-net.js';
 
 /** Activations a trained two-layer net may use (1-Lipschitz, so the paper's J applies). */
@@ -13,7 +14,8 @@ export const TWO_LAYER_ACTIVATIONS = ['relu', 'tanh', 'softplus'] as const;
 export interface TwoLayerOptions {
   /** Neurons k (p = k (d + 2) + 1), default max(8, ceil(4 n / (d + 2))). */
   readonly k?: number;
-  readonly activation?: (typeof TWO_LAYER_ACTIVATIONS)[number];
+  /** One of TWO_LAYER_ACTIVATIONS (checked by fitTwoLayer). */
+  readonly activation?: ActivationName;
   /** Input-gradient penalty lambda >= 0: loss = MSE + lambda mean_i ||grad_x f(x_i)||^2 (default 0). */
   readonly penalty?: number;
   /** Stop when train MSE <= target (default 1e-3). */
@@ -40,7 +42,7 @@ export interface TwoLayerOptions {
 export function fitTwoLayer(X: Float64Array, n: number, d: number, y: Float64Array, options: TwoLayerOptions, ctx: FitContext): FitResult {
   const t0 = performance.now();
   const fn = 'fitTwoLayer';
-  const k = requireInt(fn, 'k', options.k ?? Math.max(8, Math.ceil((4 * n) / (d + 2))), 1);
+  const k = requireInt(fn, 'k', options.k ?? TWO_LAYER_WIDTH.defaultWidth(n, d), 1);
   const actName = requireOneOf(fn, 'activation', options.activation ?? 'tanh', TWO_LAYER_ACTIVATIONS);
   const lambda = requireNonNegative(fn, 'penalty', options.penalty ?? 0);
   const target = requireNonNegative(fn, 'targetMse', options.targetMse ?? 1e-3);
@@ -141,3 +143,22 @@ export function fitTwoLayer(X: Float64Array, n: number, d: number, y: Float64Arr
   if (iter >= maxIter) warnings.push(`iteration budget ${maxIter} exhausted before train MSE <= ${target}`);
   return finishFit(model, X, n, y, ctx.sigma2, t0, { condition: Number.NaN, warnings, details: { iterations: iter, lr, targetMse: target } });
 }
+
+const TWO_LAYER_WIDTH: WidthRule = {
+  min: 2,
+  defaultWidth: (n: number, d: number) => Math.max(8, Math.ceil((4 * n) / (d + 2))),
+  forParameters: (p: number, d: number) => Math.max(2, Math.round((p - 1) / (d + 2))),
+};
+
+/** Two-layer nets with every weight trained by Adam, optionally with a gradient penalty: p = k (d + 2) + 1. */
+export const TWO_LAYER: FunctionClass = {
+  name: 'two-layer',
+  summary: 'two-layer net, all weights trained by full-batch Adam, optional gradient penalty (p = k (d + 2) + 1)',
+  reads: ['k', 'activation', 'penalty', 'targetMse', 'maxIter', 'lr'],
+  width: TWO_LAYER_WIDTH,
+  activations: TWO_LAYER_ACTIVATIONS,
+  workFactor: 20,
+  parameterCount: ({ n, d, options }) => twoLayerParameterCount(options.k ?? TWO_LAYER_WIDTH.defaultWidth(n, d), d),
+  fit: ({ X, n, d, y }, o, ctx) =>
+    fitTwoLayer(X, n, d, y, { k: o.k, activation: o.activation, penalty: o.penalty, targetMse: o.targetMse, maxIter: o.maxIter, lr: o.lr }, ctx),
+};
