@@ -9,6 +9,7 @@ import { sampledGradients } from '../../src/lipschitz/sampled-gradients.js';
 import { dataFloor } from '../../src/lipschitz/data-floor.js';
 import { spectralNorm } from '../../src/linalg/spectral-norm.js';
 import type { Model } from '../../src/models/model.js';
+import { FITTED_CLASSES } from '../../src/models/registry.js';
 
 const CLASS_SPECS: (Pick<InstanceSpec, 'className'> & Partial<InstanceSpec>)[] = [
   { className: 'linear' },
@@ -25,6 +26,9 @@ const CLASS_SPECS: (Pick<InstanceSpec, 'className'> & Partial<InstanceSpec>)[] =
   { className: 'bumps', modelOptions: { profile: 'c1' } },
   { className: 'gaussian-kernel' },
   { className: 'polynomial', modelOptions: { degree: 2 } },
+  // the regime classes, on the data laws they are built from (their dist overrides the drawn one)
+  { className: 'intrinsic-bumps', dist: 'subspace', distOptions: { m: 2 } },
+  { className: 'atom-bumps', dist: 'clusters', distOptions: { k: 5 } },
 ];
 
 const instanceArb = fc.record({
@@ -41,9 +45,9 @@ const realUpper: UpperFn = (model, rng) => lipschitz(model, { rng, rounds: 0 }).
 /** Property: the certified lower bound (full effort) never exceeds the upper bound. */
 function lowerLeUpper(upperFn: UpperFn) {
   return fc.property(instanceArb, ({ spec, dist, n, d, seed }) => {
-    const inst = buildInstance({ labels: 'signs', ...spec, dist, n, d, seed });
+    const inst = buildInstance({ labels: 'signs', dist, ...spec, n, d, seed });
     const s = new Streams(seed);
-    const rep = lipschitz(inst.fit.model, { X: inst.X, n, rng: s.stream('estimator'), starts: 8, steps: 60, rounds: 2, timeLimit: 5 });
+    const rep = lipschitz(inst.fit.model, { X: inst.X, n, rng: s.stream('estimator'), starts: 8, steps: 60, rounds: 2 });
     const up = upperFn(inst.fit.model, s.stream('estimator/upper'));
     expect(rep.lower.kind).toBe('lower');
     expect(rep.lower.value).toBeLessThanOrEqual(up * (1 + 1e-9));
@@ -51,6 +55,10 @@ function lowerLeUpper(upperFn: UpperFn) {
 }
 
 describe('lower <= upper', () => {
+  it('covers every fitted class of the registry', () => {
+    expect(new Set(CLASS_SPECS.map((s) => s.className))).toEqual(new Set(FITTED_CLASSES));
+  });
+
   it('for every class on random instances', () => {
     fc.assert(lowerLeUpper(realUpper), { numRuns: 40 });
   });
