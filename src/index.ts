@@ -95,7 +95,7 @@ export { LIP_SERIES, lipschitzRows, lipschitzPlot, lawScatterPlot, ratioPlot, sl
 export { renderSvg, normaliseIds } from './report/render-svg.js';
 export { reportSections, toMarkdown, toHtml, type ReportSection } from './report/run-report.js';
 export { writeReport, defaultBenchFile, type WriteReportOptions } from './report/write-report.js';
-export { writeFileAtomic } from './report/atomic-write.js';
+export { writeFileAtomic } from './core/atomic-write.js';
 export { readStructuredFile } from './core/read-file.js';
 // checking a user's model
 export { checkModel, type CheckModelInput, type CheckModelReport, type NoiseSource } from './law/check-model.js';

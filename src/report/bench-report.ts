@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { BenchResult } from '../bench/run-bench.js';
 import type { CompareRow } from '../bench/compare.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import { fmtNum, markdownTable, textTable } from './table.js';
 
 /** github-action-benchmark's `customSmallerIsBetter` entries (name, unit, value, range, extra). */
