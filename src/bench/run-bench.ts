@@ -8,7 +8,8 @@ import type { Backend } from '../backends/backend.js';
 import { autoBackend, BACKEND_NAMES, createBackend, detectBackends, type BackendName } from '../backends/registry.js';
 import { CpuWorkerPool } from '../backends/cpu-workers.js';
 import { calibrationLoop } from './calibration.js';
-import { realisticCases, type BenchCase } from './cases.js';
+import { realisticCases } from '../../benchmarks/kernels.js';
+import type { BenchCase } from './bench-case.js';
 import type { BenchRecord } from './compare.js';
 
 /** One measured (case, backend). */

@@ -1,19 +1,12 @@
-import { Rng } from '../core/rng.js';
-import { choleskySolve, choleskyWithJitter } from '../linalg/cholesky.js';
-import { matmulAB } from '../linalg/matmul.js';
-import type { Backend, KernelName } from '../backends/backend.js';
+import { Rng } from '../src/core/rng.js';
+import { choleskySolve, choleskyWithJitter } from '../src/linalg/cholesky.js';
+import { matmulAB } from '../src/linalg/matmul.js';
+import type { BenchCase } from '../src/bench/bench-case.js';
 
-/** One benchmark case: a kernel at a size, with its flop count. */
-export interface BenchCase {
-  /** Stable id, e.g. `matmul-1024`. */
-  readonly id: string;
-  readonly kernel: KernelName | 'gramSolve' | 'matmulF64';
-  readonly size: string;
-  /** Floating-point operations of one call (multiply-add = 2). */
-  readonly flops: number;
-  /** Builds the inputs (seeded) and returns the function to time on a backend. */
-  prepare(b: Backend): () => unknown;
-}
+/*
+ * The tinybench suite of the hot loops: the case definitions only. The runner (src/bench/run-bench.ts)
+ * times them on each backend; the comparator (src/bench/compare.ts) judges them against a baseline.
+ */
 
 const rand = (len: number, seed: number) => {
   const r = new Rng(seed);
