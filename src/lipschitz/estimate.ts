@@ -26,10 +26,3 @@ export type Witness =
   | { readonly type: 'certificate'; readonly formula: string; readonly terms: Readonly<Record<string, number>> }
   /** A Monte Carlo statistic: sample size and standard error. */
   | { readonly type: 'sample'; readonly samples: number; readonly stderr: number };
-
-/** The better (larger) of two lower bounds. */
-export function maxLower(a: LipEstimate | null, b: LipEstimate | null): LipEstimate | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return b.value > a.value ? b : a;
-}
