@@ -66,7 +66,7 @@ export function inRegimeInstance(budget: InstanceBudget): fc.Arbitrary<InstanceS
         distOptions: dist === 'mixture' ? { k: components, scale: 0.5 } : {},
         labelOptions: { eta, noise },
         modelOptions,
-      } as InstanceSpec;
+      };
     })
     .filter((s) => estimatedWork(s) <= budget.workMax);
 }

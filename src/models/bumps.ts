@@ -13,7 +13,7 @@ export const BUMP_PROFILES = ['hat', 'c1'] as const;
 export type BumpProfile = (typeof BUMP_PROFILES)[number];
 
 /** g, g' and sup |g'| of each profile. hat: 1 - s (sup|g'| = 1); c1: (1 - s^2)^2 (sup|g'| = 8 / (3 sqrt 3) at s = 1/sqrt 3). */
-export const PROFILE: Readonly<Record<BumpProfile, { g(s: number): number; dg(s: number): number; supAbsDg: number }>> = {
+export const PROFILE: Readonly<Record<BumpProfile, { readonly g: (s: number) => number; readonly dg: (s: number) => number; readonly supAbsDg: number }>> = {
   hat: { g: (s) => (s < 1 ? 1 - s : 0), dg: (s) => (s < 1 ? -1 : 0), supAbsDg: 1 },
   c1: { g: (s) => (s < 1 ? (1 - s * s) ** 2 : 0), dg: (s) => (s < 1 ? -4 * s * (1 - s * s) : 0), supAbsDg: 8 / (3 * Math.sqrt(3)) },
 };

@@ -35,9 +35,9 @@ export const CLASSES = {
 /** The classes that are fitted to data (all but the loaded `mlp`), in registry order. */
 export const FITTED_CLASSES = MODEL_CLASSES.filter((c) => CLASSES[c].fit !== undefined);
 /** The classes built from the data law's structure (docs/science.md section 5): they name the laws they need. */
-export const REGIME_CLASSES = MODEL_CLASSES.filter((c) => (CLASSES[c] as FunctionClass).dists !== undefined);
+export const REGIME_CLASSES = MODEL_CLASSES.filter((c) => (CLASSES[c]).dists !== undefined);
 /** The classes sized by a width k. */
-export const WIDTH_CLASSES = MODEL_CLASSES.filter((c) => (CLASSES[c] as FunctionClass).width !== undefined);
+export const WIDTH_CLASSES = MODEL_CLASSES.filter((c) => (CLASSES[c]).width !== undefined);
 
 /** The class registered under `name` (an input error naming `className` when there is none). */
 export function functionClass(name: string): FunctionClass {
@@ -52,7 +52,7 @@ export function parameterCount(name: ModelClass, size: ClassSize): number {
 /** The model options that `name` reads, taken from a set of options meant for several classes. */
 export function optionsFor(name: ModelClass, options: Readonly<Record<string, unknown>>): ModelOptions {
   const reads: readonly string[] = functionClass(name).reads;
-  return Object.fromEntries(Object.entries(options).filter(([key, v]) => v !== undefined && reads.includes(key))) as ModelOptions;
+  return Object.fromEntries(Object.entries(options).filter(([key, v]) => v !== undefined && reads.includes(key)));
 }
 
 /**

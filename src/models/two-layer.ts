@@ -69,12 +69,11 @@ export function fitTwoLayer(X: Float64Array, n: number, d: number, y: Float64Arr
   const net = (): TwoLayerWeights => ({ W, b, a, c: theta[P - 1], k, d, act });
   const dZ = new Float64Array(n * k);
   const gi = new Float64Array(d);
-  let mse = Number.POSITIVE_INFINITY;
   let iter = 0;
   for (; iter < maxIter; iter++) {
     const Z = preActivations(net(), X, n);
     grad.fill(0);
-    mse = 0;
+    let mse = 0;
     let gc = 0;
     for (let i = 0; i < n; i++) {
       let f = theta[P - 1];
