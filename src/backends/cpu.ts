@@ -25,7 +25,7 @@ export function cpuBackend(): Backend {
       return f32(Z);
     },
     gradNorms: (X, W, b, a, m, d, k, act) => f32(gradNormsF64(f64(X), f64(W), f64(b), f64(a), m, d, k, act)),
-    pairwiseSecant: (X, f, n, d) => pairwiseSecantF64(f64(X), f64(f), n, d),
+    pairwiseSecant: (X, f, n, d) => pairwiseSecantRange(f64(X), f64(f), n, d, 0, n),
     gram: (A, m, p) => f32(gramF64(f64(A), m, p)),
   };
 }
@@ -43,11 +43,6 @@ export function gradNormsF64(X: Float64Array, W: Float64Array, b: Float64Array, 
     out[i] = Math.sqrt(s);
   }
   return out;
-}
-
-/** The data floor's best pair, f64. */
-export function pairwiseSecantF64(X: Float64Array, f: Float64Array, n: number, d: number): SecantResult {
-  return pairwiseSecantRange(X, f, n, d, 0, n);
 }
 
 /**

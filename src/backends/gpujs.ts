@@ -14,7 +14,7 @@ const ACT_CODE: Readonly<Record<KernelActivation, number>> = { relu: 0, tanh: 1,
 type GpuCtor = new (opts: { mode: string }) => any;
 
 /** Loads gpu.js and constructs a GPU in the requested mode; throws with the reason when it cannot. */
-export function loadGpujs(mode: GpujsMode): { gpu: InstanceType<GpuCtor>; chosen: string } {
+function loadGpujs(mode: GpujsMode): { gpu: InstanceType<GpuCtor>; chosen: string } {
   const require = createRequire(import.meta.url);
   let GPU: GpuCtor & Record<string, unknown>;
   try {

@@ -86,7 +86,7 @@ function simdFlags(): string {
 }
 
 /** Node, CPU model, cores, vector extensions, package versions and git commit. */
-export function benchEnvironment(): Record<string, string | number> {
+function benchEnvironment(): Record<string, string | number> {
   let commit = 'unknown';
   try {
     commit = execSync('git rev-parse HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();

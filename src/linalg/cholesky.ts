@@ -3,7 +3,7 @@
  * the lower triangle holds L with A = L L^T and the function returns true; it returns false (leaving A
  * partly overwritten) when a pivot is not positive or not finite.
  */
-export function choleskyInPlace(A: Float64Array, n: number): boolean {
+function choleskyInPlace(A: Float64Array, n: number): boolean {
   for (let j = 0; j < n; j++) {
     const rj = j * n;
     let s = A[rj + j];
