@@ -84,3 +84,26 @@ export function project(D: Domain, x: Float64Array): Float64Array {
   }
   return x;
 }
+
+/**
+ * The part of each gradient that certifies something over D, in place: on a sphere only the tangential
+ * component does (f restricted to the sphere changes along tangent directions only: relu(x1) + relu(x2)
+ * has ||grad f|| = sqrt 2 on the positive arc of the unit circle but Lip 1 there), so each row g_i of G
+ * becomes g_i - (g_i . x_i / ||x_i||^2) x_i. On every other domain (R^d, balls, unions of balls: open
+ * sets up to their boundary) the full gradient is kept. docs/science.md section 3.
+ */
+export function certifyingGradients(D: Domain, X: Float64Array, G: Float64Array, m: number, d: number): Float64Array {
+  if (D.kind !== 'sphere') return G;
+  for (let i = 0; i < m; i++) {
+    let gx = 0;
+    let xx = 0;
+    for (let t = 0; t < d; t++) {
+      gx += G[i * d + t] * X[i * d + t];
+      xx += X[i * d + t] ** 2;
+    }
+    if (!(xx > 0)) continue;
+    const c = gx / xx;
+    for (let t = 0; t < d; t++) G[i * d + t] -= c * X[i * d + t];
+  }
+  return G;
+}

@@ -18,7 +18,7 @@ export interface LipEstimate {
 
 /** Evidence for an estimate. */
 export type Witness =
-  /** ||grad f(x)|| = gradNorm. */
+  /** ||grad f(x)|| = gradNorm (on a sphere domain: the norm of the tangential part of grad f(x)). */
   | { readonly type: 'point'; readonly x: number[]; readonly gradNorm: number }
   /** |f(a) - f(b)| / ||a - b|| = secant. */
   | { readonly type: 'pair'; readonly a: number[]; readonly b: number[]; readonly fa: number; readonly fb: number; readonly secant: number }

@@ -1,7 +1,7 @@
 import type { Rng } from '../core/rng.js';
 import { drawSpherePoint } from '../data/sphere.js';
 import type { Model } from '../models/model.js';
-import { domainName, project, type Domain } from './domain.js';
+import { certifyingGradients, domainName, project, type Domain } from './domain.js';
 import type { LipEstimate } from './estimate.js';
 import { refineWithSecant } from './secant.js';
 
@@ -67,7 +67,8 @@ export function gradientAscent(model: Model, D: Domain, rng: Rng, options: Ascen
   }
   if (options.seeds) X.set(options.seeds, nRandom * d);
   for (let s = 0; s < S; s++) project(D, X.subarray(s * d, s * d + d));
-  const G = model.gradient(X, S);
+  // on a sphere the ascent climbs the tangential gradient norm, the one that bounds Lip there
+  const G = certifyingGradients(D, X, model.gradient(X, S), S, d);
   let evals = S;
   const norms = new Float64Array(S);
   for (let s = 0; s < S; s++) norms[s] = rowNorm(G, s, d);
@@ -117,7 +118,7 @@ export function gradientAscent(model: Model, D: Domain, rng: Rng, options: Ascen
       for (let t = 0; t < d; t++) cand[q * d + t] = X[s * d + t] + (step[s] * dir[t]) / dn;
       project(D, cand.subarray(q * d, q * d + d));
     });
-    const CG = model.gradient(cand, m);
+    const CG = certifyingGradients(D, cand, model.gradient(cand, m), m, d);
     evals += m;
     idx.forEach((s, q) => {
       const cn = rowNorm(CG, q, d);
@@ -146,7 +147,7 @@ export function gradientAscent(model: Model, D: Domain, rng: Rng, options: Ascen
       for (let t = 0; t < d; t++) e = Math.max(e, Math.abs(q[t] - p[t]));
       return e === 0;
     };
-    const ref = refineWithSecant(model, x, G.slice(bi * d, bi * d + d), scale, name, inside);
+    const ref = refineWithSecant(model, x, G.slice(bi * d, bi * d + d), scale, name, inside, (p) => project(D, Float64Array.from(p)));
     best = ref === null ? { ...best, value: 0, witness: { type: 'certificate', formula: 'no secant inside the domain', terms: {} } } : { ...ref, method: 'gradient-ascent+secant', evaluations: evals + ref.evaluations };
     evals = best.evaluations;
   }

@@ -3,7 +3,7 @@ import { requireInt, requirePositive } from '../core/validate.js';
 import type { Model } from '../models/model.js';
 import { averageGradientNorm } from './average-gradient.js';
 import { dataFloor } from './data-floor.js';
-import { ball, domainName, project, type Domain } from './domain.js';
+import { ball, certifyingGradients, domainName, project, type Domain } from './domain.js';
 import type { LipEstimate } from './estimate.js';
 import { gradientAscent } from './gradient-ascent.js';
 import { sampledGradients } from './sampled-gradients.js';
@@ -100,8 +100,8 @@ export function lipschitz(model: Model, options: LipschitzOptions): LipschitzRep
   const pointBound = (best: LipEstimate) => {
     if (model.smooth || best.witness.type !== 'point') return best;
     const x = Float64Array.from(best.witness.x);
-    const g = model.gradient(x, 1);
-    const ref = refineWithSecant(model, x, g, D.kind === 'Rd' ? 1 : D.radius, name, inside);
+    const g = certifyingGradients(D, x, model.gradient(x, 1), 1, d);
+    const ref = refineWithSecant(model, x, g, D.kind === 'Rd' ? 1 : D.radius, name, inside, (p) => project(D, Float64Array.from(p)));
     return ref === null ? null : { ...ref, method: `${best.method}+secant` };
   };
 
@@ -115,7 +115,7 @@ export function lipschitz(model: Model, options: LipschitzOptions): LipschitzRep
       dataFl = dataFloor(model, options.X, n, name);
       consider(dataFl);
     }
-    const { best, norms } = sampledGradients(model, XD, n, name, 'gradient-at-data');
+    const { best, norms } = sampledGradients(model, XD, n, name, 'gradient-at-data', D);
     consider(pointBound(best));
     // The best data points seed the ascent.
     const order = Array.from(norms.keys()).sort((a, b) => norms[b] - norms[a]).slice(0, Math.min(8, n));
@@ -127,7 +127,7 @@ export function lipschitz(model: Model, options: LipschitzOptions): LipschitzRep
     const m = options.freshCount;
     average = averageGradientNorm(model, options.fresh, m, 'data distribution');
     estimates.push(average);
-    consider(pointBound(sampledGradients(model, inDomain(options.fresh, m), m, name, 'gradient-at-fresh-draws').best));
+    consider(pointBound(sampledGradients(model, inDomain(options.fresh, m), m, name, 'gradient-at-fresh-draws', D).best));
   }
   const ratioOf = () => (upper === null ? Number.POSITIVE_INFINITY : lower.value > 0 ? upper.value / lower.value : Number.POSITIVE_INFINITY);
   let r = 0;

@@ -27,9 +27,19 @@ export function secant(model: Model, a: Float64Array, b: Float64Array, domain: s
  * t = 1e-3, 1e-4, ..., 1e-7 (times scale) from the longest down, and returning the first whose secant
  * matches ||g|| to 1e-9 relative (no kink crossed, least rounding), else the best seen. At each t the
  * symmetric pair and both one-sided pairs (x - t u, x), (x, x + t u) are tried, those inside the domain
- * (x itself is taken to be inside). `inDomain` tests membership.
+ * (x itself is taken to be inside). `inDomain` tests membership. Where none of them is inside (on a
+ * sphere no straight segment is) and `toDomain` is given, the projected endpoints are paired instead:
+ * any two points of the domain give a valid secant, here one along the domain's tangent direction.
  */
-export function refineWithSecant(model: Model, x: Float64Array, g: Float64Array, scale: number, domain: string, inDomain: (p: Float64Array) => boolean): LipEstimate | null {
+export function refineWithSecant(
+  model: Model,
+  x: Float64Array,
+  g: Float64Array,
+  scale: number,
+  domain: string,
+  inDomain: (p: Float64Array) => boolean,
+  toDomain?: (p: Float64Array) => Float64Array,
+): LipEstimate | null {
   const d = model.d;
   let gn = 0;
   for (let t = 0; t < d; t++) gn += g[t] * g[t];
@@ -50,6 +60,10 @@ export function refineWithSecant(model: Model, x: Float64Array, g: Float64Array,
     if (inDomain(a) && inDomain(b)) pairs.push([a, b]);
     if (inDomain(a)) pairs.push([a, x]);
     if (inDomain(b)) pairs.push([x, b]);
+    if (pairs.length === 0 && toDomain !== undefined) {
+      const [pa, pb] = [toDomain(a), toDomain(b)];
+      pairs.push([pa, pb], [pa, x], [x, pb]);
+    }
     for (const [u, v] of pairs) {
       const s = secant(model, u, v, domain, 'secant-refinement');
       evals += 2;

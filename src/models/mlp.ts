@@ -141,9 +141,11 @@ export function mlpModel(layers: readonly DenseLayer[], activation: 'relu' | 'ta
     activation,
     // ReLU nets whose weights and biases are all nonnegative: the all-active pattern is the worst (every
     // pattern's Jacobian is entrywise between 0 and the all-active product, attained on the open positive
-    // orthant), so Lip = ||W_D ... W_1||_2 on R^d and on any centred ball or sphere.
+    // orthant, which meets every centred ball's interior), so Lip = ||W_D ... W_1||_2 on R^d and on any
+    // centred ball. Not on a sphere: there only tangential secants count (relu(x1) + relu(x2) on the unit
+    // circle has Lip 1, not sqrt 2), so the value is only an upper bound there.
     exactLipschitz: (Dom) => {
-      if (activation !== 'relu' || !(Dom.kind === 'Rd' || Dom.kind === 'ball' || Dom.kind === 'sphere')) return null;
+      if (activation !== 'relu' || !(Dom.kind === 'Rd' || Dom.kind === 'ball')) return null;
       if (!layers.every((L) => L.weights.every((v) => v >= 0) && L.biases.every((v) => v >= 0))) return null;
       // row vector v = W_D W_{D-1} ... W_1 (1 x d)
       let v = Float64Array.from(layers[D - 1].weights);

@@ -13,7 +13,9 @@ import type { TwoLayerWeights } from './two-layer-net.js';
  *   the domain (R, or the ball [-R, R]);
  * - ReLU nets whose W, b and a are all nonnegative: the all-active pattern is the worst (every pattern's
  *   gradient is entrywise between 0 and the all-active sum_j a_j w_j, which is attained on the open
- *   positive orthant), so the value holds on R^d and on any centred ball or sphere.
+ *   positive orthant, which meets every centred ball's interior), so the value holds on R^d and on any
+ *   centred ball. Not on a sphere, where only tangential secants count (relu(x1) + relu(x2) on the unit
+ *   circle has Lip 1, not sqrt 2).
  */
 export function twoLayerExact(net: TwoLayerWeights, D: Domain): LipEstimate | null {
   if (net.act.name !== 'relu') return null;
@@ -23,7 +25,7 @@ export function twoLayerExact(net: TwoLayerWeights, D: Domain): LipEstimate | nu
     if (Number.isNaN(lo)) return null;
     return exactEstimate(relu1d(net, lo, hi), name, 'relu-1d-breakpoints', 'max over intervals between breakpoints of |sum_{active j} a_j w_j|', {});
   }
-  if ([net.W, net.b, net.a].every((A) => A.every((v) => v >= 0)) && (D.kind === 'Rd' || D.kind === 'ball' || D.kind === 'sphere')) {
+  if ([net.W, net.b, net.a].every((A) => A.every((v) => v >= 0)) && (D.kind === 'Rd' || D.kind === 'ball')) {
     const g = new Float64Array(net.d);
     for (let j = 0; j < net.k; j++) for (let t = 0; t < net.d; t++) g[t] += net.a[j] * net.W[j * net.d + t];
     return exactEstimate(norm2(g), name, 'nonnegative-all-active', '||sum_j a_j w_j|| (all units active)', {});

@@ -111,4 +111,17 @@ describe('lower <= exact <= upper on the exactly known cases', () => {
       expect(rep.lower.value).toBeGreaterThanOrEqual(m * m * 0.999);
     }
   });
+
+  it('a nonnegative ReLU net is exact (all units active) on a ball, but not on a sphere, where only tangential secants count', () => {
+    // f(x) = relu(x1) + relu(x2): Lip sqrt 2 on R^2 and on the unit ball; Lip 1 on the unit circle
+    const net = { W: Float64Array.from([1, 0, 0, 1]), b: new Float64Array(2), a: Float64Array.from([1, 1]), c: 0, k: 2, d: 2, act: ACTIVATION.relu };
+    const model = twoLayerModel('two-layer', net, 1, new Float64Array(7), 1, {});
+    expect(model.exactLipschitz(ball(1))?.value).toBeCloseTo(Math.SQRT2, 14);
+    const onSphere = { kind: 'sphere', radius: 1 } as const;
+    expect(model.exactLipschitz(onSphere)).toBeNull();
+    const rep = lipschitz(model, { domain: onSphere, rng: new Rng(3), starts: 16, steps: 60, rounds: 2 });
+    expect(rep.lower.value).toBeLessThanOrEqual(1 + 1e-9);
+    expect(rep.lower.value).toBeGreaterThan(0.99);
+    expect(rep.upper!.value).toBeGreaterThanOrEqual(1);
+  });
 });
