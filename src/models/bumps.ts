@@ -54,8 +54,9 @@ export function minPairwiseDistance(X: Float64Array, n: number, d: number): numb
 /**
  * Radial bumps f(x) = sum_i h_i g(||x - c_i|| / r) (docs/science.md section 4, the paper's tightness remark),
  * p = n (d + 1) (centres and heights). With disjoint supports the Lipschitz constant is exactly
- * max_i |h_i| sup|g'| / r. J = sqrt(2n) max(1, max|h| sup|g'| / r) over the centred parameter ball
- * (derived: |Delta f| <= sum_i |Delta h_i| + |h_i| (sup|g'|/r) ||Delta c_i||, then Cauchy-Schwarz).
+ * max_i |h_i| sup|g'| / r. J = sqrt(2n) max(1, rho sup|g'| / r) over the centred parameter ball of
+ * radius rho = ||theta|| (W = 2 rho), where every height is at most rho (derived: |Delta f| <= sum_i
+ * |Delta h_i| + |h_i| (sup|g'|/r) ||Delta c_i||, then Cauchy-Schwarz; docs/science.md section 4).
  * At a hat bump's centre the gradient returned is 0, which lies in the generalised gradient.
  */
 export function bumpsModel(centres: Float64Array, heights: Float64Array, d: number, r: number, profile: BumpProfile, className: 'bumps' | 'atom-bumps' = 'bumps'): BumpsModel {
@@ -91,14 +92,16 @@ export function bumpsModel(centres: Float64Array, heights: Float64Array, d: numb
   for (let c = 0; c < n; c++) radius = Math.max(radius, norm2(centres.subarray(c * d, c * d + d)) + r);
   let sumAbs = 0;
   for (const h of heights) sumAbs += Math.abs(h);
+  // radius of the centred parameter ball that W describes: every height in it is at most rho
+  const rho = Math.sqrt(norm2(centres) ** 2 + norm2(heights) ** 2);
   const sup = P.supAbsDg;
   return {
     className,
     d,
     p: bumpsParameterCount(n, d),
     description: `${className}: ${n} ${profile} bumps of radius ${r.toPrecision(4)} in d = ${d}`,
-    W: 2 * Math.sqrt(norm2(centres) ** 2 + norm2(heights) ** 2),
-    J: Math.sqrt(2 * n) * Math.max(1, (H * P.supAbsDg) / r),
+    W: 2 * rho,
+    J: Math.sqrt(2 * n) * Math.max(1, (rho * P.supAbsDg) / r),
     radius,
     smooth: profile !== 'hat',
     params: { profile, r },

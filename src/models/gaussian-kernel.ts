@@ -27,13 +27,12 @@ export interface GaussianKernelModel extends Model {
 /**
  * f(x) = sum_i alpha_i exp(-||x - c_i||^2 / (2 s^2)) with centres at the data, p = n (d + 1) (centres and
  * weights). grad f(x) = sum_i alpha_i k(x, c_i) (c_i - x) / s^2. Each term is Lipschitz with constant
- * |alpha_i| e^{-1/2} / s (docs/science.md section 3), so J = sqrt(2n) max(1, max|alpha| e^{-1/2} / s) (derived
+ * |alpha_i| e^{-1/2} / s (docs/science.md section 3), so J = sqrt(2n) max(1, rho e^{-1/2} / s) over the parameter ball of radius rho = ||theta|| = W / 2 (derived
  * as for bumps).
  */
 export function gaussianKernelModel(centres: Float64Array, alpha: Float64Array, d: number, s: number, radius = 1): GaussianKernelModel {
   const n = alpha.length;
   const inv2s2 = 1 / (2 * s * s);
-  const A = alpha.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   const evalAll = (X: Float64Array, m: number, wantGrad: boolean) => {
     const f = new Float64Array(m);
     const G = wantGrad ? new Float64Array(m * d) : f;
@@ -55,13 +54,15 @@ export function gaussianKernelModel(centres: Float64Array, alpha: Float64Array, 
     return wantGrad ? G : f;
   };
   const sumAbs = alpha.reduce((t, a) => t + Math.abs(a), 0);
+  // radius of the centred parameter ball that W describes: every weight in it is at most rho
+  const rho = Math.sqrt(norm2(centres) ** 2 + norm2(alpha) ** 2);
   return {
     className: 'gaussian-kernel',
     d,
     p: bumpsParameterCount(n, d),
     description: `gaussian-kernel: ${n} centres, bandwidth ${s.toPrecision(4)}, d = ${d}`,
-    W: 2 * Math.sqrt(norm2(centres) ** 2 + norm2(alpha) ** 2),
-    J: Math.sqrt(2 * n) * Math.max(1, (A * Math.exp(-0.5)) / s),
+    W: 2 * rho,
+    J: Math.sqrt(2 * n) * Math.max(1, (rho * Math.exp(-0.5)) / s),
     radius,
     smooth: true,
     params: { bandwidth: s },

@@ -81,19 +81,17 @@ export function parseMlp(json: unknown, source = 'mlp'): MlpModel {
 }
 
 /**
- * Wraps dense layers as a {@link Model}. J (derived from docs/science.md section 3, J = R (W Q p)^D with
- * Q = 1): R (max|w| p)^D with R = 1, the unit input ball.
+ * Wraps dense layers as a {@link Model}. J (docs/science.md section 1, J = R (W Q p)^D with Q = 1):
+ * R (rho p)^D with rho = ||theta||, which bounds every weight and bias in the centred parameter ball of
+ * radius rho that W = 2 rho describes, and R = 1, the unit input ball.
  */
 export function mlpModel(layers: readonly DenseLayer[], activation: 'relu' | 'tanh'): MlpModel {
   const d = layers[0].inputs;
   const p = mlpParameterCount(layers);
   const act = activation === 'relu' ? (t: number) => (t > 0 ? t : 0) : Math.tanh;
   const dact = activation === 'relu' ? (t: number) => (t > 0 ? 1 : 0) : (t: number) => 1 - Math.tanh(t) ** 2;
-  let maxAbs = 0;
   let sq = 0;
   for (const L of layers) {
-    for (const w of L.weights) maxAbs = Math.max(maxAbs, Math.abs(w));
-    for (const b of L.biases) maxAbs = Math.max(maxAbs, Math.abs(b));
     sq += norm2(L.weights) ** 2 + norm2(L.biases) ** 2;
   }
   const D = layers.length;
@@ -133,7 +131,7 @@ export function mlpModel(layers: readonly DenseLayer[], activation: 'relu' | 'ta
     p,
     description: `mlp: ${D} layers ${[d, ...layers.map((L) => L.outputs)].join('-')}, ${activation}`,
     W: 2 * Math.sqrt(sq),
-    J: (maxAbs * p) ** D,
+    J: (Math.sqrt(sq) * p) ** D,
     radius: 1,
     smooth: activation !== 'relu',
     params: { layers: D, activation, widths: [d, ...layers.map((L) => L.outputs)].join('-') },
