@@ -8,7 +8,7 @@ export type VerdictKind = 'holds' | 'counterexample' | 'inconclusive' | 'not-app
 /**
  * The documented tolerance tau of the informal law: an instance "holds" the law when its certified
  * lower bound is at least tau eps sqrt(n d / p). Set from the deep profile's smallest R over every class
- * in the theorem's regime, with a margin (README, "Evidence"): see properties/law.prop.ts.
+ * in the theorem's regime, with a margin (docs/evidence.md): see properties/law.prop.ts.
  */
 export const LAW_TOLERANCE = 0.25;
 
