@@ -44,9 +44,9 @@ const SLACK = 1e-9;
  * shrinks, far below 1e-9 for the sizes used here) and scaled back by 2^E; a subnormal result that the
  * scaling rounded down is moved up one ulp. The same scaled matrix is computed for M and 2^j M, so the
  * bound is exactly equivariant. Cost: one Gram matrix and `squarings` products of min(rows, cols)^2
- * matrices; no power iteration.
+ * matrices; no power iteration (`rng` is only advanced, see below).
  */
-export function spectralNorm(M: Float64Array, rows: number, cols: number, _rng?: Rng, squarings = 10): SpectralNorm {
+export function spectralNorm(M: Float64Array, rows: number, cols: number, rng?: Rng, squarings = 10): SpectralNorm {
   if (rows === 0 || cols === 0) return { upper: 0, available: true, estimate: 0 };
   let maxAbs = 0;
   for (let i = 0; i < rows * cols; i++) {
@@ -78,6 +78,10 @@ export function spectralNorm(M: Float64Array, rows: number, cols: number, _rng?:
     logScale *= 2;
     m *= 2;
   }
+  // Stream compatibility: earlier versions drew the start of a power iteration (cols normals) here;
+  // the draws are kept, unused, so that whoever shares `rng` downstream (the estimators' stream) and so
+  // every record stays as it was. Pass no rng to skip them.
+  if (rng !== undefined) for (let i = 0; i < cols; i++) rng.normal();
   const upper = scaleBackUp(rho * (1 + SLACK), E);
   if (upper === Number.POSITIVE_INFINITY) return { upper, available: false, estimate: ldexp(rayleigh(A, A0, small), E) };
   return { upper, available: true, estimate: ldexp(rayleigh(A, A0, small), E) };
