@@ -1,3 +1,4 @@
+import { InputError } from '../core/input-error.js';
 import type { Backend, KernelName } from './backend.js';
 import { cpuBackend } from './cpu.js';
 import { GPUJS_MODES, gpujsBackend, type GpujsMode } from './gpujs.js';
@@ -31,7 +32,7 @@ export async function createBackend(name: BackendName): Promise<Backend> {
     return tfjsBackend(await loadTfjs(flavour), flavour);
   }
   if (name.startsWith('gpujs-')) return gpujsBackend(name.slice(6) as GpujsMode);
-  throw new RangeError(`createBackend: name must be one of ${BACKEND_NAMES.join(', ')} (got ${JSON.stringify(name)})`);
+  throw new InputError('backend', `one of ${BACKEND_NAMES.join(', ')}`, name, { context: 'createBackend' });
 }
 
 /** Detects every backend: which run here, in which mode, and why the others do not. */

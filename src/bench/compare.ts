@@ -1,3 +1,5 @@
+import { InputError } from '../core/input-error.js';
+
 /** One measured case as stored in results and baselines. */
 export interface BenchRecord {
   /** `${caseId}@${backend}` */
@@ -28,7 +30,7 @@ export interface CompareRow {
  * Cases only in one of the two are `new` or `missing` (reported, not failures).
  */
 export function compareBench(current: readonly BenchRecord[], baseline: readonly BenchRecord[], threshold = 0.25): { rows: CompareRow[]; failed: boolean } {
-  if (!(threshold > 0) || !Number.isFinite(threshold)) throw new RangeError(`compareBench: threshold must be a finite number > 0 (got ${threshold})`);
+  if (!(threshold > 0) || !Number.isFinite(threshold)) throw new InputError('threshold', 'a finite number > 0', threshold, { context: 'compareBench' });
   const base = new Map(baseline.map((r) => [r.key, r]));
   const rows: CompareRow[] = [];
   for (const c of current) {

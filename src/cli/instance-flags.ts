@@ -1,13 +1,15 @@
 import type { Command } from 'commander';
-import { MAX_SEED } from '../core/rng.js';
-import { requireInt, requireOneOf } from '../core/validate.js';
-import { DISTRIBUTION_NAMES } from '../data/distribution.js';
-import { LABEL_NAMES } from '../labels/label-model.js';
-import { ACTIVATIONS } from '../models/activation.js';
-import { BUMP_PROFILES } from '../models/bumps.js';
+import { requireOneOf } from '../core/validate.js';
+import { DISTRIBUTION_NAMES, type DistributionName } from '../data/distribution.js';
+import { LABEL_NAMES, type LabelName } from '../labels/label-model.js';
+import { ACTIVATIONS, type ActivationName } from '../models/activation.js';
+import { BUMP_PROFILES, type BumpProfile } from '../models/bumps.js';
 import { MODEL_CLASSES } from '../models/model.js';
 import type { InstanceSpec } from '../law/instance.js';
 import { parseNumber } from './parse.js';
+
+/** The classes the instance commands fit (`mlp` is a file, given with --model). */
+const FITTED_CLASSES = MODEL_CLASSES.filter((c) => c !== 'mlp');
 
 /** Raw flags shared by `fit`, `lip` and `check-model`. */
 export interface InstanceFlags {
@@ -36,7 +38,7 @@ export interface InstanceFlags {
 /** Adds the instance flags (data, labels, class and its options) to a command. */
 export function addInstanceOptions(cmd: Command, defaults: { class?: string } = {}): Command {
   cmd
-    .option('--class <name>', `function class: ${MODEL_CLASSES.filter((c) => c !== 'mlp').join(', ')}`, defaults.class ?? 'random-features')
+    .option('--class <name>', `function class: ${FITTED_CLASSES.join(', ')}`, defaults.class ?? 'random-features')
     .option('--dist <name>', `covariates: ${DISTRIBUTION_NAMES.join(', ')}`, 'sphere')
     .option('--labels <name>', `labels: ${LABEL_NAMES.join(', ')}`, 'signs')
     .option('--n <int>', 'number of training points', parseNumber, 200)
@@ -65,30 +67,23 @@ export function addDataOptions(cmd: Command): Command {
     .option('--noise <x>', 'additive: noise amplitude', parseNumber);
 }
 
-/** Validates the flags (naming each flag) and builds the instance spec. */
+/**
+ * Builds the instance spec from the flags. Only the class is checked here (the instance commands fit a
+ * class; `mlp` is loaded with --model); every other value is validated once, by the library where it
+ * enters (buildInstance, the distribution, the labels, the class's fit), and its InputError names the
+ * library's parameter, which the CLI maps back to the flag.
+ */
 export function specFromFlags(f: InstanceFlags, fn: string): InstanceSpec {
-  const className = requireOneOf(fn, '--class', f.class, MODEL_CLASSES);
-  const dist = requireOneOf(fn, '--dist', f.dist, DISTRIBUTION_NAMES);
-  const labels = requireOneOf(fn, '--labels', f.labels, LABEL_NAMES);
-  const n = requireInt(fn, '--n', f.n, 1);
-  const d = requireInt(fn, '--d', f.d, 1);
-  const seed = requireInt(fn, '--seed', f.seed, 0, MAX_SEED);
-  if (f.k !== undefined) requireInt(fn, '--k', f.k, 1);
-  if (f.degree !== undefined) requireInt(fn, '--degree', f.degree, 1, 12);
-  if (f.maxIter !== undefined) requireInt(fn, '--max-iter', f.maxIter, 1);
-  if (f.components !== undefined) requireInt(fn, '--components', f.components, 1);
-  if (f.m !== undefined) requireInt(fn, '--m', f.m, 2, d);
-  const activation = f.activation === undefined ? undefined : requireOneOf(fn, '--activation', f.activation, ACTIVATIONS);
-  const profile = f.profile === undefined ? undefined : requireOneOf(fn, '--profile', f.profile, BUMP_PROFILES);
+  const className = requireOneOf(fn, '--class', f.class, FITTED_CLASSES);
   return {
-    dist,
-    labels,
+    dist: f.dist as DistributionName,
+    labels: f.labels as LabelName,
     className,
-    n,
-    d,
-    seed,
+    n: f.n,
+    d: f.d,
+    seed: f.seed,
     distOptions: { k: f.components, m: f.m, scale: f.scale },
     labelOptions: { eta: f.eta, noise: f.noise },
-    modelOptions: { k: f.k, activation, degree: f.degree, bandwidth: f.bandwidth, profile, penalty: f.penalty, ridge: f.ridge, maxIter: f.maxIter, targetMse: f.targetMse },
+    modelOptions: { k: f.k, activation: f.activation as ActivationName | undefined, degree: f.degree, bandwidth: f.bandwidth, profile: f.profile as BumpProfile | undefined, penalty: f.penalty, ridge: f.ridge, maxIter: f.maxIter, targetMse: f.targetMse },
   };
 }

@@ -1,3 +1,5 @@
+import { InputError } from '../core/input-error.js';
+
 /** A data set read from a `robustlaw-data/1` file. */
 export interface DataSet {
   /** n x d covariates, row-major. */
@@ -15,33 +17,33 @@ export interface DataSet {
  * { "format": "robustlaw-data/1", "X": [[x11, ..., x1d], ...], "y": [y1, ...], "sigma2": 1 }
  * ```
  * `X` has n rows of d finite numbers, `y` n finite numbers; `sigma2` (the label noise variance) is optional.
- * Throws a TypeError/RangeError naming the field, row and column.
+ * Throws an InputError naming the field (`data.X[1][2]`), the rule and the value; `source` is its context.
  */
 export function parseDataFile(json: unknown, source = 'data'): DataSet {
-  const fail = (msg: string): never => {
-    throw new RangeError(`${source}: ${msg}`);
+  const fail = (field: string, rule: string, value: unknown, shown?: string): never => {
+    throw new InputError(field ? `data.${field}` : 'data', rule, value, { context: source, shown });
   };
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new TypeError(`${source}: must be a JSON object with "X" and "y"`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) fail('', 'a JSON object with "X" and "y"', json);
   const o = json as Record<string, unknown>;
-  if (o.format !== undefined && o.format !== 'robustlaw-data/1') fail(`format must be "robustlaw-data/1" (got ${JSON.stringify(o.format)})`);
-  if (!Array.isArray(o.X) || o.X.length === 0) fail('X must be a non-empty array of rows (missing X)');
+  if (o.format !== undefined && o.format !== 'robustlaw-data/1') fail('format', '"robustlaw-data/1"', o.format);
+  if (!Array.isArray(o.X) || o.X.length === 0) fail('X', 'a non-empty array of rows', o.X, o.X === undefined ? 'missing X' : undefined);
   const rows = o.X as unknown[];
-  if (!Array.isArray(rows[0]) || rows[0].length === 0) fail('X must be an array of non-empty rows (arrays of numbers)');
+  if (!Array.isArray(rows[0]) || rows[0].length === 0) fail('X', 'an array of non-empty rows (arrays of numbers)', rows[0], 'row 1 empty or not an array');
   const n = rows.length;
   const d = (rows[0] as unknown[]).length;
   const X = new Float64Array(n * d);
   rows.forEach((row, i) => {
-    if (!Array.isArray(row) || row.length !== d) fail(`X row ${i + 1} must have ${d} numbers like row 1 (got ${Array.isArray(row) ? row.length : typeof row})`);
+    if (!Array.isArray(row) || row.length !== d) fail(`X[${i + 1}]`, `a row of ${d} numbers like row 1`, row, Array.isArray(row) ? `${row.length}` : typeof row);
     (row as unknown[]).forEach((v, j) => {
-      if (typeof v !== 'number' || !Number.isFinite(v)) fail(`X[${i + 1}][${j + 1}] must be a finite number (got ${JSON.stringify(v)})`);
+      if (typeof v !== 'number' || !Number.isFinite(v)) fail(`X[${i + 1}][${j + 1}]`, 'a finite number', v, JSON.stringify(v));
       X[i * d + j] = v as number;
     });
   });
-  if (!Array.isArray(o.y) || o.y.length !== n) fail(`y must be an array of n = ${n} numbers (got ${Array.isArray(o.y) ? `${o.y.length} values` : 'none'})`);
+  if (!Array.isArray(o.y) || o.y.length !== n) fail('y', `an array of n = ${n} numbers`, o.y, Array.isArray(o.y) ? `${o.y.length} values` : 'none');
   const y = Float64Array.from(o.y as unknown[], (v, i) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`y[${i + 1}] must be a finite number (got ${JSON.stringify(v)})`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`y[${i + 1}]`, 'a finite number', v, JSON.stringify(v));
     return v as number;
   });
-  if (o.sigma2 !== undefined && !(typeof o.sigma2 === 'number' && Number.isFinite(o.sigma2) && o.sigma2 >= 0)) fail(`sigma2 must be a finite number >= 0 (got ${JSON.stringify(o.sigma2)})`);
+  if (o.sigma2 !== undefined && !(typeof o.sigma2 === 'number' && Number.isFinite(o.sigma2) && o.sigma2 >= 0)) fail('sigma2', 'a finite number >= 0', o.sigma2, JSON.stringify(o.sigma2));
   return { X, y, n, d, ...(o.sigma2 !== undefined ? { sigma2: o.sigma2 as number } : {}) };
 }

@@ -1,3 +1,4 @@
+import { InputError } from '../core/input-error.js';
 import { requireOneOf, requirePositive } from '../core/validate.js';
 import type { LabelModel } from './label-model.js';
 import type { Teacher } from './teacher.js';
@@ -15,7 +16,7 @@ export function additive(a: number, law: (typeof ADDITIVE_NOISES)[number], teach
   requirePositive('additive', 'noise', a);
   requireOneOf('additive', 'law', law, ADDITIVE_NOISES);
   if (teacher.amplitude + a > 1) {
-    throw new RangeError(`additive: teacher amplitude + noise must be <= 1 so that |y| <= 1 (got ${teacher.amplitude} + ${a})`);
+    throw new InputError('noise', `at most 1 - the teacher's amplitude ${teacher.amplitude}, so that |y| <= 1`, a, { context: 'additive' });
   }
   return {
     name: 'additive',

@@ -1,3 +1,4 @@
+import { InputError } from '../core/input-error.js';
 import type { Rng } from '../core/rng.js';
 import { requireInt, requirePositive, requireOpen } from '../core/validate.js';
 import { drawSpherePoint } from '../data/sphere.js';
@@ -35,7 +36,7 @@ export function clippedLinearTeacher(d: number, options: TeacherOptions, structu
   if (d === 1) u[0] = 1;
   else drawSpherePoint(structure, u, 0, d);
   const project = (X: Float64Array, n: number, dd: number): Float64Array => {
-    if (dd !== d) throw new RangeError(`teacher: X must have d = ${d} columns (got ${dd})`);
+    if (dd !== d) throw new InputError('d', `the teacher's dimension ${d}`, dd, { context: 'teacher' });
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       let s = 0;

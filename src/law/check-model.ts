@@ -1,3 +1,4 @@
+import { InputError } from '../core/input-error.js';
 import type { Rng } from '../core/rng.js';
 import { requireInt } from '../core/validate.js';
 import { ball } from '../lipschitz/domain.js';
@@ -71,8 +72,8 @@ export function checkModel(input: CheckModelInput): CheckModelReport {
   const { model, X, y } = input;
   const n = requireInt('checkModel', 'n', input.n, 1);
   const d = model.d;
-  if (X.length !== n * d) throw new RangeError(`checkModel: the data have ${X.length / n} columns but the model takes d = ${d} inputs`);
-  if (y.length !== n) throw new RangeError(`checkModel: y must have n = ${n} values (got ${y.length})`);
+  if (X.length !== n * d) throw new InputError('X', `n x d with d = ${d}, the model's number of inputs`, X, { context: 'checkModel', shown: `${X.length / n} columns` });
+  if (y.length !== n) throw new InputError('y', `n = ${n} values`, y, { context: 'checkModel', shown: `${y.length}` });
   const f = model.predict(X, n);
   let mse = 0;
   for (let i = 0; i < n; i++) mse += (f[i] - y[i]) ** 2 / n;
@@ -97,7 +98,7 @@ export function checkModel(input: CheckModelInput): CheckModelReport {
   s.push(`Your network has p = ${count(model.p)} parameters and fits n = ${count(n)} points in dimension d = ${d} with train MSE ${f3(mse)}.`);
   s.push(
     source === 'label variance'
-      ? `No noise level was given, so the label variance ${f3(sigma2)} stands in for sigma^2 (as if the labels were pure noise; pass --sigma2 if you know the noise level).`
+      ? `No noise level was given, so the label variance ${f3(sigma2)} stands in for sigma^2 (as if the labels were pure noise; give sigma2 if you know the noise level).`
       : `The noise level is sigma^2 = ${f3(sigma2)} (${source === 'given' ? 'as given' : 'from the label model'}).`,
   );
   s.push(`Its Lipschitz constant on the ball of radius ${f3(R0)} around 0 is certified to lie between ${f3(lower)} and ${upper === null ? 'infinity (no certified upper bound for this network)' : f3(upper)}.`);
@@ -110,7 +111,7 @@ export function checkModel(input: CheckModelInput): CheckModelReport {
     if (!regime) s.push(`Caveat: eps < 0.1 or n eps^2 < 8 k, so these data are outside the regime where the law's prediction is tested; read the numbers as indicative.`);
     if (v.law.verdict === 'holds') s.push(`Verdict: consistent with the law. The certified lower bound is ${f3(R)} times the prediction (tolerance tau = ${LAW_TOLERANCE}).`);
     else if (v.law.verdict === 'counterexample') s.push(`Verdict: a certified counterexample candidate. Even the upper bound ${f3(upper!)} is below tau times the prediction (${f3(LAW_TOLERANCE * law!)}). Check the noise level: the law needs labels that are noisy.`);
-    else s.push(`Verdict: inconclusive. The lower bound is ${f3(R)} times the prediction, below tau = ${LAW_TOLERANCE}, but the upper bound does not rule the prediction out; a tighter estimate (more --starts) may settle it.`);
+    else s.push(`Verdict: inconclusive. The lower bound is ${f3(R)} times the prediction, below tau = ${LAW_TOLERANCE}, but the upper bound does not rule the prediction out; a tighter estimate (more ascent starts) may settle it.`);
   }
   return {
     n,

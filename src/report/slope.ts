@@ -1,9 +1,11 @@
+import { InputError } from '../core/input-error.js';
+
 /** Two-sided 97.5% quantiles of Student's t for 1..30 degrees of freedom (standard tables). */
 const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
 
 /** The 0.975 quantile of Student's t with `df` degrees of freedom (table to 30, then 40/60/120, then 1.96). */
 export function tQuantile975(df: number): number {
-  if (!(Number.isInteger(df) && df >= 1)) throw new RangeError(`tQuantile975: df must be an integer >= 1 (got ${df})`);
+  if (!(Number.isInteger(df) && df >= 1)) throw new InputError('df', 'an integer >= 1', df, { context: 'tQuantile975' });
   if (df <= 30) return T975[df - 1];
   if (df <= 40) return 2.021;
   if (df <= 60) return 2.0;
@@ -28,7 +30,7 @@ export interface SlopeFit {
  * between p = n and p = n d). Points with x <= 0 or y <= 0 are dropped. Null when fewer than 2 distinct x.
  */
 export function logLogSlope(x: readonly number[], y: readonly number[]): SlopeFit | null {
-  if (x.length !== y.length) throw new RangeError(`logLogSlope: x and y must have the same length (got ${x.length} and ${y.length})`);
+  if (x.length !== y.length) throw new InputError('y', `as long as x (${x.length})`, y, { context: 'logLogSlope', shown: `length ${y.length}` });
   const lx: number[] = [];
   const ly: number[] = [];
   for (let i = 0; i < x.length; i++) {

@@ -4,7 +4,8 @@ import type { BenchResult } from '../bench/run-bench.js';
 import { readManifest, type SweepManifest } from '../sweep/manifest.js';
 import type { SweepRecord } from '../sweep/record.js';
 import { readResults } from '../sweep/results-file.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { InputError, show } from '../core/input-error.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import { benchPlot, lawScatterPlot, lipschitzPlot, ratioPlot, slopesPlot } from './plot-specs.js';
 import { renderSvg } from './render-svg.js';
 import { reportSections, toHtml, toMarkdown } from './run-report.js';
@@ -40,7 +41,7 @@ function describe(m: SweepManifest): string {
  */
 export async function writeReport(dir: string, options: WriteReportOptions = {}): Promise<{ summary: Summary; files: string[] }> {
   const manifest = readManifest(dir);
-  if (!manifest) throw new RangeError(`robustlaw report: ${dir} has no sweep.json (not a sweep or verify output directory)`);
+  if (!manifest) throw new InputError('dir', 'a sweep or verify output directory', dir, { context: 'writeReport', shown: `${show(dir)}, which has no sweep.json` });
   const read = readResults(join(dir, 'results.jsonl'));
   const records: SweepRecord[] = [...read.records].sort((a, b) => a.index - b.index);
   const benchFile = options.bench === undefined ? defaultBenchFile() : options.bench;
@@ -49,9 +50,9 @@ export async function writeReport(dir: string, options: WriteReportOptions = {})
     try {
       bench = JSON.parse(readFileSync(benchFile, 'utf8')) as BenchResult;
     } catch (e) {
-      throw new RangeError(`--bench: cannot read ${benchFile} as a robustlaw-bench/1 JSON (${(e as Error).message})`);
+      throw new InputError('options.bench', 'a robustlaw-bench/1 JSON file', benchFile, { context: 'writeReport', shown: `${show(benchFile)}, unreadable: ${(e as Error).message.split('\n')[0]}` });
     }
-    if (bench.format !== 'robustlaw-bench/1') throw new RangeError(`--bench: ${benchFile} is not a robustlaw-bench/1 file`);
+    if (bench.format !== 'robustlaw-bench/1') throw new InputError('options.bench', 'a robustlaw-bench/1 JSON file', benchFile, { context: 'writeReport', shown: `${show(benchFile)}, format ${JSON.stringify(bench.format)}` });
   }
   const summary = summarize(records, manifest.gridSize);
   const plots: Record<string, { svg: string; alt: string } | undefined> = {};

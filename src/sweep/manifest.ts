@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { InputError, show } from '../core/input-error.js';
 import type { Shard } from './shard.js';
 import { canonicalJson, type SweepSpec } from './spec.js';
 
@@ -32,9 +33,9 @@ export function readManifest(dir: string): SweepManifest | null {
   try {
     m = JSON.parse(readFileSync(path, 'utf8')) as SweepManifest;
   } catch (e) {
-    throw new RangeError(`${path}: not valid JSON (${(e as Error).message})`);
+    throw new InputError('dir', `a run directory with a ${MANIFEST_FORMAT} sweep.json`, dir, { context: 'readManifest', shown: `${show(dir)}, whose sweep.json is not valid JSON: ${(e as Error).message.split('\n')[0]}` });
   }
-  if (m?.format !== MANIFEST_FORMAT) throw new RangeError(`${path}: not a ${MANIFEST_FORMAT} manifest (format ${JSON.stringify(m?.format)})`);
+  if (m?.format !== MANIFEST_FORMAT) throw new InputError('dir', `a run directory with a ${MANIFEST_FORMAT} sweep.json`, dir, { context: 'readManifest', shown: `${show(dir)}, whose sweep.json has format ${JSON.stringify(m?.format)}` });
   return m;
 }
 

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { InputError, show } from '../core/input-error.js';
 import { expandGrid } from './grid.js';
 import { readManifest, sameExperiment, type SweepManifest } from './manifest.js';
 import { withoutTiming, type SweepRecord } from './record.js';
@@ -21,15 +22,15 @@ export interface MergeOutcome {
  * result is in grid order, so a merge of shards 1/N..N/N equals the unsharded run's records.
  */
 export function mergeRuns(dirs: readonly string[]): MergeOutcome {
-  if (dirs.length === 0) throw new RangeError('robustlaw merge: give at least one directory');
+  if (dirs.length === 0) throw new InputError('dirs', 'a list of at least one directory', dirs, { context: 'mergeRuns', shown: 'none' });
   const manifests = dirs.map((d) => {
     const m = readManifest(d);
-    if (!m) throw new RangeError(`robustlaw merge: ${d} has no sweep.json (not a sweep output directory)`);
+    if (!m) throw new InputError('dirs', 'sweep output directories', dirs, { context: 'mergeRuns', shown: `${show(d)}, which has no sweep.json` });
     return m;
   });
   const first = manifests[0];
   manifests.forEach((m, i) => {
-    if (!sameExperiment(first, m)) throw new RangeError(`robustlaw merge: ${dirs[i]} ran a different ${m.kind === first.kind ? 'spec' : 'kind of run'} than ${dirs[0]}; refusing to merge (compare their sweep.json)`);
+    if (!sameExperiment(first, m)) throw new InputError('dirs', 'runs of one experiment', dirs, { context: 'mergeRuns', shown: `${dirs[i]} ran a different ${m.kind === first.kind ? 'spec' : 'kind of run'} than ${dirs[0]}; refusing to merge (compare their sweep.json)` });
   });
   const byId = new Map<string, SweepRecord>();
   dirs.forEach((d) => {
@@ -39,7 +40,7 @@ export function mergeRuns(dirs: readonly string[]): MergeOutcome {
       const prev = byId.get(r.id);
       if (prev && canonicalJson(withoutTiming(prev)) !== canonicalJson(withoutTiming(r))) {
         const kernels = [...new Set(manifests.map((m) => m.f64Kernel ?? 'unknown'))];
-        throw new RangeError(`robustlaw merge: grid point ${r.id} has different results in two inputs (last seen in ${path}); ${kernels.length > 1 ? `the shards ran on different f64 kernels (${kernels.join(', ')}), which agree to rounding only` : 'the runs are not reproducible on this setup'}`);
+        throw new InputError('dirs', 'runs that agree on every grid point they share', dirs, { context: 'mergeRuns', shown: `grid point ${r.id} with different results in two inputs, last seen in ${path}; ${kernels.length > 1 ? `the shards ran on different f64 kernels (${kernels.join(', ')}), which agree to rounding only` : 'the runs are not reproducible on this setup'}` });
       }
       if (!prev) byId.set(r.id, r);
     }
@@ -48,7 +49,7 @@ export function mergeRuns(dirs: readonly string[]): MergeOutcome {
   if (first.kind === 'sweep') {
     const grid = expandGrid(first.spec as SweepSpec);
     const ids = new Set(grid.map((g) => g.id));
-    for (const id of byId.keys()) if (!ids.has(id)) throw new RangeError(`robustlaw merge: record ${id} is not in the spec's grid`);
+    for (const id of byId.keys()) if (!ids.has(id)) throw new InputError('dirs', "runs of their spec's grid", dirs, { context: 'mergeRuns', shown: `record ${id}, which is not in the spec's grid` });
     order = grid.map((g) => g.id);
   } else {
     order = [...byId.values()].sort((a, b) => a.index - b.index).map((r) => r.id);

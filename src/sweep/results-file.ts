@@ -1,4 +1,5 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
+import { InputError, show } from '../core/input-error.js';
 import { RECORD_FORMAT, type SweepRecord } from './record.js';
 
 /** What {@link readResults} found in a results file. */
@@ -36,7 +37,7 @@ export function readResults(path: string): ResultsRead {
     }
     if (nl < 0 || rec === null) {
       if (isLast) return { records, tornBytes: Buffer.byteLength(text.slice(pos)), validBytes: Buffer.byteLength(text.slice(0, pos)) };
-      throw new RangeError(`${path}: line ${line} is not a ${RECORD_FORMAT} record (the file was edited or damaged; move it away to start over)`);
+      throw new InputError('path', `a file of ${RECORD_FORMAT} records, one per line (move a damaged file away to start over)`, path, { context: 'readResults', shown: `${show(path)}, whose line ${line} is not a record: the file was edited or damaged` });
     }
     records.push(rec);
     pos = nl + 1;

@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { InputError, show } from '../core/input-error.js';
 import { evaluateInstance } from '../law/evaluate.js';
 import { wasmKernelActive } from '../linalg/wasm-abt.js';
-import { writeFileAtomic } from '../report/atomic-write.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import { expandGrid, type GridPoint } from './grid.js';
 import { MANIFEST_FORMAT, readManifest, sameExperiment, type SweepManifest } from './manifest.js';
 import { toRecord, type SweepRecord } from './record.js';
@@ -69,13 +70,13 @@ export function runSweep(options: RunSweepOptions): SweepOutcome {
     old = null;
   }
   if (old && !(sameExperiment(old, manifest) && canonicalJson(old.shard) === canonicalJson(shard))) {
-    throw new RangeError(`--out: ${dir} holds a different ${old.kind} (its sweep.json differs${sameExperiment(old, manifest) ? ` in the shard: ${old.shard.index}/${old.shard.count}` : ' in the spec'}); choose another --out or remove it`);
+    throw new InputError('outDir', 'a new directory or a run of this same sweep and shard', dir, { context: 'runSweep', shown: `${show(dir)}, which holds a different ${old.kind}: its sweep.json differs${sameExperiment(old, manifest) ? ` in the shard: ${old.shard.index}/${old.shard.count}` : ' in the spec'}` });
   }
   if (old && old.f64Kernel !== undefined && old.f64Kernel !== manifest.f64Kernel) {
-    throw new RangeError(`--out: ${dir} was computed with the ${old.f64Kernel} f64 kernel and this run would use ${manifest.f64Kernel} (they agree to rounding, not bit for bit); resume it where it ran, or use another --out`);
+    throw new InputError('outDir', 'a new directory or a run computed with this f64 kernel (kernels agree to rounding, not bit for bit)', dir, { context: 'runSweep', shown: `${show(dir)}, computed with the ${old.f64Kernel} f64 kernel and this run would use ${manifest.f64Kernel}` });
   }
   if (!old && existsSync(dir) && readdirSync(dir).some((f) => f === 'results.jsonl')) {
-    throw new RangeError(`--out: ${dir} has a results.jsonl but no sweep.json; choose another --out or remove it`);
+    throw new InputError('outDir', 'a new directory or a run directory with its sweep.json', dir, { context: 'runSweep', shown: `${show(dir)}, which has a results.jsonl but no sweep.json` });
   }
   mkdirSync(dir, { recursive: true });
   if (!old) writeFileAtomic(join(dir, 'sweep.json'), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -86,7 +87,7 @@ export function runSweep(options: RunSweepOptions): SweepOutcome {
   const done = new Map<string, SweepRecord>();
   for (const r of read.records) {
     const g = wanted.get(r.id);
-    if (!g || g.index !== r.index) throw new RangeError(`${resultsPath}: record ${r.id} is not in this sweep's grid (the file belongs to another spec)`);
+    if (!g || g.index !== r.index) throw new InputError('outDir', "a run of this sweep's grid", dir, { context: 'runSweep', shown: `${show(dir)}, whose results.jsonl holds record ${r.id} of another spec` });
     done.set(r.id, r);
   }
   options.onStart?.(points.length, done.size, read.tornBytes);

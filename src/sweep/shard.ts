@@ -1,3 +1,5 @@
+import { InputError } from '../core/input-error.js';
+
 /** A shard i of N (1-based), as given by `--shard i/N`. */
 export interface Shard {
   readonly index: number;
@@ -8,13 +10,13 @@ export interface Shard {
 export const WHOLE: Shard = { index: 1, count: 1 };
 
 /** Parses `i/N` with 1 <= i <= N (the convention of vitest's and Playwright's --shard). */
-export function parseShard(raw: string, name = '--shard'): Shard {
+export function parseShard(raw: string, name = 'shard'): Shard {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw);
-  if (!m) throw new RangeError(`${name} must look like i/N, e.g. 2/3 (got ${JSON.stringify(raw)})`);
+  if (!m) throw new InputError(name, 'of the form i/N, e.g. 2/3', raw, { context: 'parseShard' });
   const index = Number(m[1]);
   const count = Number(m[2]);
-  if (!(count >= 1 && count <= 100_000)) throw new RangeError(`${name}: N must be an integer in [1, 100000] (got ${count})`);
-  if (!(index >= 1 && index <= count)) throw new RangeError(`${name}: i must be an integer in [1, ${count}] (got ${index})`);
+  if (!(count >= 1 && count <= 100_000)) throw new InputError(name, 'i/N with N an integer in [1, 100000]', raw, { context: 'parseShard' });
+  if (!(index >= 1 && index <= count)) throw new InputError(name, `i/N with i an integer in [1, ${count}]`, raw, { context: 'parseShard' });
   return { index, count };
 }
 

@@ -1,7 +1,7 @@
 import { readStructuredFile } from '../core/read-file.js';
 import { z } from 'zod';
 import { MAX_SEED } from '../core/rng.js';
-import { show } from '../core/validate.js';
+import { InputError } from '../core/input-error.js';
 import { DISTRIBUTION_NAMES } from '../data/distribution.js';
 import { LABEL_NAMES } from '../labels/label-model.js';
 import { REGIME_CLASSES } from '../law/instance.js';
@@ -59,7 +59,7 @@ export const sweepSpecSchema = z
       .default({}),
   })
   .strict()
-  .refine((s) => !(s.k && s.p), { message: 'give k or p, not both', path: ['p'] });
+  .refine((s) => !(s.k && s.p), { message: 'absent when k is given', path: ['p'] });
 
 /** A validated, normalised sweep spec (lists everywhere, defaults filled in). */
 export type SweepSpec = z.output<typeof sweepSpecSchema>;
@@ -72,65 +72,62 @@ function innermost(issue: z.core.$ZodIssue): z.core.$ZodIssue {
   return inner ? innermost({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue) : issue;
 }
 
-/** Formats one problem of a failed parse as one line naming the key, the rule and the value. */
-function describeIssue(issue: z.core.$ZodIssue, source: string): string {
-  const path = issue.path.length ? issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('') : '(top level)';
-  const got = 'input' in issue ? ` (got ${show(issue.input)})` : '';
-  let rule: string;
+/** One problem of a failed parse as an {@link InputError} naming the key (`spec.n[1]`), the rule and the value. */
+function issueError(issue: z.core.$ZodIssue, source: string): InputError {
+  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+  const parameter = `spec${path}`;
+  const input: unknown = 'input' in issue ? issue.input : undefined;
+  const context = { context: source };
   switch (issue.code) {
     case 'invalid_type':
-      if ('input' in issue && issue.input === undefined) return `${source}: ${path} is required`;
-      rule = `must be ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`}`;
-      break;
+      if ('input' in issue && issue.input === undefined) return new InputError(parameter, 'given', undefined, { ...context, shown: 'nothing' });
+      return new InputError(parameter, issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`, input, context);
     case 'invalid_value':
-      rule = `must be one of ${issue.values.map((v) => String(v)).join(', ')}`;
-      break;
+      return new InputError(parameter, `one of ${issue.values.map((v) => String(v)).join(', ')}`, input, context);
     case 'too_small':
-      rule = issue.origin === 'array' ? `must list at least ${String(issue.minimum)} value` : `must be ${issue.inclusive === false ? '>' : '>='} ${String(issue.minimum)}`;
-      break;
+      return new InputError(parameter, issue.origin === 'array' ? `a list of at least ${String(issue.minimum)} value` : `${issue.inclusive === false ? '>' : '>='} ${String(issue.minimum)}`, input, context);
     case 'too_big':
-      rule = issue.origin === 'array' ? `must list at most ${String(issue.maximum)} values` : `must be ${issue.inclusive === false ? '<' : '<='} ${String(issue.maximum)}`;
-      break;
-    case 'unrecognized_keys':
-      return `${source}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}${issue.path.length ? ` in ${path}` : ''} (allowed: see 'robustlaw sweep --help')`;
-    case 'custom':
-      return `${source}: ${issue.message}`;
+      return new InputError(parameter, issue.origin === 'array' ? `a list of at most ${String(issue.maximum)} values` : `${issue.inclusive === false ? '<' : '<='} ${String(issue.maximum)}`, input, context);
+    case 'unrecognized_keys': {
+      const shape = (issue.path.length ? undefined : sweepSpecSchema.shape) as Record<string, unknown> | undefined;
+      const allowed = shape ? ` (${Object.keys(shape).join(', ')})` : '';
+      return new InputError(parameter, `an object with known keys only${allowed}`, input, { ...context, shown: `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` });
+    }
+    case 'custom': // the one refinement: k and p both given
+      return new InputError(parameter, issue.message, undefined, { ...context, shown: 'both k and p' });
     default:
-      rule = issue.message;
+      return new InputError(parameter, issue.message, input, context);
   }
-  return `${source}: ${path} ${rule}${got}`;
 }
 
 /**
- * Validates a raw sweep spec (parsed JSON/YAML or flags) and fills in defaults. Throws one RangeError
- * (TypeError for a wrong type) naming the key, the allowed values or range, and the value given; also
- * rejects grids larger than {@link SWEEP_LIMITS}.gridMax.
+ * Validates a raw sweep spec (parsed JSON/YAML or flags) and fills in defaults. Throws one InputError
+ * naming the key (`spec.n[1]`, `spec.model.activation`), the rule and the value given (`source`, e.g. the
+ * file, is its context); also rejects grids larger than {@link SWEEP_LIMITS}.gridMax.
  */
 export function parseSweepSpec(raw: unknown, source = 'sweep spec'): SweepSpec {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new TypeError(`${source}: must be an object with keys class, n, d, ... (got ${show(raw)})`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InputError('spec', 'an object with keys class, n, d, ...', raw, { context: source });
   const r = sweepSpecSchema.safeParse(raw, { reportInput: true });
   if (!r.success) {
-    const issue = innermost(r.error.issues[0]);
-    const msg = describeIssue(issue, source);
-    throw issue.code === 'invalid_type' && !('input' in issue && typeof issue.input === 'number') ? new TypeError(msg) : new RangeError(msg);
+    throw issueError(innermost(r.error.issues[0]), source);
   }
   const s = r.data;
   const sizes = s.k?.length ?? s.p?.length ?? 1;
   const seeds = typeof s.seeds === 'number' ? s.seeds : s.seeds.length;
   const grid = s.class.length * s.dist.length * s.labels.length * s.n.length * s.d.length * sizes * seeds;
-  if (grid > SWEEP_LIMITS.gridMax) throw new RangeError(`${source}: the grid has ${grid} points, more than the limit ${SWEEP_LIMITS.gridMax}`);
-  if (s.class.includes('intrinsic-bumps') && s.dist.some((d) => d !== 'subspace')) throw new RangeError(`${source}: class intrinsic-bumps needs dist subspace only (got dist ${s.dist.join(',')})`);
-  if (s.class.includes('atom-bumps') && s.dist.some((d) => d !== 'clusters' && d !== 'mixture')) throw new RangeError(`${source}: class atom-bumps needs dist clusters or mixture only (got dist ${s.dist.join(',')})`);
+  if (grid > SWEEP_LIMITS.gridMax) throw new InputError('spec', `a grid of at most ${SWEEP_LIMITS.gridMax} points`, raw, { context: source, shown: `a grid of ${grid} points` });
+  if (s.class.includes('intrinsic-bumps') && s.dist.some((d) => d !== 'subspace')) throw new InputError('spec.dist', 'subspace only when the classes include intrinsic-bumps', s.dist, { context: source, shown: s.dist.join(',') });
+  if (s.class.includes('atom-bumps') && s.dist.some((d) => d !== 'clusters' && d !== 'mixture')) throw new InputError('spec.dist', 'clusters or mixture only when the classes include atom-bumps', s.dist, { context: source, shown: s.dist.join(',') });
   if (s.class.includes('two-layer') && s.model.activation !== undefined && !(TWO_LAYER_ACTIVATIONS as readonly string[]).includes(s.model.activation)) {
-    throw new RangeError(`${source}: model.activation must be one of ${TWO_LAYER_ACTIVATIONS.join(', ')} when the classes include two-layer (got ${JSON.stringify(s.model.activation)})`);
+    throw new InputError('spec.model.activation', `one of ${TWO_LAYER_ACTIVATIONS.join(', ')} when the classes include two-layer`, s.model.activation, { context: source });
   }
-  for (const m of [s.distOptions.m]) if (m !== undefined && s.d.some((d) => d < m)) throw new RangeError(`${source}: distOptions.m must be <= every d (got m = ${m}, d = ${s.d.join(',')})`);
+  for (const m of [s.distOptions.m]) if (m !== undefined && s.d.some((d) => d < m)) throw new InputError('spec.distOptions.m', `<= every d (d = ${s.d.join(',')})`, m, { context: source });
   return s;
 }
 
 /** Reads a sweep spec file: `.yaml`/`.yml` as YAML, anything else as JSON; errors name the file. */
 export function loadSweepSpec(path: string): SweepSpec {
-  return parseSweepSpec(readStructuredFile(path, '--spec', true), path);
+  return parseSweepSpec(readStructuredFile(path, 'loadSweepSpec', true), path);
 }
 
 /** A JSON rendering with sorted keys: the canonical form used to compare specs (resume, merge). */

@@ -33,8 +33,8 @@ describe('robustlaw fit', () => {
     [['--class', 'polynomial', '--degree', '2.5'], /--degree must be an integer in \[1, 12\]/],
     [['--class', 'bumps', '--profile', 'box'], /--profile must be one of hat, c1/],
     [['--class', 'random-features', '--activation', 'gelu'], /--activation must be one of relu/],
-    [['--class', 'two-layer', '--activation', 'square'], /fitTwoLayer: activation must be one of relu, tanh, softplus/],
-    [['--class', 'mlp'], /class mlp is not fitted/],
+    [['--class', 'two-layer', '--activation', 'square'], /^robustlaw: --activation must be one of relu, tanh, softplus \(got "square"\)$/m],
+    [['--class', 'mlp'], /^robustlaw: --class must be one of .* \(got "mlp"\)$/m],
     [['--seed', '-1'], /--seed must be an integer in \[0, 4294967295\]/],
   ])('bad input %j exits 2 with one line', (args, msg) => {
     const r = cli(['fit', ...base, ...args]);

@@ -33,7 +33,7 @@ describe('robustlaw lip', () => {
   });
 
   it.each([
-    [['--model', '/nonexistent.json'], /--model: cannot read \/nonexistent.json \(ENOENT\)/],
+    [['--model', '/nonexistent.json'], /--model must be a readable JSON file \(got cannot read \/nonexistent.json \(ENOENT\)\)/],
     [['--domain', 'cube'], /--domain must be one of Rd, ball, sphere, data-ball/],
     [['--starts', '0'], /--starts must be an integer >= 1/],
     [['--target-ratio', '-1'], /--target-ratio must be a finite number > 0/],

@@ -55,14 +55,14 @@ describe('checkModel on a hand-made network', () => {
   });
 
   it('a shape mismatch is refused before any work', () => {
-    expect(() => checkModel({ model: net, X: new Float64Array(9), y: new Float64Array(3), n: 3, rng: new Streams(1).stream('e') })).toThrow(/the data have 3 columns but the model takes d = 2 inputs/);
+    expect(() => checkModel({ model: net, X: new Float64Array(9), y: new Float64Array(3), n: 3, rng: new Streams(1).stream('e') })).toThrow(/checkModel: X must be n x d with d = 2, the model's number of inputs \(got 3 columns\)/);
   });
 });
 
 describe('robustlaw-data/1 files', () => {
   it.each([
-    [{ y: [1] }, /X must be a non-empty array of rows \(missing X\)/],
-    [{ X: [[1, 2], [3]], y: [1, 2] }, /X row 2 must have 2 numbers like row 1 \(got 1\)/],
+    [{ y: [1] }, /d\.json: data\.X must be a non-empty array of rows \(got missing X\)/],
+    [{ X: [[1, 2], [3]], y: [1, 2] }, /data\.X\[2\] must be a row of 2 numbers like row 1 \(got 1\)/],
     [{ X: [[1, 'a']], y: [1] }, /X\[1\]\[2\] must be a finite number \(got "a"\)/],
     [{ X: [[1, 2]], y: [1, 2] }, /y must be an array of n = 1 numbers \(got 2 values\)/],
     [{ X: [[1, 2]], y: [1], sigma2: -1 }, /sigma2 must be a finite number >= 0 \(got -1\)/],
@@ -97,8 +97,8 @@ describe('robustlaw check-model', () => {
     [['--model', 'examples/net.json'], /give exactly one of --data FILE or --dist NAME \(got neither\)/],
     [['--model', 'examples/net.json', '--data', 'examples/data.json', '--dist', 'sphere'], /\(got both\)/],
     [['--model', 'examples/data.json', '--dist', 'sphere'], /data\.json: format must be "robustlaw-mlp\/1" \(got "robustlaw-data\/1"\)/],
-    [['--model', 'examples/net.json', '--data', 'test/fixtures/nonneg-mlp.json'], /nonneg-mlp\.json: format must be "robustlaw-data\/1" \(got "robustlaw-mlp\/1"\)/],
-    [['--model', 'test/fixtures/nonneg-mlp.json', '--data', 'examples/data.json'], /has d = 2 columns but .* takes 3 inputs/],
+    [['--model', 'examples/net.json', '--data', 'test/fixtures/nonneg-mlp.json'], /--data test\/fixtures\/nonneg-mlp\.json \(key format\) must be "robustlaw-data\/1" \(got "robustlaw-mlp\/1"\)/],
+    [['--model', 'test/fixtures/nonneg-mlp.json', '--data', 'examples/data.json'], /--data must be a data set with d = 3 columns, as .*nonneg-mlp\.json takes 3 inputs \(got examples\/data\.json, with 2 columns\)/],
   ])('bad input %j exits 2 with one line', (args, msg) => {
     const r = cli(['check-model', ...args]);
     expect(r.code).toBe(2);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
+import { InputError } from '../../src/core/input-error.js';
 import { minSamplesForKCondition, theorem3, type Theorem3Input } from '../../src/law/theorem3.js';
 import { theorem2 } from '../../src/law/theorem2.js';
 import { informalLaw, parametersNeeded } from '../../src/law/informal.js';
@@ -133,8 +134,9 @@ describe('Theorem 3: bad input', () => {
   ])('rejects %o', (patch, msg) => {
     expect(() => theorem3({ ...ok, ...patch })).toThrow(msg);
   });
-  it('throws a TypeError for a non-number', () => {
-    expect(() => theorem3({ ...ok, n: '100' as unknown as number })).toThrow(TypeError);
+  it('throws an InputError naming the input for a non-number', () => {
+    expect(() => theorem3({ ...ok, n: '100' as unknown as number })).toThrow(InputError);
+    expect(() => theorem3({ ...ok, n: '100' as unknown as number })).toThrow(/theorem3: n must be a number >= 1 \(got "100"\)/);
   });
 });
 

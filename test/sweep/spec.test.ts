@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/core/input-error.js';
 import { canonicalJson, loadSweepSpec, parseSweepSpec } from '../../src/sweep/spec.js';
 import { cli } from '../cli/helpers.js';
 
@@ -24,18 +25,18 @@ describe('sweep spec files', () => {
 
   // One clear error each: the key, the rule and the value given.
   it.each([
-    ['wrong type', 'n: sixty\nclass: bumps\nd: 3\n', TypeError, /b\.yaml: n must be a number \(got "sixty"\)/],
-    ['wrong element type', '{"class": "bumps", "n": [60, "x"], "d": 3}', TypeError, /n\[1\] must be a number \(got "x"\)/],
-    ['unknown class', '{"class": ["random-features", "resnet"], "n": 60, "d": 3}', RangeError, /class\[1\] must be one of linear, random-features, .* \(got "resnet"\)/],
-    ['unknown key', '{"class": "bumps", "n": 60, "d": 3, "width": 5}', RangeError, /unknown key "width"/],
-    ['n out of range', '{"class": "bumps", "n": [60, 1], "d": 3}', RangeError, /n\[1\] must be >= 2 \(got 1\)/],
-    ['non-integer', '{"class": "bumps", "n": 60.5, "d": 3}', RangeError, /n must be an integer \(got 60\.5\)/],
-    ['d too large', '{"class": "bumps", "n": 60, "d": 1000000}', RangeError, /d must be <= 100000 \(got 1000000\)/],
-    ['flip rate out of range', '{"class": "bumps", "n": 60, "d": 3, "labelOptions": {"eta": 1.5}}', RangeError, /labelOptions\.eta must be <= 1 \(got 1\.5\)/],
-    ['missing key', '{"class": "bumps", "d": 3}', TypeError, /n is required/],
-    ['k and p', '{"class": "random-features", "n": 60, "d": 3, "k": [10], "p": [10]}', RangeError, /give k or p, not both/],
-    ['class needs its distribution', '{"class": "intrinsic-bumps", "n": 60, "d": 30}', RangeError, /intrinsic-bumps needs dist subspace/],
-    ['seeds zero', '{"class": "bumps", "n": 60, "d": 3, "seeds": 0}', RangeError, /seeds must be >= 1 \(got 0\)/],
+    ['wrong type', 'n: sixty\nclass: bumps\nd: 3\n', InputError, /b\.yaml: spec\.n must be a number \(got "sixty"\)/],
+    ['wrong element type', '{"class": "bumps", "n": [60, "x"], "d": 3}', InputError, /n\[1\] must be a number \(got "x"\)/],
+    ['unknown class', '{"class": ["random-features", "resnet"], "n": 60, "d": 3}', InputError, /class\[1\] must be one of linear, random-features, .* \(got "resnet"\)/],
+    ['unknown key', '{"class": "bumps", "n": 60, "d": 3, "width": 5}', InputError, /unknown key "width"/],
+    ['n out of range', '{"class": "bumps", "n": [60, 1], "d": 3}', InputError, /n\[1\] must be >= 2 \(got 1\)/],
+    ['non-integer', '{"class": "bumps", "n": 60.5, "d": 3}', InputError, /n must be an integer \(got 60\.5\)/],
+    ['d too large', '{"class": "bumps", "n": 60, "d": 1000000}', InputError, /d must be <= 100000 \(got 1000000\)/],
+    ['flip rate out of range', '{"class": "bumps", "n": 60, "d": 3, "labelOptions": {"eta": 1.5}}', InputError, /labelOptions\.eta must be <= 1 \(got 1\.5\)/],
+    ['missing key', '{"class": "bumps", "d": 3}', InputError, /spec\.n must be given \(got nothing\)/],
+    ['k and p', '{"class": "random-features", "n": 60, "d": 3, "k": [10], "p": [10]}', InputError, /spec\.p must be absent when k is given \(got both k and p\)/],
+    ['class needs its distribution', '{"class": "intrinsic-bumps", "n": 60, "d": 30}', InputError, /spec\.dist must be subspace only when the classes include intrinsic-bumps/],
+    ['seeds zero', '{"class": "bumps", "n": 60, "d": 3, "seeds": 0}', InputError, /spec\.seeds must be >= 1 \(got 0\)/],
   ])('%s', (_name, text, cls, msg) => {
     const p = file(text.startsWith('{') ? 'b.json' : 'b.yaml', text);
     let err: unknown;
@@ -45,6 +46,7 @@ describe('sweep spec files', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(cls);
+    expect((err as InputError).parameter).toMatch(/^spec\b/);
     expect((err as Error).message).toMatch(msg);
     expect((err as Error).message).toContain(p);
     expect((err as Error).message.split('\n')).toHaveLength(1);
@@ -57,20 +59,20 @@ describe('sweep spec files', () => {
   });
 
   it('a grid over the limit is refused before any work', () => {
-    expect(() => parseSweepSpec({ class: 'bumps', n: Array.from({ length: 1000 }, (_, i) => i + 2), d: Array.from({ length: 1001 }, (_, i) => i + 1) })).toThrow(/grid has 1001000 points, more than the limit 1000000/);
+    expect(() => parseSweepSpec({ class: 'bumps', n: Array.from({ length: 1000 }, (_, i) => i + 2), d: Array.from({ length: 1001 }, (_, i) => i + 1) })).toThrow(/spec must be a grid of at most 1000000 points \(got a grid of 1001000 points\)/);
   });
 
   it('the CLI exits 2 with the one-line error and writes nothing', () => {
     const out = join(dir, 'never');
     const r = cli(['sweep', '--spec', file('d.json', '{"class": "bumps", "n": 60, "d": 3, "seeds": -2}'), '--out', out]);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toMatch(/^robustlaw: .*d\.json: seeds must be >= 1 \(got -2\)$/);
+    expect(r.stderr.trim()).toMatch(/^robustlaw: --spec .*d\.json \(key seeds\) must be >= 1 \(got -2\)$/);
     const f = cli(['sweep', '--class', 'bumps,nope', '--n', '10', '--d', '3', '--out', out]);
     expect(f.code).toBe(2);
-    expect(f.stderr).toMatch(/robustlaw sweep: class\[1\] must be one of/);
+    expect(f.stderr).toMatch(/^robustlaw: --class \(item 2\) must be one of .* \(got "nope"\)$/m);
     const both = cli(['sweep', '--spec', 'x.json', '--class', 'bumps']);
     expect(both.stderr).toMatch(/give --spec or grid flags, not both/);
-    expect(cli(['sweep', '--class', 'bumps', '--n', '10', '--d', '3', '--shard', '4/3', '--out', out]).stderr).toMatch(/--shard: i must be an integer in \[1, 3\] \(got 4\)/);
+    expect(cli(['sweep', '--class', 'bumps', '--n', '10', '--d', '3', '--shard', '4/3', '--out', out]).stderr).toMatch(/--shard must be i\/N with i an integer in \[1, 3\] \(got "4\/3"\)/);
     expect(existsSync(out)).toBe(false);
   });
 });

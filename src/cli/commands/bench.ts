@@ -8,6 +8,7 @@ import { KERNELS } from '../../backends/backend.js';
 import { BACKEND_NAMES, type BackendName } from '../../backends/registry.js';
 import { bestOfRuns, compareBench, type BenchRecord } from '../../bench/compare.js';
 import { runBench, type BenchResult } from '../../bench/run-bench.js';
+import { InputError } from '../../core/input-error.js';
 import { requireInt, requireOneOf, requirePositive } from '../../core/validate.js';
 import { benchTable, compareTable, writeBenchReports } from '../../report/bench-report.js';
 import { parseList, parseNumber } from '../parse.js';
@@ -64,9 +65,9 @@ export function registerBench(program: Command): void {
         try {
           baseline = JSON.parse(readFileSync(flags.compare, 'utf8')) as BenchResult;
         } catch (e) {
-          throw new RangeError(`${fn}: --compare ${flags.compare} is not a readable benchmark JSON (${(e as Error).message.split('\n')[0]})`);
+          throw new InputError('--compare', 'a readable robustlaw-bench/1 JSON file', flags.compare, { context: fn, shown: `${flags.compare}: ${(e as Error).message.split('\n')[0]}` });
         }
-        if (baseline.format !== 'robustlaw-bench/1') throw new RangeError(`${fn}: --compare ${flags.compare} is not a robustlaw-bench/1 file`);
+        if (baseline.format !== 'robustlaw-bench/1') throw new InputError('--compare', 'a readable robustlaw-bench/1 JSON file', flags.compare, { context: fn, shown: `${flags.compare} with format ${JSON.stringify(baseline.format)}` });
       }
       const slow = process.env.ROBUSTLAW_BENCH_SLOW ?? null;
       if (slow) process.stderr.write(`robustlaw bench: DELIBERATELY SLOWING kernel ${slow} (ROBUSTLAW_BENCH_SLOW)\n`);

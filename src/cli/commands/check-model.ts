@@ -1,8 +1,7 @@
-import { readStructuredFile } from '../../core/read-file.js';
 import type { Command } from 'commander';
 import { MAX_SEED } from '../../core/rng.js';
 import { Streams } from '../../core/streams.js';
-import { requireInt, requireOneOf, requirePositive } from '../../core/validate.js';
+import { requireInt, requireNonNegative, requireOneOf, requirePositive } from '../../core/validate.js';
 import { parseDataFile, type DataSet } from '../../data/data-file.js';
 import { DISTRIBUTION_NAMES } from '../../data/distribution.js';
 import { makeDistribution } from '../../data/make-distribution.js';
@@ -11,6 +10,8 @@ import { makeLabels } from '../../labels/make-labels.js';
 import { checkModel, type NoiseSource } from '../../law/check-model.js';
 import { fmtNum } from '../../report/table.js';
 import { addDataOptions } from '../instance-flags.js';
+import { InputError } from '../../core/input-error.js';
+import { readFileFlag } from '../files.js';
 import { parseNumber, UsageError } from '../parse.js';
 import { loadMlpFile } from './lip.js';
 
@@ -35,7 +36,7 @@ interface CheckFlags {
 }
 
 function readData(path: string): DataSet {
-  return parseDataFile(readStructuredFile(path, '--data'), path);
+  return readFileFlag('--data', path, (raw) => parseDataFile(raw, path));
 }
 
 /** `robustlaw check-model`: a user's network against the law, in a practitioner's words. */
@@ -62,7 +63,7 @@ export function registerCheckModel(program: Command): void {
       requireInt(fn, '--steps', flags.steps, 0);
       requireInt(fn, '--rounds', flags.rounds, 0);
       requirePositive(fn, '--time-limit', flags.timeLimit);
-      if (flags.sigma2 !== undefined && !(flags.sigma2 >= 0)) throw new RangeError(`${fn}: --sigma2 must be a number >= 0 (got ${flags.sigma2})`);
+      if (flags.sigma2 !== undefined) requireNonNegative(fn, '--sigma2', flags.sigma2);
       const model = loadMlpFile(flags.model);
       const streams = new Streams(seed);
       let data: DataSet;
@@ -72,7 +73,7 @@ export function registerCheckModel(program: Command): void {
       let k = 1;
       if (flags.data !== undefined) {
         data = readData(flags.data);
-        if (data.d !== model.d) throw new RangeError(`${fn}: ${flags.data} has d = ${data.d} columns but ${flags.model} takes ${model.d} inputs`);
+        if (data.d !== model.d) throw new InputError('--data', `a data set with d = ${model.d} columns, as ${flags.model} takes ${model.d} inputs`, flags.data, { context: fn, shown: `${flags.data}, with ${data.d} columns` });
         if (sigma2 === undefined && data.sigma2 !== undefined) sigma2 = data.sigma2;
       } else {
         const distName = requireOneOf(fn, '--dist', flags.dist, DISTRIBUTION_NAMES);

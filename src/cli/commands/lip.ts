@@ -1,4 +1,3 @@
-import { readStructuredFile } from '../../core/read-file.js';
 import type { Command } from 'commander';
 import { Streams } from '../../core/streams.js';
 import { buildInstance } from '../../law/instance.js';
@@ -10,6 +9,8 @@ import type { Model } from '../../models/model.js';
 import { fmtNum } from '../../report/table.js';
 import { requireInt, requireOneOf, requirePositive } from '../../core/validate.js';
 import { addInstanceOptions, specFromFlags, type InstanceFlags } from '../instance-flags.js';
+import { asInputError, readFileFlag } from '../files.js';
+import { InputError } from '../../core/input-error.js';
 import { parseNumber } from '../parse.js';
 
 interface LipFlags extends InstanceFlags {
@@ -25,9 +26,15 @@ interface LipFlags extends InstanceFlags {
   json?: boolean;
 }
 
-/** Loads an `mlp` JSON file; errors name the file and the layer. */
+/** Loads an `mlp` JSON file given by --model; errors name the flag, the file and the layer. */
 export function loadMlpFile(path: string) {
-  return parseMlp(readStructuredFile(path, '--model'), path);
+  return readFileFlag('--model', path, (raw) => {
+    try {
+      return parseMlp(raw, path);
+    } catch (e) {
+      throw asInputError(e, '--model', path, 'a robustlaw-mlp/1 network');
+    }
+  });
 }
 
 /** Builds the domain from --domain/--radius. */
@@ -37,7 +44,7 @@ export function domainFromFlags(kind: string, radius: number | undefined, model:
   const R = radius === undefined ? model.radius : requirePositive(fn, '--radius', radius);
   if (k === 'ball') return ball(R);
   if (k === 'sphere') return { kind: 'sphere', radius: R };
-  throw new RangeError(`${fn}: --domain data-ball needs data; use it through the library API`);
+  throw new InputError('--domain', 'Rd, ball or sphere here (data-ball needs the data: use it through the library API)', kind, { context: fn });
 }
 
 /** Serialises an estimate for JSON output. */

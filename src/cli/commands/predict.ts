@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { requireInt, requirePositive } from '../../core/validate.js';
 import { realDataTable, type RealDataset } from '../../law/real-data.js';
 import { fmtNum, textTable } from '../../report/table.js';
-import { parseNumber } from '../parse.js';
+import { parseNumber, UsageError } from '../parse.js';
 
 interface PredictFlags {
   n?: number;
@@ -28,7 +28,7 @@ export function registerPredict(program: Command): void {
       requirePositive(fn, '--lip', flags.lip);
       let datasets: RealDataset[] | undefined;
       if (flags.n !== undefined || flags.d !== undefined) {
-        if (flags.n === undefined || flags.d === undefined) throw new RangeError(`${fn}: --n and --d must be given together`);
+        if (flags.n === undefined || flags.d === undefined) throw new UsageError(`${fn}: --n and --d must be given together`);
         const n = requireInt(fn, '--n', flags.n, 1);
         const d = requireInt(fn, '--d', flags.d, 1);
         datasets = [{ dataset: 'custom', n, dims: [{ d, dKind: 'given', note: '' }] }];

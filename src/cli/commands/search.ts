@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { InputError } from '../../core/input-error.js';
 import { MAX_SEED } from '../../core/rng.js';
 import { requireInt, requireOneOf, requirePositive } from '../../core/validate.js';
 import { counterexampleFile } from '../../law/counterexample-file.js';
 import { REGIME_NAMES } from '../../law/regimes.js';
 import { searchRegime } from '../../law/search.js';
-import { writeFileAtomic } from '../../report/atomic-write.js';
+import { writeFileAtomic } from '../../core/atomic-write.js';
 import { fmtNum } from '../../report/table.js';
 import { parseNumber } from '../parse.js';
 
@@ -41,7 +42,7 @@ export function registerSearch(program: Command): void {
       const budget = requireInt(fn, '--budget', flags.budget, 1);
       const seed = requireInt(fn, '--seed', flags.seed, 0, MAX_SEED);
       const factor = requirePositive(fn, '--factor', flags.factor);
-      if (flags.path !== undefined && !/^\d+(:\d+)*$/.test(flags.path)) throw new RangeError(`${fn}: --path must look like 3:0:1 (got ${JSON.stringify(flags.path)})`);
+      if (flags.path !== undefined && !/^\d+(:\d+)*$/.test(flags.path)) throw new InputError('--path', 'a replay path like 3:0:1', flags.path, { context: fn });
       process.stderr.write(`robustlaw search: regime=${regime} seed=${seed} budget=${budget}${flags.inRegime ? ' (in-regime control)' : ''}\n`);
       const r = searchRegime(regime, { budget, seed, path: flags.path, factor, inRegime: flags.inRegime });
       const doc = counterexampleFile(r);

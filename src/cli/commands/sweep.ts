@@ -9,7 +9,9 @@ import { defaultSweepSpec } from '../../sweep/default-spec.js';
 import { classLabel, isCounterexampleRecord } from '../../sweep/record.js';
 import { runSweep, shardPoints } from '../../sweep/run-sweep.js';
 import { parseShard, WHOLE } from '../../sweep/shard.js';
-import { loadSweepSpec, parseSweepSpec, SWEEP_CLASSES, type SweepSpec } from '../../sweep/spec.js';
+import { parseSweepSpec, SWEEP_CLASSES, type SweepSpec } from '../../sweep/spec.js';
+import { naming } from '../errors.js';
+import { readFileFlag } from '../files.js';
 import { addDataOptions } from '../instance-flags.js';
 import { parseList, parseNumber, parseNumberList, UsageError } from '../parse.js';
 import { progress } from '../progress.js';
@@ -62,8 +64,19 @@ function specFromSweepFlags(f: SweepFlags): SweepSpec {
     labelOptions: drop({ eta: f.eta, noise: f.noise }),
     estimator: drop({ starts: f.starts, steps: f.steps }),
   });
-  return parseSweepSpec(raw, 'robustlaw sweep');
+  return naming(gridFlag, () => parseSweepSpec(raw, 'robustlaw sweep'));
 }
+
+/** A spec built from flags names its keys by their flags: `spec.n[1]` -> `--n (item 2)`, `spec.distOptions.m` -> `--m`, `spec` -> `the grid flags`. */
+function gridFlag(parameter: string): string | undefined {
+  if (parameter === 'spec') return 'the grid flags';
+  const m = /^spec(?:\.(?:model|distOptions|labelOptions|estimator))?\.([A-Za-z]+)(?:\[(\d+)\])?/.exec(parameter);
+  if (!m || !(GRID_FLAGS as readonly string[]).includes(m[1])) return undefined;
+  return m[2] === undefined ? `--${m[1]}` : `--${m[1]} (item ${Number(m[2]) + 1})`;
+}
+
+/** Library inputs of the run and its report that are the --out directory here. */
+const OUT_NAMES = { outDir: '--out', dir: '--out', path: '--out' } as const;
 
 /** `robustlaw sweep`: a grid of instances, resumable, shardable, with a report at the end. */
 export function registerSweep(program: Command): void {
@@ -95,7 +108,7 @@ export function registerSweep(program: Command): void {
       const fn = 'robustlaw sweep';
       const gridFlags = GRID_FLAGS.filter((k) => flags[k] !== undefined);
       if (flags.spec !== undefined && gridFlags.length > 0) throw new UsageError(`${fn}: give --spec or grid flags, not both (got --spec and --${gridFlags[0]})`);
-      const spec = flags.spec !== undefined ? loadSweepSpec(flags.spec) : gridFlags.length > 0 ? specFromSweepFlags(flags) : defaultSweepSpec();
+      const spec = flags.spec !== undefined ? readFileFlag('--spec', flags.spec, (raw) => parseSweepSpec(raw, flags.spec), true) : gridFlags.length > 0 ? specFromSweepFlags(flags) : defaultSweepSpec();
       const shard = flags.shard === undefined ? WHOLE : parseShard(flags.shard);
       if (flags.printSpec) {
         process.stdout.write(`${JSON.stringify(spec, null, 2)}\n`);
@@ -104,7 +117,7 @@ export function registerSweep(program: Command): void {
       const total = shardPoints(spec, shard).length;
       process.stderr.write(`${fn}: ${total} instances${shard.count > 1 ? ` (shard ${shard.index}/${shard.count})` : ''} -> ${flags.out}${flags.spec === undefined && gridFlags.length === 0 ? ' (the built-in quick sweep; --print-spec shows it)' : ''}\n`);
       let bar: ReturnType<typeof progress> | null = null;
-      const outcome = runSweep({
+      const outcome = naming(OUT_NAMES, () => runSweep({
         spec,
         outDir: flags.out,
         shard,
@@ -115,12 +128,12 @@ export function registerSweep(program: Command): void {
           bar = progress(n, 'sweep', done);
         },
         onRecord: (r) => bar?.tick(`${classLabel(r.spec)} n=${r.spec.n} d=${r.spec.d} p=${r.p} seed=${r.spec.seed}: R=${fmtNum(r.R)}`),
-      });
+      }));
       (bar as ReturnType<typeof progress> | null)?.stop();
       const cex = outcome.records.filter(isCounterexampleRecord);
       process.stdout.write(`${outcome.records.length} instances (${outcome.computed} computed, ${outcome.resumed} resumed) in ${flags.out}/results.jsonl\n`);
       if (flags.report) {
-        const { summary, files } = await writeReport(flags.out, { bench: flags.bench === false ? null : flags.bench });
+        const { summary, files } = await naming(OUT_NAMES, () => writeReport(flags.out, { bench: flags.bench === false ? null : flags.bench }));
         process.stdout.write(`smallest R over the law's regime ${fmtNum(summary.smallestR)} (tau = ${summary.tau}); report: ${files.filter((f) => /report\.(md|html)$/.test(f)).join(', ')}\n`);
       }
       process.stdout.write(cex.length ? `CERTIFIED COUNTEREXAMPLE(S): ${cex.map((r) => r.id).join('; ')}\n` : 'No certified counterexample.\n');

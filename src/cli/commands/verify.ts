@@ -6,12 +6,13 @@ import { verifyRun } from '../../law/verify-run.js';
 import { fmtNum, textTable } from '../../report/table.js';
 import { parseNumber } from '../parse.js';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../report/atomic-write.js';
+import { writeFileAtomic } from '../../core/atomic-write.js';
 import { writeReport } from '../../report/write-report.js';
 import { MANIFEST_FORMAT, type SweepManifest } from '../../sweep/manifest.js';
 import { toRecord } from '../../sweep/record.js';
 import { WHOLE } from '../../sweep/shard.js';
 import { wasmKernelActive } from '../../linalg/wasm-abt.js';
+import { naming } from '../errors.js';
 import { progress } from '../progress.js';
 
 interface VerifyFlags {
@@ -51,7 +52,7 @@ export function registerVerify(program: Command): void {
         const manifest: SweepManifest = { format: MANIFEST_FORMAT, kind: 'verify', spec: { profile, seed, count: result.reports.length }, gridSize: result.reports.length, shard: WHOLE, f64Kernel: wasmKernelActive() ? 'wasm-simd-f64' : 'js-f64' };
         writeFileAtomic(join(flags.out, 'sweep.json'), `${JSON.stringify(manifest, null, 2)}\n`);
         writeFileAtomic(join(flags.out, 'results.jsonl'), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
-        await writeReport(flags.out, { bench: flags.bench === false ? null : flags.bench });
+        await naming({ dir: '--out', path: '--out' }, () => writeReport(flags.out!, { bench: flags.bench === false ? null : flags.bench }));
         process.stderr.write(`robustlaw verify: report in ${flags.out}/report.md and ${flags.out}/report.html\n`);
       }
       if (flags.json) {

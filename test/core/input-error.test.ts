@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { InputError, show } from '../../src/core/input-error.js';
+import { requireClosed, requireFiniteArray, requireInt, requireNonNegative, requireOneOf, requireOpen, requirePositive } from '../../src/core/validate.js';
+import { buildInstance } from '../../src/law/instance.js';
+
+/** The error `f` throws (fails the test when it throws nothing). */
+function thrown(f: () => unknown): InputError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError);
+    return e as InputError;
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('InputError', () => {
+  it('carries the parameter, the rule and the value, and says them in one line', () => {
+    const e = new InputError('modelOptions.k', 'an integer >= 1', 0, { context: 'fitModel' });
+    expect(e).toBeInstanceOf(Error);
+    expect(e.name).toBe('InputError');
+    expect([e.parameter, e.rule, e.value, e.context]).toEqual(['modelOptions.k', 'an integer >= 1', 0, 'fitModel']);
+    expect(e.message).toBe('fitModel: modelOptions.k must be an integer >= 1 (got 0)');
+    expect(e.describe('--k')).toBe('--k must be an integer >= 1 (got 0)');
+    expect(new InputError('outDir', 'a new directory', 'x', { shown: '"x", which holds another sweep' }).message).toBe('outDir must be a new directory (got "x", which holds another sweep)');
+  });
+
+  it('shows -0, NaN, Infinity, strings and arrays so they can be told apart', () => {
+    expect([show(-0), show(Number.NaN), show(Number.POSITIVE_INFINITY), show('3'), show([1, 2]), show(null), show(undefined)]).toEqual(['-0', 'NaN', 'Infinity', '"3"', 'array(2)', 'null', 'undefined']);
+  });
+});
+
+describe('every checker of validate.ts throws an InputError in the library\'s words', () => {
+  it.each([
+    [() => requireInt('fitModel', 'k', 0, 1), 'k', 'an integer >= 1', 0],
+    [() => requireInt('Rng', 'seed', 1.5, 0, 10), 'seed', 'an integer in [0, 10]', 1.5],
+    [() => requireInt('f', 'n', '3', 1), 'n', 'a number >= 1', '3'],
+    [() => requireInt('f', 'n', Number.NaN, 1), 'n', 'a finite number >= 1', Number.NaN],
+    [() => requireOpen('theorem3', 'eps', 1.5, 0, 1), 'eps', 'in (0, 1)', 1.5],
+    [() => requireClosed('flips', 'eta', -0.5, 0, 1), 'eta', 'in [0, 1]', -0.5],
+    [() => requirePositive('f', 'lip', 0), 'lip', 'a finite number > 0', 0],
+    [() => requireNonNegative('f', 'ridge', -1), 'ridge', 'a finite number >= 0', -1],
+    [() => requireOneOf('fitTwoLayer', 'activation', 'gelu', ['relu', 'tanh']), 'activation', 'one of relu, tanh', 'gelu'],
+    [() => requireFiniteArray('f', 'x', new Float64Array([1, Number.NaN]), 2), 'x[1]', 'finite', Number.NaN],
+  ])('%#', (f, parameter, rule, value) => {
+    const e = thrown(f);
+    expect(e.parameter).toBe(parameter);
+    expect(e.rule).toBe(rule);
+    expect(e.value).toEqual(value);
+    expect(e.message).toBe(`${e.context}: ${parameter} must be ${rule} (got ${show(value)})`);
+  });
+
+  it('reaches the library\'s callers: a class with k = 0 names k, not a flag', () => {
+    const e = thrown(() => buildInstance({ dist: 'sphere', labels: 'signs', className: 'random-features', n: 10, d: 3, seed: 1, modelOptions: { k: 0 } }));
+    expect(e.parameter).toBe('k');
+    expect(e.message).not.toMatch(/--/);
+  });
+});
