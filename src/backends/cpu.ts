@@ -20,8 +20,8 @@ export function cpuBackend(): Backend {
     matmul: (A, B, m, k, n) => f32(matmulABF64(f64(A), m, k, f64(B), n)),
     featureMap(X, W, b, m, d, k, act) {
       const Z = matmulABt(f64(X), m, d, f64(W), k);
-      const s = ACTIVATION[act].f;
-      for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) Z[i * k + j] = s(Z[i * k + j] + b[j]);
+      const s = ACTIVATION[act];
+      for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) Z[i * k + j] = s.f(Z[i * k + j] + b[j]);
       return f32(Z);
     },
     gradNorms: (X, W, b, a, m, d, k, act) => f32(gradNormsF64(f64(X), f64(W), f64(b), f64(a), m, d, k, act)),
@@ -33,8 +33,8 @@ export function cpuBackend(): Backend {
 /** ||(s'(X W^T + b) diag(a)) W||_row in f64 (the cpu reference and the only f64 path). */
 export function gradNormsF64(X: Float64Array, W: Float64Array, b: Float64Array, a: Float64Array, m: number, d: number, k: number, act: KernelActivation): Float64Array {
   const Z = matmulABt(X, m, d, W, k);
-  const ds = ACTIVATION[act].df;
-  for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) Z[i * k + j] = a[j] * ds(Z[i * k + j] + b[j]);
+  const s = ACTIVATION[act];
+  for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) Z[i * k + j] = a[j] * s.df(Z[i * k + j] + b[j]);
   const G = matmulABF64(Z, m, k, W, d);
   const out = new Float64Array(m);
   for (let i = 0; i < m; i++) {

@@ -55,14 +55,15 @@ export interface RunBenchOptions {
 /** A package's version, from its package.json (found next to its entry point when `exports` hides it). */
 function versionOf(pkg: string): string {
   const require = createRequire(import.meta.url);
-  let path: string | null = null;
+  const nameOf = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string });
+  let path: string;
   try {
     path = require.resolve(`${pkg}/package.json`);
   } catch {
     try {
       // tinybench's `exports` does not list ./package.json: walk up from the entry point.
       let dir = dirname(require.resolve(pkg));
-      while (!existsSync(join(dir, 'package.json')) || JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name !== pkg) {
+      while (!existsSync(join(dir, 'package.json')) || nameOf(join(dir, 'package.json')).name !== pkg) {
         const up = dirname(dir);
         if (up === dir) return 'not installed';
         dir = up;
@@ -72,7 +73,7 @@ function versionOf(pkg: string): string {
       return 'not installed';
     }
   }
-  return JSON.parse(readFileSync(path, 'utf8')).version as string;
+  return nameOf(path).version ?? 'unknown';
 }
 
 /** The CPU's vector extensions (avx2, fma, avx512*) from /proc/cpuinfo: they set what BLAS-class kernels can reach. */
