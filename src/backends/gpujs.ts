@@ -9,21 +9,33 @@ export type GpujsMode = (typeof GPUJS_MODES)[number];
 const ACT_CODE: Readonly<Record<KernelActivation, number>> = { relu: 0, tanh: 1, softplus: 2, square: 3, cos: 4 };
 
 // gpu.js is CommonJS; load it through require so that its optional `gl` dependency failing to load
-// does not break the import.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type GpuCtor = new (opts: { mode: string }) => any;
+// does not break the import. The part of its API used here:
+/** A compiled kernel: called with the inputs, configured by chained setters. */
+interface GpuKernel {
+  (...inputs: Float32Array[]): Float32Array | Float32Array[];
+  setOutput(out: number[]): GpuKernel;
+  setConstants(constants: Record<string, number>): GpuKernel;
+  setTactic(tactic: 'speed' | 'balanced' | 'precision'): GpuKernel;
+}
+/** A GPU instance (one mode). */
+interface Gpu {
+  readonly mode: string;
+  createKernel(fn: (...inputs: never[]) => number): GpuKernel;
+  destroy(): unknown;
+}
+type GpuCtor = (new (opts: { mode: string }) => Gpu) & { readonly isHeadlessGLSupported?: boolean };
 
 /** Loads gpu.js and constructs a GPU in the requested mode; throws with the reason when it cannot. */
-function loadGpujs(mode: GpujsMode): { gpu: InstanceType<GpuCtor>; chosen: string } {
+function loadGpujs(mode: GpujsMode): { gpu: Gpu; chosen: string } {
   const require = createRequire(import.meta.url);
-  let GPU: GpuCtor & Record<string, unknown>;
+  let GPU: GpuCtor;
   try {
-    ({ GPU } = require('gpu.js'));
+    ({ GPU } = require('gpu.js') as { GPU: GpuCtor });
   } catch (e) {
-    throw new Error(`package gpu.js did not load (${(e as Error).message.split('\n')[0]})`);
+    throw new Error(`package gpu.js did not load (${(e as Error).message.split('\n')[0]})`, { cause: e });
   }
   if (mode === 'headlessgl' && !GPU.isHeadlessGLSupported) {
-    let why = 'headless-gl unavailable';
+    let why: string;
     try {
       require('gl');
       why = 'headless-gl is installed but found no display (run under xvfb-run -a)';
@@ -32,11 +44,11 @@ function loadGpujs(mode: GpujsMode): { gpu: InstanceType<GpuCtor>; chosen: strin
     }
     throw new Error(why);
   }
-  let gpu: InstanceType<GpuCtor>;
+  let gpu: Gpu;
   try {
     gpu = new GPU({ mode });
   } catch (e) {
-    throw new Error(mode === 'webgpu' ? `no WebGPU adapter (gpu.js: ${(e as Error).message})` : (e as Error).message);
+    throw new Error(mode === 'webgpu' ? `no WebGPU adapter (gpu.js: ${(e as Error).message})` : (e as Error).message, { cause: e });
   }
   return { gpu, chosen: String(gpu.mode) };
 }
@@ -44,15 +56,14 @@ function loadGpujs(mode: GpujsMode): { gpu: InstanceType<GpuCtor>; chosen: strin
 const flat = (rows: ArrayLike<ArrayLike<number>> | Float32Array, r: number, c: number): Float32Array => {
   if (rows instanceof Float32Array) return rows;
   const out = new Float32Array(r * c);
-  for (let i = 0; i < r; i++) out.set(rows[i] as Float32Array, i * c);
+  for (let i = 0; i < r; i++) out.set(rows[i], i * c);
   return out;
 };
 
 /** The hot loops as gpu.js kernels (f32), built per output shape. */
 export function gpujsBackend(mode: GpujsMode): Backend {
   const { gpu, chosen } = loadGpujs(mode);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const kernel = (fn: any, out: number[], constants: Record<string, number>) => gpu.createKernel(fn).setOutput(out).setConstants(constants).setTactic('precision');
+  const kernel = (fn: (...inputs: never[]) => number, out: number[], constants: Record<string, number>) => gpu.createKernel(fn).setOutput(out).setConstants(constants).setTactic('precision');
   return {
     name: `gpujs-${mode}`,
     mode: chosen,
@@ -159,6 +170,8 @@ export function gpujsBackend(mode: GpujsMode): Backend {
       );
       return flat(K(A), m, m);
     },
-    dispose: () => gpu.destroy(),
+    dispose: () => {
+      gpu.destroy();
+    },
   };
 }

@@ -24,7 +24,7 @@ export async function loadTfjs(flavour: TfjsFlavour): Promise<Tf> {
       const msg = (e as Error).message;
       throw new Error(/Cannot find (module|package)/.test(msg) && msg.includes('tfjs-node') && !msg.includes('.node')
         ? 'package @tensorflow/tfjs-node is not installed (optional: its install script downloads libtensorflow, which fails offline)'
-        : `tfjs-node is installed but its native binding did not load (${msg.split('\n')[0]})`);
+        : `tfjs-node is installed but its native binding did not load (${msg.split('\n')[0]})`, { cause: e });
     }
   }
   const ok = await tf.setBackend(flavour);
