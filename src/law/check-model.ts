@@ -4,9 +4,12 @@ import { requireInt } from '../core/validate.js';
 import { ball } from '../lipschitz/domain.js';
 import { lipschitz } from '../lipschitz/lipschitz.js';
 import { dataRadius, type Model } from '../models/model.js';
+import { toRecord, type SweepRecord } from '../sweep/record.js';
 import { informalLaw, parametersNeeded } from './informal.js';
-import { inLawRegime } from './regimes.js';
+import { inLawRegime } from './law-regime.js';
+import { theorem3 } from './theorem3.js';
 import { LAW_TOLERANCE, verdict, type Verdict } from './verdict.js';
+import { labelVariance } from './label-variance.js';
 
 /** Where the noise level sigma^2 of a check came from. */
 export type NoiseSource = 'label model' | 'given' | 'label variance';
@@ -25,10 +28,23 @@ export interface CheckModelInput {
   readonly c?: number;
   readonly k?: number;
   readonly rng: Rng;
+  /** Fixed estimator effort (no time limit: the same input gives the same numbers on any machine). */
   readonly starts?: number;
   readonly steps?: number;
   readonly rounds?: number;
-  readonly timeLimit?: number;
+  /** How the record names the model and the data (default: the model's description, "given data"). */
+  readonly source?: { readonly model: string; readonly data: string; readonly seed?: number };
+}
+
+/** The `spec` of a check-model record: a user's model on its data (not an instance spec), as the caller names them. */
+export interface CheckedModelSpec {
+  readonly className: Model['className'];
+  readonly model: string;
+  readonly data: string;
+  readonly n: number;
+  readonly d: number;
+  /** The seed of drawn data and of the estimator, when the caller gave one. */
+  readonly seed: number | null;
 }
 
 /** What {@link checkModel} reports, numbers and the sentences a practitioner reads. */
@@ -57,6 +73,8 @@ export interface CheckModelReport {
   readonly inLawRegime: boolean;
   readonly verdict: Verdict;
   readonly sentences: readonly string[];
+  /** The check as a robustlaw-record/1 record, built by the same record builder as verify's and sweep's. */
+  readonly record: SweepRecord<CheckedModelSpec>;
 }
 
 const f3 = (x: number) => (Math.abs(x) >= 1e5 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(2) : Number(x.toPrecision(4)).toString());
@@ -80,20 +98,19 @@ export function checkModel(input: CheckModelInput): CheckModelReport {
   let sigma2 = input.sigma2;
   let source: NoiseSource = input.sigma2Source ?? 'given';
   if (sigma2 === undefined) {
-    const mean = y.reduce((s, v) => s + v, 0) / n;
-    sigma2 = y.reduce((s, v) => s + (v - mean) ** 2, 0) / n;
+    sigma2 = labelVariance(y.subarray(0, n));
     source = 'label variance';
   }
   const eps = sigma2 - mse;
   const R0 = dataRadius(X, n, d);
-  const lip = lipschitz(model, { domain: ball(R0), X, n, rng: input.rng, starts: input.starts ?? 16, steps: input.steps ?? 100, rounds: input.rounds ?? 3, timeLimit: input.timeLimit ?? 25 });
+  const lip = lipschitz(model, { domain: ball(R0), X, n, rng: input.rng, starts: input.starts ?? 16, steps: input.steps ?? 100, rounds: input.rounds ?? 3 });
   const lower = Math.max(lip.lower.value, lip.exact?.value ?? 0);
   const upper = lip.upper && Number.isFinite(lip.upper.value) ? lip.upper.value : null;
   const v = verdict({ n, d, p: model.p, eps, sigma2: sigma2 > 0 ? sigma2 : 0, lower, upper, c: input.c ?? 1, k: input.k ?? 1, W: model.W, J: model.J });
   const law = eps > 0 ? informalLaw(n, d, model.p, eps) : null;
   const pFor1 = eps > 0 ? parametersNeeded(n, d, eps, 1) : null;
   const pForObs = eps > 0 && lower > 0 ? parametersNeeded(n, d, eps, lower) : null;
-  const regime = eps > 0 && inLawRegime(n, eps, input.k ?? 1);
+  const regime = inLawRegime(n, eps, input.k ?? 1);
   const s: string[] = [];
   s.push(`Your network has p = ${count(model.p)} parameters and fits n = ${count(n)} points in dimension d = ${d} with train MSE ${f3(mse)}.`);
   s.push(
@@ -113,6 +130,36 @@ export function checkModel(input: CheckModelInput): CheckModelReport {
     else if (v.law.verdict === 'counterexample') s.push(`Verdict: a certified counterexample candidate. Even the upper bound ${f3(upper!)} is below tau times the prediction (${f3(LAW_TOLERANCE * law!)}). Check the noise level: the law needs labels that are noisy.`);
     else s.push(`Verdict: inconclusive. The lower bound is ${f3(R)} times the prediction, below tau = ${LAW_TOLERANCE}, but the upper bound does not rule the prediction out; a tighter estimate (more ascent starts) may settle it.`);
   }
+  const lowerMethod = lip.exact && lip.exact.value >= lip.lower.value ? `exact (${lip.exact.method})` : lip.lower.method;
+  const c = input.c ?? 1;
+  const k = input.k ?? 1;
+  const spec: CheckedModelSpec = { className: model.className, model: input.source?.model ?? model.description, data: input.source?.data ?? 'given data', n, d, seed: input.source?.seed ?? null };
+  const record = toRecord(0, `check-model model=${spec.model},data=${spec.data}`, {
+    spec,
+    p: model.p,
+    W: model.W,
+    J: model.J,
+    trainMse: mse,
+    sigma2,
+    eps,
+    epsSource: source === 'label variance' ? 'label-variance' : 'sigma2',
+    components: k,
+    lower,
+    upper,
+    exact: lip.exact?.value ?? null,
+    ratio: upper !== null && lower > 0 ? upper / lower : null,
+    dataFloor: lip.dataFloor?.value ?? null,
+    law,
+    R: law ? lower / law : null,
+    Rupper: law && upper !== null ? upper / law : null,
+    theorem3Formula: v.epsTheorem === null ? null : theorem3({ n, d, p: model.p, eps: v.epsTheorem, c, k, W: Math.max(model.W, 1e-300), J: Math.max(model.J, 1e-300) }).formula,
+    verdict: v,
+    lowerMethod,
+    upperMethod: lip.upper?.method ?? null,
+    warnings: [],
+    fitSeconds: 0,
+    lipSeconds: lip.seconds,
+  });
   return {
     n,
     d,
@@ -125,7 +172,7 @@ export function checkModel(input: CheckModelInput): CheckModelReport {
     lower,
     upper,
     ratio: upper !== null && lower > 0 ? upper / lower : null,
-    lowerMethod: lip.exact && lip.exact.value >= lip.lower.value ? `exact (${lip.exact.method})` : lip.lower.method,
+    lowerMethod,
     upperMethod: lip.upper?.method ?? null,
     law,
     R: law ? lower / law : null,
@@ -134,5 +181,6 @@ export function checkModel(input: CheckModelInput): CheckModelReport {
     inLawRegime: regime,
     verdict: v,
     sentences: s,
+    record,
   };
 }

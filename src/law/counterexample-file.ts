@@ -1,3 +1,4 @@
+import type { SweepRecord } from '../sweep/record.js';
 import type { SearchResult } from './search.js';
 
 /** The JSON document written to reports/counterexamples/<regime>.json. */
@@ -13,6 +14,8 @@ export interface CounterexampleFile {
   readonly instance: Record<string, unknown> | null;
   readonly params: Record<string, number> | null;
   readonly measured: Record<string, number | string | null> | null;
+  /** The instance's robustlaw-record/1 record, as verify and sweep write them (null when none was found). */
+  readonly record: SweepRecord | null;
   readonly search: { readonly numRuns: number; readonly numShrinks: number; readonly seconds: number };
 }
 
@@ -45,6 +48,7 @@ export function counterexampleFile(r: SearchResult): CounterexampleFile {
           R: rep.R,
         }
       : null,
+    record: r.outcome?.record ?? null,
     search: { numRuns: r.numRuns, numShrinks: r.numShrinks, seconds: r.seconds },
   };
 }

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
+import type { SweepRecord } from '../sweep/record.js';
+import { runInstance, type EstimatorEffort } from '../sweep/runner.js';
+import type { InstanceReport } from './evaluate.js';
 import type { InstanceSpec } from './instance.js';
-import { evaluateInstance, type InstanceReport } from './evaluate.js';
+import { inLawRegime } from './law-regime.js';
 
 /** The counterexample regimes of docs/science.md section 5 that the harness searches. */
 export const REGIME_NAMES = ['noiseless', 'subspace', 'clusters', 'average'] as const;
@@ -19,6 +22,8 @@ export interface RegimeParams {
 /** What the search looks at for one instance. */
 export interface RegimeOutcome {
   readonly report: InstanceReport;
+  /** The instance's robustlaw-record/1 record (the runner's, as verify and sweep write them). */
+  readonly record: SweepRecord;
   /** The certified ratio compared with the factor: upper / law (sup regimes) or the certified average bound / law. */
   readonly Rcertified: number | null;
   /** Whether the instance is in the theorem's regime for the in-regime control (eps >= 0.1). */
@@ -35,21 +40,7 @@ export interface Regime {
   readonly statistic: 'sup' | 'average';
 }
 
-/** The in-regime premise used by the properties: fit below the noise level by at least this. */
-export const MIN_EPS = 0.1;
-
-/**
- * Constant of the sampling-scale premise n eps^2 >= K_SCALE k: the fit margin must exceed the scale
- * sqrt(k / n) at which chance alone lets a class fit k cluster means. This is the SCALING of Theorem 3's
- * k-condition 8^4 k ln(8k/delta) <= n eps^2 (and of Theorem 2's first term 4k exp(-n eps^2 / (8^3 k)))
- * without their constants, which no instance of a feasible size meets.
- */
-export const K_SCALE = 8;
-
-/** Whether an instance is in the regime the informal law speaks about (see MIN_EPS, K_SCALE). */
-export function inLawRegime(n: number, eps: number, k: number): boolean {
-  return eps >= MIN_EPS && n * eps * eps >= K_SCALE * k;
-}
+export { MIN_EPS, K_SCALE, inLawRegime } from './law-regime.js';
 
 /** The four regimes. */
 export const REGIMES: Readonly<Record<RegimeName, Regime>> = {
@@ -94,16 +85,28 @@ export const REGIMES: Readonly<Record<RegimeName, Regime>> = {
   },
 };
 
+/** The estimator effort of a searched instance: fixed (no time limit), smaller than a sweep's because a
+ * search evaluates hundreds of instances; the in-regime control runs one ascent round, the search none
+ * (it compares the certified upper bound, which the ascent does not change). */
+export function regimeEffort(inRegime: boolean): EstimatorEffort {
+  return { starts: 4, steps: 40, rounds: inRegime ? 1 : 0, dataFloor: false };
+}
+
+/** The record id of a searched instance: regime, control or not, and its shape. */
+export function regimeInstanceId(regime: Regime, q: RegimeParams, inRegime: boolean): string {
+  return `search regime=${regime.name}${inRegime ? ' (in-regime control)' : ''} n=${q.n},d=${q.d},extra=${q.extra},seed=${q.seed}`;
+}
+
 /**
- * Evaluates one regime instance. Out of the regime the certified ratio is upper / law (or, for `average`,
- * the certified bound on E||grad f|| over law); in the control it is the same statistic the in-regime
- * property uses: the certified LOWER bound over law (the sup, for `average` too), and only instances with
- * eps >= MIN_EPS are eligible.
+ * Evaluates one regime instance through the runner ({@link runInstance} at {@link regimeEffort}). Out of the
+ * regime the certified ratio is upper / law (or, for `average`, the certified bound on E||grad f|| over
+ * law); in the control it is the same statistic the in-regime property uses: the certified LOWER bound
+ * over law (the sup, for `average` too), and only instances with eps >= MIN_EPS are eligible.
  */
 export function runRegimeInstance(regime: Regime, q: RegimeParams, inRegime: boolean): RegimeOutcome {
-  const report = evaluateInstance(regime.build(q, inRegime), { dataFloor: false, rounds: inRegime ? 1 : 0, starts: 4, steps: 40, timeLimit: 5 });
-  if (report.law === null) return { report, Rcertified: null, eligible: false };
-  if (inRegime) return { report, Rcertified: report.R, eligible: inLawRegime(q.n, report.eps, report.components) };
+  const { report, record } = runInstance({ index: 0, id: regimeInstanceId(regime, q, inRegime), instance: regime.build(q, inRegime) }, regimeEffort(inRegime));
+  if (report.law === null) return { report, record, Rcertified: null, eligible: false };
+  if (inRegime) return { report, record, Rcertified: report.R, eligible: inLawRegime(q.n, report.eps, report.components) };
   const stat = regime.statistic === 'average' ? report.averageUpper : report.upper;
-  return { report, Rcertified: stat === null ? null : stat / report.law, eligible: true };
+  return { report, record, Rcertified: stat === null ? null : stat / report.law, eligible: true };
 }

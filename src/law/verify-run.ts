@@ -1,10 +1,13 @@
 import fc from 'fast-check';
 import { MAX_SEED } from '../core/rng.js';
 import { requireInt, requireOneOf } from '../core/validate.js';
-import { evaluateInstance, type InstanceReport } from './evaluate.js';
+import type { GridPoint } from '../sweep/grid.js';
+import type { SweepManifest } from '../sweep/manifest.js';
+import { isCounterexampleRecord, smallestR, type SweepRecord } from '../sweep/record.js';
+import { runInstances, type EstimatorEffort } from '../sweep/runner.js';
+import { WHOLE } from '../sweep/shard.js';
 import { BUDGETS, inRegimeInstance } from './instance-arbitrary.js';
 import type { InstanceSpec } from './instance.js';
-import { inLawRegime } from './regimes.js';
 import { LAW_TOLERANCE } from './verdict.js';
 
 /** Options of {@link verifyRun}. */
@@ -13,8 +16,12 @@ export interface VerifyOptions {
   readonly seed: number;
   /** Number of instances (default 48 quick, 200 deep). */
   readonly count?: number;
-  /** Called after each instance. */
-  readonly onInstance?: (r: InstanceReport, i: number) => void;
+  /** Write `sweep.json` and `results.jsonl` there (resumable, as a sweep's). */
+  readonly outDir?: string;
+  /** When `outDir` holds another run, remove its run files and start over instead of refusing. */
+  readonly replace?: boolean;
+  /** Called after each instance computed. */
+  readonly onRecord?: (r: SweepRecord) => void;
 }
 
 /** The outcome of a verification run. */
@@ -22,42 +29,57 @@ export interface VerifyResult {
   readonly profile: 'quick' | 'deep';
   readonly seed: number;
   readonly tau: number;
-  readonly reports: readonly InstanceReport[];
-  /** Instances whose certified upper bound is below a threshold they are in the regime for. */
-  readonly counterexamples: readonly InstanceReport[];
+  /** One robustlaw-record/1 record per drawn instance, in draw order. */
+  readonly records: readonly SweepRecord[];
+  /** Records of certified counterexamples ({@link isCounterexampleRecord}). */
+  readonly counterexamples: readonly SweepRecord[];
+  /** The smallest R over the law's regime ({@link smallestR}). */
   readonly smallestR: number | null;
+  /** The manifest written to `outDir` (null without one). */
+  readonly manifest: SweepManifest | null;
   readonly seconds: number;
 }
 
-/** Whether a report is a certified counterexample: to Theorem 3 where it applies, or to the law with
- * tolerance tau for an instance in the law's regime (inLawRegime). */
-export function isCertifiedCounterexample(r: InstanceReport): boolean {
-  return r.verdict.theorem3.verdict === 'counterexample' || (inLawRegime(r.spec.n, r.eps, r.components) && r.verdict.law.verdict === 'counterexample');
+/** The estimator effort of every verify instance: fixed, so a record depends on its draw only. */
+export const VERIFY_EFFORT: EstimatorEffort = { starts: 8, steps: 60, rounds: 1 };
+
+/** The default number of instances of a profile. */
+export function verifyCount(profile: 'quick' | 'deep'): number {
+  return profile === 'quick' ? 48 : 200;
+}
+
+/** The `count` in-regime instances (the property suites' arbitrary) drawn from `seed`, as runner points. */
+export function verifyPoints(profile: 'quick' | 'deep', seed: number, count: number): GridPoint[] {
+  const specs: InstanceSpec[] = fc.sample(inRegimeInstance(BUDGETS[profile]), { numRuns: count, seed: seed | 0 });
+  return specs.map((s, i) => ({ index: i, id: `verify#${i + 1} class=${s.className},dist=${s.dist},labels=${s.labels},n=${s.n},d=${s.d},seed=${s.seed}`, instance: s }));
 }
 
 /**
- * Draws `count` in-regime instances (the property suites' arbitrary) from the seed and evaluates each:
- * the verification run behind `robustlaw verify` and `npm start`.
+ * Draws `count` in-regime instances from the seed and evaluates each through the runner
+ * ({@link runInstances}, at {@link VERIFY_EFFORT}): the verification run behind `robustlaw verify`.
  */
 export function verifyRun(options: VerifyOptions): VerifyResult {
   const profile = requireOneOf('verifyRun', 'profile', options.profile, ['quick', 'deep'] as const);
   const seed = requireInt('verifyRun', 'seed', options.seed, 0, MAX_SEED);
-  const count = requireInt('verifyRun', 'count', options.count ?? (profile === 'quick' ? 48 : 200), 1);
+  const count = requireInt('verifyRun', 'count', options.count ?? verifyCount(profile), 1);
   const t0 = performance.now();
-  const specs: InstanceSpec[] = fc.sample(inRegimeInstance(BUDGETS[profile]), { numRuns: count, seed: seed | 0 });
-  const reports = specs.map((s, i) => {
-    const r = evaluateInstance(s);
-    options.onInstance?.(r, i);
-    return r;
+  const points = verifyPoints(profile, seed, count);
+  const outcome = runInstances({
+    points,
+    effort: VERIFY_EFFORT,
+    outDir: options.outDir,
+    experiment: { kind: 'verify', spec: { profile, seed, count }, gridSize: count, shard: WHOLE },
+    replace: options.replace,
+    onRecord: options.onRecord,
   });
-  const eligible = reports.filter((r) => r.R !== null && inLawRegime(r.spec.n, r.eps, r.components));
   return {
     profile,
     seed,
     tau: LAW_TOLERANCE,
-    reports,
-    counterexamples: reports.filter(isCertifiedCounterexample),
-    smallestR: eligible.length ? Math.min(...eligible.map((r) => r.R!)) : null,
+    records: outcome.records,
+    counterexamples: outcome.records.filter(isCounterexampleRecord),
+    smallestR: smallestR(outcome.records),
+    manifest: outcome.manifest,
     seconds: (performance.now() - t0) / 1000,
   };
 }

@@ -1,5 +1,5 @@
 import { LAW_TOLERANCE } from '../law/verdict.js';
-import { classLabel, isCounterexampleRecord, type SweepRecord } from '../sweep/record.js';
+import { classLabel, isCounterexampleRecord, smallestR, type SweepRecord } from '../sweep/record.js';
 import { logLogSlope } from './slope.js';
 
 /** Per-class figures of a run. */
@@ -114,7 +114,6 @@ export function summarize(records: readonly SweepRecord[], gridSize: number): Su
       if (f) slopes.push({ group, label, statistic, slope: f.slope, lo: f.lo, hi: f.hi, points: f.m, pMin: Math.min(...ps), pMax: Math.max(...ps) });
     }
   }
-  const eligible = records.filter((r) => r.inLawRegime && r.R !== null).map((r) => r.R!);
   return {
     format: 'robustlaw-summary/1',
     tau: LAW_TOLERANCE,
@@ -122,7 +121,7 @@ export function summarize(records: readonly SweepRecord[], gridSize: number): Su
     gridSize,
     missing: gridSize - records.length,
     seeds: [...new Set(records.map((r) => r.spec.seed))].sort((a, b) => a - b),
-    smallestR: eligible.length ? Math.min(...eligible) : null,
+    smallestR: smallestR(records),
     theorem3Applicable: records.filter((r) => r.theorem3.verdict !== 'not-applicable').length,
     classes,
     slopes,

@@ -1,21 +1,30 @@
 import type { InstanceReport } from '../law/evaluate.js';
 import type { InstanceSpec } from '../law/instance.js';
-import { inLawRegime } from '../law/regimes.js';
+import { inLawRegime } from '../law/law-regime.js';
 import type { VerdictKind } from '../law/verdict.js';
 
 /** The format tag of a results.jsonl line. */
 export const RECORD_FORMAT = 'robustlaw-record/1';
 
+/** What every record's `spec` carries: the size of the data the verdict was computed on. */
+export interface RecordSpecBase {
+  readonly n: number;
+  readonly d: number;
+}
+
 /**
- * One finished instance, as one line of `results.jsonl`: the instance, its fit, its certified Lipschitz
- * bounds, the law's and Theorem 3's thresholds and verdicts. Everything but `timing` is a deterministic
- * function of the spec (same seed, same numbers); `timing` is excluded when runs are compared.
+ * One finished instance, as one line of `results.jsonl` (robustlaw-record/1): the instance, its fit, its
+ * certified Lipschitz bounds, the law's and Theorem 3's thresholds and verdicts. Everything but `timing` is
+ * a deterministic function of the spec (same seed, same numbers: the estimator runs at a fixed effort, never
+ * against the clock); `timing` is excluded when runs are compared. `spec` is the {@link InstanceSpec} the
+ * runner evaluated (verify, sweep, search); `robustlaw check-model`, which checks a user's model rather than
+ * a spec, fills it with its own description of the model and data (`S`).
  */
-export interface SweepRecord {
+export interface SweepRecord<S extends RecordSpecBase = InstanceSpec> {
   readonly format: typeof RECORD_FORMAT;
   readonly index: number;
   readonly id: string;
-  readonly spec: InstanceSpec;
+  readonly spec: S;
   readonly p: number;
   readonly W: number;
   readonly J: number;
@@ -45,8 +54,14 @@ export interface SweepRecord {
 
 const finite = (x: number | null): number | null => (x === null || !Number.isFinite(x) ? null : x);
 
-/** Builds the record of an evaluated instance. */
-export function toRecord(index: number, id: string, r: InstanceReport): SweepRecord {
+/** What {@link toRecord} reads: an {@link InstanceReport}, or the same figures of a checked user model. */
+export type RecordSource<S extends RecordSpecBase = InstanceSpec> = Pick<InstanceReport, 'p' | 'W' | 'J' | 'trainMse' | 'sigma2' | 'eps' | 'epsSource' | 'components' | 'lower' | 'upper' | 'exact' | 'ratio' | 'dataFloor' | 'law' | 'R' | 'Rupper' | 'theorem3Formula' | 'lowerMethod' | 'upperMethod' | 'warnings' | 'fitSeconds' | 'lipSeconds'> & {
+  readonly spec: S;
+  readonly verdict: Pick<InstanceReport['verdict'], 'law' | 'theorem3'>;
+};
+
+/** Builds the record of an evaluated instance: the one record builder of verify, sweep, search and check-model. */
+export function toRecord<S extends RecordSpecBase = InstanceSpec>(index: number, id: string, r: RecordSource<S>): SweepRecord<S> {
   return {
     format: RECORD_FORMAT,
     index,
@@ -79,14 +94,26 @@ export function toRecord(index: number, id: string, r: InstanceReport): SweepRec
 }
 
 /** A record without its timing: what must agree between two runs of the same spec (resume, shards). */
-export function withoutTiming(r: SweepRecord): Omit<SweepRecord, 'timing'> {
+export function withoutTiming<S extends RecordSpecBase>(r: SweepRecord<S>): Omit<SweepRecord<S>, 'timing'> {
   const { timing: _timing, ...rest } = r;
   return rest;
 }
 
-/** Whether a record is a certified counterexample: to Theorem 3 where it applies, or to the law (tau) in its regime. */
-export function isCounterexampleRecord(r: SweepRecord): boolean {
+/**
+ * Whether a record is a certified counterexample: to Theorem 3 where it applies, or to the law with
+ * tolerance tau for an instance in the law's regime (`inLawRegime`). The one test behind verify's and
+ * sweep's exit codes and the report's counterexample list.
+ */
+export function isCounterexampleRecord(r: Pick<SweepRecord<RecordSpecBase>, 'theorem3' | 'inLawRegime' | 'lawVerdict'>): boolean {
   return r.theorem3.verdict === 'counterexample' || (r.inLawRegime && r.lawVerdict === 'counterexample');
+}
+
+/** The smallest R = lower / law over the records in the law's regime (null when there is none): the
+ * headline figure of verify, sweep and the report. */
+export function smallestR(records: readonly Pick<SweepRecord<RecordSpecBase>, 'R' | 'inLawRegime'>[]): number | null {
+  let min: number | null = null;
+  for (const r of records) if (r.inLawRegime && r.R !== null && (min === null || r.R < min)) min = r.R;
+  return min;
 }
 
 /** A short label of a record's class with its distinguishing options (activation, degree, profile, penalty). */

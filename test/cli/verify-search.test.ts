@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { CounterexampleFile } from '../../src/law/counterexample-file.js';
+import type { VerifyResult } from '../../src/law/verify-run.js';
 import { cli } from './helpers.js';
 
 describe('robustlaw verify', () => {
@@ -13,9 +15,9 @@ describe('robustlaw verify', () => {
     expect(r.stdout.split('\n').filter((l) => /^\d+\s{2,}/.test(l))).toHaveLength(12);
   });
   it('is reproducible: the same seed gives the same JSON numbers', () => {
-    const a = JSON.parse(cli(['verify', '--seed', '9', '--count', '6', '--json']).stdout);
-    const b = JSON.parse(cli(['verify', '--seed', '9', '--count', '6', '--json']).stdout);
-    const strip = (x: { reports: { lower: number; upper: number; R: number; spec: unknown }[] }) => x.reports.map((r) => [r.spec, r.lower, r.upper, r.R]);
+    const a = JSON.parse(cli(['verify', '--seed', '9', '--count', '6', '--json']).stdout) as VerifyResult;
+    const b = JSON.parse(cli(['verify', '--seed', '9', '--count', '6', '--json']).stdout) as VerifyResult;
+    const strip = (x: VerifyResult) => x.records.map((r) => [r.format, r.spec, r.lower, r.upper, r.R]);
     expect(strip(a)).toEqual(strip(b));
   });
   it('bad input exits 2', () => {
@@ -29,12 +31,15 @@ describe('robustlaw search', () => {
     const out = mkdtempSync(join(tmpdir(), 'robustlaw-search-'));
     const r = cli(['search', '--regime', 'clusters', '--budget', '50', '--seed', '3', '--out', out, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const doc = JSON.parse(r.stdout);
+    const doc = JSON.parse(r.stdout) as CounterexampleFile & { measured: Record<string, number | string | null> };
     expect(doc.verdict).toBe('counterexample');
     expect(doc.measured.Rcertified).toBeLessThanOrEqual(0.2);
+    // the instance's record, from the same runner and record builder as verify's and sweep's
+    expect(doc.record).toMatchObject({ format: 'robustlaw-record/1', spec: doc.instance, p: doc.measured.p, upper: doc.measured.upper });
+    expect(doc.record?.id).toMatch(/^search regime=clusters n=\d+,d=\d+,extra=\d+,seed=\d+$/);
     expect(readdirSync(out)).toEqual(['clusters.json']);
     expect(JSON.parse(readFileSync(join(out, 'clusters.json'), 'utf8'))).toEqual(doc);
-    const replay = JSON.parse(cli(['search', '--regime', 'clusters', '--seed', '3', '--path', doc.replay.path, '--budget', '1', '--no-write', '--json']).stdout);
+    const replay = JSON.parse(cli(['search', '--regime', 'clusters', '--seed', '3', '--path', doc.replay.path!, '--budget', '1', '--no-write', '--json']).stdout) as CounterexampleFile;
     expect(replay.params).toEqual(doc.params);
   });
   it('bad input exits 2', () => {

@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expandGrid, widthForParameters } from '../../src/sweep/grid.js';
+import { functionClass } from '../../src/models/registry.js';
+import { expandGrid } from '../../src/sweep/grid.js';
+import type { SweepManifest } from '../../src/sweep/manifest.js';
 import { mergeRuns } from '../../src/sweep/merge.js';
 import { withoutTiming, type SweepRecord } from '../../src/sweep/record.js';
 import { runSweep } from '../../src/sweep/run-sweep.js';
@@ -28,9 +30,10 @@ describe('grid and shards', () => {
   });
 
   it('p converts to the width of each class (p = k, d k, k (d + 2) + 1) and duplicates after rounding are dropped', () => {
-    expect(widthForParameters('random-features', 120, 20)).toBe(120);
-    expect(widthForParameters('ntk-features', 120, 20)).toBe(6);
-    expect(widthForParameters('two-layer', 221, 20)).toBe(10);
+    const widthFor = (c: string, p: number, d: number) => functionClass(c).width!.forParameters(p, d);
+    expect(widthFor('random-features', 120, 20)).toBe(120);
+    expect(widthFor('ntk-features', 120, 20)).toBe(6);
+    expect(widthFor('two-layer', 221, 20)).toBe(10);
     const g = expandGrid(parseSweepSpec({ class: 'ntk-features', n: 10, d: 10, p: [100, 104, 200] }));
     expect(g.map((p) => p.instance.modelOptions?.k)).toEqual([10, 20]);
   });
@@ -92,7 +95,7 @@ describe('sharded runs merged equal the unsharded run', () => {
 
   it('a run is not resumed on another f64 kernel (they agree to rounding only), and the manifest says which ran', () => {
     const dir = join(root, 's2');
-    const manifest = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8'));
+    const manifest = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as SweepManifest;
     expect(manifest.f64Kernel).toBe('wasm-simd-f64');
     writeFileSync(join(dir, 'sweep.json'), JSON.stringify({ ...manifest, f64Kernel: 'js-f64' }));
     expect(() => runSweep({ spec, outDir: dir, shard: { index: 2, count: 3 } })).toThrow(/computed with the js-f64 f64 kernel and this run would use wasm-simd-f64/);

@@ -90,9 +90,11 @@ export function registerCheckModel(program: Command): void {
         c = dist.isoperimetry.c ?? 1;
         k = dist.components;
       }
-      const report = checkModel({ model, X: data.X, y: data.y, n: data.n, sigma2, sigma2Source: sigma2 === undefined ? undefined : source, c, k, rng: streams.stream('estimator'), starts: flags.starts, steps: flags.steps, rounds: flags.rounds, timeLimit: flags.timeLimit });
+      const dataName = flags.data ?? `${flags.dist}/${flags.labels ?? 'signs'} n=${data.n} seed=${seed}`;
+      // Fixed effort (--starts, --steps, --rounds) and no time limit: the record depends on the inputs only.
+      const report = checkModel({ model, X: data.X, y: data.y, n: data.n, sigma2, sigma2Source: sigma2 === undefined ? undefined : source, c, k, rng: streams.stream('estimator'), starts: flags.starts, steps: flags.steps, rounds: flags.rounds, source: { model: flags.model, data: dataName, seed } });
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ model: flags.model, data: flags.data ?? `${flags.dist}/${flags.labels ?? 'signs'} n=${data.n} seed=${seed}`, ...report }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ model: flags.model, data: dataName, ...report }, null, 2)}\n`);
         return;
       }
       const lines = [

@@ -1,17 +1,10 @@
 import type { Command } from 'commander';
 import { MAX_SEED } from '../../core/rng.js';
 import { requireInt, requireOneOf } from '../../core/validate.js';
-import { inLawRegime } from '../../law/regimes.js';
-import { verifyRun } from '../../law/verify-run.js';
+import { verifyCount, verifyRun } from '../../law/verify-run.js';
 import { fmtNum, textTable } from '../../report/table.js';
 import { parseNumber } from '../parse.js';
-import { join } from 'node:path';
-import { writeFileAtomic } from '../../core/atomic-write.js';
 import { writeReport } from '../../report/write-report.js';
-import { MANIFEST_FORMAT, type SweepManifest } from '../../sweep/manifest.js';
-import { toRecord } from '../../sweep/record.js';
-import { WHOLE } from '../../sweep/shard.js';
-import { wasmKernelActive } from '../../linalg/wasm-abt.js';
 import { naming } from '../errors.js';
 import { progress } from '../progress.js';
 
@@ -42,23 +35,21 @@ export function registerVerify(program: Command): void {
       const seed = flags.seed === undefined ? (Date.now() ^ (process.pid << 10)) >>> 0 : requireInt(fn, '--seed', flags.seed, 0, MAX_SEED);
       const count = flags.count === undefined ? undefined : requireInt(fn, '--count', flags.count, 1);
       process.stderr.write(`robustlaw verify: profile=${profile} seed=${seed} (replay with --seed ${seed})\n`);
-      const total = count ?? (profile === 'quick' ? 48 : 200);
+      const total = count ?? verifyCount(profile);
       const bar = progress(total, 'verify');
-      const result = verifyRun({ profile, seed, count, onInstance: (r) => bar.tick(`${r.spec.className} n=${r.spec.n} d=${r.spec.d}`) });
+      // With --out the records go to results.jsonl through the runner (resumable); a run directory of another
+      // verify or sweep is replaced, as verify has always overwritten its --out.
+      const result = naming({ outDir: '--out', dir: '--out', path: '--out' }, () => verifyRun({ profile, seed, count, outDir: flags.out, replace: true, onRecord: (r) => bar.tick(`${r.spec.className} n=${r.spec.n} d=${r.spec.d}`) }));
       bar.stop();
       const bad = result.counterexamples.length > 0;
       if (flags.out !== undefined) {
-        const records = result.reports.map((r, i) => toRecord(i, `verify#${i + 1} class=${r.spec.className},dist=${r.spec.dist},labels=${r.spec.labels},n=${r.spec.n},d=${r.spec.d},seed=${r.spec.seed}`, r));
-        const manifest: SweepManifest = { format: MANIFEST_FORMAT, kind: 'verify', spec: { profile, seed, count: result.reports.length }, gridSize: result.reports.length, shard: WHOLE, f64Kernel: wasmKernelActive() ? 'wasm-simd-f64' : 'js-f64' };
-        writeFileAtomic(join(flags.out, 'sweep.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-        writeFileAtomic(join(flags.out, 'results.jsonl'), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
         await naming({ dir: '--out', path: '--out' }, () => writeReport(flags.out!, { bench: flags.bench === false ? null : flags.bench }));
         process.stderr.write(`robustlaw verify: report in ${flags.out}/report.md and ${flags.out}/report.html\n`);
       }
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ ...result, reports: result.reports }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       } else {
-        const rows = result.reports.map((r, i) => [
+        const rows = result.records.map((r, i) => [
           String(i + 1),
           `${r.spec.className}${r.spec.modelOptions?.activation ? `/${r.spec.modelOptions.activation}` : ''}${r.spec.modelOptions?.penalty ? '+pen' : ''}`,
           `${r.spec.dist}/${r.spec.labels}`,
@@ -70,17 +61,17 @@ export function registerVerify(program: Command): void {
           r.upper,
           r.law,
           r.R,
-          r.verdict.law.lowerMargin,
-          inLawRegime(r.spec.n, r.eps, r.components) ? r.verdict.law.verdict : '(outside)',
-          r.verdict.theorem3.verdict,
+          r.law === null ? null : r.lower / (result.tau * r.law),
+          r.inLawRegime ? r.lawVerdict : '(outside)',
+          r.theorem3.verdict,
         ]);
         process.stdout.write(`${textTable(['#', 'class', 'data', 'n', 'd', 'p', 'eps', 'Lip lower', 'Lip upper', 'law', 'R', 'margin', `law (tau=${result.tau})`, 'Theorem 3'], rows)}\n\n`);
-        const na = result.reports.filter((r) => r.verdict.theorem3.verdict === 'not-applicable').length;
+        const na = result.records.filter((r) => r.theorem3.verdict === 'not-applicable').length;
         process.stdout.write(
           [
-            `${result.reports.length} instances in ${result.seconds.toFixed(1)} s; smallest R over the law's regime = ${fmtNum(result.smallestR)} (tolerance tau = ${result.tau}).`,
+            `${result.records.length} instances in ${result.seconds.toFixed(1)} s; smallest R over the law's regime = ${fmtNum(result.smallestR)} (tolerance tau = ${result.tau}).`,
             `R = Lip lower / (eps sqrt(n d / p)); margin = Lip lower / (tau eps sqrt(n d / p)); '(outside)': eps < 0.1 or n eps^2 < 8 k, where the law makes no claim.`,
-            `Theorem 3 was not applicable to ${na} of ${result.reports.length} (its k-condition needs n >= 27,381 at eps ~ 1: see 'robustlaw bound').`,
+            `Theorem 3 was not applicable to ${na} of ${result.records.length} (its k-condition needs n >= 27,381 at eps ~ 1: see 'robustlaw bound').`,
             bad ? `CERTIFIED COUNTEREXAMPLE(S): ${result.counterexamples.length} (see --json)` : 'No certified counterexample.',
           ].join('\n') + '\n',
         );

@@ -1,0 +1,144 @@
+/**
+ * The one runner behind `robustlaw verify`, `sweep` and `search`: instance specs in, robustlaw-record/1
+ * records out, at a fixed estimator effort. No wall-clock budget is ever passed to the estimator, so a
+ * record depends only on its spec (and the f64 kernel, which the manifest names): a resumed, sharded or
+ * repeated run gives the same records on any machine, timings aside.
+ * @module
+ */
+
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError, show } from '../core/input-error.js';
+import { evaluateInstance, type InstanceReport } from '../law/evaluate.js';
+import { wasmKernelActive } from '../linalg/wasm-abt.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
+import type { GridPoint } from './grid.js';
+import { MANIFEST_FORMAT, readManifest, sameExperiment, type SweepManifest } from './manifest.js';
+import { toRecord, type SweepRecord } from './record.js';
+import { appendRecord, readResults, repairResults } from './results-file.js';
+import { canonicalJson } from './spec.js';
+
+/** The files a run directory holds (what `replace` removes; nothing else is touched). */
+export const RUN_FILES = ['sweep.json', 'results.jsonl', 'summary.json', 'report.md', 'report.html', 'plots'] as const;
+
+/**
+ * Fixed estimator effort per instance: gradient-ascent starts and steps, ascent rounds, and whether the
+ * O(n^2 d) data floor is computed (absent: only where the class has no exact Lipschitz value). There is
+ * deliberately no time limit: effort, not the clock, decides when the estimator stops.
+ */
+export interface EstimatorEffort {
+  readonly starts: number;
+  readonly steps: number;
+  readonly rounds: number;
+  readonly dataFloor?: boolean;
+}
+
+/** The f64 matmul kernel this process computes with, as manifests name it. */
+export function f64KernelName(): string {
+  return wasmKernelActive() ? 'wasm-simd-f64' : 'js-f64';
+}
+
+/** Evaluates one point (a grid point or a verify draw) at a fixed effort: its report and its record. */
+export function runInstance(point: GridPoint, effort: EstimatorEffort): { readonly report: InstanceReport; readonly record: SweepRecord } {
+  const report = evaluateInstance(point.instance, { starts: effort.starts, steps: effort.steps, rounds: effort.rounds, dataFloor: effort.dataFloor });
+  return { report, record: toRecord(point.index, point.id, report) };
+}
+
+/** What a run directory's manifest says about the experiment (the runner adds the format and the f64 kernel). */
+export type Experiment = Pick<SweepManifest, 'kind' | 'spec' | 'gridSize' | 'shard'>;
+
+/** Options of {@link runInstances}. */
+export interface RunInstancesOptions {
+  /** The instances to compute, each with its position (`index`) and stable key (`id`) in the experiment. */
+  readonly points: readonly GridPoint[];
+  readonly effort: EstimatorEffort;
+  /** Where to write `sweep.json` and `results.jsonl` (resumable); absent: compute in memory only. */
+  readonly outDir?: string;
+  /** The experiment `outDir` holds; required with `outDir`. */
+  readonly experiment?: Experiment;
+  /** When `outDir` holds another experiment or shard, remove its {@link RUN_FILES} and start over instead of refusing. */
+  readonly replace?: boolean;
+  /** Called once before the first instance: how many points, how many are already done, torn bytes dropped. */
+  readonly onStart?: (total: number, done: number, repairedBytes: number) => void;
+  /** Called after each instance computed in this run. */
+  readonly onRecord?: (r: SweepRecord) => void;
+}
+
+/** What {@link runInstances} did. */
+export interface RunOutcome {
+  /** The manifest of `outDir` (null without one). */
+  readonly manifest: SweepManifest | null;
+  /** One record per point, in the points' order. */
+  readonly records: readonly SweepRecord[];
+  readonly resumed: number;
+  readonly computed: number;
+  /** Bytes of a torn final line dropped on resume. */
+  readonly repairedBytes: number;
+}
+
+/** Prepares `dir` for `manifest`: refuses (or with `replace` clears) a directory of another experiment or shard, and writes `sweep.json`. */
+function openRunDir(dir: string, manifest: SweepManifest, replace: boolean): void {
+  const same = (m: SweepManifest) => sameExperiment(m, manifest) && canonicalJson(m.shard) === canonicalJson(manifest.shard);
+  let old = existsSync(dir) ? readManifest(dir) : null;
+  if (old && replace && !same(old)) {
+    for (const f of RUN_FILES) rmSync(join(dir, f), { recursive: true, force: true });
+    old = null;
+  }
+  if (old && !same(old)) {
+    throw new InputError('outDir', `a new directory or a run of this same ${manifest.kind}${manifest.kind === 'sweep' ? ' and shard' : ''}`, dir, { context: 'runInstances', shown: `${show(dir)}, which holds a different ${old.kind}: its sweep.json differs${sameExperiment(old, manifest) ? ` in the shard: ${old.shard.index}/${old.shard.count}` : ' in the spec'}` });
+  }
+  if (old && old.f64Kernel !== undefined && old.f64Kernel !== manifest.f64Kernel) {
+    throw new InputError('outDir', 'a new directory or a run computed with this f64 kernel (kernels agree to rounding, not bit for bit)', dir, { context: 'runInstances', shown: `${show(dir)}, computed with the ${old.f64Kernel} f64 kernel and this run would use ${manifest.f64Kernel}` });
+  }
+  if (!old && existsSync(dir) && readdirSync(dir).some((f) => f === 'results.jsonl')) {
+    throw new InputError('outDir', 'a new directory or a run directory with its sweep.json', dir, { context: 'runInstances', shown: `${show(dir)}, which has a results.jsonl but no sweep.json` });
+  }
+  mkdirSync(dir, { recursive: true });
+  if (!old) writeFileAtomic(join(dir, 'sweep.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/**
+ * Runs (or resumes) a list of instances at a fixed effort. With `outDir`: writes `sweep.json` (refusing a
+ * directory that holds another experiment or shard, or one computed on another f64 kernel), appends one
+ * fsync'd line per finished instance to `results.jsonl`, skipping the instances already there (a torn last
+ * line from a kill is dropped first), and finally rewrites `results.jsonl` atomically in the points' order.
+ * Every argument is checked before any file is touched.
+ */
+export function runInstances(options: RunInstancesOptions): RunOutcome {
+  const { points, effort } = options;
+  const ids = new Set(points.map((g) => g.id));
+  if (ids.size !== points.length) throw new InputError('points', 'a list of points with distinct ids', points, { context: 'runInstances', shown: `${points.length} points with ${ids.size} distinct ids` });
+  const dir = options.outDir;
+  let manifest: SweepManifest | null = null;
+  let resultsPath: string | null = null;
+  const done = new Map<string, SweepRecord>();
+  let repairedBytes = 0;
+  if (dir !== undefined) {
+    if (!options.experiment) throw new InputError('experiment', 'given with outDir (the manifest of the run directory)', options.experiment, { context: 'runInstances' });
+    manifest = { format: MANIFEST_FORMAT, ...options.experiment, f64Kernel: f64KernelName() };
+    openRunDir(dir, manifest, options.replace ?? false);
+    resultsPath = join(dir, 'results.jsonl');
+    const read = readResults(resultsPath);
+    repairResults(resultsPath, read);
+    repairedBytes = read.tornBytes;
+    const wanted = new Map(points.map((g) => [g.id, g]));
+    for (const r of read.records) {
+      const g = wanted.get(r.id);
+      if (!g || g.index !== r.index) throw new InputError('outDir', `a run of this ${manifest.kind}'s instances`, dir, { context: 'runInstances', shown: `${show(dir)}, whose results.jsonl holds record ${r.id} of another spec` });
+      done.set(r.id, r);
+    }
+  }
+  options.onStart?.(points.length, done.size, repairedBytes);
+  let computed = 0;
+  for (const g of points) {
+    if (done.has(g.id)) continue;
+    const { record } = runInstance(g, effort);
+    if (resultsPath !== null) appendRecord(resultsPath, record);
+    done.set(g.id, record);
+    computed++;
+    options.onRecord?.(record);
+  }
+  const records = points.map((g) => done.get(g.id)!);
+  if (resultsPath !== null) writeFileAtomic(resultsPath, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  return { manifest, records, resumed: points.length - computed, computed, repairedBytes };
+}
