@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
+import { InputError } from '../../src/core/input-error.js';
 import { Rng } from '../../src/core/rng.js';
 import { deriveSeed, Streams, STREAM_NAMES } from '../../src/core/streams.js';
 
@@ -53,7 +54,8 @@ describe('Rng', () => {
     expect(deriveSeed(0, 'data')).not.toBe(deriveSeed(1, 'data'));
   });
 
-  it.each([-1, 1.5, 2 ** 32, Number.NaN, Number.POSITIVE_INFINITY])('rejects seed %s with a RangeError naming it', (seed) => {
+  it.each([-1, 1.5, 2 ** 32, Number.NaN, Number.POSITIVE_INFINITY])('rejects seed %s with an InputError naming it', (seed) => {
+    expect(() => new Rng(seed)).toThrow(InputError);
     expect(() => new Rng(seed)).toThrow(/Rng: seed must be .* in \[0, 4294967295\]/);
   });
 });
