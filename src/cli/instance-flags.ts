@@ -4,12 +4,9 @@ import { DISTRIBUTION_NAMES, type DistributionName } from '../data/distribution.
 import { LABEL_NAMES, type LabelName } from '../labels/label-model.js';
 import { ACTIVATIONS, type ActivationName } from '../models/activation.js';
 import { BUMP_PROFILES, type BumpProfile } from '../models/bumps.js';
-import { MODEL_CLASSES } from '../models/model.js';
+import { FITTED_CLASSES } from '../models/registry.js';
 import type { InstanceSpec } from '../law/instance.js';
 import { parseNumber } from './parse.js';
-
-/** The classes the instance commands fit (`mlp` is a file, given with --model). */
-const FITTED_CLASSES = MODEL_CLASSES.filter((c) => c !== 'mlp');
 
 /** Raw flags shared by `fit`, `lip` and `check-model`. */
 export interface InstanceFlags {
