@@ -12,7 +12,8 @@ export function show(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (value === null) return 'null';
   if (typeof value === 'object') return Array.isArray(value) ? `array(${value.length})` : 'object';
-  return String(value);
+  if (typeof value === 'boolean' || typeof value === 'bigint' || typeof value === 'symbol') return String(value);
+  return typeof value;
 }
 
 /** Optional parts of an {@link InputError}. */

@@ -109,6 +109,6 @@ describe('the entry', () => {
   it('--debug is a global option: accepted after the command, and the run is unchanged', () => {
     const r = cli(['bound', '--n', '10', '--d', '5', '--p', '5', '--eps', '0.5', '--json', '--debug']);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).applies).toBe(false);
+    expect((JSON.parse(r.stdout) as { applies: boolean }).applies).toBe(false);
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { KERNELS } from '../../backends/backend.js';
-import { BACKEND_NAMES, type BackendName } from '../../backends/registry.js';
+import { BACKEND_NAMES } from '../../backends/registry.js';
 import { bestOfRuns, compareBench, type BenchRecord } from '../../bench/compare.js';
 import { runBench, type BenchResult } from '../../bench/run-bench.js';
 import { InputError } from '../../core/input-error.js';
@@ -56,7 +56,7 @@ export function registerBench(program: Command): void {
     .option('--json', 'print the result JSON')
     .action(async (flags: BenchFlags) => {
       const fn = 'robustlaw bench';
-      const backends = flags.backend?.map((b) => requireOneOf(fn, '--backend', b, [...BACKEND_NAMES, 'cpu-workers', 'auto'] as const)) as (BackendName | 'cpu-workers' | 'auto')[] | undefined;
+      const backends = flags.backend?.map((b) => requireOneOf(fn, '--backend', b, [...BACKEND_NAMES, 'cpu-workers', 'auto'] as const));
       const kernels = flags.kernel?.map((k) => requireOneOf(fn, '--kernel', k, CASE_KERNELS));
       const iterations = requireInt(fn, '--iterations', flags.iterations, 1);
       const threshold = requirePositive(fn, '--threshold', flags.threshold);
