@@ -34,11 +34,11 @@ export { verdict, LAW_TOLERANCE, type Verdict, type VerdictInput, type VerdictKi
 export { buildInstance, type Instance, type InstanceSpec } from './law/instance.js';
 export { evaluateInstance, evaluateBuilt, type EvaluateOptions, type InstanceReport } from './law/evaluate.js';
 export { labelVariance } from './law/label-variance.js';
-export { REGIMES, REGIME_NAMES, MIN_EPS, K_SCALE, inLawRegime, runRegimeInstance, type Regime, type RegimeName, type RegimeParams, type RegimeOutcome } from './law/regimes.js';
+export { REGIMES, REGIME_NAMES, MIN_EPS, K_SCALE, inLawRegime, runRegimeInstance, regimeEffort, regimeInstanceId, type Regime, type RegimeName, type RegimeParams, type RegimeOutcome } from './law/regimes.js';
 export { searchRegime, type SearchOptions, type SearchResult } from './law/search.js';
 export { counterexampleFile, type CounterexampleFile } from './law/counterexample-file.js';
 export { inRegimeInstance, BUDGETS, pRegime, expectedParameterCount, type InstanceBudget } from './law/instance-arbitrary.js';
-export { verifyRun, isCertifiedCounterexample, type VerifyOptions, type VerifyResult } from './law/verify-run.js';
+export { verifyRun, verifyPoints, verifyCount, VERIFY_EFFORT, type VerifyOptions, type VerifyResult } from './law/verify-run.js';
 // models
 export { MODEL_CLASSES, dataRadius, type Model, type ModelClass, type FitResult } from './models/model.js';
 export { ACTIVATIONS, ACTIVATION, type Activation, type ActivationName } from './models/activation.js';
@@ -68,11 +68,14 @@ export { exactEstimate, upperEstimate } from './lipschitz/certificate.js';
 export { twoLayerExact, twoLayerUpper, relu1d } from './models/two-layer-lipschitz.js';
 export { averageGradientNorm } from './lipschitz/average-gradient.js';
 export { lipschitz, type LipschitzOptions, type LipschitzReport } from './lipschitz/lipschitz.js';
+export { referenceSearch, residentSearch, certifyTop, type GradientSearch } from './lipschitz/gradient-search.js';
 // linear algebra
 export { spectralNorm, type SpectralNorm } from './linalg/spectral-norm.js';
 export { choleskyWithJitter, choleskySolve } from './linalg/cholesky.js';
 export { solveKernel, leastSquares, type LeastSquaresResult } from './linalg/min-norm.js';
 // backends and benchmarks
+export type { ResidentGradient, ResidentKernels } from './backends/resident.js';
+export { SEARCH_BACKENDS, AUTO_MIN_WEIGHTS, openSearchBackend, type SearchBackend, type SearchBackendName } from './backends/search-backend.js';
 export { KERNELS, KERNEL_ACTIVATIONS, type Backend, type KernelName, type KernelActivation, type SecantResult } from './backends/backend.js';
 export { cpuBackend } from './backends/cpu.js';
 export { BACKEND_NAMES, createBackend, detectBackends, autoBackend, type BackendName, type BackendStatus } from './backends/registry.js';
@@ -83,7 +86,8 @@ export { SWEEP_CLASSES, SWEEP_LIMITS, sweepSpecSchema, parseSweepSpec, loadSweep
 export { DEFAULT_SWEEP_SPEC, defaultSweepSpec } from './sweep/default-spec.js';
 export { seedsOf, expandGrid, type GridPoint } from './sweep/grid.js';
 export { WHOLE, parseShard, inShard, type Shard } from './sweep/shard.js';
-export { RECORD_FORMAT, toRecord, withoutTiming, isCounterexampleRecord, classLabel, type SweepRecord } from './sweep/record.js';
+export { RECORD_FORMAT, toRecord, withoutTiming, isCounterexampleRecord, smallestR, classLabel, type SweepRecord, type RecordSource, type RecordSpecBase } from './sweep/record.js';
+export { runInstances, runInstance, f64KernelName, type EstimatorEffort, type Experiment, type RunInstancesOptions, type RunOutcome } from './sweep/runner.js';
 export { readResults, repairResults, appendRecord, type ResultsRead } from './sweep/results-file.js';
 export { MANIFEST_FORMAT, readManifest, sameExperiment, type SweepManifest } from './sweep/manifest.js';
 export { RUN_FILES, runSweep, shardPoints, sweepEvaluateOptions, type RunSweepOptions, type SweepOutcome } from './sweep/run-sweep.js';
@@ -98,7 +102,7 @@ export { writeReport, defaultBenchFile, type WriteReportOptions } from './report
 export { writeFileAtomic } from './core/atomic-write.js';
 export { readStructuredFile } from './core/read-file.js';
 // checking a user's model
-export { checkModel, type CheckModelInput, type CheckModelReport, type NoiseSource } from './law/check-model.js';
+export { checkModel, type CheckModelInput, type CheckModelReport, type NoiseSource, type CheckedModelSpec } from './law/check-model.js';
 export { parseDataFile, type DataSet } from './data/data-file.js';
 // the WebAssembly f64 kernel
 export { matmulABt, matmulABtJs, matmulAB, transpose } from './linalg/matmul.js';

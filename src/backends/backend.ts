@@ -1,4 +1,5 @@
 import { ACTIVATIONS, type ActivationName } from '../models/activation.js';
+import type { ResidentKernels } from './resident.js';
 
 /** The hot loops every backend implements. */
 export const KERNELS = ['matmul', 'featureMap', 'gradNorms', 'pairwiseSecant', 'gram'] as const;
@@ -22,7 +23,7 @@ export interface SecantResult {
  * accelerated backends compute in; only `cpu` has an f64 path, see cpu.ts). Every backend must give the
  * cpu reference's numbers within a backend-dependent tolerance (test/backends/equivalence.test.ts).
  */
-export interface Backend {
+export interface Backend extends ResidentKernels {
   /** Registry name, e.g. `cpu`, `tfjs-wasm`, `gpujs-webasm`. */
   readonly name: string;
   /** What actually ran, as the library reports it (e.g. tf.getBackend(), gpu.mode). */

@@ -1,4 +1,5 @@
 import type { Backend, KernelActivation, SecantResult } from './backend.js';
+import { tfjsResidentKernels } from './tfjs-resident.js';
 
 /** The tfjs backends the registry knows: wasm (SIMD, ships in npm), cpu (pure JS), tensorflow (tfjs-node, optional). */
 export const TFJS_FLAVOURS = ['wasm', 'cpu', 'tensorflow'] as const;
@@ -82,6 +83,7 @@ export function tfjsBackend(tf: Tf, flavour: TfjsFlavour): Backend {
   return {
     name: `tfjs-${flavour}`,
     mode: tf.getBackend(),
+    ...tfjsResidentKernels(tf, `tfjs-${flavour}`),
     matmul: (A, B, m, k, n) => run(() => tf.matMul(t2(A, m, k), t2(B, k, n))),
     featureMap: (X, W, b, m, d, k, a) => run(() => act(tf.add(tf.matMul(t2(X, m, d), t2(transpose(W, k, d), d, k)), tf.tensor1d(b)), a)),
     // grad f(x) = W^T (a * s'(W x + b)). Measured on wasm (docs/performance.md sizes): the bias is fused into the first

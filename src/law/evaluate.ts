@@ -1,4 +1,5 @@
 import { buildInstance, type Instance, type InstanceSpec } from './instance.js';
+import type { ResidentKernels } from '../backends/resident.js';
 import { lipschitz, type LipschitzReport } from '../lipschitz/lipschitz.js';
 import { ball } from '../lipschitz/domain.js';
 import { informalLaw } from './informal.js';
@@ -20,6 +21,8 @@ export interface EvaluateOptions {
   /** Run gradient ascent even when an exact value is known (default false). */
   readonly alwaysAscend?: boolean;
   readonly tau?: number;
+  /** An accelerated backend for the estimators' search (f32 ranks and steers, f64 certifies); default: f64 on the cpu. */
+  readonly backend?: ResidentKernels;
 }
 
 /** Everything a run reports about one instance. */
@@ -61,6 +64,8 @@ export interface InstanceReport {
   readonly fitSeconds: number;
   readonly lipSeconds: number;
   readonly warnings: readonly string[];
+  /** Where the estimators' search ran (backend, what ran, precision); certificates are f64 regardless. */
+  readonly search: LipschitzReport['search'];
 }
 
 /** The best certified lower bound of a report: the exact value where known, else the best witness. */
@@ -97,6 +102,7 @@ export function evaluateBuilt(inst: Instance, options: EvaluateOptions = {}): In
       rounds: options.rounds ?? 1,
       timeLimit: options.timeLimit === undefined ? undefined : options.timeLimit * effort,
       targetRatio: options.alwaysAscend ? 1e-12 : 1.01,
+      backend: options.backend,
     });
   let lip = run(1);
   let epsSource: 'sigma2' | 'label-variance' = 'sigma2';
@@ -156,5 +162,6 @@ export function evaluateBuilt(inst: Instance, options: EvaluateOptions = {}): In
     fitSeconds: fit.seconds,
     lipSeconds: (performance.now() - t0) / 1000,
     warnings: fit.warnings,
+    search: lip.search,
   };
 }

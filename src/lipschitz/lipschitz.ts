@@ -1,3 +1,4 @@
+import type { ResidentKernels } from '../backends/resident.js';
 import type { Rng } from '../core/rng.js';
 import { requireInt, requirePositive } from '../core/validate.js';
 import type { Model } from '../models/model.js';
@@ -6,6 +7,7 @@ import { dataFloor } from './data-floor.js';
 import { ball, certifyingGradients, domainName, project, type Domain } from './domain.js';
 import type { LipEstimate } from './estimate.js';
 import { gradientAscent } from './gradient-ascent.js';
+import { referenceSearch, residentSearch, type GradientSearch } from './gradient-search.js';
 import { sampledGradients } from './sampled-gradients.js';
 import { refineWithSecant } from './secant.js';
 
@@ -36,6 +38,12 @@ export interface LipschitzOptions {
    * depends on the machine's speed: never set one where a record is written.
    */
   readonly timeLimit?: number;
+  /**
+   * An accelerated backend for the search (gradients at the data, at fresh draws and along the ascent),
+   * used where the model has a resident kernel there; default: the model's f64 gradient. Reported bounds
+   * are f64 either way (docs/science.md section 3).
+   */
+  readonly backend?: ResidentKernels;
 }
 
 /** What {@link lipschitz} reports: never a single number called "the" Lipschitz constant. */
@@ -57,6 +65,8 @@ export interface LipschitzReport {
   readonly domain: string;
   readonly seconds: number;
   readonly rounds: number;
+  /** Where the search's gradients ran: backend, what ran, precision (certificates are f64 regardless). */
+  readonly search: { readonly backend: string; readonly mode: string; readonly precision: 'f64' | 'f32' };
 }
 
 /**
@@ -65,6 +75,15 @@ export interface LipschitzReport {
  * upper / lower > targetRatio and the time budget lasts. Lower bounds from models with kinks are secants.
  */
 export function lipschitz(model: Model, options: LipschitzOptions): LipschitzReport {
+  const resident = options.backend === undefined ? null : (model.searchGradient?.(options.backend) ?? null);
+  try {
+    return estimate(model, options, resident === null ? referenceSearch(model) : residentSearch(resident));
+  } finally {
+    resident?.dispose();
+  }
+}
+
+function estimate(model: Model, options: LipschitzOptions, search: GradientSearch): LipschitzReport {
   const t0 = performance.now();
   const D = options.domain ?? ball(model.radius);
   const name = domainName(D);
@@ -115,7 +134,7 @@ export function lipschitz(model: Model, options: LipschitzOptions): LipschitzRep
       dataFl = dataFloor(model, options.X, n, name);
       consider(dataFl);
     }
-    const { best, norms } = sampledGradients(model, XD, n, name, 'gradient-at-data', D);
+    const { best, norms } = sampledGradients(model, XD, n, name, 'gradient-at-data', D, search);
     consider(pointBound(best));
     // The best data points seed the ascent.
     const order = Array.from(norms.keys()).sort((a, b) => norms[b] - norms[a]).slice(0, Math.min(8, n));
@@ -127,15 +146,15 @@ export function lipschitz(model: Model, options: LipschitzOptions): LipschitzRep
     const m = options.freshCount;
     average = averageGradientNorm(model, options.fresh, m, 'data distribution');
     estimates.push(average);
-    consider(pointBound(sampledGradients(model, inDomain(options.fresh, m), m, name, 'gradient-at-fresh-draws', D).best));
+    consider(pointBound(sampledGradients(model, inDomain(options.fresh, m), m, name, 'gradient-at-fresh-draws', D, search).best));
   }
   const ratioOf = () => (upper === null ? Number.POSITIVE_INFINITY : lower.value > 0 ? upper.value / lower.value : Number.POSITIVE_INFINITY);
   let r = 0;
   for (; r < rounds && ratioOf() > target; r++) {
     const left = limit - (performance.now() - t0) / 1000;
     if (left <= 0) break;
-    const asc = gradientAscent(model, D, options.rng, { starts: starts * 2 ** r, steps: options.steps, seeds: r === 0 ? seeds : undefined, timeLimit: left });
+    const asc = gradientAscent(model, D, options.rng, { starts: starts * 2 ** r, steps: options.steps, seeds: r === 0 ? seeds : undefined, timeLimit: left, search });
     consider(asc.best);
   }
-  return { lower, upper, exact, ratio: ratioOf(), average, dataFloor: dataFl, estimates, domain: name, seconds: (performance.now() - t0) / 1000, rounds: r };
+  return { lower, upper, exact, ratio: ratioOf(), average, dataFloor: dataFl, estimates, domain: name, seconds: (performance.now() - t0) / 1000, rounds: r, search: { backend: search.backend, mode: search.mode, precision: search.precision } };
 }

@@ -1,3 +1,4 @@
+import type { ResidentGradient, ResidentKernels } from '../backends/resident.js';
 import type { Rng } from '../core/rng.js';
 import type { Domain } from '../lipschitz/domain.js';
 import type { LipEstimate } from '../lipschitz/estimate.js';
@@ -56,6 +57,12 @@ export interface Model {
    * (bumps; see src/models/bumps.ts). The average is a statistic of f, not a bound on Lip(f).
    */
   averageGradientUpperOnSphere?(): number | null;
+  /**
+   * The model's weights held on an accelerated backend for the estimators' f32 search, where the class
+   * has a resident kernel there (null otherwise: the search then runs on the f64 reference). f32 may
+   * search, never certify: every reported bound is re-evaluated by `gradient` in f64.
+   */
+  searchGradient?(kernels: ResidentKernels): ResidentGradient | null;
 }
 
 /** What fitting a model to (X, y) produced. */

@@ -83,6 +83,7 @@ export function twoLayerModel(
     params,
     net,
     exactLipschitz: (D) => twoLayerExact(net, D),
+    searchGradient: (kernels) => kernels.residentTwoLayer?.(Float32Array.from(net.W), Float32Array.from(net.b), Float32Array.from(net.a), net.k, net.d, net.act.name) ?? null,
     upperLipschitz: (D, rng) => twoLayerUpper(net, D, radius, rng),
     predict: (X, m) => twoLayerPredict(net, X, m),
     gradient: (X, m) => twoLayerGradient(net, X, m),

@@ -1,0 +1,77 @@
+import { InputError } from '../core/input-error.js';
+import type { ResidentKernels } from './resident.js';
+import { createBackend } from './registry.js';
+
+/**
+ * Where the estimators' search may run (`--backend`, a sweep spec's `backend`): `cpu` is the f64
+ * reference; the tfjs backends hold the model's weights and evaluate gradients in f32 (tfjs-tensorflow
+ * is the native tfjs-node binding); `auto` takes the fastest one available here. gpu.js and the cpu
+ * worker pool have no resident gradient kernels: they are benchmarked, not used by the search.
+ */
+export const SEARCH_BACKENDS = ['auto', 'cpu', 'tfjs-tensorflow', 'tfjs-wasm'] as const;
+/** A search backend name. */
+export type SearchBackendName = (typeof SEARCH_BACKENDS)[number];
+
+/**
+ * `auto` keeps a model on the f64 cpu path below this many weights (d k): there one gradient call is a
+ * few microseconds of arithmetic and the tensor round trip of an accelerated backend costs more
+ * (measured: docs/performance.md, "Search backends").
+ */
+export const AUTO_MIN_WEIGHTS = 20_000;
+
+/** The backend a run's search uses, what it is, and why `auto` settled on it. */
+export interface SearchBackend {
+  /** The registry name that runs (`cpu`, `tfjs-tensorflow`, `tfjs-wasm`). */
+  readonly name: 'cpu' | 'tfjs-tensorflow' | 'tfjs-wasm';
+  /** What was asked for. */
+  readonly requested: SearchBackendName;
+  /** What actually runs, as the library reports it (tf.getBackend()), or `f64` for cpu. */
+  readonly mode: string;
+  /** Precision of the search's gradients (certificates are always f64). */
+  readonly precision: 'f64' | 'f32';
+  /** The kernels the estimators use (undefined for cpu: the f64 reference). */
+  readonly kernels: ResidentKernels | undefined;
+  /** One line for the user where `auto` could not use the native binding (null otherwise). */
+  readonly note: string | null;
+}
+
+const CPU = (requested: SearchBackendName, note: string | null): SearchBackend => ({ name: 'cpu', requested, mode: 'f64', precision: 'f64', kernels: undefined, note });
+
+/** Small models stay on the cpu (see AUTO_MIN_WEIGHTS); larger ones use the backend's kernels. */
+function bySize(k: ResidentKernels): ResidentKernels {
+  return {
+    residentTwoLayer: (W, b, a, width, d, act) => (width * d < AUTO_MIN_WEIGHTS ? null : (k.residentTwoLayer?.(W, b, a, width, d, act) ?? null)),
+    residentNtk: (W, T, width, d, act, scale) => (width * d < AUTO_MIN_WEIGHTS ? null : (k.residentNtk?.(W, T, width, d, act, scale) ?? null)),
+  };
+}
+
+/**
+ * Opens the search backend `name`. An explicit backend that cannot run here is an input error naming
+ * `backend` and the reason; `auto` tries the native binding, then tfjs-wasm, then the cpu, and says in
+ * `note` why it did not get the native binding.
+ */
+export async function openSearchBackend(name: SearchBackendName): Promise<SearchBackend> {
+  if (!(SEARCH_BACKENDS as readonly string[]).includes(name)) throw new InputError('backend', `one of ${SEARCH_BACKENDS.join(', ')}`, name);
+  if (name === 'cpu') return CPU(name, null);
+  if (name !== 'auto') {
+    try {
+      const b = await createBackend(name);
+      return { name, requested: name, mode: b.mode, precision: 'f32', kernels: b, note: null };
+    } catch (e) {
+      throw new InputError('backend', 'a backend that runs here', name, { shown: `${name}: ${(e as Error).message}` });
+    }
+  }
+  let why: string;
+  try {
+    const b = await createBackend('tfjs-tensorflow');
+    return { name: 'tfjs-tensorflow', requested: 'auto', mode: b.mode, precision: 'f32', kernels: bySize(b), note: null };
+  } catch (e) {
+    why = (e as Error).message;
+  }
+  try {
+    const b = await createBackend('tfjs-wasm');
+    return { name: 'tfjs-wasm', requested: 'auto', mode: b.mode, precision: 'f32', kernels: bySize(b), note: `auto: the native TensorFlow binding is not available (${why}); searching on tfjs-wasm (npm run setup:tfjs-node builds it)` };
+  } catch (e) {
+    return CPU('auto', `auto: neither tfjs-node (${why}) nor tfjs-wasm (${(e as Error).message}) runs here; searching in f64 on the cpu`);
+  }
+}
