@@ -35,7 +35,7 @@ export function readManifest(dir: string): SweepManifest | null {
   } catch (e) {
     throw new InputError('dir', `a run directory with a ${MANIFEST_FORMAT} sweep.json`, dir, { context: 'readManifest', shown: `${show(dir)}, whose sweep.json is not valid JSON: ${(e as Error).message.split('\n')[0]}` });
   }
-  if (m?.format !== MANIFEST_FORMAT) throw new InputError('dir', `a run directory with a ${MANIFEST_FORMAT} sweep.json`, dir, { context: 'readManifest', shown: `${show(dir)}, whose sweep.json has format ${JSON.stringify(m?.format)}` });
+  if (m?.format !== MANIFEST_FORMAT) throw new InputError('dir', `a run directory with a ${String(MANIFEST_FORMAT)} sweep.json`, dir, { context: 'readManifest', shown: `${show(dir)}, whose sweep.json has format ${JSON.stringify(m?.format)}` });
   return m;
 }
 
