@@ -10,6 +10,7 @@ import { inLawRegime } from './law-regime.js';
 import { theorem3 } from './theorem3.js';
 import { LAW_TOLERANCE, verdict, type Verdict } from './verdict.js';
 import { labelVariance } from './label-variance.js';
+import type { ResidentKernels } from '../backends/resident.js';
 
 /** Where the noise level sigma^2 of a check came from. */
 export type NoiseSource = 'label model' | 'given' | 'label variance';
@@ -31,6 +32,8 @@ export interface CheckModelInput {
   /** Fixed estimator effort (no time limit: the same input gives the same numbers on any machine). */
   readonly starts?: number;
   readonly steps?: number;
+  /** An accelerated backend for the estimators' search (f32 ranks, f64 certifies); default: f64 on the cpu. */
+  readonly backend?: ResidentKernels;
   readonly rounds?: number;
   /** How the record names the model and the data (default: the model's description, "given data"). */
   readonly source?: { readonly model: string; readonly data: string; readonly seed?: number };
@@ -103,7 +106,7 @@ export function checkModel(input: CheckModelInput): CheckModelReport {
   }
   const eps = sigma2 - mse;
   const R0 = dataRadius(X, n, d);
-  const lip = lipschitz(model, { domain: ball(R0), X, n, rng: input.rng, starts: input.starts ?? 16, steps: input.steps ?? 100, rounds: input.rounds ?? 3 });
+  const lip = lipschitz(model, { domain: ball(R0), X, n, rng: input.rng, starts: input.starts ?? 16, steps: input.steps ?? 100, rounds: input.rounds ?? 3, backend: input.backend });
   const lower = Math.max(lip.lower.value, lip.exact?.value ?? 0);
   const upper = lip.upper && Number.isFinite(lip.upper.value) ? lip.upper.value : null;
   const v = verdict({ n, d, p: model.p, eps, sigma2: sigma2 > 0 ? sigma2 : 0, lower, upper, c: input.c ?? 1, k: input.k ?? 1, W: model.W, J: model.J });
@@ -159,6 +162,7 @@ export function checkModel(input: CheckModelInput): CheckModelReport {
     warnings: [],
     fitSeconds: 0,
     lipSeconds: lip.seconds,
+    search: lip.search,
   });
   return {
     n,

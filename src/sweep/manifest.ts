@@ -21,6 +21,9 @@ export interface SweepManifest {
   /** The f64 matmul kernel that computed the records (`wasm-simd-f64` or `js-f64`): the two agree to
    * rounding, not bit for bit, so a merge of shards run on different kernels can be refused as mismatched. */
   readonly f64Kernel?: string;
+  /** The search backend that computed the records and its precision (`auto` resolved): a resume on another
+   * backend is refused, since the search's path, and so each lower bound, depends on it. */
+  readonly search?: { readonly backend: string; readonly precision: 'f64' | 'f32' };
   /** Shards joined by `robustlaw merge` (absent for a run). */
   readonly mergedFrom?: readonly string[];
 }

@@ -49,13 +49,19 @@ export interface SweepRecord<S extends RecordSpecBase = InstanceSpec> {
   readonly lowerMethod: string;
   readonly upperMethod: string | null;
   readonly warnings: readonly string[];
+  /**
+   * Where the estimators' search ran: backend, what ran, and its precision. Every bound above is f64 (an
+   * f32 search only ranks and steers; its best points are re-evaluated in f64), but the search's path,
+   * and so the lower bound it reaches, depends on the backend: compare records of one backend.
+   */
+  readonly search: { readonly backend: string; readonly mode: string; readonly precision: 'f64' | 'f32' };
   readonly timing: { readonly fitSeconds: number; readonly lipSeconds: number };
 }
 
 const finite = (x: number | null): number | null => (x === null || !Number.isFinite(x) ? null : x);
 
 /** What {@link toRecord} reads: an {@link InstanceReport}, or the same figures of a checked user model. */
-export type RecordSource<S extends RecordSpecBase = InstanceSpec> = Pick<InstanceReport, 'p' | 'W' | 'J' | 'trainMse' | 'sigma2' | 'eps' | 'epsSource' | 'components' | 'lower' | 'upper' | 'exact' | 'ratio' | 'dataFloor' | 'law' | 'R' | 'Rupper' | 'theorem3Formula' | 'lowerMethod' | 'upperMethod' | 'warnings' | 'fitSeconds' | 'lipSeconds'> & {
+export type RecordSource<S extends RecordSpecBase = InstanceSpec> = Pick<InstanceReport, 'p' | 'W' | 'J' | 'trainMse' | 'sigma2' | 'eps' | 'epsSource' | 'components' | 'lower' | 'upper' | 'exact' | 'ratio' | 'dataFloor' | 'law' | 'R' | 'Rupper' | 'theorem3Formula' | 'lowerMethod' | 'upperMethod' | 'warnings' | 'fitSeconds' | 'lipSeconds' | 'search'> & {
   readonly spec: S;
   readonly verdict: Pick<InstanceReport['verdict'], 'law' | 'theorem3'>;
 };
@@ -89,6 +95,7 @@ export function toRecord<S extends RecordSpecBase = InstanceSpec>(index: number,
     lowerMethod: r.lowerMethod,
     upperMethod: r.upperMethod,
     warnings: r.warnings,
+    search: r.search,
     timing: { fitSeconds: r.fitSeconds, lipSeconds: r.lipSeconds },
   };
 }

@@ -1,3 +1,4 @@
+import type { SearchBackend } from '../backends/search-backend.js';
 import { expandGrid, type GridPoint } from './grid.js';
 import type { SweepManifest } from './manifest.js';
 import type { SweepRecord } from './record.js';
@@ -15,6 +16,8 @@ export interface RunSweepOptions {
   /** When `outDir` holds another experiment or shard, remove its run files (sweep.json, results.jsonl,
    * summary.json, report.md, report.html, plots/) and start over instead of refusing. */
   readonly replace?: boolean;
+  /** Where the estimators' search runs (default: f64 on the cpu). */
+  readonly backend?: SearchBackend;
   /** Called once before the first instance: the shard's size and how many are already done. */
   readonly onStart?: (total: number, done: number, repairedBytes: number) => void;
   /** Called after each instance computed in this run. */
@@ -59,6 +62,7 @@ export function runSweep(options: RunSweepOptions): SweepOutcome {
     outDir: options.outDir,
     experiment: { kind: 'sweep', spec: options.spec, gridSize: grid.length, shard },
     replace: options.replace,
+    backend: options.backend,
     onStart: options.onStart,
     onRecord: options.onRecord,
   });

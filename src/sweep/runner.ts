@@ -8,6 +8,7 @@
 
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SearchBackend } from '../backends/search-backend.js';
 import { InputError, show } from '../core/input-error.js';
 import { evaluateInstance, type InstanceReport } from '../law/evaluate.js';
 import { wasmKernelActive } from '../linalg/wasm-abt.js';
@@ -38,9 +39,12 @@ export function f64KernelName(): string {
   return wasmKernelActive() ? 'wasm-simd-f64' : 'js-f64';
 }
 
-/** Evaluates one point (a grid point or a verify draw) at a fixed effort: its report and its record. */
-export function runInstance(point: GridPoint, effort: EstimatorEffort): { readonly report: InstanceReport; readonly record: SweepRecord } {
-  const report = evaluateInstance(point.instance, { starts: effort.starts, steps: effort.steps, rounds: effort.rounds, dataFloor: effort.dataFloor });
+/**
+ * Evaluates one point (a grid point or a verify draw) at a fixed effort: its report and its record. The
+ * search runs on `backend` (default: f64 on the cpu); certificates are f64 either way.
+ */
+export function runInstance(point: GridPoint, effort: EstimatorEffort, backend?: SearchBackend): { readonly report: InstanceReport; readonly record: SweepRecord } {
+  const report = evaluateInstance(point.instance, { starts: effort.starts, steps: effort.steps, rounds: effort.rounds, dataFloor: effort.dataFloor, backend: backend?.kernels });
   return { report, record: toRecord(point.index, point.id, report) };
 }
 
@@ -52,6 +56,8 @@ export interface RunInstancesOptions {
   /** The instances to compute, each with its position (`index`) and stable key (`id`) in the experiment. */
   readonly points: readonly GridPoint[];
   readonly effort: EstimatorEffort;
+  /** Where the estimators' search runs (default: f64 on the cpu); the manifest names it. */
+  readonly backend?: SearchBackend;
   /** Where to write `sweep.json` and `results.jsonl` (resumable); absent: compute in memory only. */
   readonly outDir?: string;
   /** The experiment `outDir` holds; required with `outDir`. */
@@ -87,6 +93,10 @@ function openRunDir(dir: string, manifest: SweepManifest, replace: boolean): voi
   if (old && !same(old)) {
     throw new InputError('outDir', `a new directory or a run of this same ${manifest.kind}${manifest.kind === 'sweep' ? ' and shard' : ''}`, dir, { context: 'runInstances', shown: `${show(dir)}, which holds a different ${old.kind}: its sweep.json differs${sameExperiment(old, manifest) ? ` in the shard: ${old.shard.index}/${old.shard.count}` : ' in the spec'}` });
   }
+  const search = (m: SweepManifest) => (m.search === undefined ? 'cpu/f64' : `${m.search.backend}/${m.search.precision}`);
+  if (old && search(old) !== search(manifest)) {
+    throw new InputError('backend', `the search backend the run in ${show(dir)} was computed with (${search(old)}), or a new directory`, manifest.search?.backend ?? 'cpu', { context: 'runInstances' });
+  }
   if (old && old.f64Kernel !== undefined && old.f64Kernel !== manifest.f64Kernel) {
     throw new InputError('outDir', 'a new directory or a run computed with this f64 kernel (kernels agree to rounding, not bit for bit)', dir, { context: 'runInstances', shown: `${show(dir)}, computed with the ${old.f64Kernel} f64 kernel and this run would use ${manifest.f64Kernel}` });
   }
@@ -115,7 +125,7 @@ export function runInstances(options: RunInstancesOptions): RunOutcome {
   let repairedBytes = 0;
   if (dir !== undefined) {
     if (!options.experiment) throw new InputError('experiment', 'given with outDir (the manifest of the run directory)', options.experiment, { context: 'runInstances' });
-    manifest = { format: MANIFEST_FORMAT, ...options.experiment, f64Kernel: f64KernelName() };
+    manifest = { format: MANIFEST_FORMAT, ...options.experiment, f64Kernel: f64KernelName(), search: { backend: options.backend?.name ?? 'cpu', precision: options.backend?.precision ?? 'f64' } };
     openRunDir(dir, manifest, options.replace ?? false);
     resultsPath = join(dir, 'results.jsonl');
     const read = readResults(resultsPath);
@@ -132,7 +142,7 @@ export function runInstances(options: RunInstancesOptions): RunOutcome {
   let computed = 0;
   for (const g of points) {
     if (done.has(g.id)) continue;
-    const { record } = runInstance(g, effort);
+    const { record } = runInstance(g, effort, options.backend);
     if (resultsPath !== null) appendRecord(resultsPath, record);
     done.set(g.id, record);
     computed++;

@@ -4,14 +4,13 @@ import { MAX_SEED } from '../core/rng.js';
 import { InputError } from '../core/input-error.js';
 import { DISTRIBUTION_NAMES } from '../data/distribution.js';
 import { LABEL_NAMES } from '../labels/label-model.js';
-import { REGIME_CLASSES } from '../law/instance.js';
 import { ACTIVATIONS } from '../models/activation.js';
 import { BUMP_PROFILES } from '../models/bumps.js';
-import { MODEL_CLASSES } from '../models/model.js';
-import { TWO_LAYER_ACTIVATIONS } from '../models/two-layer.js';
+import { FITTED_CLASSES, functionClass } from '../models/registry.js';
+import { SEARCH_BACKENDS } from '../backends/search-backend.js';
 
-/** Classes a sweep may fit: every built-in class except `mlp` (a file, not a fit), and the regime classes. */
-export const SWEEP_CLASSES = [...MODEL_CLASSES.filter((c) => c !== 'mlp'), ...REGIME_CLASSES] as const;
+/** Classes a sweep may fit: every fitted class of the registry (all but `mlp`, a file), regime classes included. */
+export const SWEEP_CLASSES = FITTED_CLASSES;
 
 /** Limits of a sweep (a grid larger than this is almost certainly a typo). */
 export const SWEEP_LIMITS = { nMax: 1_000_000, dMax: 100_000, kMax: 10_000_000, seedsMax: 10_000, gridMax: 1_000_000 } as const;
@@ -53,6 +52,8 @@ export const sweepSpecSchema = z
       .default({}),
     distOptions: z.object({ components: int(1, 100_000).optional(), m: int(2, SWEEP_LIMITS.dMax).optional(), scale: z.number().positive().optional() }).strict().default({}),
     labelOptions: z.object({ eta: z.number().min(0).max(1).optional(), noise: z.number().min(0).optional() }).strict().default({}),
+    /** Where the estimators' search runs (default auto; the CLI's --backend overrides it). */
+    backend: z.enum(SEARCH_BACKENDS).optional(),
     estimator: z
       .object({ starts: int(1, 10_000).optional(), steps: int(0, 100_000).optional(), rounds: int(0, 20).optional(), dataFloor: z.boolean().optional() })
       .strict()
@@ -116,10 +117,15 @@ export function parseSweepSpec(raw: unknown, source = 'sweep spec'): SweepSpec {
   const seeds = typeof s.seeds === 'number' ? s.seeds : s.seeds.length;
   const grid = s.class.length * s.dist.length * s.labels.length * s.n.length * s.d.length * sizes * seeds;
   if (grid > SWEEP_LIMITS.gridMax) throw new InputError('spec', `a grid of at most ${SWEEP_LIMITS.gridMax} points`, raw, { context: source, shown: `a grid of ${grid} points` });
-  if (s.class.includes('intrinsic-bumps') && s.dist.some((d) => d !== 'subspace')) throw new InputError('spec.dist', 'subspace only when the classes include intrinsic-bumps', s.dist, { context: source, shown: s.dist.join(',') });
-  if (s.class.includes('atom-bumps') && s.dist.some((d) => d !== 'clusters' && d !== 'mixture')) throw new InputError('spec.dist', 'clusters or mixture only when the classes include atom-bumps', s.dist, { context: source, shown: s.dist.join(',') });
-  if (s.class.includes('two-layer') && s.model.activation !== undefined && !(TWO_LAYER_ACTIVATIONS as readonly string[]).includes(s.model.activation)) {
-    throw new InputError('spec.model.activation', `one of ${TWO_LAYER_ACTIVATIONS.join(', ')} when the classes include two-layer`, s.model.activation, { context: source });
+  // what each class declares about its inputs (src/models/registry.ts): the data laws it needs, the activations it takes
+  for (const name of s.class) {
+    const cls = functionClass(name);
+    if (cls.dists !== undefined && s.dist.some((d) => !(cls.dists as readonly string[]).includes(d))) {
+      throw new InputError('spec.dist', `${cls.dists.join(' or ')} only when the classes include ${name}`, s.dist, { context: source, shown: s.dist.join(',') });
+    }
+    if (cls.activations !== undefined && cls.reads.includes('activation') && s.model.activation !== undefined && !(cls.activations as readonly string[]).includes(s.model.activation)) {
+      throw new InputError('spec.model.activation', `one of ${cls.activations.join(', ')} when the classes include ${name}`, s.model.activation, { context: source });
+    }
   }
   for (const m of [s.distOptions.m]) if (m !== undefined && s.d.some((d) => d < m)) throw new InputError('spec.distOptions.m', `<= every d (d = ${s.d.join(',')})`, m, { context: source });
   return s;
