@@ -1,67 +1,47 @@
 import { describe, expect, it } from 'vitest';
-import { fc } from '@fast-check/vitest';
+import { test, fc } from '@fast-check/vitest';
 import { DEEP } from './arbitraries.js';
-import { evaluateInstance } from '../src/law/evaluate.js';
+import { bumpsBand, bumpsCase, bumpsReport, inBumpsBand, NTK_TRACK, trackCase, trackGrid, trackRows, tracksLaw, type BumpsCase } from './cases.js';
 
-/**
- * Documented constants (README, "Evidence"): the law is SHARP, not only true.
- * - bumps at n = 200, d = 100 on the sphere: exact Lip / (eps sqrt(n d / p)) in [1.2, 2.6]
- *   (measured about 1.86: 1/r with r half the minimum distance, p = n (d + 1));
- * - NTK features with the even activation cos at n = 100, d = 100 over p = 16n .. n d: lower / law in
- *   [4, 12] and upper / law in [12, 50], lower / law varying by at most a factor 1.4 along the grid
- *   (measured 6.3-7.7 and 23-36: the certified bounds are about 3.5-5x apart). Below 16n the
- *   interpolation-threshold bump inflates lower / law (about 12.7 at p = 4n).
- */
-export const TIGHTNESS = { bumps: [1.2, 2.6], ntkLower: [4, 12], ntkUpper: [12, 50], ntkSpread: 1.4 } as const;
+// Bands, their derivations and the runs that measured them: docs/properties.md section 3.
 
-export const TRACK_N = 100;
-export const TRACK_D = 100;
-export const TRACK_GRID = [16, 32, 64, 100].map((m) => m * TRACK_N);
+const seen: Record<string, number[]> = {};
+const note = (key: string, v: number) => (seen[key] ??= []).push(v);
 
-/** A row of the tracking check: lower / law and upper / law at one p. */
-export interface TrackRow {
-  readonly p: number;
-  readonly Rlower: number;
-  readonly Rupper: number | null;
-}
-
-/** Whether rows track the law: every R within the documented bands, lower / law nearly constant. */
-export function tracksLaw(rows: readonly TrackRow[]): boolean {
-  const lo = rows.map((r) => r.Rlower);
-  return (
-    rows.every((r) => r.Rlower >= TIGHTNESS.ntkLower[0] && r.Rlower <= TIGHTNESS.ntkLower[1] && r.Rupper !== null && r.Rupper >= TIGHTNESS.ntkUpper[0] && r.Rupper <= TIGHTNESS.ntkUpper[1]) &&
-    Math.max(...lo) / Math.min(...lo) <= TIGHTNESS.ntkSpread
-  );
-}
-
-describe('tightness from above: the law is sharp', () => {
-  it('bumps at n = 200, d = 100 on the sphere: exact Lip within [1.2, 2.6] x eps sqrt(n d / p)', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 100_000 }), (seed) => {
-        const r = evaluateInstance({ dist: 'sphere', labels: 'signs', className: 'bumps', n: 200, d: 100, seed });
-        expect(r.exact).not.toBeNull();
-        expect(r.R!).toBeGreaterThanOrEqual(TIGHTNESS.bumps[0]);
-        expect(r.R!).toBeLessThanOrEqual(TIGHTNESS.bumps[1]);
-      }),
-      { numRuns: DEEP ? 20 : 3 },
-    );
+describe('tightness from above: the law is sharp (sizes drawn)', () => {
+  test.prop([bumpsCase], { numRuns: DEEP ? 100 : 10 })('bumps on the sphere: exact R within the derived band (2 sup|g\'| / (eps dmin)) sqrt((d+1)/d), dmin in [sqrt(2 - 2 t*), sqrt 2]', (c) => {
+    const r = bumpsReport(c);
+    const band = bumpsBand(c.n, c.d, r.eps, c.profile);
+    note(`bumps R / upper end of band`, r.R! / band![1]);
+    note(`bumps R / lower end of band`, r.R! / band![0]);
+    expect(inBumpsBand(c, r), JSON.stringify({ c, R: r.R, exact: r.exact, eps: r.eps, band })).toBe(true);
   });
 
-  it('NTK features with cos track eps sqrt(n d / p) over p = 16n .. n d by lower AND upper bounds', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 100_000 }), (seed) => {
-        const rows = TRACK_GRID.map((p) => {
-          const r = evaluateInstance({ dist: 'sphere', labels: 'signs', className: 'ntk-features', n: TRACK_N, d: TRACK_D, seed, modelOptions: { k: p / TRACK_D, activation: 'cos' } }, { rounds: 1, starts: 8, steps: 60, dataFloor: false });
-          return { p: r.p, Rlower: r.R!, Rupper: r.Rupper };
-        });
-        expect(tracksLaw(rows), JSON.stringify(rows)).toBe(true);
-      }),
-      { numRuns: DEEP ? 10 : 2 },
-    );
+  test.prop([trackCase], { numRuns: DEEP ? 12 : 2 })(`NTK features with cos or square track eps sqrt(n d / p) over p = 16n .. n d: lower / law in [${NTK_TRACK.lower}], upper / law in [${NTK_TRACK.upper}], spread <= ${NTK_TRACK.spread}`, (c) => {
+    const rows = trackRows(c);
+    for (const r of rows) {
+      note(`ntk ${c.activation} lower / law`, r.Rlower);
+      note(`ntk ${c.activation} upper / law`, r.Rupper ?? Number.NaN);
+    }
+    note(`ntk ${c.activation} spread`, Math.max(...rows.map((r) => r.Rlower)) / Math.min(...rows.map((r) => r.Rlower)));
+    expect(tracksLaw(rows), JSON.stringify({ c, rows })).toBe(true);
   });
 
-  it('the tracking check rejects a class whose Lip decays like p^-0.1 (random-feature-like; known bad input)', () => {
-    const rows = TRACK_GRID.map((p) => ({ p, Rlower: 5 * (p / TRACK_GRID[0]) ** 0.4, Rupper: 20 * (p / TRACK_GRID[0]) ** 0.4 }));
+  if (DEEP) it('measured values of this run', () => console.log(Object.entries(seen).map(([k, v]) => `${k}: min ${Math.min(...v).toFixed(3)} max ${Math.max(...v).toFixed(3)} (${v.length} values)`).join('\n')));
+});
+
+describe('the tightness checks bite (known bad inputs)', () => {
+  it('the bumps band rejects a Lip 3x too large (radius a third of the derived one) and a value below sqrt 2 / r', () => {
+    const c: BumpsCase = { n: 200, d: 100, profile: 'hat', eta: 0.5, seed: 1 };
+    const [lo, hi] = bumpsBand(c.n, c.d, 1, c.profile)!;
+    expect(inBumpsBand(c, { R: 3 * hi, exact: 1, eps: 1 })).toBe(false);
+    expect(inBumpsBand(c, { R: 0.9 * lo, exact: 1, eps: 1 })).toBe(false);
+    expect(inBumpsBand(c, { R: (lo + hi) / 2, exact: 1, eps: 1 })).toBe(true);
+    expect(inBumpsBand(c, { R: (lo + hi) / 2, exact: null, eps: 1 })).toBe(false); // no exact value: no claim
+  });
+  it('the tracking check rejects a class whose Lip decays like p^-0.1 (random-feature-like)', () => {
+    const g = trackGrid(100, 100);
+    const rows = g.map((p) => ({ p, Rlower: 5 * (p / g[0]) ** 0.4, Rupper: 20 * (p / g[0]) ** 0.4 }));
     expect(tracksLaw(rows)).toBe(false);
   });
 });

@@ -14,6 +14,17 @@ const TOL: Record<string, number> = { cpu: 1e-6, 'tfjs-wasm': 2e-5, 'tfjs-cpu': 
 
 const dims = fc.integer({ min: 1, max: 24 });
 const vals = (len: number) => fc.float32Array({ min: -1, max: 1, noNaN: true, noDefaultInfinity: true, minLength: len, maxLength: len });
+const acts = fc.constantFrom(...KERNEL_ACTIVATIONS);
+
+// Sizes first, then the entries for those sizes, all from arbitraries: a failure shrinks the sizes and
+// then the entries (towards 0), and prints them.
+const matmulCase = fc.tuple(dims, dims, dims).chain(([m, k, n]) => fc.record({ m: fc.constant(m), k: fc.constant(k), n: fc.constant(n), A: vals(m * k), B: vals(k * n) }));
+const layerCase = (withA: boolean) =>
+  fc.tuple(dims, dims, dims, acts).chain(([m, d, k, act]) =>
+    fc.record({ m: fc.constant(m), d: fc.constant(d), k: fc.constant(k), act: fc.constant(act), X: vals(m * d), W: vals(k * d), b: vals(k), a: withA ? vals(k) : fc.constant(new Float32Array(0)) }),
+  );
+const gramCase = fc.tuple(dims, dims).chain(([m, p]) => fc.record({ m: fc.constant(m), p: fc.constant(p), A: vals(m * p) }));
+const secantCase = fc.tuple(fc.integer({ min: 2, max: 12 }), fc.integer({ min: 2, max: 24 })).chain(([n, d]) => fc.record({ n: fc.constant(n), d: fc.constant(d), X: vals(n * d), f: vals(n) }));
 
 function minDistance(X: Float32Array, n: number, d: number): number {
   let best = Number.POSITIVE_INFINITY;
@@ -37,27 +48,22 @@ function close(actual: Float32Array, expected: Float32Array, tol: number): void 
 /** The equivalence properties of one backend (exported so the known-bad test can reuse them). */
 export function equivalence(b: Backend, tol: number) {
   return {
-    matmul: fc.property(dims, dims, dims, fc.nat(), (m, k, n, s) => {
-      const [A, B] = fc.sample(fc.tuple(vals(m * k), vals(k * n)), { numRuns: 1, seed: s })[0];
+    matmul: fc.property(matmulCase, ({ m, k, n, A, B }) => {
       close(b.matmul(A, B, m, k, n), ref.matmul(A, B, m, k, n), tol);
     }),
-    featureMap: fc.property(dims, dims, dims, fc.constantFrom(...KERNEL_ACTIVATIONS), fc.nat(), (m, d, k, act, s) => {
-      const [X, W, bb] = fc.sample(fc.tuple(vals(m * d), vals(k * d), vals(k)), { numRuns: 1, seed: s })[0];
+    featureMap: fc.property(layerCase(false), ({ m, d, k, act, X, W, b: bb }) => {
       close(b.featureMap(X, W, bb, m, d, k, act), ref.featureMap(X, W, bb, m, d, k, act), tol);
     }),
-    gradNorms: fc.property(dims, dims, dims, fc.constantFrom(...KERNEL_ACTIVATIONS), fc.nat(), (m, d, k, act, s) => {
-      const [X, W, bb, a] = fc.sample(fc.tuple(vals(m * d), vals(k * d), vals(k), vals(k)), { numRuns: 1, seed: s })[0];
+    gradNorms: fc.property(layerCase(true), ({ m, d, k, act, X, W, b: bb, a }) => {
       // relu' jumps at 0: keep pre-activations away from the kink so that f32 rounding cannot flip it
       const Z = ref.featureMap(X, W, bb, m, d, k, 'square');
       fc.pre(act !== 'relu' || Z.every((z) => Math.sqrt(2 * z) > 1e-3));
       close(b.gradNorms(X, W, bb, a, m, d, k, act), ref.gradNorms(X, W, bb, a, m, d, k, act), tol);
     }),
-    gram: fc.property(dims, dims, fc.nat(), (m, p, s) => {
-      const A = fc.sample(vals(m * p), { numRuns: 1, seed: s })[0];
+    gram: fc.property(gramCase, ({ m, p, A }) => {
       close(b.gram(A, m, p), ref.gram(A, m, p), tol);
     }),
-    pairwiseSecant: fc.property(fc.integer({ min: 2, max: 12 }), fc.integer({ min: 2, max: 24 }), fc.nat(), (n, d, s) => {
-      const [X, f] = fc.sample(fc.tuple(vals(n * d), vals(n)), { numRuns: 1, seed: s })[0];
+    pairwiseSecant: fc.property(secantCase, ({ n, d, X, f }) => {
       const r = ref.pairwiseSecant(X, f, n, d);
       // f32 kernels find candidate pairs; they cannot resolve near-duplicates (tfjs's |a|^2 + |b|^2 - 2 a.b
       // cancels), so the property is stated for points at least 0.1 apart. The certified data floor
@@ -86,9 +92,34 @@ for (const name of BACKEND_NAMES) {
 }
 
 describe('the equivalence suite bites', () => {
-  it('a backend with an off-by-one-row matmul fails it', () => {
-    const bad: Backend = { ...cpuBackend(), name: 'bad', matmul: (A, B, m, k, n) => { const C = ref.matmul(A, B, m, k, n); if (C.length > 0) C[0] += 1e-2; return C; } };
-    expect(fc.check(equivalence(bad, 1e-5).matmul, { numRuns: 20 }).failed).toBe(true);
+  const KERNELS = ['matmul', 'featureMap', 'gradNorms', 'gram', 'pairwiseSecant'] as const;
+  /** A cpu backend whose `kernel` is off by 1e-2 in its first output entry (known bad input). */
+  const offByOne = (kernel: (typeof KERNELS)[number]): Backend => {
+    const cpu = cpuBackend();
+    const bump = (C: Float32Array) => {
+      if (C.length > 0) C[0] += 1e-2;
+      return C;
+    };
+    switch (kernel) {
+      case 'matmul':
+        return { ...cpu, name: 'bad', matmul: (...a) => bump(ref.matmul(...a)) };
+      case 'featureMap':
+        return { ...cpu, name: 'bad', featureMap: (...a) => bump(ref.featureMap(...a)) };
+      case 'gradNorms':
+        return { ...cpu, name: 'bad', gradNorms: (...a) => bump(ref.gradNorms(...a)) };
+      case 'gram':
+        return { ...cpu, name: 'bad', gram: (...a) => bump(ref.gram(...a)) };
+      case 'pairwiseSecant':
+        return { ...cpu, name: 'bad', pairwiseSecant: (...a) => { const r = ref.pairwiseSecant(...a); return { ...r, secant: r.secant + 1e-2 * Math.max(1, r.secant) }; } };
+    }
+  };
+  it.each(KERNELS)('a backend whose %s is off by 1e-2 in one entry fails it, and the failure shrinks to small sizes', (kernel) => {
+    const r = fc.check(equivalence(offByOne(kernel), 1e-5)[kernel] as fc.IProperty<unknown[]>, { numRuns: 20 });
+    expect(r.failed).toBe(true);
+    const ce = r.counterexample![0] as Record<string, unknown>;
+    const sizes = ['m', 'k', 'n', 'd', 'p'].filter((key) => typeof ce[key] === 'number').map((key) => ce[key] as number);
+    // every size shrinks to (nearly) its minimum: 1, or 2 for the secant's n and d (whose points must stay 0.1 apart)
+    expect(Math.max(...sizes), JSON.stringify(ce)).toBeLessThanOrEqual(3);
   });
   it('cpu is always available, with f64; the registry gives a reason for every unavailable backend', () => {
     expect(statuses.find((s) => s.name === 'cpu')).toMatchObject({ available: true, float64: true });

@@ -69,6 +69,14 @@ describe('Theorem 3: reference values (docs/science.md section 7)', () => {
     expect(r.kCondition.rhs).toBeCloseTo(600, 9);
   });
 
+  it('its regime at eps ~ 1 (exact interpolation of sign noise, delta = 0.01): n >= 27,381 for k = 1, 60,439 for k = 2 (properties/law.prop.ts draws there)', () => {
+    const eps = 1 - 1e-9; // the verdict's eps' for eps >= 1
+    expect(minSamplesForKCondition(eps, 1)).toBe(27_381);
+    expect(minSamplesForKCondition(eps, 2)).toBe(60_439);
+    expect(theorem3({ n: 27_381, d: 3, p: 27_381 * 4, eps, W: 10, J: 10 }).applies).toBe(true);
+    expect(theorem3({ n: 27_380, d: 3, p: 27_380 * 4, eps, W: 10, J: 10 }).failedAssumptions.map((f) => f.id)).toEqual(['k-condition']);
+  });
+
   it('sigma^2 <= 0 and a negative log term are listed as failed assumptions', () => {
     const r = theorem3({ n: 1e6, d: 10, p: 10, eps: 0.5, W: 0.001, J: 0.001, sigma2: 0 });
     expect(r.failedAssumptions.map((f) => f.id).sort()).toEqual(['log-term', 'sigma2']);
