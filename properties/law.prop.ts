@@ -211,12 +211,13 @@ export function noCounterexample(spec: InstanceSpec, evaluate: EvaluateReport = 
 /** Property body: R = lower / (eps sqrt(n d / p)) >= tau for every instance in the law's regime (eps >= 0.1, n eps^2 >= 8 k). */
 export function ratioAtLeastTau(spec: InstanceSpec, tau = LAW_TOLERANCE, evaluate: EvaluateReport = real): void {
   const r = evaluate(spec);
-  fc.pre(r.R !== null && inLawRegime(spec.n, r.eps, r.components));
-  expect(r.R!, JSON.stringify({ spec, p: r.p, eps: r.eps, lower: r.lower, law: r.law })).toBeGreaterThanOrEqual(tau);
+  const R = r.R;
+  fc.pre(R !== null && inLawRegime(spec.n, r.eps, r.components));
+  expect(R, JSON.stringify({ spec, p: r.p, eps: r.eps, lower: r.lower, law: r.law })).toBeGreaterThanOrEqual(tau);
 }
 
 describe('small instances of every class (below the k-condition)', () => {
-  if (DEEP) it('class mix', () => console.log(fc.statistics(instanceArb, (s) => `${s.className}: ${pRegime(s.n, s.d, expectedParameterCount(s))}`, { numRuns: 2000 })));
+  if (DEEP) it('class mix (printed)', () => fc.statistics(instanceArb, (s) => `${s.className}: ${pRegime(s.n, s.d, expectedParameterCount(s))}`, { numRuns: 2000 }));
   test.prop([instanceArb])('no fitted model of any class (penalised two-layer adversary included) is a certified counterexample', (spec) => {
     noCounterexample(spec);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { test, fc } from '@fast-check/vitest';
+import { test } from '@fast-check/vitest';
 import { DEEP } from './arbitraries.js';
 import { ntkCase, oddOverEvenRatio, pairCase, pGrid, rfCase, scalingRun, slopesOf, type ScalingCase } from './cases.js';
 import type { ActivationName } from '../src/models/activation.js';
@@ -39,7 +39,7 @@ export const checks = {
 };
 
 describe('scaling of Lip with p over p = 8n .. n d on the sphere, sizes and activations drawn (docs/science.md section 4)', () => {
-  test.prop([ntkCase], { numRuns: DEEP ? 16 : 3 })(`even-activation NTK features (cos, square): slope in [${LAW_WINDOW}]`, (c) => checks.ntk(c));
+  test.prop([ntkCase], { numRuns: DEEP ? 16 : 3 })(`even-activation NTK features (cos, square): slope in [${LAW_WINDOW.join(', ')}]`, (c) => checks.ntk(c));
 
   test.prop([rfCase], { numRuns: DEEP ? 12 : 2 })(`random features with relu, tanh or softplus: clearly flatter (slope above ${FLAT_ABOVE})`, (c) => checks.randomFeatures(c));
 

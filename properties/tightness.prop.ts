@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { test, fc } from '@fast-check/vitest';
+import { test } from '@fast-check/vitest';
 import { DEEP } from './arbitraries.js';
 import { bumpsBand, bumpsCase, bumpsReport, inBumpsBand, NTK_TRACK, trackCase, trackGrid, trackRows, tracksLaw, type BumpsCase } from './cases.js';
 
@@ -17,7 +17,7 @@ describe('tightness from above: the law is sharp (sizes drawn)', () => {
     expect(inBumpsBand(c, r), JSON.stringify({ c, R: r.R, exact: r.exact, eps: r.eps, band })).toBe(true);
   });
 
-  test.prop([trackCase], { numRuns: DEEP ? 12 : 2 })(`NTK features with cos or square track eps sqrt(n d / p) over p = 16n .. n d: lower / law in [${NTK_TRACK.lower}], upper / law in [${NTK_TRACK.upper}], spread <= ${NTK_TRACK.spread}`, (c) => {
+  test.prop([trackCase], { numRuns: DEEP ? 12 : 2 })(`NTK features with cos or square track eps sqrt(n d / p) over p = 16n .. n d: lower / law in [${NTK_TRACK.lower.join(', ')}], upper / law in [${NTK_TRACK.upper.join(', ')}], spread <= ${NTK_TRACK.spread}`, (c) => {
     const rows = trackRows(c);
     for (const r of rows) {
       note(`ntk ${c.activation} lower / law`, r.Rlower);
