@@ -13,11 +13,17 @@ export const SEARCH_BACKENDS = ['auto', 'cpu', 'tfjs-tensorflow', 'tfjs-wasm'] a
 export type SearchBackendName = (typeof SEARCH_BACKENDS)[number];
 
 /**
- * `auto` keeps a model on the f64 cpu path below this many weights (d k): there one gradient call is a
- * few microseconds of arithmetic and the tensor round trip of an accelerated backend costs more
- * (measured: docs/performance.md, "Search backends").
+ * `auto` keeps a model on the f64 cpu path below these many weights (d k), per backend and kernel: there a
+ * gradient call is a few microseconds of arithmetic and the accelerated backend's tensor round trip
+ * costs more. Measured with `npm run bench:peer` and the built-in sweep (docs/performance.md, "Search
+ * backends"): tfjs-node pays off from about 10,000 weights; tfjs-wasm for the two-layer form only from
+ * about 100,000 (at d = 25 it lost to the f64 wasm kernel even at 62,500), for NTK features, whose cpu
+ * gradient has a plain-JS inner loop, from a few thousand.
  */
-export const AUTO_MIN_WEIGHTS = 20_000;
+export const AUTO_MIN_WEIGHTS: Readonly<Record<'tfjs-tensorflow' | 'tfjs-wasm', { readonly twoLayer: number; readonly ntk: number }>> = {
+  'tfjs-tensorflow': { twoLayer: 8_000, ntk: 10_000 },
+  'tfjs-wasm': { twoLayer: 100_000, ntk: 3_000 },
+};
 
 /** The backend a run's search uses, what it is, and why `auto` settled on it. */
 export interface SearchBackend {
@@ -38,10 +44,10 @@ export interface SearchBackend {
 const CPU = (requested: SearchBackendName, note: string | null): SearchBackend => ({ name: 'cpu', requested, mode: 'f64', precision: 'f64', kernels: undefined, note });
 
 /** Small models stay on the cpu (see AUTO_MIN_WEIGHTS); larger ones use the backend's kernels. */
-function bySize(k: ResidentKernels): ResidentKernels {
+function bySize(k: ResidentKernels, min: (typeof AUTO_MIN_WEIGHTS)[keyof typeof AUTO_MIN_WEIGHTS]): ResidentKernels {
   return {
-    residentTwoLayer: (W, b, a, width, d, act) => (width * d < AUTO_MIN_WEIGHTS ? null : (k.residentTwoLayer?.(W, b, a, width, d, act) ?? null)),
-    residentNtk: (W, T, width, d, act, scale) => (width * d < AUTO_MIN_WEIGHTS ? null : (k.residentNtk?.(W, T, width, d, act, scale) ?? null)),
+    residentTwoLayer: (W, b, a, width, d, act) => (width * d < min.twoLayer ? null : (k.residentTwoLayer?.(W, b, a, width, d, act) ?? null)),
+    residentNtk: (W, T, width, d, act, scale) => (width * d < min.ntk ? null : (k.residentNtk?.(W, T, width, d, act, scale) ?? null)),
   };
 }
 
@@ -64,13 +70,13 @@ export async function openSearchBackend(name: SearchBackendName): Promise<Search
   let why: string;
   try {
     const b = await createBackend('tfjs-tensorflow');
-    return { name: 'tfjs-tensorflow', requested: 'auto', mode: b.mode, precision: 'f32', kernels: bySize(b), note: null };
+    return { name: 'tfjs-tensorflow', requested: 'auto', mode: b.mode, precision: 'f32', kernels: bySize(b, AUTO_MIN_WEIGHTS['tfjs-tensorflow']), note: null };
   } catch (e) {
     why = (e as Error).message;
   }
   try {
     const b = await createBackend('tfjs-wasm');
-    return { name: 'tfjs-wasm', requested: 'auto', mode: b.mode, precision: 'f32', kernels: bySize(b), note: `auto: the native TensorFlow binding is not available (${why}); searching on tfjs-wasm (npm run setup:tfjs-node builds it)` };
+    return { name: 'tfjs-wasm', requested: 'auto', mode: b.mode, precision: 'f32', kernels: bySize(b, AUTO_MIN_WEIGHTS['tfjs-wasm']), note: `auto: the native TensorFlow binding is not available (${why}); searching on tfjs-wasm (npm run setup:tfjs-node builds it)` };
   } catch (e) {
     return CPU('auto', `auto: neither tfjs-node (${why}) nor tfjs-wasm (${(e as Error).message}) runs here; searching in f64 on the cpu`);
   }

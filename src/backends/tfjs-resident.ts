@@ -57,14 +57,14 @@ export function tfjsResidentKernels(tf: Tf, name: string): ResidentKernels {
   return {
     residentTwoLayer(W, b, a, k, d, act) {
       // grad = (s'(X W^T + b) diag(a)) W = s'(X W^T + b) (diag(a) W)
-      const [Wt, bias, aW] = tf.tidy(() => {
+      const [Wt, bias, aW] = tf.tidy((): [Tensor, Tensor, Tensor] => {
         const w = tf.tensor2d(W, [k, d], 'float32');
         return [tf.transpose(w), tf.tensor1d(b, 'float32'), tf.mul(w, tf.reshape(tf.tensor1d(a, 'float32'), [k, 1]))];
       });
       return resident([Wt, bias, aW], (X) => tf.matMul(d1(tf.add(tf.matMul(X, Wt), bias), act), aW), d);
     },
     residentNtk(W, Theta, k, d, act, scale) {
-      const [Wm, Th, Wt, Tt] = tf.tidy(() => {
+      const [Wm, Th, Wt, Tt] = tf.tidy((): [Tensor, Tensor, Tensor, Tensor] => {
         const w = tf.tensor2d(W, [k, d], 'float32');
         const th = tf.tensor2d(Theta, [k, d], 'float32');
         return [tf.mul(w, scale), tf.mul(th, scale), tf.transpose(w), tf.transpose(th)];

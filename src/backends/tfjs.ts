@@ -19,6 +19,8 @@ export async function loadTfjs(flavour: TfjsFlavour): Promise<Tf> {
   else if (flavour === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
   else {
     const pkg = '@tensorflow/tfjs-node';
+    // TensorFlow's C++ logging (CPU feature and oneDNN notices) would print on every run: errors only
+    process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
     try {
       await import(pkg);
     } catch (e) {

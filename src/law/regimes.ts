@@ -4,6 +4,7 @@ import { runInstance, type EstimatorEffort } from '../sweep/runner.js';
 import type { InstanceReport } from './evaluate.js';
 import type { InstanceSpec } from './instance.js';
 import { inLawRegime } from './law-regime.js';
+import type { SearchBackend } from '../backends/search-backend.js';
 
 /** The counterexample regimes of docs/science.md section 5 that the harness searches. */
 export const REGIME_NAMES = ['noiseless', 'subspace', 'clusters', 'average'] as const;
@@ -103,8 +104,8 @@ export function regimeInstanceId(regime: Regime, q: RegimeParams, inRegime: bool
  * law); in the control it is the same statistic the in-regime property uses: the certified LOWER bound
  * over law (the sup, for `average` too), and only instances with eps >= MIN_EPS are eligible.
  */
-export function runRegimeInstance(regime: Regime, q: RegimeParams, inRegime: boolean): RegimeOutcome {
-  const { report, record } = runInstance({ index: 0, id: regimeInstanceId(regime, q, inRegime), instance: regime.build(q, inRegime) }, regimeEffort(inRegime));
+export function runRegimeInstance(regime: Regime, q: RegimeParams, inRegime: boolean, backend?: SearchBackend): RegimeOutcome {
+  const { report, record } = runInstance({ index: 0, id: regimeInstanceId(regime, q, inRegime), instance: regime.build(q, inRegime) }, regimeEffort(inRegime), backend);
   if (report.law === null) return { report, record, Rcertified: null, eligible: false };
   if (inRegime) return { report, record, Rcertified: report.R, eligible: inLawRegime(q.n, report.eps, report.components) };
   const stat = regime.statistic === 'average' ? report.averageUpper : report.upper;

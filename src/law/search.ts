@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { MAX_SEED } from '../core/rng.js';
 import { requireInt, requireOneOf, requirePositive } from '../core/validate.js';
 import { REGIME_NAMES, REGIMES, runRegimeInstance, type RegimeName, type RegimeOutcome, type RegimeParams } from './regimes.js';
+import type { SearchBackend } from '../backends/search-backend.js';
 
 /** Options of {@link searchRegime}. */
 export interface SearchOptions {
@@ -15,6 +16,8 @@ export interface SearchOptions {
   readonly factor?: number;
   /** Run the in-regime control instead (must find nothing). */
   readonly inRegime?: boolean;
+  /** Where the estimators' search runs (default: f64 on the cpu). */
+  readonly backend?: SearchBackend;
 }
 
 /** The result of a search: the minimal counterexample found, or none. */
@@ -50,7 +53,7 @@ export function searchRegime(name: RegimeName, options: SearchOptions): SearchRe
   const regime = REGIMES[name];
   const t0 = performance.now();
   const beaten = (o: RegimeOutcome) => o.eligible && o.Rcertified !== null && o.Rcertified <= factor;
-  const prop = fc.property(regime.arbitrary, (q) => !beaten(runRegimeInstance(regime, q, inRegime)));
+  const prop = fc.property(regime.arbitrary, (q) => !beaten(runRegimeInstance(regime, q, inRegime, options.backend)));
   const r = fc.check(prop, { numRuns: budget, seed: seed | 0, path: options.path, endOnFailure: false });
   const cex = r.failed && r.counterexample ? r.counterexample[0] : null;
   return {
@@ -63,7 +66,7 @@ export function searchRegime(name: RegimeName, options: SearchOptions): SearchRe
     numRuns: r.numRuns,
     numShrinks: r.numShrinks,
     counterexample: cex,
-    outcome: cex ? runRegimeInstance(regime, cex, inRegime) : null,
+    outcome: cex ? runRegimeInstance(regime, cex, inRegime, options.backend) : null,
     description: regime.description,
     seconds: (performance.now() - t0) / 1000,
   };

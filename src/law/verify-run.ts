@@ -9,11 +9,14 @@ import { WHOLE } from '../sweep/shard.js';
 import { BUDGETS, inRegimeInstance } from './instance-arbitrary.js';
 import type { InstanceSpec } from './instance.js';
 import { LAW_TOLERANCE } from './verdict.js';
+import type { SearchBackend } from '../backends/search-backend.js';
 
 /** Options of {@link verifyRun}. */
 export interface VerifyOptions {
   readonly profile: 'quick' | 'deep';
   readonly seed: number;
+  /** Where the estimators' search runs (default: f64 on the cpu). */
+  readonly backend?: SearchBackend;
   /** Number of instances (default 48 quick, 200 deep). */
   readonly count?: number;
   /** Write `sweep.json` and `results.jsonl` there (resumable, as a sweep's). */
@@ -67,6 +70,7 @@ export function verifyRun(options: VerifyOptions): VerifyResult {
   const outcome = runInstances({
     points,
     effort: VERIFY_EFFORT,
+    backend: options.backend,
     outDir: options.outDir,
     experiment: { kind: 'verify', spec: { profile, seed, count }, gridSize: count, shard: WHOLE },
     replace: options.replace,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { MAX_SEED } from '../../core/rng.js';
 import { Streams } from '../../core/streams.js';
-import { requireInt, requireNonNegative, requireOneOf, requirePositive } from '../../core/validate.js';
+import { requireInt, requireNonNegative, requireOneOf } from '../../core/validate.js';
 import { parseDataFile, type DataSet } from '../../data/data-file.js';
 import { DISTRIBUTION_NAMES } from '../../data/distribution.js';
 import { makeDistribution } from '../../data/make-distribution.js';
@@ -14,8 +14,10 @@ import { InputError } from '../../core/input-error.js';
 import { readFileFlag } from '../files.js';
 import { parseNumber, UsageError } from '../parse.js';
 import { loadMlpFile } from './lip.js';
+import { addBackendOption, backendLines, openBackendFlag } from '../backend-flag.js';
 
 interface CheckFlags {
+  backend?: string;
   model: string;
   data?: string;
   dist?: string;
@@ -31,7 +33,6 @@ interface CheckFlags {
   starts: number;
   steps: number;
   rounds: number;
-  timeLimit: number;
   json?: boolean;
 }
 
@@ -41,7 +42,7 @@ function readData(path: string): DataSet {
 
 /** `robustlaw check-model`: a user's network against the law, in a practitioner's words. */
 export function registerCheckModel(program: Command): void {
-  addDataOptions(program.command('check-model'))
+  addBackendOption(addDataOptions(program.command('check-model')))
     .description("check your own network (robustlaw-mlp/1 JSON) against the law on your data or on a built-in data law")
     .requiredOption('--model <file.json>', 'the network, robustlaw-mlp/1 JSON (see README)')
     .option('--data <file.json>', 'training data, robustlaw-data/1 JSON: {"X": [[...], ...], "y": [...], "sigma2"?: x}')
@@ -53,16 +54,14 @@ export function registerCheckModel(program: Command): void {
     .option('--starts <int>', 'gradient-ascent starts', parseNumber, 16)
     .option('--steps <int>', 'ascent steps per start', parseNumber, 100)
     .option('--rounds <int>', 'maximum ascent rounds', parseNumber, 3)
-    .option('--time-limit <s>', 'estimator time budget in seconds', parseNumber, 25)
     .option('--json', 'machine-readable output')
-    .action((flags: CheckFlags) => {
+    .action(async (flags: CheckFlags) => {
       const fn = 'robustlaw check-model';
       if ((flags.data === undefined) === (flags.dist === undefined)) throw new UsageError(`${fn}: give exactly one of --data FILE or --dist NAME (got ${flags.data === undefined ? 'neither' : 'both'})`);
       const seed = requireInt(fn, '--seed', flags.seed, 0, MAX_SEED);
       requireInt(fn, '--starts', flags.starts, 1);
       requireInt(fn, '--steps', flags.steps, 0);
       requireInt(fn, '--rounds', flags.rounds, 0);
-      requirePositive(fn, '--time-limit', flags.timeLimit);
       if (flags.sigma2 !== undefined) requireNonNegative(fn, '--sigma2', flags.sigma2);
       const model = loadMlpFile(flags.model);
       const streams = new Streams(seed);
@@ -92,7 +91,9 @@ export function registerCheckModel(program: Command): void {
       }
       const dataName = flags.data ?? `${flags.dist}/${flags.labels ?? 'signs'} n=${data.n} seed=${seed}`;
       // Fixed effort (--starts, --steps, --rounds) and no time limit: the record depends on the inputs only.
-      const report = checkModel({ model, X: data.X, y: data.y, n: data.n, sigma2, sigma2Source: sigma2 === undefined ? undefined : source, c, k, rng: streams.stream('estimator'), starts: flags.starts, steps: flags.steps, rounds: flags.rounds, source: { model: flags.model, data: dataName, seed } });
+      const backend = await openBackendFlag(flags.backend);
+      process.stderr.write(backendLines(fn, backend));
+      const report = checkModel({ model, X: data.X, y: data.y, n: data.n, sigma2, sigma2Source: sigma2 === undefined ? undefined : source, c, k, rng: streams.stream('estimator'), starts: flags.starts, steps: flags.steps, rounds: flags.rounds, backend: backend.kernels, source: { model: flags.model, data: dataName, seed } });
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({ model: flags.model, data: dataName, ...report }, null, 2)}\n`);
         return;

@@ -12,8 +12,10 @@ import { addInstanceOptions, specFromFlags, type InstanceFlags } from '../instan
 import { asInputError, readFileFlag } from '../files.js';
 import { InputError } from '../../core/input-error.js';
 import { parseNumber } from '../parse.js';
+import { addBackendOption, backendLines, openBackendFlag } from '../backend-flag.js';
 
 interface LipFlags extends InstanceFlags {
+  backend?: string;
   model?: string;
   domain: string;
   radius?: number;
@@ -55,6 +57,7 @@ export function estimateJson(e: LipEstimate | null) {
 /** `robustlaw lip`: certified Lipschitz lower and upper bounds of a fitted (or loaded) model. */
 export function registerLip(program: Command): void {
   const cmd = program.command('lip').description('certified Lipschitz lower and upper bounds (and exact values where known) of a fitted model');
+  addBackendOption(cmd);
   addInstanceOptions(cmd)
     .option('--model <file.json>', 'an mlp network (robustlaw-mlp/1 JSON) instead of fitting a class')
     .option('--domain <kind>', `domain: ${DOMAIN_KINDS.filter((k) => k !== 'data-ball').join(', ')} (default: ball of the model's stated radius)`, 'ball')
@@ -66,7 +69,7 @@ export function registerLip(program: Command): void {
     .option('--time-limit <s>', 'estimator time budget in seconds', parseNumber, 25)
     .option('--fresh <int>', 'fresh draws from the data distribution', parseNumber, 512)
     .option('--json', 'machine-readable output')
-    .action((flags: LipFlags) => {
+    .action(async (flags: LipFlags) => {
       const fn = 'robustlaw lip';
       requireInt(fn, '--starts', flags.starts, 1);
       requireInt(fn, '--steps', flags.steps, 0);
@@ -77,12 +80,13 @@ export function registerLip(program: Command): void {
       const t0 = performance.now();
       let model: Model;
       let report: LipschitzReport;
+      const backend = await openBackendFlag(flags.backend);
       let header: Record<string, unknown>;
       if (flags.model !== undefined) {
         model = loadMlpFile(flags.model);
         const seed = requireInt(fn, '--seed', flags.seed, 0, 0xffffffff);
         const domain = domainFromFlags(flags.domain, flags.radius, model, fn);
-        report = lipschitz(model, { domain, rng: new Streams(seed).stream('estimator'), starts: flags.starts, steps: flags.steps, rounds: flags.rounds, targetRatio: flags.targetRatio, timeLimit: flags.timeLimit });
+        report = lipschitz(model, { domain, rng: new Streams(seed).stream('estimator'), starts: flags.starts, steps: flags.steps, rounds: flags.rounds, targetRatio: flags.targetRatio, timeLimit: flags.timeLimit, backend: backend.kernels });
         header = { model: flags.model, seed };
       } else {
         const spec = specFromFlags(flags, fn);
@@ -96,6 +100,7 @@ export function registerLip(program: Command): void {
           n: spec.n,
           fresh,
           freshCount: flags.fresh,
+          backend: backend.kernels,
           rng: inst.streams.stream('estimator'),
           starts: flags.starts,
           steps: flags.steps,
@@ -107,6 +112,7 @@ export function registerLip(program: Command): void {
       }
       const seconds = (performance.now() - t0) / 1000;
       const fin = (x: number | undefined | null) => (x === undefined || x === null || !Number.isFinite(x) ? null : x);
+      process.stderr.write(backendLines(fn, backend));
       if (flags.json) {
         const out = {
           ...header,

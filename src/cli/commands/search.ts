@@ -9,8 +9,10 @@ import { searchRegime } from '../../law/search.js';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { fmtNum } from '../../report/table.js';
 import { parseNumber } from '../parse.js';
+import { addBackendOption, backendLines, openBackendFlag } from '../backend-flag.js';
 
 interface SearchFlags {
+  backend?: string;
   regime: string;
   budget: number;
   seed: number;
@@ -24,8 +26,8 @@ interface SearchFlags {
 
 /** `robustlaw search`: one counterexample search, shrunk, written to reports/counterexamples/<regime>.json. */
 export function registerSearch(program: Command): void {
-  program
-    .command('search')
+  const cmd = program.command('search');
+  addBackendOption(cmd, 'cpu: regime instances are small')
     .description('search a regime outside the theorem for instances that beat the law by a large factor, shrunk to a minimal one')
     .requiredOption('--regime <name>', `regime: ${REGIME_NAMES.join(', ')}`)
     .option('--budget <runs>', 'instances to generate before shrinking', parseNumber, 100)
@@ -36,15 +38,17 @@ export function registerSearch(program: Command): void {
     .option('--out <dir>', 'directory for <regime>.json', 'reports/counterexamples')
     .option('--no-write', 'do not write the JSON file')
     .option('--json', 'machine-readable output')
-    .action((flags: SearchFlags) => {
+    .action(async (flags: SearchFlags) => {
       const fn = 'robustlaw search';
       const regime = requireOneOf(fn, '--regime', flags.regime, REGIME_NAMES);
       const budget = requireInt(fn, '--budget', flags.budget, 1);
       const seed = requireInt(fn, '--seed', flags.seed, 0, MAX_SEED);
       const factor = requirePositive(fn, '--factor', flags.factor);
       if (flags.path !== undefined && !/^\d+(:\d+)*$/.test(flags.path)) throw new InputError('--path', 'a replay path like 3:0:1', flags.path, { context: fn });
+      const backend = await openBackendFlag(flags.backend, 'cpu');
+      process.stderr.write(backendLines(fn, backend));
       process.stderr.write(`robustlaw search: regime=${regime} seed=${seed} budget=${budget}${flags.inRegime ? ' (in-regime control)' : ''}\n`);
-      const r = searchRegime(regime, { budget, seed, path: flags.path, factor, inRegime: flags.inRegime });
+      const r = searchRegime(regime, { budget, seed, path: flags.path, factor, inRegime: flags.inRegime, backend });
       const doc = counterexampleFile(r);
       if (flags.write && !flags.inRegime) writeFileAtomic(join(flags.out, `${regime}.json`), `${JSON.stringify(doc, null, 2)}\n`);
       if (flags.json) {

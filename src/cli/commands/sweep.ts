@@ -15,9 +15,11 @@ import { readFileFlag } from '../files.js';
 import { addDataOptions } from '../instance-flags.js';
 import { parseList, parseNumber, parseNumberList, UsageError } from '../parse.js';
 import { progress } from '../progress.js';
+import { addBackendOption, backendLines, openBackendFlag } from '../backend-flag.js';
 
 interface SweepFlags {
   spec?: string;
+  backend?: string;
   class?: string[];
   dist?: string[];
   labels?: string[];
@@ -80,7 +82,7 @@ const OUT_NAMES = { outDir: '--out', dir: '--out', path: '--out' } as const;
 
 /** `robustlaw sweep`: a grid of instances, resumable, shardable, with a report at the end. */
 export function registerSweep(program: Command): void {
-  addDataOptions(program.command('sweep'))
+  const cmd = addDataOptions(program.command('sweep'))
     .description('fit and bound a grid of instances (classes x data x n x d x p x seeds); resumable, shardable; writes results.jsonl and a report (exit 1 on a certified counterexample)')
     .option('--spec <file>', 'a JSON or YAML sweep spec (the same keys as the flags below; see README)')
     .option('--class <list>', `classes: ${SWEEP_CLASSES.join(', ')}`, parseList)
@@ -103,7 +105,8 @@ export function registerSweep(program: Command): void {
     .option('--no-report', 'skip summary.json, report.md, report.html and plots')
     .option('--bench <file>', 'benchmark JSON for the report\'s bars (default reports/bench/latest.json, else baseline.json)')
     .option('--no-bench', 'no benchmark bars in the report')
-    .option('--print-spec', 'print the validated spec as JSON and exit (a starting point for --spec files)')
+    .option('--print-spec', 'print the validated spec as JSON and exit (a starting point for --spec files)');
+  addBackendOption(cmd)
     .action(async (flags: SweepFlags) => {
       const fn = 'robustlaw sweep';
       const gridFlags = GRID_FLAGS.filter((k) => flags[k] !== undefined);
@@ -114,6 +117,7 @@ export function registerSweep(program: Command): void {
         process.stdout.write(`${JSON.stringify(spec, null, 2)}\n`);
         return;
       }
+      const backend = await openBackendFlag(flags.backend ?? spec.backend);
       const total = shardPoints(spec, shard).length;
       process.stderr.write(`${fn}: ${total} instances${shard.count > 1 ? ` (shard ${shard.index}/${shard.count})` : ''} -> ${flags.out}${flags.spec === undefined && gridFlags.length === 0 ? ' (the built-in quick sweep; --print-spec shows it)' : ''}\n`);
       let bar: ReturnType<typeof progress> | null = null;
@@ -122,7 +126,9 @@ export function registerSweep(program: Command): void {
         outDir: flags.out,
         shard,
         replace: flags.replace === true,
+        backend,
         onStart: (n, done, torn) => {
+          process.stderr.write(backendLines(fn, backend));
           if (torn > 0) process.stderr.write(`${fn}: dropped a torn last line (${torn} bytes) left by an interrupted run\n`);
           if (done > 0) process.stderr.write(`${fn}: resuming, ${done} of ${n} already done\n`);
           bar = progress(n, 'sweep', done);

@@ -7,8 +7,10 @@ import { parseNumber } from '../parse.js';
 import { writeReport } from '../../report/write-report.js';
 import { naming } from '../errors.js';
 import { progress } from '../progress.js';
+import { addBackendOption, backendLines, openBackendFlag } from '../backend-flag.js';
 
 interface VerifyFlags {
+  backend?: string;
   profile: string;
   seed?: number;
   count?: number;
@@ -19,8 +21,8 @@ interface VerifyFlags {
 
 /** `robustlaw verify`: the in-regime verification as a report; exit 1 on a certified counterexample. */
 export function registerVerify(program: Command): void {
-  program
-    .command('verify')
+  const cmd = program.command('verify');
+  addBackendOption(cmd)
     .description('fit seeded in-regime instances of every class and check each against Theorem 3 and the law (exit 1 on a certified counterexample)')
     .option('--profile <name>', 'quick or deep', 'quick')
     .option('--seed <int>', 'seed (default: random, printed)', parseNumber)
@@ -35,11 +37,13 @@ export function registerVerify(program: Command): void {
       const seed = flags.seed === undefined ? (Date.now() ^ (process.pid << 10)) >>> 0 : requireInt(fn, '--seed', flags.seed, 0, MAX_SEED);
       const count = flags.count === undefined ? undefined : requireInt(fn, '--count', flags.count, 1);
       process.stderr.write(`robustlaw verify: profile=${profile} seed=${seed} (replay with --seed ${seed})\n`);
+      const backend = await openBackendFlag(flags.backend);
+      process.stderr.write(backendLines(fn, backend));
       const total = count ?? verifyCount(profile);
       const bar = progress(total, 'verify');
       // With --out the records go to results.jsonl through the runner (resumable); a run directory of another
       // verify or sweep is replaced, as verify has always overwritten its --out.
-      const result = naming({ outDir: '--out', dir: '--out', path: '--out' }, () => verifyRun({ profile, seed, count, outDir: flags.out, replace: true, onRecord: (r) => bar.tick(`${r.spec.className} n=${r.spec.n} d=${r.spec.d}`) }));
+      const result = naming({ outDir: '--out', dir: '--out', path: '--out' }, () => verifyRun({ profile, seed, count, backend, outDir: flags.out, replace: true, onRecord: (r) => bar.tick(`${r.spec.className} n=${r.spec.n} d=${r.spec.d}`) }));
       bar.stop();
       const bad = result.counterexamples.length > 0;
       if (flags.out !== undefined) {

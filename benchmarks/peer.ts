@@ -1,0 +1,90 @@
+/**
+ * `npm run bench:peer`: the harness against the numpy script a researcher would write instead
+ * (benchmarks/peers/numpy_sweep.py), on the script's grid, in one run on this machine.
+ *
+ * The grid (n = 200, d = 100, sphere, sign labels, seed 0): random features relu/tanh/square at
+ * k = 4n..64n, NTK features square/cos/tanh at k = 8..200 (p = d k), and hat bumps. The harness runs it
+ * as the sweeps it is (one per activation, the sweep's default effort, data floor included) through the
+ * one runner; the script runs in python3 with OpenBLAS free to pick its kernels. Printed: each side's
+ * wall time and their ratio, and per row the script's lower bound (max gradient norm found, no
+ * certificate) next to the harness's certified lower and upper bounds.
+ *
+ * Usage: npm run bench:peer -- [--backend auto|cpu|tfjs-tensorflow|tfjs-wasm] [--n 200] [--d 100] [--json FILE] [--harness-only]
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { openSearchBackend, type SearchBackendName } from '../src/backends/search-backend.js';
+import { expandGrid } from '../src/sweep/grid.js';
+import { sweepEvaluateOptions } from '../src/sweep/run-sweep.js';
+import { runInstances } from '../src/sweep/runner.js';
+import { parseSweepSpec } from '../src/sweep/spec.js';
+import type { SweepRecord } from '../src/sweep/record.js';
+
+const { values } = parseArgs({ options: { backend: { type: 'string', default: 'auto' }, n: { type: 'string', default: '200' }, d: { type: 'string', default: '100' }, json: { type: 'string' }, 'harness-only': { type: 'boolean', default: false } } });
+const n = Number(values.n);
+const d = Number(values.d);
+const peer = fileURLToPath(new URL('./peers/numpy_sweep.py', import.meta.url));
+
+interface PeerRow {
+  cls: string;
+  act: string;
+  p: number;
+  lip: number;
+}
+
+/** The numpy script, timed from outside (interpreter start included), with OpenBLAS's own kernel choice. */
+function runPeer(): { rows: PeerRow[]; seconds: number } | { skipped: string } {
+  const probe = spawnSync('python3', ['-c', 'import numpy; print(numpy.__version__)'], { encoding: 'utf8' });
+  if (probe.status !== 0) return { skipped: `python3 with numpy is not available here (${(probe.stderr || probe.error?.message || 'no python3').trim().split('\n').pop()})` };
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const t0 = performance.now();
+  const out = execFileSync('python3', [peer, String(n), String(d), '0'], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const seconds = (performance.now() - t0) / 1000;
+  return { rows: out.trim().split('\n').map((l) => JSON.parse(l) as PeerRow), seconds };
+}
+
+/** The same grid through the harness: one sweep per activation, as a user would run it. */
+async function runHarness(backendName: SearchBackendName): Promise<{ records: SweepRecord[]; seconds: number; backend: string }> {
+  const backend = await openSearchBackend(backendName);
+  if (backend.note) process.stderr.write(`bench:peer: ${backend.note}\n`);
+  const base = { n, d, seeds: [0], dist: 'sphere', labels: 'signs' };
+  const specs = [
+    ...['relu', 'tanh', 'square'].map((a) => ({ ...base, class: 'random-features', k: [4, 8, 16, 32, 64].map((f) => f * n), model: { activation: a } })),
+    ...['square', 'cos', 'tanh'].map((a) => ({ ...base, class: 'ntk-features', k: [4, 8, 16, 32, 64, 100].map((f) => Math.max(1, Math.floor((f * n) / d))), model: { activation: a } })),
+    { ...base, class: 'bumps', model: { profile: 'hat' } },
+  ].map((raw) => parseSweepSpec(raw, 'bench:peer'));
+  const t0 = performance.now();
+  const records: SweepRecord[] = [];
+  for (const spec of specs) records.push(...runInstances({ points: expandGrid(spec), effort: sweepEvaluateOptions(spec), backend }).records);
+  return { records, seconds: (performance.now() - t0) / 1000, backend: `${backend.name} (${backend.precision}${backend.requested === 'auto' ? ', auto' : ''})` };
+}
+
+const fmt = (x: number | null | undefined) => (x === null || x === undefined ? '-' : x.toPrecision(4));
+const peerRun = values['harness-only'] ? { skipped: 'not run (--harness-only)' } : runPeer();
+const harness = await runHarness(values.backend as SearchBackendName);
+const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;
+const lines: string[] = [];
+lines.push(`bench:peer on ${machine}; grid n = ${n}, d = ${d}, sphere, sign labels, seed 0`);
+lines.push('');
+lines.push('| class | activation | p | numpy lower | harness lower | harness upper | upper / lower |');
+lines.push('|---|---|---|---|---|---|---|');
+const rows = 'rows' in peerRun ? peerRun.rows : [];
+for (const r of harness.records) {
+  const act = r.spec.modelOptions?.activation ?? r.spec.modelOptions?.profile ?? 'hat';
+  const pr = rows.find((q) => q.cls === r.spec.className && q.act === act && q.p === r.p);
+  lines.push(`| ${r.spec.className} | ${act} | ${r.p} | ${fmt(pr?.lip)} | ${fmt(r.lower)} | ${fmt(r.upper)} | ${fmt(r.ratio)} |`);
+}
+lines.push('');
+if ('skipped' in peerRun) lines.push(`numpy script: skipped: ${peerRun.skipped}`);
+else lines.push(`numpy script: ${peerRun.seconds.toFixed(1)} s (lower bounds only, no certificates)`);
+lines.push(`harness (${harness.backend}): ${harness.seconds.toFixed(1)} s (certified lower and upper bounds)`);
+if (!('skipped' in peerRun)) lines.push(`ratio harness / numpy: ${(harness.seconds / peerRun.seconds).toFixed(2)}x`);
+const lowerWins = rows.length ? harness.records.filter((r) => { const pr = rows.find((q) => q.cls === r.spec.className && q.p === r.p && q.act === (r.spec.modelOptions?.activation ?? 'hat')); return pr === undefined || r.lower >= pr.lip * (1 - 1e-9); }).length : 0;
+if (rows.length) lines.push(`rows where the harness's certified lower bound is at least the script's: ${lowerWins} of ${harness.records.length}; rows with a certified upper bound: ${harness.records.filter((r) => r.upper !== null).length} of ${harness.records.length}`);
+process.stdout.write(`${lines.join('\n')}\n`);
+if (values.json) writeFileSync(values.json, `${JSON.stringify({ machine, n, d, peer: peerRun, harness: { backend: harness.backend, seconds: harness.seconds, records: harness.records } }, null, 2)}\n`);
