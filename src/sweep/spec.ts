@@ -70,7 +70,7 @@ function innermost(issue: z.core.$ZodIssue): z.core.$ZodIssue {
   if (issue.code !== 'invalid_union') return issue;
   const branches = issue.errors.map((e) => e[0]).filter((e): e is z.core.$ZodIssue => e !== undefined);
   const inner = branches.find((e) => e.path.length > 0) ?? branches[0];
-  return inner ? innermost({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue) : issue;
+  return inner ? innermost({ ...inner, path: [...issue.path, ...inner.path] }) : issue;
 }
 
 /** One problem of a failed parse as an {@link InputError} naming the key (`spec.n[1]`), the rule and the value. */
