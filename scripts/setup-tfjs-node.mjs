@@ -13,11 +13,28 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-const say = (m) => process.stdout.write(`setup:tfjs-node: ${m}\n`);
+// `--from-install` (the package's postinstall, run by `npm ci`): one line, and never a failed install.
+const fromInstall = process.argv.includes('--from-install');
+// TensorFlow's C++ notices (CPU features, oneDNN) are not for the user; errors still print
+process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+process.env.TF_ENABLE_ONEDNN_OPTS ??= '0';
+const say = (m) => {
+  if (!fromInstall) process.stdout.write(`setup:tfjs-node: ${m}\n`);
+};
 const fail = (m) => {
+  if (fromInstall) {
+    process.stdout.write(`robustlaw: the native TensorFlow binding is not set up (${m}); the harness runs on tfjs-wasm and the f64 cpu path (npm run setup:tfjs-node retries)\n`);
+    process.exit(0);
+  }
   say(`NOT set up: ${m}`);
   process.exit(1);
 };
+if (fromInstall) {
+  // only for this repository's own install, not when robustlaw is installed as someone's dependency
+  const root = dirname(dirname(new URL(import.meta.url).pathname));
+  if (process.env.ROBUSTLAW_SKIP_NATIVE === '1') fail('ROBUSTLAW_SKIP_NATIVE=1');
+  if (process.env.INIT_CWD && process.env.INIT_CWD !== root) process.exit(0);
+}
 const require = createRequire(import.meta.url);
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000, ...opts }).toString();
 
@@ -41,6 +58,7 @@ const version = require('@tensorflow/tfjs-node/package.json').version;
 try {
   require('@tensorflow/tfjs-node');
   say(`the binding of @tensorflow/tfjs-node ${version} already loads; nothing to do`);
+  if (fromInstall) process.stdout.write(`robustlaw: the native TensorFlow binding (tfjs-node ${version}) is active\n`);
   process.exit(0);
 } catch {
   /* not built yet */
@@ -113,6 +131,7 @@ try {
   const out = JSON.parse(run(process.execPath, ['-e', check], { cwd: process.cwd() }));
   if (!(out.maxAbsError < 1e-3)) fail(`the binding loads but its matmul differs from the reference by ${out.maxAbsError}`);
   say(`OK: backend ${out.backend}, libtensorflow ${out.libtensorflow}, tfjs-node ${version}; 64x64 matmul max error ${out.maxAbsError.toExponential(2)} vs plain JS`);
+  if (fromInstall) process.stdout.write(`robustlaw: built the native TensorFlow binding offline (libtensorflow ${out.libtensorflow}, tfjs-node ${version}); --backend auto uses it\n`);
 } catch (e) {
   fail(`the built binding does not load or compute: ${String(e.stderr ?? e.message).trim().split('\n').slice(0, 2).join(' | ')}`);
 } finally {

@@ -19,8 +19,11 @@ export async function loadTfjs(flavour: TfjsFlavour): Promise<Tf> {
   else if (flavour === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
   else {
     const pkg = '@tensorflow/tfjs-node';
-    // TensorFlow's C++ logging (CPU feature and oneDNN notices) would print on every run: errors only
+    // TensorFlow's C++ notices would print two lines on every run: errors only, and oneDNN's custom ops off
+    // (their notice prints before logging is configured; matmul 1024 ran at the same speed either way,
+    // 160-180 GFLOP/s, docs/performance.md)
     process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+    process.env.TF_ENABLE_ONEDNN_OPTS ??= '0';
     try {
       await import(pkg);
     } catch (e) {
