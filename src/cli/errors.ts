@@ -85,6 +85,7 @@ const NAMESPACES: readonly (readonly [RegExp, string])[] = [
 const FILES: readonly (readonly [string, string])[] = [
   ['spec', '--spec'],
   ['data', '--data'],
+  ['mlp', '--model'],
 ];
 
 /**

@@ -5,25 +5,22 @@
  */
 import { InputError } from '../core/input-error.js';
 import { readStructuredFile } from '../core/read-file.js';
+import { naming } from './errors.js';
 
 /**
  * Reads the JSON (or, with `yaml`, YAML for `.yaml`/`.yml`) file at `path` given by `flag` and parses it
  * with `parse`, whose InputErrors the CLI names after the flag (`--data (key X[1][2])`). The reader's
- * documented RangeError (missing file, syntax error) becomes an InputError of the flag.
+ * InputError on `path` (missing file, syntax error) is named `flag`.
  */
 export function readFileFlag<T>(flag: string, path: string, parse: (raw: unknown) => T, yaml = false): T {
-  let raw: unknown;
-  try {
-    raw = readStructuredFile(path, flag, yaml);
-  } catch (e) {
-    throw asInputError(e, flag, path, `a readable ${yaml ? 'JSON or YAML' : 'JSON'} file`);
-  }
+  const raw = naming({ path: flag }, () => readStructuredFile(path, 'readFileFlag', yaml));
   return parse(raw);
 }
 
 /**
  * The RangeError/TypeError of a library reader or parser that documents them as its input errors (and
- * does not throw InputError yet) as an InputError of `flag`; other errors are returned unchanged.
+ * does not throw InputError yet) as an InputError of `flag`; other errors (an InputError included) are
+ * returned unchanged.
  */
 export function asInputError(e: unknown, flag: string, path: string, rule: string): unknown {
   if (!(e instanceof RangeError || e instanceof TypeError)) return e;

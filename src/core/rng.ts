@@ -48,9 +48,9 @@ export class Rng {
       this.hasSpare = false;
       return this.spare;
     }
-    let u = 0;
-    let v = 0;
-    let s = 0;
+    let u: number;
+    let v: number;
+    let s: number;
     do {
       u = 2 * uniformFloat64(this.gen) - 1;
       v = 2 * uniformFloat64(this.gen) - 1;

@@ -1,5 +1,5 @@
 import { MAX_SEED, Rng } from './rng.js';
-import { requireInt } from './validate.js';
+import { InputError, requireInt } from './validate.js';
 
 /**
  * The named sub-streams every run draws from. Each is seeded from (seed, name) by a hash, so that
@@ -40,7 +40,7 @@ function fnv1a(s: string): number {
  */
 export function deriveSeed(seed: number, name: string): number {
   requireInt('deriveSeed', 'seed', seed, 0, MAX_SEED);
-  if (typeof name !== 'string' || name.length === 0) throw new TypeError(`deriveSeed: name must be a non-empty string (got ${String(name)})`);
+  if (typeof name !== 'string' || name.length === 0) throw new InputError('name', 'a non-empty string', name, { context: 'deriveSeed' });
   return fmix32(fmix32(seed) ^ fnv1a(name));
 }
 
@@ -51,8 +51,9 @@ export class Streams {
   constructor(seed: number) {
     this.seed = requireInt('Streams', 'seed', seed, 0, MAX_SEED);
   }
-  /** A fresh generator for sub-stream `name` (a new one, from its start, on every call). */
-  stream(name: StreamName | string): Rng {
+  /** A fresh generator for sub-stream `name`, one of {@link STREAM_NAMES} or any other non-empty name
+   * (a new one, from its start, on every call). */
+  stream(name: string): Rng {
     return new Rng(deriveSeed(this.seed, name));
   }
 }

@@ -1,4 +1,4 @@
-import { requireInt, requirePositive } from '../core/validate.js';
+import { InputError, requireInt, requirePositive } from '../core/validate.js';
 
 /**
  * The informal law (docs/science.md section 1): an f with p parameters fitting n noisy points in dimension d
@@ -27,7 +27,7 @@ export function parametersNeeded(n: number, d: number, eps: number, lip: number)
 
 /** The ratio R = lip / (eps sqrt(n d / p)) of an observed Lipschitz lower bound to the informal law. */
 export function lawRatio(lip: number, n: number, d: number, p: number, eps: number): number {
-  if (!(lip >= 0)) throw new RangeError(`lawRatio: lip must be a finite number >= 0 (got ${lip})`);
+  if (!(lip >= 0)) throw new InputError('lip', 'a number >= 0', lip, { context: 'lawRatio' });
   requireInt('lawRatio', 'n', n, 1);
   return lip / informalLaw(n, d, p, eps);
 }

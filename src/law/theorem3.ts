@@ -1,4 +1,4 @@
-import { requireInt, requireOpen, requirePositive } from '../core/validate.js';
+import { InputError, requireInt, requireOpen, requirePositive } from '../core/validate.js';
 import { NEURIPS_2021, type LawConstants } from './constants.js';
 
 /** Inputs of Theorem 3 (docs/science.md section 1). */
@@ -79,7 +79,7 @@ export function theorem3(input: Theorem3Input): Theorem3Result {
     });
   }
   if (input.sigma2 !== undefined) {
-    if (typeof input.sigma2 !== 'number' || !Number.isFinite(input.sigma2)) throw new RangeError(`${fn}: sigma2 must be a finite number (got ${String(input.sigma2)})`);
+    if (typeof input.sigma2 !== 'number' || !Number.isFinite(input.sigma2)) throw new InputError('sigma2', 'a finite number', input.sigma2, { context: fn });
     if (!(input.sigma2 > 0)) failed.push({ id: 'sigma2', message: `sigma^2 > 0 fails: sigma^2 = ${input.sigma2} (noiseless labels: the premise cannot hold)` });
   }
   const logTerm = Math.log((K.theorem3.logScale * W * J) / eps);

@@ -1,4 +1,4 @@
-import { requireInt, requirePositive } from '../core/validate.js';
+import { InputError, requireInt, requirePositive } from '../core/validate.js';
 import { informalLaw } from './informal.js';
 import { theorem3, type FailedAssumption } from './theorem3.js';
 
@@ -79,8 +79,8 @@ export function verdict(input: VerdictInput): Verdict {
   const d = requireInt(fn, 'd', input.d, 1);
   const p = requireInt(fn, 'p', input.p, 1);
   const tau = requirePositive(fn, 'tau', input.tau ?? LAW_TOLERANCE);
-  if (!Number.isFinite(input.eps)) throw new RangeError(`${fn}: eps must be finite (got ${input.eps})`);
-  if (!(input.lower >= 0)) throw new RangeError(`${fn}: lower must be a number >= 0 (got ${input.lower})`);
+  if (!Number.isFinite(input.eps)) throw new InputError('eps', 'a finite number', input.eps, { context: fn });
+  if (!(input.lower >= 0)) throw new InputError('lower', 'a number >= 0', input.lower, { context: fn });
   const na = (why: string[]): ThresholdVerdict => ({ verdict: 'not-applicable', threshold: null, lowerMargin: null, upperMargin: null, failedAssumptions: why });
   if (!(input.eps > 0)) {
     const why = [`eps = sigma^2 - MSE = ${input.eps.toPrecision(4)} <= 0: the fit is not below the noise level`];

@@ -1,3 +1,4 @@
+import { InputError } from '../core/input-error.js';
 import { requireOneOf } from '../core/validate.js';
 import { BUMP_PROFILES, bumpsModel, minPairwiseDistance, PROFILE, type BumpProfile } from './bumps.js';
 import type { FitContext } from './fit-context.js';
@@ -14,8 +15,9 @@ import type { FitResult } from './model.js';
 export function fitAtomBumps(X: Float64Array, n: number, d: number, y: Float64Array, atoms: Float64Array, k: number, profile: BumpProfile, ctx: FitContext): FitResult {
   const t0 = performance.now();
   requireOneOf('fitAtomBumps', 'profile', profile, BUMP_PROFILES);
-  const r = minPairwiseDistance(atoms, k, d) / 2;
-  if (!(r > 0)) throw new RangeError('fitAtomBumps: atoms must be distinct');
+  const dmin = minPairwiseDistance(atoms, k, d);
+  const r = dmin / 2;
+  if (!(r > 0)) throw new InputError('dist', `a law with ${k} distinct atoms (bumps need a positive minimum distance)`, atoms, { context: 'fitAtomBumps', shown: `atoms at minimum distance ${dmin}` });
   const g = PROFILE[profile].g;
   const num = new Float64Array(k);
   const den = new Float64Array(k);
@@ -31,7 +33,7 @@ export function fitAtomBumps(X: Float64Array, n: number, d: number, y: Float64Ar
     }
   }
   const h = num.map((v, l) => (den[l] > 0 ? v / den[l] : 0));
-  const model = { ...bumpsModel(atoms.slice(), h, d, r, profile, 'atom-bumps'), p: k, description: `atom-bumps: ${k} ${profile} bumps at the known atoms (heights trained), r = ${r.toPrecision(4)}` };
+  const model = { ...bumpsModel(atoms.slice(), h, d, r, profile, 'atom-bumps', dmin), p: k, description: `atom-bumps: ${k} ${profile} bumps at the known atoms (heights trained), r = ${r.toPrecision(4)}` };
   return finishFit(model, X, n, y, ctx.sigma2, t0, { condition: 1, details: { k, r } });
 }
 

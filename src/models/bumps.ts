@@ -1,3 +1,4 @@
+import { InputError } from '../core/input-error.js';
 import { requireOneOf, requirePositive } from '../core/validate.js';
 import { norm2 } from '../linalg/gram.js';
 import { exactEstimate, upperEstimate } from '../lipschitz/certificate.js';
@@ -58,8 +59,10 @@ export function minPairwiseDistance(X: Float64Array, n: number, d: number): numb
  * radius rho = ||theta|| (W = 2 rho), where every height is at most rho (derived: |Delta f| <= sum_i
  * |Delta h_i| + |h_i| (sup|g'|/r) ||Delta c_i||, then Cauchy-Schwarz; docs/science.md section 4).
  * At a hat bump's centre the gradient returned is 0, which lies in the generalised gradient.
+ * `minDistance` is {@link minPairwiseDistance} of the centres when the caller has it already (a fit that
+ * checked its points are distinct): it is then not computed again, an O(n^2 d) pass; omitted, it is computed.
  */
-export function bumpsModel(centres: Float64Array, heights: Float64Array, d: number, r: number, profile: BumpProfile, className: 'bumps' | 'atom-bumps' = 'bumps'): BumpsModel {
+export function bumpsModel(centres: Float64Array, heights: Float64Array, d: number, r: number, profile: BumpProfile, className: 'bumps' | 'atom-bumps' = 'bumps', minDistance?: number): BumpsModel {
   requirePositive('bumpsModel', 'r', r);
   const n = heights.length;
   const P = PROFILE[profile];
@@ -87,7 +90,7 @@ export function bumpsModel(centres: Float64Array, heights: Float64Array, d: numb
     }
     return wantGrad ? G : f;
   };
-  const disjoint = 2 * r <= minPairwiseDistance(centres, n, d) * (1 + 1e-12);
+  const disjoint = 2 * r <= (minDistance ?? minPairwiseDistance(centres, n, d)) * (1 + 1e-12);
   let radius = 1;
   for (let c = 0; c < n; c++) radius = Math.max(radius, norm2(centres.subarray(c * d, c * d + d)) + r);
   let sumAbs = 0;
@@ -132,10 +135,10 @@ export function fitBumps(X: Float64Array, n: number, d: number, y: Float64Array,
   const t0 = performance.now();
   const profile = requireOneOf('fitBumps', 'profile', options.profile ?? 'hat', BUMP_PROFILES);
   const dmin = minPairwiseDistance(X, n, d);
-  if (!(dmin > 0)) throw new RangeError('fitBumps: data points must be distinct (minimum pairwise distance is 0)');
+  if (!(dmin > 0)) throw new InputError('X', `${n} distinct points (bumps need a positive minimum distance)`, X, { context: 'fitBumps', shown: `minimum pairwise distance ${dmin}` });
   const r = options.radius === undefined ? (Number.isFinite(dmin) ? dmin / 2 : 1) : requirePositive('fitBumps', 'radius', options.radius);
   const warnings = r > dmin / 2 ? [`radius ${r} > half the minimum distance ${dmin / 2}: supports overlap, interpolation is not exact`] : [];
-  const model = bumpsModel(X.slice(), y.slice(), d, r, profile);
+  const model = bumpsModel(X.slice(), y.slice(), d, r, profile, 'bumps', dmin);
   return finishFit(model, X, n, y, ctx.sigma2, t0, { condition: 1, warnings, details: { minDistance: dmin } });
 }
 

@@ -1,3 +1,4 @@
+import { InputError } from '../core/input-error.js';
 import { norm2 } from '../linalg/gram.js';
 import { spectralNorm } from '../linalg/spectral-norm.js';
 import { exactEstimate, upperEstimate } from '../lipschitz/certificate.js';
@@ -31,52 +32,53 @@ export interface MlpModel extends Model {
  * `weights` of layer l is an array of `out_l` rows of `in_l` numbers (in_1 = d, in_l = out_{l-1});
  * `biases` has `out_l` numbers; the last layer has out = 1 and no activation; every other layer is
  * followed by the activation (relu or tanh). p = sum_l out_l (in_l + 1).
- * Throws a TypeError/RangeError naming the layer and what is wrong.
+ * Throws an {@link InputError} naming the field (`mlp.layers[2].weights[1][3]`, counted from 1), the rule
+ * and the value; `source` (the file) is its context.
  */
 export function parseMlp(json: unknown, source = 'mlp'): MlpModel {
-  const fail = (msg: string): never => {
-    throw new RangeError(`${source}: ${msg}`);
+  const fail = (field: string, rule: string, value: unknown, shown?: string): never => {
+    throw new InputError(field ? `mlp.${field}` : 'mlp', rule, value, { context: source, shown });
   };
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new TypeError(`${source}: must be a JSON object with "activation" and "layers"`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) fail('', 'a JSON object with "activation" and "layers"', json);
   const obj = json as Record<string, unknown>;
-  if (obj.format !== undefined && obj.format !== 'robustlaw-mlp/1') fail(`format must be "robustlaw-mlp/1" (got ${JSON.stringify(obj.format)})`);
+  if (obj.format !== undefined && obj.format !== 'robustlaw-mlp/1') fail('format', '"robustlaw-mlp/1"', obj.format);
   const activation = obj.activation ?? 'relu';
-  if (activation !== 'relu' && activation !== 'tanh') fail(`activation must be one of relu, tanh (got ${JSON.stringify(activation)})`);
-  if (!Array.isArray(obj.layers) || obj.layers.length === 0) fail('layers must be a non-empty array (missing layers)');
+  if (activation !== 'relu' && activation !== 'tanh') fail('activation', 'one of relu, tanh', activation);
+  if (!Array.isArray(obj.layers) || obj.layers.length === 0) fail('layers', 'a non-empty array', obj.layers, obj.layers === undefined ? 'missing layers' : undefined);
   const raw = obj.layers as unknown[];
   const layers: DenseLayer[] = [];
   let prevOut = -1;
   raw.forEach((layer, l) => {
-    const name = `layer ${l + 1} of ${raw.length}`;
-    if (typeof layer !== 'object' || layer === null) fail(`${name} must be an object with "weights" and "biases"`);
+    const name = `layers[${l + 1}]`;
+    if (typeof layer !== 'object' || layer === null) fail(name, 'an object with "weights" and "biases"', layer);
     const { weights, biases } = layer as Record<string, unknown>;
-    if (!Array.isArray(weights) || weights.length === 0) fail(`${name}: weights must be a non-empty array of rows (missing weights)`);
+    if (!Array.isArray(weights) || weights.length === 0) fail(`${name}.weights`, 'a non-empty array of rows', weights, weights === undefined ? 'missing weights' : undefined);
     const rows = weights as unknown[];
-    if (!Array.isArray(rows[0])) fail(`${name}: weights must be an array of rows (arrays of numbers)`);
+    if (!Array.isArray(rows[0])) fail(`${name}.weights[1]`, 'a row (an array of numbers)', rows[0]);
     const inputs = (rows[0] as unknown[]).length;
-    if (inputs === 0) fail(`${name}: weights rows must not be empty`);
-    if (prevOut >= 0 && inputs !== prevOut) fail(`${name}: weights must have ${prevOut} columns (the previous layer's output size), got ${inputs}`);
+    if (inputs === 0) fail(`${name}.weights[1]`, 'a non-empty row', rows[0], 'an empty row');
+    if (prevOut >= 0 && inputs !== prevOut) fail(`${name}.weights`, `rows of ${prevOut} numbers (the previous layer's output size)`, rows, `${inputs} columns`);
     const outputs = rows.length;
     const W = new Float64Array(outputs * inputs);
     rows.forEach((row, r) => {
-      if (!Array.isArray(row) || row.length !== inputs) fail(`${name}: weights row ${r + 1} must have ${inputs} numbers (got ${Array.isArray(row) ? row.length : typeof row})`);
+      if (!Array.isArray(row) || row.length !== inputs) fail(`${name}.weights[${r + 1}]`, `a row of ${inputs} numbers like row 1`, row, Array.isArray(row) ? `${row.length} numbers` : undefined);
       (row as unknown[]).forEach((v, c) => {
-        if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${name}: weights[${r + 1}][${c + 1}] must be a finite number (got ${JSON.stringify(v)})`);
+        if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${name}.weights[${r + 1}][${c + 1}]`, 'a finite number', v);
         W[r * inputs + c] = v as number;
       });
     });
-    if (!Array.isArray(biases)) fail(`${name}: biases must be an array of ${outputs} numbers (missing biases)`);
+    if (!Array.isArray(biases)) fail(`${name}.biases`, `an array of ${outputs} numbers`, biases, biases === undefined ? 'missing biases' : undefined);
     const bs = biases as unknown[];
-    if (bs.length !== outputs) fail(`${name}: biases must have ${outputs} numbers (one per weights row), got ${bs.length}`);
+    if (bs.length !== outputs) fail(`${name}.biases`, `${outputs} numbers (one per weights row)`, bs, `${bs.length} numbers`);
     const B = new Float64Array(outputs);
     bs.forEach((v, r) => {
-      if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${name}: biases[${r + 1}] must be a finite number (got ${JSON.stringify(v)})`);
+      if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${name}.biases[${r + 1}]`, 'a finite number', v);
       B[r] = v as number;
     });
     layers.push({ weights: W, biases: B, inputs, outputs });
     prevOut = outputs;
   });
-  if (prevOut !== 1) fail(`layer ${raw.length} of ${raw.length} (the last) must have 1 output row (got ${prevOut})`);
+  if (prevOut !== 1) fail(`layers[${raw.length}]`, 'a last layer with 1 output row', raw[raw.length - 1], `${prevOut} rows`);
   return mlpModel(layers, activation as 'relu' | 'tanh');
 }
 

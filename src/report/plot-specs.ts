@@ -64,7 +64,7 @@ export function lipschitzPlot(records: readonly SweepRecord[]): TopLevelSpec {
       },
     },
     config: CONFIG,
-  } as TopLevelSpec;
+  };
 }
 
 /** R = lower / law per class (points) and R_upper = upper / law (ticks), against the tolerance tau and 1. */
@@ -124,7 +124,7 @@ export function slopesPlot(slopes: readonly SlopeSummary[]): TopLevelSpec {
       { data: { values: [{ x: 0 }] }, mark: { type: 'rule', color: '#888' }, encoding: { x: { field: 'x', type: 'quantitative' } } },
     ],
     config: CONFIG,
-  } as TopLevelSpec;
+  };
 }
 
 /** Benchmark bars: GFLOP/s per case and backend (log scale), from a `robustlaw-bench/1` result. */
@@ -145,7 +145,7 @@ export function benchPlot(bench: BenchResult, source: string): TopLevelSpec {
       color: { field: 'backend', type: 'nominal', title: 'backend (mode)', sort: 'ascending', legend: { labelLimit: 400 } },
     },
     config: CONFIG,
-  } as TopLevelSpec;
+  };
 }
 
 /**
@@ -186,5 +186,5 @@ export function lawScatterPlot(records: readonly SweepRecord[], tau: number): To
       },
     ],
     config: CONFIG,
-  } as TopLevelSpec;
+  };
 }

@@ -29,6 +29,10 @@ describe('the CLI maps library inputs to flags', () => {
     ['seed', 'buildInstance', '--seed'],
     ['spec.seeds', 'd.json', '--spec d.json (key seeds)'],
     ['data.X[1][2]', 'x.json', '--data x.json (key X[1][2])'],
+    ['mlp.layers[2].weights[1][3]', 'net.json', '--model net.json (key layers[2].weights[1][3])'],
+    ['mlp', 'net.json', '--model net.json'],
+    ['X', 'fitBumps', undefined],
+    ['dist', 'fitAtomBumps', '--dist'],
     ['--path', 'robustlaw search', '--path'],
     ['X', 'checkModel', undefined],
   ])('%s (checked in %s) is %s', (parameter, context, flag) => {

@@ -9,7 +9,7 @@ describe('robustlaw fit', () => {
     (cls) => {
       const r = cli(['fit', '--class', cls, ...base, '--json']);
       expect(r.code, r.stderr).toBe(0);
-      const j = JSON.parse(r.stdout);
+      const j = JSON.parse(r.stdout) as { sigma2: number; eps: number; trainMse: number };
       for (const key of ['p', 'trainMse', 'eps', 'sigma2', 'condition', 'params']) expect(j).toHaveProperty(key);
       expect(j.sigma2).toBe(1);
       expect(j.eps).toBeCloseTo(1 - j.trainMse, 12);
@@ -20,7 +20,7 @@ describe('robustlaw fit', () => {
   );
 
   it('bumps at n = 200, d = 100 reports exact interpolation', () => {
-    const j = JSON.parse(cli(['fit', '--class', 'bumps', '--dist', 'sphere', '--labels', 'signs', '--n', '200', '--d', '100', '--seed', '1', '--json']).stdout);
+    const j = JSON.parse(cli(['fit', '--class', 'bumps', '--dist', 'sphere', '--labels', 'signs', '--n', '200', '--d', '100', '--seed', '1', '--json']).stdout) as { trainMse: number; interpolates: boolean; p: number; condition: number };
     expect(j.trainMse).toBe(0);
     expect(j.interpolates).toBe(true);
     expect(j.p).toBe(200 * 101);
@@ -36,6 +36,8 @@ describe('robustlaw fit', () => {
     [['--class', 'two-layer', '--activation', 'square'], /^robustlaw: --activation must be one of relu, tanh, softplus \(got "square"\)$/m],
     [['--class', 'mlp'], /^robustlaw: --class must be one of .* \(got "mlp"\)$/m],
     [['--seed', '-1'], /--seed must be an integer in \[0, 4294967295\]/],
+    // clusters this tight repeat their atoms exactly: bumps cannot separate the points
+    [['--class', 'bumps', '--dist', 'clusters', '--components', '2', '--scale', '1e-300'], /^robustlaw: fitBumps: X must be 200 distinct points \(bumps need a positive minimum distance\) \(got minimum pairwise distance 0\)$/m],
   ])('bad input %j exits 2 with one line', (args, msg) => {
     const r = cli(['fit', ...base, ...args]);
     expect(r.code).toBe(2);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { cli } from './helpers.js';
 
+/** What `bound --json` prints. */
+interface BoundJson {
+  bound: number | null;
+  applies: boolean;
+  failedAssumptions: unknown[];
+}
+
 describe('robustlaw bound / predict', () => {
   it('prints 0.1008 for the docs/science.md reference case', () => {
     const r = cli(['bound', '--n', '1e6', '--d', '1000', '--p', '1e4', '--eps', '0.5', '--delta', '0.01', '--c', '1', '--W', '10', '--J', '10']);
@@ -13,14 +20,14 @@ describe('robustlaw bound / predict', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/does not apply/);
     expect(text.stdout).toMatch(/8\^4 k ln\(8k\/delta\) <= n eps\^2 fails: 27380.2 > 600/);
-    const json = JSON.parse(cli(['bound', '--n', '6e4', '--d', '784', '--p', '1e5', '--eps', '0.1', '--json']).stdout);
+    const json = JSON.parse(cli(['bound', '--n', '6e4', '--d', '784', '--p', '1e5', '--eps', '0.1', '--json']).stdout) as BoundJson;
     expect(json.bound).toBeNull();
     expect(json.applies).toBe(false);
     expect(json.failedAssumptions).toHaveLength(1);
   });
 
   it('--json gives bound, applies and failedAssumptions', () => {
-    const json = JSON.parse(cli(['bound', '--n', '1e6', '--d', '1000', '--p', '1e4', '--eps', '0.5', '--json']).stdout);
+    const json = JSON.parse(cli(['bound', '--n', '1e6', '--d', '1000', '--p', '1e4', '--eps', '0.5', '--json']).stdout) as BoundJson;
     expect(json.applies).toBe(true);
     expect(json.bound).toBeCloseTo(0.10076, 4);
     expect(json.failedAssumptions).toEqual([]);
@@ -49,7 +56,7 @@ describe('robustlaw bound / predict', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/MNIST\s+60000\s+15 /);
     expect(r.stdout).toMatch(/ImageNet/);
-    const j = JSON.parse(cli(['predict', '--n', '5e4', '--d', '100', '--eps', '0.5', '--json']).stdout);
+    const j = JSON.parse(cli(['predict', '--n', '5e4', '--d', '100', '--eps', '0.5', '--json']).stdout) as { rows: { pSmooth: number }[] };
     expect(j.rows[0].pSmooth).toBe(0.25 * 5e4 * 100);
   });
 });

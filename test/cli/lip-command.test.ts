@@ -2,13 +2,21 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cli } from './helpers.js';
 
+/** What `lip --json` prints (the fields read here). */
+interface LipJson {
+  lower: number;
+  upper: number;
+  exact: number | null;
+  ratio: number;
+}
+
 const fixture = fileURLToPath(new URL('../fixtures/nonneg-mlp.json', import.meta.url));
 
 describe('robustlaw lip', () => {
   it('--json gives lower, upper, exact, ratio, witness, seconds (bumps: exact, ratio 1)', () => {
     const r = cli(['lip', '--class', 'bumps', '--n', '60', '--d', '20', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const j = JSON.parse(r.stdout);
+    const j = JSON.parse(r.stdout) as LipJson;
     for (const key of ['lower', 'upper', 'exact', 'ratio', 'witness', 'seconds']) expect(j).toHaveProperty(key);
     expect(j.lower).toBeLessThanOrEqual(j.upper * (1 + 1e-9));
     expect(j.exact).toBeCloseTo(j.upper, 12);
@@ -16,7 +24,7 @@ describe('robustlaw lip', () => {
   });
 
   it('reports exact = null where unknown, and the text output says what each number is', () => {
-    const j = JSON.parse(cli(['lip', '--class', 'gaussian-kernel', '--n', '30', '--d', '5', '--json']).stdout);
+    const j = JSON.parse(cli(['lip', '--class', 'gaussian-kernel', '--n', '30', '--d', '5', '--json']).stdout) as LipJson;
     expect(j.exact).toBeNull();
     expect(j.upper).toBeGreaterThanOrEqual(j.lower);
     const text = cli(['lip', '--class', 'gaussian-kernel', '--n', '30', '--d', '5']).stdout;
@@ -25,7 +33,7 @@ describe('robustlaw lip', () => {
   });
 
   it('--model loads an mlp; a nonnegative net gets its exact value by hand: ||[1 2] W1|| = ||[0.7, 1.0, 0.6]||', () => {
-    const j = JSON.parse(cli(['lip', '--model', fixture, '--json']).stdout);
+    const j = JSON.parse(cli(['lip', '--model', fixture, '--json']).stdout) as LipJson;
     const exact = Math.hypot(0.7, 1.0, 0.6);
     expect(j.exact).toBeCloseTo(exact, 12);
     expect(j.lower).toBeGreaterThanOrEqual(exact * 0.999);

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { InputError, show } from '../../src/core/input-error.js';
 import { requireClosed, requireFiniteArray, requireInt, requireNonNegative, requireOneOf, requireOpen, requirePositive } from '../../src/core/validate.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildInstance } from '../../src/law/instance.js';
+import { readStructuredFile } from '../../src/core/read-file.js';
+import { deriveSeed } from '../../src/core/streams.js';
+import { lawRatio } from '../../src/law/informal.js';
+import { theorem3 } from '../../src/law/theorem3.js';
+import { verdict } from '../../src/law/verdict.js';
 
 /** The error `f` throws (fails the test when it throws nothing). */
 function thrown(f: () => unknown): InputError {
@@ -55,4 +63,38 @@ describe('every checker of validate.ts throws an InputError in the library\'s wo
     expect(e.parameter).toBe('k');
     expect(e.message).not.toMatch(/--/);
   });
+});
+
+describe('checks outside validate.ts throw InputError too', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'robustlaw-input-'));
+  const okVerdict = { n: 100, d: 10, p: 10, eps: 0.5, sigma2: 1, lower: 1, upper: 2, c: 1, k: 1, W: 10, J: 10 };
+  const okTheorem = { n: 100, d: 10, p: 10, eps: 0.5, W: 10, J: 10 };
+  it.each([
+    [() => readStructuredFile(join(dir, 'missing.json'), 'loadThing'), 'path', 'a readable JSON file', /^loadThing: path must be a readable JSON file \(got cannot read .*missing\.json \(ENOENT\)\)$/],
+    [() => readStructuredFile(dir), 'path', 'a readable JSON file', /^readStructuredFile: path must be a readable JSON file \(got cannot read .* \(EISDIR\)\)$/],
+    [() => readStructuredFile(file('bad.json', '{"a": '), 'loadThing', true), 'path', 'a readable JSON or YAML file', /\(got .*bad\.json is not valid JSON \(/],
+    [() => readStructuredFile(file('bad.yaml', 'a: [1\n'), 'loadThing', true), 'path', 'a readable JSON or YAML file', /\(got .*bad\.yaml is not valid YAML \(/],
+    [() => deriveSeed(1, ''), 'name', 'a non-empty string', /^deriveSeed: name must be a non-empty string \(got ""\)$/],
+    [() => verdict({ ...okVerdict, eps: Number.NaN }), 'eps', 'a finite number', /^verdict: eps must be a finite number \(got NaN\)$/],
+    [() => verdict({ ...okVerdict, lower: -1 }), 'lower', 'a number >= 0', /^verdict: lower must be a number >= 0 \(got -1\)$/],
+    [() => theorem3({ ...okTheorem, sigma2: Number.POSITIVE_INFINITY }), 'sigma2', 'a finite number', /^theorem3: sigma2 must be a finite number \(got Infinity\)$/],
+    [() => theorem3({ ...okTheorem, sigma2: '1' as unknown as number }), 'sigma2', 'a finite number', /^theorem3: sigma2 must be a finite number \(got "1"\)$/],
+    [() => lawRatio(Number.NaN, 100, 10, 10, 0.5), 'lip', 'a number >= 0', /^lawRatio: lip must be a number >= 0 \(got NaN\)$/],
+  ])('%#', (f, parameter, rule, message) => {
+    const e = thrown(f);
+    expect(e.parameter).toBe(parameter);
+    expect(e.rule).toBe(rule);
+    expect(e.message).toMatch(message);
+  });
+
+  it('readStructuredFile still reads JSON and YAML', () => {
+    expect(readStructuredFile(file('ok.json', '{"a": [1, 2]}'))).toEqual({ a: [1, 2] });
+    expect(readStructuredFile(file('ok.yaml', 'a: [1, 2]\n'), 'loadThing', true)).toEqual({ a: [1, 2] });
+  });
+
+  function file(name: string, text: string): string {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  }
 });

@@ -76,7 +76,9 @@ describe('Streams', () => {
     expect(new Set(seeds).size).toBe(seeds.length);
   });
 
-  it('rejects an empty stream name', () => {
-    expect(() => deriveSeed(1, '')).toThrow(TypeError);
+  it('rejects an empty stream name with an InputError', () => {
+    expect(() => deriveSeed(1, '')).toThrow(InputError);
+    expect(() => deriveSeed(1, '')).toThrow('deriveSeed: name must be a non-empty string (got "")');
+    expect(() => new Streams(1).stream(3 as unknown as string)).toThrow('deriveSeed: name must be a non-empty string (got 3)');
   });
 });

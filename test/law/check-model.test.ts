@@ -1,9 +1,23 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Streams } from '../../src/core/streams.js';
 import { parseDataFile } from '../../src/data/data-file.js';
 import { checkModel } from '../../src/law/check-model.js';
 import { parseMlp } from '../../src/models/mlp.js';
 import { cli } from '../cli/helpers.js';
+
+// model files the CLI must refuse, naming --model and the key inside the file
+const dir = mkdtempSync(join(tmpdir(), 'robustlaw-check-model-'));
+const write = (name: string, text: string): string => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+const broken = write('broken-net.json', JSON.stringify({ activation: 'relu', layers: [{ weights: [[3, 'x']], biases: [0] }, { weights: [[1]], biases: [0] }] }));
+const shallow = write('shallow-net.json', JSON.stringify({ layers: [{ weights: [[1, 0], [0, 1]], biases: [0, 0] }] }));
+const notJson = write('not-json.json', '{"layers": [');
 
 // f(x) = relu(3 x1 + 4 x2): p = 1 (2 + 1) + 1 (1 + 1) = 5; Lip = ||(3, 4)|| = 5 on any ball (the
 // gradient is (3, 4) wherever 3 x1 + 4 x2 > 0, 0 elsewhere). On X = +-e1, +-e2 it predicts 3, 4, 0, 0;
@@ -76,7 +90,7 @@ describe('robustlaw check-model', () => {
   it('prints the hand-made numbers for examples/net.json on examples/data.json', () => {
     const r = cli(['check-model', '--model', 'examples/net.json', '--data', 'examples/data.json', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const j = JSON.parse(r.stdout);
+    const j = JSON.parse(r.stdout) as { p: number; lower: number; upper: number; law: number };
     expect(j.p).toBe(5);
     expect(j.lower).toBeCloseTo(5, 12);
     expect(j.upper).toBeCloseTo(5, 12);
@@ -86,7 +100,7 @@ describe('robustlaw check-model', () => {
   });
 
   it('draws data from a built-in law with the model\'s d and the label model\'s sigma^2', () => {
-    const j = JSON.parse(cli(['check-model', '--model', 'examples/net.json', '--dist', 'sphere', '--labels', 'signs', '--n', '50', '--json']).stdout);
+    const j = JSON.parse(cli(['check-model', '--model', 'examples/net.json', '--dist', 'sphere', '--labels', 'signs', '--n', '50', '--json']).stdout) as { n: number; d: number; sigma2: number; sigma2Source: string };
     expect(j.n).toBe(50);
     expect(j.d).toBe(2);
     expect(j.sigma2).toBe(1);
@@ -96,7 +110,10 @@ describe('robustlaw check-model', () => {
   it.each([
     [['--model', 'examples/net.json'], /give exactly one of --data FILE or --dist NAME \(got neither\)/],
     [['--model', 'examples/net.json', '--data', 'examples/data.json', '--dist', 'sphere'], /\(got both\)/],
-    [['--model', 'examples/data.json', '--dist', 'sphere'], /data\.json: format must be "robustlaw-mlp\/1" \(got "robustlaw-data\/1"\)/],
+    [['--model', 'examples/data.json', '--dist', 'sphere'], /^robustlaw: --model examples\/data\.json \(key format\) must be "robustlaw-mlp\/1" \(got "robustlaw-data\/1"\)$/m],
+    [['--model', broken, '--dist', 'sphere'], /^robustlaw: --model .*broken-net\.json \(key layers\[1\]\.weights\[1\]\[2\]\) must be a finite number \(got "x"\)$/m],
+    [['--model', shallow, '--dist', 'sphere'], /^robustlaw: --model .*shallow-net\.json \(key layers\[1\]\) must be a last layer with 1 output row \(got 2 rows\)$/m],
+    [['--model', notJson, '--dist', 'sphere'], /^robustlaw: --model must be a readable JSON file \(got .*not-json\.json is not valid JSON \(/m],
     [['--model', 'examples/net.json', '--data', 'test/fixtures/nonneg-mlp.json'], /--data test\/fixtures\/nonneg-mlp\.json \(key format\) must be "robustlaw-data\/1" \(got "robustlaw-mlp\/1"\)/],
     [['--model', 'test/fixtures/nonneg-mlp.json', '--data', 'examples/data.json'], /--data must be a data set with d = 3 columns, as .*nonneg-mlp\.json takes 3 inputs \(got examples\/data\.json, with 2 columns\)/],
   ])('bad input %j exits 2 with one line', (args, msg) => {

@@ -4,9 +4,23 @@ import { Streams } from '../../src/core/streams.js';
 import { fitLinear } from '../../src/models/linear.js';
 import { parseMlp } from '../../src/models/mlp.js';
 import { monomials, polynomialParameterCount } from '../../src/models/polynomial.js';
-import type { BumpsModel } from '../../src/models/bumps.js';
+import { bumpsModel, fitBumps, minPairwiseDistance, type BumpsModel } from '../../src/models/bumps.js';
+import { fitAtomBumps } from '../../src/models/atom-bumps.js';
+import { fitIntrinsicBumps } from '../../src/models/intrinsic-bumps.js';
+import { InputError } from '../../src/core/input-error.js';
 import { norm2 } from '../../src/linalg/gram.js';
 import { small } from './helpers.js';
+
+/** The InputError that `f` throws (fails the test if it throws anything else, or nothing). */
+function inputError(f: () => unknown): InputError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+  throw new Error('expected an InputError, nothing was thrown');
+}
 
 const ctx = (seed = 1) => {
   const s = new Streams(seed);
@@ -52,7 +66,7 @@ describe('interpolation', () => {
     ['linear with n < d', { className: 'linear', d: 60 }],
     ['bumps', { className: 'bumps' }],
   ] as const)('%s: train residual <= 1e-8 relative', (_name, spec) => {
-    const inst = small({ n: 40, d: 10, ...spec } as Parameters<typeof small>[0]);
+    const inst = small({ n: 40, d: 10, ...spec });
     expect(inst.fit.model.p).toBeGreaterThanOrEqual(40);
     expect(inst.fit.relResidual).toBeLessThanOrEqual(1e-8);
     expect(inst.fit.interpolates).toBe(true);
@@ -160,25 +174,78 @@ describe('two-layer training', () => {
 describe('mlp loader: malformed files name the layer', () => {
   const good = { activation: 'relu', layers: [{ weights: [[1, 2], [3, 4]], biases: [0, 1] }, { weights: [[1, -1]], biases: [0] }] };
   it.each([
-    [{ ...good, layers: [] }, /layers must be a non-empty array/],
-    [{ activation: 'relu' }, /layers must be a non-empty array \(missing layers\)/],
-    [{ ...good, activation: 'sigmoid' }, /activation must be one of relu, tanh/],
-    [{ layers: [{ weights: [[1, 2], [3, 4]], biases: [0, 1] }, { weights: [[1, -1, 2]], biases: [0] }] }, /layer 2 of 2: weights must have 2 columns \(the previous layer's output size\), got 3/],
-    [{ layers: [{ weights: [[1, 2], [3]], biases: [0, 1] }, { weights: [[1, -1]], biases: [0] }] }, /layer 1 of 2: weights row 2 must have 2 numbers/],
-    [{ layers: [{ weights: [[1, Number.NaN], [3, 4]], biases: [0, 1] }, { weights: [[1, -1]], biases: [0] }] }, /layer 1 of 2: weights\[1\]\[2\] must be a finite number/],
-    [{ layers: [{ weights: [[1, 2], [3, 4]], biases: [0] }, { weights: [[1, -1]], biases: [0] }] }, /layer 1 of 2: biases must have 2 numbers/],
-    [{ layers: [{ weights: [[1, 2], [3, 4]] }, { weights: [[1, -1]], biases: [0] }] }, /layer 1 of 2: biases must be an array .*missing biases/],
-    [{ layers: [{ weights: [[1, 2], [3, 4]], biases: [0, 1] }] }, /layer 1 of 1 \(the last\) must have 1 output row \(got 2\)/],
-    [{ layers: [{ biases: [0] }] }, /layer 1 of 1: weights must be a non-empty array of rows \(missing weights\)/],
-  ])('%j', (json, msg) => {
-    expect(() => parseMlp(json)).toThrow(msg);
+    [{ ...good, layers: [] }, 'mlp.layers', /mlp\.layers must be a non-empty array \(got array\(0\)\)/],
+    [{ activation: 'relu' }, 'mlp.layers', /mlp\.layers must be a non-empty array \(got missing layers\)/],
+    [{ ...good, activation: 'sigmoid' }, 'mlp.activation', /mlp\.activation must be one of relu, tanh \(got "sigmoid"\)/],
+    [{ ...good, format: 'robustlaw-mlp/2' }, 'mlp.format', /mlp\.format must be "robustlaw-mlp\/1" \(got "robustlaw-mlp\/2"\)/],
+    [{ layers: [{ weights: [[1, 2], [3, 4]], biases: [0, 1] }, { weights: [[1, -1, 2]], biases: [0] }] }, 'mlp.layers[2].weights', /mlp\.layers\[2\]\.weights must be rows of 2 numbers \(the previous layer's output size\) \(got 3 columns\)/],
+    [{ layers: [{ weights: [[1, 2], [3]], biases: [0, 1] }, { weights: [[1, -1]], biases: [0] }] }, 'mlp.layers[1].weights[2]', /mlp\.layers\[1\]\.weights\[2\] must be a row of 2 numbers like row 1 \(got 1 numbers\)/],
+    [{ layers: [{ weights: [[1, Number.NaN], [3, 4]], biases: [0, 1] }, { weights: [[1, -1]], biases: [0] }] }, 'mlp.layers[1].weights[1][2]', /mlp\.layers\[1\]\.weights\[1\]\[2\] must be a finite number \(got NaN\)/],
+    [{ layers: [{ weights: [[1, 2], [3, 4]], biases: [0, 1] }, { weights: [[1, 'x']], biases: [0] }] }, 'mlp.layers[2].weights[1][2]', /must be a finite number \(got "x"\)/],
+    [{ layers: [{ weights: [[1, 2], [3, 4]], biases: [0] }, { weights: [[1, -1]], biases: [0] }] }, 'mlp.layers[1].biases', /mlp\.layers\[1\]\.biases must be 2 numbers \(one per weights row\) \(got 1 numbers\)/],
+    [{ layers: [{ weights: [[1, 2], [3, 4]] }, { weights: [[1, -1]], biases: [0] }] }, 'mlp.layers[1].biases', /mlp\.layers\[1\]\.biases must be an array of 2 numbers \(got missing biases\)/],
+    [{ layers: [{ weights: [[1, 2], [3, 4]], biases: [0, Infinity] }, { weights: [[1, -1]], biases: [0] }] }, 'mlp.layers[1].biases[2]', /must be a finite number \(got Infinity\)/],
+    [{ layers: [{ weights: [[1, 2], [3, 4]], biases: [0, 1] }] }, 'mlp.layers[1]', /mlp\.layers\[1\] must be a last layer with 1 output row \(got 2 rows\)/],
+    [{ layers: [{ biases: [0] }] }, 'mlp.layers[1].weights', /mlp\.layers\[1\]\.weights must be a non-empty array of rows \(got missing weights\)/],
+    [{ layers: [{ weights: [[]], biases: [0] }] }, 'mlp.layers[1].weights[1]', /must be a non-empty row \(got an empty row\)/],
+    [{ layers: [3] }, 'mlp.layers[1]', /mlp\.layers\[1\] must be an object with "weights" and "biases" \(got 3\)/],
+  ])('%j', (json, parameter, msg) => {
+    const e = inputError(() => parseMlp(json, 'net.json'));
+    expect(e.parameter).toBe(parameter);
+    expect(e.context).toBe('net.json');
+    expect(e.message).toMatch(/^net\.json: /);
+    expect(e.message).toMatch(msg);
   });
-  it('rejects non-objects with a TypeError', () => {
-    expect(() => parseMlp([1, 2])).toThrow(TypeError);
-    expect(() => parseMlp(null)).toThrow(TypeError);
+  it('rejects non-objects with an InputError on the whole file', () => {
+    for (const json of [[1, 2], null, 'net']) {
+      const e = inputError(() => parseMlp(json));
+      expect(e.parameter).toBe('mlp');
+      expect(e.message).toMatch(/^mlp: mlp must be a JSON object with "activation" and "layers"/);
+    }
   });
   it('a good file loads and evaluates by hand: f(x) = relu(x1 + 2 x2) - relu(3 x1 + 4 x2 + 1)', () => {
     const net = parseMlp(good);
     expect(Array.from(net.predict(new Float64Array([1, 1, -1, 0]), 2))).toEqual([3 - 8, 0 - 0]);
+  });
+});
+
+describe('bumps fits refuse coinciding points with an InputError', () => {
+  const y = new Float64Array([1, -1, 1]);
+  it('fitBumps: X with a repeated row', () => {
+    const X = new Float64Array([0, 0, 1, 0, 0, 0]);
+    const e = inputError(() => fitBumps(X, 3, 2, y, {}, ctx()));
+    expect(e.parameter).toBe('X');
+    expect(e.message).toBe('fitBumps: X must be 3 distinct points (bumps need a positive minimum distance) (got minimum pairwise distance 0)');
+  });
+  it('fitIntrinsicBumps: X whose projections onto the subspace coincide', () => {
+    // U = e1 in R^2 (m = 1): (0, 0) and (0, 5) both project to 0
+    const X = new Float64Array([0, 0, 1, 0, 0, 5]);
+    const e = inputError(() => fitIntrinsicBumps(X, 3, 2, y, new Float64Array([1, 0]), 1, 'hat', ctx()));
+    expect(e.parameter).toBe('X');
+    expect(e.message).toMatch(/^fitIntrinsicBumps: X must be 3 points with distinct projections onto the subspace .* \(got projected points at minimum distance 0\)$/);
+  });
+  it('fitAtomBumps: a law whose atoms coincide', () => {
+    const X = new Float64Array([0, 0, 1, 0, 0, 1]);
+    const e = inputError(() => fitAtomBumps(X, 3, 2, y, new Float64Array([1, 1, 1, 1]), 2, 'hat', ctx()));
+    expect(e.parameter).toBe('dist');
+    expect(e.message).toMatch(/^fitAtomBumps: dist must be a law with 2 distinct atoms .* \(got atoms at minimum distance 0\)$/);
+  });
+});
+
+describe('bumpsModel with the minimum centre distance given', () => {
+  it('is the model it builds when it computes the distance itself (disjoint or not)', () => {
+    const inst = small({ n: 30, d: 6, seed: 3, className: 'bumps' });
+    const m = inst.fit.model as BumpsModel;
+    const dmin = minPairwiseDistance(m.centres, 30, 6);
+    expect(inst.fit.details).toMatchObject({ minDistance: dmin });
+    expect(m.disjoint).toBe(true);
+    for (const r of [m.r, dmin]) {
+      const own = bumpsModel(m.centres, m.heights, 6, r, 'hat');
+      const given = bumpsModel(m.centres, m.heights, 6, r, 'hat', 'bumps', dmin);
+      expect(given.disjoint).toBe(own.disjoint);
+      expect(given.upperLipschitz({ kind: 'Rd' }, new Streams(1).stream('estimator'))).toEqual(own.upperLipschitz({ kind: 'Rd' }, new Streams(1).stream('estimator')));
+      expect(given.exactLipschitz({ kind: 'Rd' })).toEqual(own.exactLipschitz({ kind: 'Rd' }));
+    }
+    expect(bumpsModel(m.centres, m.heights, 6, dmin, 'hat', 'bumps', dmin).disjoint).toBe(false);
   });
 });

@@ -17,6 +17,12 @@ const bench = 'reports/bench/full-matrix.json';
 const spec = parseSweepSpec({ class: ['random-features', 'ntk-features', 'bumps'], n: 30, d: 8, p: [60, 120, 240], seeds: 2, model: { activation: 'cos' } });
 const svgs = () => Object.fromEntries(readdirSync(join(dir, 'plots')).sort().map((f) => [f, readFileSync(join(dir, 'plots', f), 'utf8')]));
 
+/** The text of a parsed <text> node: the node itself (a string or number) or its `#text`. */
+function textOf(t: unknown): string {
+  const v = t !== null && typeof t === 'object' ? (t as Record<string, unknown>)['#text'] : t;
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+}
+
 /** Every <text> content of an SVG. */
 function texts(svg: string): string[] {
   const out: string[] = [];
@@ -24,7 +30,7 @@ function texts(svg: string): string[] {
     if (Array.isArray(node)) node.forEach(walk);
     else if (node && typeof node === 'object') {
       for (const [k, v] of Object.entries(node)) {
-        if (k === 'text') out.push(...(Array.isArray(v) ? v : [v]).map((t) => (typeof t === 'object' ? String((t as Record<string, unknown>)['#text'] ?? '') : String(t))));
+        if (k === 'text') out.push(...(Array.isArray(v) ? (v as unknown[]) : [v]).map(textOf));
         else walk(v);
       }
     }
@@ -43,10 +49,10 @@ describe('reports', () => {
 
   it('writes summary.json, report.md, report.html and the plots', () => {
     expect(Object.keys(first)).toEqual(['bench.svg', 'law.svg', 'lipschitz.svg', 'ratio.svg', 'slopes.svg']);
-    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { instances: number; missing: number; classes: { label: string }[]; slopes: unknown[] };
     expect(summary.instances).toBe(14);
     expect(summary.missing).toBe(0);
-    expect(summary.classes.map((c: { label: string }) => c.label)).toEqual(['bumps', 'ntk-features (cos)', 'random-features (cos)']);
+    expect(summary.classes.map((c) => c.label)).toEqual(['bumps', 'ntk-features (cos)', 'random-features (cos)']);
     expect(summary.slopes.length).toBe(4);
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
     expect(md).toMatch(/!\[.*\]\(plots\/lipschitz\.svg\)/);
