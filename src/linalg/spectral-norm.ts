@@ -39,9 +39,10 @@ const SLACK = 1e-9;
  * Scale safety: M is first scaled by a power of two 2^-E (exact, except entries below 2^-1074 relative
  * to the largest, whose rounding is far inside the slack) so that its largest entry lies in [1, 2).
  * Then the Gram entries are below 4 cols, tr A >= 1, and every renormalised trace lies in [1/r^2, 1]:
- * nothing overflows or underflows, whatever the magnitude of M. The bound is multiplied by (1 + 1e-9)
- * (the Gram products and the squarings carry relative errors of order r p eps, which the 1/(2m)-th root
- * shrinks, far below 1e-9 for the sizes used here) and scaled back by 2^E; a subnormal result that the
+ * nothing overflows or underflows, whatever the magnitude of M. The rounding of the first Gram matrix,
+ * at most gamma_inner ||S||_F^2 in spectral norm, is added to the eigenvalue bounded; the bound is then
+ * multiplied by (1 + 1e-9) for the squarings (relative errors of order r eps, which the 1/(2m)-th root
+ * shrinks far below 1e-9) and scaled back by 2^E; a subnormal result that the
  * scaling rounded down is moved up one ulp. The same scaled matrix is computed for M and 2^j M, so the
  * bound is exactly equivariant. Cost: one Gram matrix and `squarings` products of min(rows, cols)^2
  * matrices; no power iteration (`rng` is only advanced, see below).
@@ -61,6 +62,15 @@ export function spectralNorm(M: Float64Array, rows: number, cols: number, rng?: 
 
   const small = Math.min(rows, cols);
   let A = rows <= cols ? gram(S, rows, cols) : gramTranspose(S, rows, cols);
+  // Rounding of the Gram products themselves: each entry is a dot product of length `inner`, so the
+  // computed Gram differs from the exact one by at most gamma_inner |S| |S|^T entrywise (any summation
+  // order), whose spectral norm is at most gamma_inner ||S||_F^2. The certificate adds it to the
+  // eigenvalue it bounds (significant only for long products, e.g. 1e-9 relative at inner = 50,000).
+  const inner = Math.max(rows, cols);
+  const u = 2 ** -53;
+  let fro2 = 0;
+  for (let i = 0; i < S.length; i++) fro2 += S[i] * S[i];
+  const gramError = ((inner * u) / (1 - inner * u)) * fro2 * (1 + S.length * u * 2);
   const A0 = A.slice();
   let logScale = 0; // A0^m = exp(logScale) * A
   let m = 1;
@@ -82,7 +92,7 @@ export function spectralNorm(M: Float64Array, rows: number, cols: number, rng?: 
   // the draws are kept, unused, so that whoever shares `rng` downstream (the estimators' stream) and so
   // every record stays as it was. Pass no rng to skip them.
   if (rng !== undefined) for (let i = 0; i < cols; i++) rng.normal();
-  const upper = scaleBackUp(rho * (1 + SLACK), E);
+  const upper = scaleBackUp(Math.sqrt(rho * rho + gramError) * (1 + SLACK), E);
   if (upper === Number.POSITIVE_INFINITY) return { upper, available: false, estimate: ldexp(rayleigh(A, A0, small), E) };
   return { upper, available: true, estimate: ldexp(rayleigh(A, A0, small), E) };
 }
