@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openSearchBackend, SEARCH_BACKENDS, type SearchBackend, type SearchBackendName } from '../backends/search-backend.js';
+import { AUTO_MIN_WEIGHTS, openSearchBackend, SEARCH_BACKENDS, type SearchBackend, type SearchBackendName } from '../backends/search-backend.js';
 
 /** Adds `--backend` (where the estimators' search runs) to a command. */
 export function addBackendOption(cmd: Command, fallback?: string): Command {
@@ -19,6 +19,8 @@ export async function openBackendFlag(value: string | undefined, fallback: Searc
  * use the native binding, why (one line each).
  */
 export function backendLines(command: string, b: SearchBackend): string {
-  const what = `${command}: search backend ${b.name} (${b.precision === 'f32' ? `f32 search on ${b.mode}, f64 certificates` : 'f64'})${b.requested === 'auto' ? ', chosen by auto' : ''}\n`;
+  const where = b.precision === 'f32' ? `f32 search on ${b.mode}, f64 certificates` : 'f64';
+  const small = b.requested === 'auto' && b.name !== 'cpu' ? `, chosen by auto for models of at least ${AUTO_MIN_WEIGHTS[b.name].twoLayer.toLocaleString('en-US')} (two-layer form) or ${AUTO_MIN_WEIGHTS[b.name].ntk.toLocaleString('en-US')} (NTK) weights; smaller ones and other classes search in f64 on the cpu, as each record says` : b.requested === 'auto' ? ', chosen by auto' : '';
+  const what = `${command}: search backend ${b.name} (${where})${small}\n`;
   return `${b.note === null ? '' : `${command}: ${b.note}\n`}${what}`;
 }

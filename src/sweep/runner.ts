@@ -85,15 +85,17 @@ export interface RunOutcome {
 /** Prepares `dir` for `manifest`: refuses (or with `replace` clears) a directory of another experiment or shard, and writes `sweep.json`. */
 function openRunDir(dir: string, manifest: SweepManifest, replace: boolean): void {
   const same = (m: SweepManifest) => sameExperiment(m, manifest) && canonicalJson(m.shard) === canonicalJson(manifest.shard);
+  const search = (m: SweepManifest) => (m.search === undefined ? 'cpu/f64' : `${m.search.backend}/${m.search.precision}`);
+  // computed otherwise: another search backend or f64 kernel gives other numbers, so it is not resumable
+  const sameComputation = (m: SweepManifest) => search(m) === search(manifest) && (m.f64Kernel === undefined || m.f64Kernel === manifest.f64Kernel);
   let old = existsSync(dir) ? readManifest(dir) : null;
-  if (old && replace && !same(old)) {
+  if (old && replace && !(same(old) && sameComputation(old))) {
     for (const f of RUN_FILES) rmSync(join(dir, f), { recursive: true, force: true });
     old = null;
   }
   if (old && !same(old)) {
     throw new InputError('outDir', `a new directory or a run of this same ${manifest.kind}${manifest.kind === 'sweep' ? ' and shard' : ''}`, dir, { context: 'runInstances', shown: `${show(dir)}, which holds a different ${old.kind}: its sweep.json differs${sameExperiment(old, manifest) ? ` in the shard: ${old.shard.index}/${old.shard.count}` : ' in the spec'}` });
   }
-  const search = (m: SweepManifest) => (m.search === undefined ? 'cpu/f64' : `${m.search.backend}/${m.search.precision}`);
   if (old && search(old) !== search(manifest)) {
     throw new InputError('backend', `the search backend the run in ${show(dir)} was computed with (${search(old)}), or a new directory`, manifest.search?.backend ?? 'cpu', { context: 'runInstances' });
   }

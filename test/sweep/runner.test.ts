@@ -13,6 +13,8 @@ import { RECORD_FORMAT, withoutTiming, type SweepRecord } from '../../src/sweep/
 import { readResults } from '../../src/sweep/results-file.js';
 import { sweepEvaluateOptions } from '../../src/sweep/run-sweep.js';
 import { runInstances } from '../../src/sweep/runner.js';
+import { expandGrid } from '../../src/sweep/grid.js';
+import type { SearchBackend } from '../../src/backends/search-backend.js';
 import { canonicalJson, parseSweepSpec } from '../../src/sweep/spec.js';
 import { cli } from '../cli/helpers.js';
 
@@ -36,6 +38,21 @@ describe('one runner, one record format', () => {
     expect(a.records.map((r) => r.id)).toEqual(verifyPoints('quick', 11, 3).map((p) => p.id));
     expect(strip(a.records)).toEqual(strip(b.records));
   }, 120_000);
+
+  it('a run directory is resumed only on the search backend that computed it; replace starts over', () => {
+    const spec = parseSweepSpec({ class: 'linear', n: 12, d: 3, seeds: 2 });
+    const experiment = { kind: 'sweep' as const, spec, gridSize: 2, shard: { index: 1, count: 1 } };
+    const points = expandGrid(spec);
+    const dir = join(root, 'backend-change');
+    const f32: SearchBackend = { name: 'tfjs-wasm', requested: 'tfjs-wasm', mode: 'wasm', precision: 'f32', kernels: {}, note: null };
+    runInstances({ points, effort: sweepEvaluateOptions(spec), outDir: dir, experiment });
+    expect(readManifest(dir)!.search).toEqual({ backend: 'cpu', precision: 'f64' });
+    // the bad input: resuming cpu/f64 records on an f32 search backend
+    expect(() => runInstances({ points, effort: sweepEvaluateOptions(spec), outDir: dir, experiment, backend: f32 })).toThrow(/backend must be the search backend .*cpu\/f64/);
+    const redone = runInstances({ points, effort: sweepEvaluateOptions(spec), outDir: dir, experiment, backend: f32, replace: true });
+    expect(redone.computed).toBe(2);
+    expect(readManifest(dir)!.search).toEqual({ backend: 'tfjs-wasm', precision: 'f32' });
+  });
 
   it('with an out dir the runner writes a resumable run: a second call resumes every record', () => {
     const points = verifyPoints('quick', 4, 2);
