@@ -9,21 +9,24 @@
  * wall time and their ratio, and per row the script's lower bound (max gradient norm found, no
  * certificate) next to the harness's certified lower and upper bounds.
  *
- * Usage: npm run bench:peer -- [--backend auto|cpu|tfjs-tensorflow|tfjs-wasm] [--n 200] [--d 100] [--json FILE] [--harness-only]
+ * Usage: npm run bench:peer -- [--backend auto|cpu|tfjs-tensorflow|tfjs-wasm] [--n 200] [--d 100] [--json FILE] [--harness-only] [--kernels]
+ * (--kernels adds the two hot kernels on auto against numpy; ROBUSTLAW_NO_NATIVE=1 measures as without tfjs-node)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { autoBackend, createBackend, detectBackends } from '../src/backends/registry.js';
 import { openSearchBackend, type SearchBackendName } from '../src/backends/search-backend.js';
+import { Rng } from '../src/core/rng.js';
 import { expandGrid } from '../src/sweep/grid.js';
 import { sweepEvaluateOptions } from '../src/sweep/run-sweep.js';
 import { runInstances } from '../src/sweep/runner.js';
 import { parseSweepSpec } from '../src/sweep/spec.js';
 import type { SweepRecord } from '../src/sweep/record.js';
 
-const { values } = parseArgs({ options: { backend: { type: 'string', default: 'auto' }, n: { type: 'string', default: '200' }, d: { type: 'string', default: '100' }, json: { type: 'string' }, 'harness-only': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { backend: { type: 'string', default: 'auto' }, n: { type: 'string', default: '200' }, d: { type: 'string', default: '100' }, json: { type: 'string' }, 'harness-only': { type: 'boolean', default: false }, kernels: { type: 'boolean', default: false } } });
 const n = Number(values.n);
 const d = Number(values.d);
 const peer = fileURLToPath(new URL('./peers/numpy_sweep.py', import.meta.url));
@@ -64,6 +67,55 @@ async function runHarness(backendName: SearchBackendName): Promise<{ records: Sw
   return { records, seconds: (performance.now() - t0) / 1000, backend: `${backend.name} (${backend.precision}${backend.requested === 'auto' ? ', auto' : ''})` };
 }
 
+/**
+ * The two hot kernels on the backend `auto` picks for them, against numpy (f32, OpenBLAS) in the same run:
+ * a 1024 matmul and the batched input-gradient norms of a two-layer net (d 256, k 4096, batch 4096).
+ */
+async function hotKernels(): Promise<string[]> {
+  const py = `
+import numpy as np, time, json
+r = np.random.default_rng(0); out = {}
+a = r.standard_normal((1024, 1024)).astype(np.float32); b = r.standard_normal((1024, 1024)).astype(np.float32)
+a @ b; t = time.time(); R = 10
+for _ in range(R): a @ b
+out['matmul'] = 2 * 1024**3 * R / (time.time() - t) / 1e9
+X = r.standard_normal((4096, 256)).astype(np.float32) / 16; W = r.standard_normal((4096, 256)).astype(np.float32); bb = r.standard_normal(4096).astype(np.float32); aa = r.standard_normal(4096).astype(np.float32)
+def g(): return np.linalg.norm(((1 - np.tanh(X @ W.T + bb) ** 2) * aa) @ W, axis=1)
+g(); t = time.time(); R = 3
+for _ in range(R): g()
+out['gradNorms'] = (time.time() - t) / R
+print(json.dumps(out))`;
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const r = spawnSync('python3', ['-c', py], { env, encoding: 'utf8' });
+  if (r.status !== 0) return [`hot kernels: numpy not available (${(r.stderr || 'no python3').trim().split('\n').pop()})`];
+  const np = JSON.parse(r.stdout) as { matmul: number; gradNorms: number };
+  const statuses = await detectBackends();
+  const lines: string[] = [];
+  const mmName = autoBackend('matmul', 2 * 1024 ** 3, statuses);
+  const gnName = autoBackend('gradNorms', 2 * 2 * 4096 * 256 * 4096, statuses);
+  const rng = new Rng(0);
+  const f32 = (len: number, s = 1) => Float32Array.from(rng.fillNormal(new Float64Array(len)), (v) => v * s);
+  const mm = await createBackend(mmName);
+  const A = f32(1024 * 1024);
+  const B = f32(1024 * 1024);
+  mm.matmul(A, B, 1024, 1024, 1024);
+  let t = performance.now();
+  for (let i = 0; i < 10; i++) mm.matmul(A, B, 1024, 1024, 1024);
+  const mmGflops = (2 * 1024 ** 3 * 10) / ((performance.now() - t) / 1000) / 1e9;
+  const gn = await createBackend(gnName);
+  const [X, W, b, a] = [f32(4096 * 256, 1 / 16), f32(4096 * 256), f32(4096), f32(4096)];
+  gn.gradNorms(X, W, b, a, 4096, 256, 4096, 'tanh');
+  t = performance.now();
+  for (let i = 0; i < 3; i++) gn.gradNorms(X, W, b, a, 4096, 256, 4096, 'tanh');
+  const gnSeconds = (performance.now() - t) / 1000 / 3;
+  lines.push('| hot kernel (auto) | backend | harness | numpy f32 | harness / numpy throughput |', '|---|---|---|---|---|');
+  lines.push(`| matmul f32 1024 | ${mmName} | ${mmGflops.toFixed(1)} GFLOP/s | ${np.matmul.toFixed(1)} GFLOP/s | ${(mmGflops / np.matmul).toFixed(2)} |`);
+  lines.push(`| gradient norms d 256, k 4096, batch 4096 (tanh) | ${gnName} | ${gnSeconds.toFixed(3)} s | ${np.gradNorms.toFixed(3)} s | ${(np.gradNorms / gnSeconds).toFixed(2)} |`);
+  return lines;
+}
+
 const fmt = (x: number | null | undefined) => (x === null || x === undefined ? '-' : x.toPrecision(4));
 const peerRun = values['harness-only'] ? { skipped: 'not run (--harness-only)' } : runPeer();
 const harness = await runHarness(values.backend as SearchBackendName);
@@ -86,5 +138,6 @@ lines.push(`harness (${harness.backend}): ${harness.seconds.toFixed(1)} s (certi
 if (!('skipped' in peerRun)) lines.push(`ratio harness / numpy: ${(harness.seconds / peerRun.seconds).toFixed(2)}x`);
 const lowerWins = rows.length ? harness.records.filter((r) => { const pr = rows.find((q) => q.cls === r.spec.className && q.p === r.p && q.act === (r.spec.modelOptions?.activation ?? 'hat')); return pr === undefined || r.lower >= pr.lip * (1 - 1e-9); }).length : 0;
 if (rows.length) lines.push(`rows where the harness's certified lower bound is at least the script's: ${lowerWins} of ${harness.records.length}; rows with a certified upper bound: ${harness.records.filter((r) => r.upper !== null).length} of ${harness.records.length}`);
+if (values.kernels) lines.push('', ...(await hotKernels()));
 process.stdout.write(`${lines.join('\n')}\n`);
 if (values.json) writeFileSync(values.json, `${JSON.stringify({ machine, n, d, peer: peerRun, harness: { backend: harness.backend, seconds: harness.seconds, records: harness.records } }, null, 2)}\n`);

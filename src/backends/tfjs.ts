@@ -18,6 +18,8 @@ export async function loadTfjs(flavour: TfjsFlavour): Promise<Tf> {
   if (flavour === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
   else if (flavour === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
   else {
+    // a run (or a benchmark) can be measured as on a machine without the native binding
+    if (process.env.ROBUSTLAW_NO_NATIVE === '1') throw new Error('the native binding is turned off by ROBUSTLAW_NO_NATIVE=1');
     const pkg = '@tensorflow/tfjs-node';
     // TensorFlow's C++ notices would print two lines on every run: errors only, and oneDNN's custom ops off
     // (their notice prints before logging is configured; matmul 1024 ran at the same speed either way,

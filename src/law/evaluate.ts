@@ -93,6 +93,7 @@ export function evaluateBuilt(inst: Instance, options: EvaluateOptions = {}): In
     lipschitz(model, {
       X: exactKnown && options.dataFloor !== true ? undefined : inst.X,
       n,
+      fX: inst.fit.predictions,
       dataFloor: options.dataFloor,
       fresh,
       freshCount: options.fresh,

@@ -18,6 +18,8 @@ export interface LipschitzOptions {
   /** Training data (n x d): gives the data floor and gradient norms at the data points. */
   readonly X?: Float64Array;
   readonly n?: number;
+  /** f at the rows of X as the model's own f64 `predict` gives them (a fit's predictions), to spare the data floor recomputing them. */
+  readonly fX?: Float64Array;
   /** Compute the O(n^2 d) data floor from X (default true); gradients at X are used either way. */
   readonly dataFloor?: boolean;
   /** Fresh draws from the data distribution (m x d): gradient norms there, and the average statistic. */
@@ -131,7 +133,7 @@ function estimate(model: Model, options: LipschitzOptions, search: GradientSearc
     const XD = inDomain(options.X, n);
     const allInside = XD.every((v, i) => v === options.X![i]);
     if (allInside && options.dataFloor !== false) {
-      dataFl = dataFloor(model, options.X, n, name);
+      dataFl = dataFloor(model, options.X, n, name, options.fX);
       consider(dataFl);
     }
     const { best, norms } = sampledGradients(model, XD, n, name, 'gradient-at-data', D, search);

@@ -28,6 +28,7 @@ export function finishFit(
   return {
     model,
     trainMse,
+    predictions: f,
     relResidual,
     sigma2,
     eps: sigma2 - trainMse,

@@ -70,6 +70,8 @@ export interface FitResult {
   readonly model: Model;
   /** (1/n) sum (f(x_i) - y_i)^2. */
   readonly trainMse: number;
+  /** f(x_i) at the training points, by the model's own f64 `predict` (reused by the data floor). */
+  readonly predictions: Float64Array;
   /** Relative residual ||f(X) - y|| / ||y||. */
   readonly relResidual: number;
   /** Exact noise level of the label model. */
