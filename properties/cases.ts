@@ -8,6 +8,7 @@ import { evaluateInstance, type InstanceReport } from '../src/law/evaluate.js';
 import { logLogSlope } from '../src/report/slope.js';
 import type { ActivationName } from '../src/models/activation.js';
 import { PROFILE, type BumpProfile } from '../src/models/bumps.js';
+import { functionClass } from '../src/models/registry.js';
 
 /** Estimator effort of every scaling run. */
 const EFFORT = { rounds: 1, starts: 8, steps: 60, dataFloor: false } as const;
@@ -29,8 +30,8 @@ export function pGrid(n: number, d: number, points = 6, from = 8): number[] {
   return Array.from({ length: points }, (_, i) => lo * (hi / lo) ** (i / (points - 1)));
 }
 
-/** Hidden units giving about p parameters: NTK features have p = d k, random features p = k. */
-const unitsFor = (className: 'ntk-features' | 'random-features', p: number, d: number) => Math.max(1, Math.round(className === 'ntk-features' ? p / d : p));
+/** Hidden units giving about p parameters, by the class's own width rule (NTK features p = d k, random features p = k). */
+const unitsFor = (className: 'ntk-features' | 'random-features', p: number, d: number) => functionClass(className).width!.forParameters(p, d);
 
 /** One class along the p grid: the reports and the slopes of log lower, log upper and their geometric midpoint against log p (p from the fitted models). */
 export function scalingRun(className: 'ntk-features' | 'random-features', c: ScalingCase, from = 8) {
