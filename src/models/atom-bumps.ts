@@ -1,6 +1,6 @@
 import { InputError } from '../core/input-error.js';
 import { requireOneOf } from '../core/validate.js';
-import { BUMP_PROFILES, bumpsModel, minPairwiseDistance, PROFILE, type BumpProfile } from './bumps.js';
+import { BUMP_PROFILES, bumpsModel, disjointRadius, minPairwiseDistance, PROFILE, type BumpProfile } from './bumps.js';
 import type { FitContext } from './fit-context.js';
 import type { FunctionClass } from './function-class.js';
 import { finishFit } from './fit-result.js';
@@ -16,7 +16,7 @@ export function fitAtomBumps(X: Float64Array, n: number, d: number, y: Float64Ar
   const t0 = performance.now();
   requireOneOf('fitAtomBumps', 'profile', profile, BUMP_PROFILES);
   const dmin = minPairwiseDistance(atoms, k, d);
-  const r = dmin / 2;
+  const r = disjointRadius(dmin, d);
   if (!(r > 0)) throw new InputError('dist', `a law with ${k} distinct atoms (bumps need a positive minimum distance)`, atoms, { context: 'fitAtomBumps', shown: `atoms at minimum distance ${dmin}` });
   const g = PROFILE[profile].g;
   const num = new Float64Array(k);

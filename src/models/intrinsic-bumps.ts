@@ -1,6 +1,6 @@
 import { InputError } from '../core/input-error.js';
 import { requireOneOf } from '../core/validate.js';
-import { BUMP_PROFILES, bumpsModel, bumpsParameterCount, minPairwiseDistance, type BumpProfile } from './bumps.js';
+import { BUMP_PROFILES, bumpsModel, bumpsParameterCount, disjointRadius, minPairwiseDistance, type BumpProfile } from './bumps.js';
 import { domainName } from '../lipschitz/domain.js';
 import type { FitContext } from './fit-context.js';
 import type { FunctionClass } from './function-class.js';
@@ -29,7 +29,7 @@ export function fitIntrinsicBumps(X: Float64Array, n: number, d: number, y: Floa
   const Z = toZ(X, n);
   const dmin = minPairwiseDistance(Z, n, m);
   if (!(dmin > 0)) throw new InputError('X', `${n} points with distinct projections onto the subspace (bumps need a positive minimum distance)`, X, { context: 'fitIntrinsicBumps', shown: `projected points at minimum distance ${dmin}` });
-  const inner = bumpsModel(Z, y.slice(), m, dmin / 2, profile, 'bumps', dmin);
+  const inner = bumpsModel(Z, y.slice(), m, disjointRadius(dmin, m), profile, 'bumps', dmin);
   const model: Model & { inner: typeof inner } = {
     ...inner,
     className: 'intrinsic-bumps',

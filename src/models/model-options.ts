@@ -25,7 +25,7 @@ export interface ModelOptions {
   readonly maxIter?: number;
   /** two-layer: Adam learning rate. */
   readonly lr?: number;
-  /** bumps: radius as a fraction of half the minimum pairwise distance (default 1). */
+  /** bumps: radius as a fraction of the largest certainly disjoint radius, about half the minimum pairwise distance (default 1). */
   readonly radiusFactor?: number;
 }
 

@@ -11,6 +11,7 @@ import { mlpModel, type DenseLayer } from '../../src/models/mlp.js';
 import { gaussianKernelModel } from '../../src/models/gaussian-kernel.js';
 import { fitPolynomial } from '../../src/models/polynomial.js';
 import type { Model } from '../../src/models/model.js';
+import type { BumpsModel } from '../../src/models/bumps.js';
 
 /** lower <= exact <= upper, with rounding slack. */
 function sandwich(model: Model, exact: number, opts: Partial<Parameters<typeof lipschitz>[1]> = {}) {
@@ -123,5 +124,42 @@ describe('lower <= exact <= upper on the exactly known cases', () => {
     expect(rep.lower.value).toBeLessThanOrEqual(1 + 1e-9);
     expect(rep.lower.value).toBeGreaterThan(0.99);
     expect(rep.upper!.value).toBeGreaterThanOrEqual(1);
+  });
+});
+
+/** A double as an exact integer multiple of 2^-1074 (every finite double is one). */
+function exactScaled(x: number): bigint {
+  const v = new DataView(new ArrayBuffer(8));
+  v.setFloat64(0, x);
+  const hi = v.getUint32(0);
+  const e = (hi >>> 20) & 0x7ff;
+  const m = (BigInt(hi & 0xfffff) << 32n) | BigInt(v.getUint32(4));
+  const mag = e === 0 ? m : (m | (1n << 52n)) << BigInt(e - 1);
+  return hi >>> 31 ? -mag : mag;
+}
+
+describe('bump supports called disjoint are disjoint in exact arithmetic', () => {
+  it('at the default radius, for every pair of centres: (2r)^2 < |c_i - c_j|^2 exactly (n = 30, d = 3, seeds 0..39)', () => {
+    for (let seed = 0; seed < 40; seed++) {
+      const m = buildInstance({ dist: 'sphere', labels: 'signs', className: 'bumps', n: 30, d: 3, seed, modelOptions: { profile: 'hat' } }).fit.model as BumpsModel;
+      expect(m.disjoint).toBe(true);
+      const twoR = exactScaled(2 * m.r);
+      for (let i = 0; i < 30; i++) for (let j = i + 1; j < 30; j++) {
+        let s = 0n;
+        for (let t = 0; t < 3; t++) s += (exactScaled(m.centres[i * 3 + t]) - exactScaled(m.centres[j * 3 + t])) ** 2n;
+        expect(twoR * twoR < s).toBe(true);
+      }
+    }
+  });
+
+  it('a radius a hair above (factor 1 + 4e-13) is not called disjoint: no exact value, and the sum bound covers the overlap lens', () => {
+    const inst = buildInstance({ dist: 'sphere', labels: 'signs', className: 'bumps', n: 30, d: 3, seed: 5, modelOptions: { profile: 'hat', radiusFactor: 1 + 4e-13 } });
+    const model = inst.fit.model;
+    expect(model.exactLipschitz(ball(model.radius))).toBeNull();
+    const up = model.upperLipschitz(ball(model.radius), new Rng(1))!;
+    expect(up.method).toBe('bumps-sum');
+    // the model's own gradients at the data and around them never exceed it
+    const rep = lipschitz(model, { X: inst.X, n: 30, rng: new Rng(2), starts: 16, steps: 60, rounds: 1 });
+    expect(rep.lower.value).toBeLessThanOrEqual(up.value);
   });
 });
