@@ -9,9 +9,16 @@ export function finishFit(
   y: Float64Array,
   sigma2: number,
   startMs: number,
-  extra: { condition: number; jitter?: number; warnings?: string[]; details?: Record<string, number | string | boolean> },
+  extra: {
+    condition: number;
+    jitter?: number;
+    warnings?: string[];
+    details?: Record<string, number | string | boolean>;
+    /** model.predict(X, n) where the fit already has it, bit for bit (tests check the equality). */
+    predictions?: Float64Array;
+  },
 ): FitResult {
-  const f = model.predict(X, n);
+  const f = extra.predictions ?? model.predict(X, n);
   let se = 0;
   const r = new Float64Array(n);
   for (let i = 0; i < n; i++) {

@@ -41,14 +41,23 @@ export function fitRandomFeatures(X: Float64Array, n: number, d: number, y: Floa
   const b = ctx.init.fillNormal(new Float64Array(k));
   const scale = 1 / Math.sqrt(k);
   const proto: TwoLayerWeights = { W, b, a: new Float64Array(k), c: 0, k, d, act };
-  const Phi = preActivations(proto, X, n);
-  for (let i = 0; i < Phi.length; i++) Phi[i] = scale * act.f(Phi[i]);
+  // s(X W^T + b) is kept: the model's predictions at the data are sum_j a_j s(z_ij) in this same order
+  // (twoLayerPredict), so the training error needs no second feature map (bit-identical to predict)
+  const S = preActivations(proto, X, n);
+  for (let i = 0; i < S.length; i++) S[i] = act.f(S[i]);
+  const Phi = S.map((v) => scale * v);
   const sol = leastSquares(Phi, n, k, y, ridge, ctx.solver);
   const a = sol.coef.map((t) => t * scale);
+  const predictions = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let f = 0;
+    for (let j = 0; j < k; j++) f += a[j] * S[i * k + j];
+    predictions[i] = f;
+  }
   const radius = dataRadius(X, n, d);
   const model = twoLayerModel('random-features', { W, b, a, c: 0, k, d, act }, radius, sol.coef, scale, { k, activation: actName, ridge });
   const warnings = k < n && ridge === 0 ? [`k = ${k} < n = ${n}: cannot interpolate (least squares on too few features)`] : [];
-  return finishFit(model, X, n, y, ctx.sigma2, t0, { condition: sol.condition, jitter: sol.jitter, warnings, details: { method: sol.method } });
+  return finishFit(model, X, n, y, ctx.sigma2, t0, { condition: sol.condition, jitter: sol.jitter, warnings, details: { method: sol.method }, predictions });
 }
 
 /**

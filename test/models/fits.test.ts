@@ -10,6 +10,7 @@ import { fitIntrinsicBumps } from '../../src/models/intrinsic-bumps.js';
 import { InputError } from '../../src/core/input-error.js';
 import { norm2 } from '../../src/linalg/gram.js';
 import { small } from './helpers.js';
+import { buildInstance } from '../../src/law/instance.js';
 
 /** The InputError that `f` throws (fails the test if it throws anything else, or nothing). */
 function inputError(f: () => unknown): InputError {
@@ -247,5 +248,14 @@ describe('bumpsModel with the minimum centre distance given', () => {
       expect(given.exactLipschitz({ kind: 'Rd' })).toEqual(own.exactLipschitz({ kind: 'Rd' }));
     }
     expect(bumpsModel(m.centres, m.heights, 6, dmin, 'hat', 'bumps', dmin).disjoint).toBe(false);
+  });
+});
+
+describe('a fit that reuses its own feature map for the training error', () => {
+  it('random features: the fit\'s predictions are model.predict at the data, bit for bit (every activation)', () => {
+    for (const activation of ['relu', 'tanh', 'softplus', 'square', 'cos'] as const) {
+      const inst = buildInstance({ dist: 'sphere', labels: 'signs', className: 'random-features', n: 24, d: 5, seed: 4, modelOptions: { k: 60, activation } });
+      expect(Array.from(inst.fit.predictions)).toEqual(Array.from(inst.fit.model.predict(inst.X, 24)));
+    }
   });
 });
