@@ -10,7 +10,9 @@ import { inLawRegime } from './law-regime.js';
 import { theorem3 } from './theorem3.js';
 import { LAW_TOLERANCE, verdict, type Verdict } from './verdict.js';
 import { labelVariance } from './label-variance.js';
+import { requireDataFits } from './size-limits.js';
 import type { ResidentKernels } from '../backends/resident.js';
+import { certainInterval } from '../lipschitz/estimate.js';
 
 /** Where the noise level sigma^2 of a check came from. */
 export type NoiseSource = 'label model' | 'given' | 'label variance';
@@ -80,6 +82,9 @@ export interface CheckModelReport {
   readonly record: SweepRecord<CheckedModelSpec>;
 }
 
+/** The largest model output or label magnitude a check accepts (squares and sums of n of them stay finite). */
+export const MAX_OUTPUT = 1e150;
+
 const f3 = (x: number) => (Math.abs(x) >= 1e5 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(2) : Number(x.toPrecision(4)).toString());
 const count = (x: number) => (x >= 1e6 ? x.toExponential(2).replace('e+', 'e') : Math.round(x).toLocaleString('en-US'));
 
@@ -95,7 +100,18 @@ export function checkModel(input: CheckModelInput): CheckModelReport {
   const d = model.d;
   if (X.length !== n * d) throw new InputError('X', `n x d with d = ${d}, the model's number of inputs`, X, { context: 'checkModel', shown: `${X.length / n} columns` });
   if (y.length !== n) throw new InputError('y', `n = ${n} values`, y, { context: 'checkModel', shown: `${y.length}` });
+  // Refused up front: no verdict from a non-finite number (the model's constants, outputs, the MSE, the law).
+  const modelName = input.source?.model;
+  const dataName = input.source?.data;
+  requireDataFits('checkModel', n, d, model.p);
+  if (!Number.isFinite(model.W) || !Number.isFinite(model.J)) {
+    throw new InputError('model', "a network whose Theorem 3 constants W and J are finite", model.description, { context: modelName, shown: `W = ${model.W}, J = ${model.J}` });
+  }
   const f = model.predict(X, n);
+  for (let i = 0; i < n; i++) {
+    if (!(Math.abs(f[i]) <= MAX_OUTPUT)) throw new InputError('model', `a network whose outputs on the data are finite and at most ${MAX_OUTPUT} in magnitude`, f[i], { context: modelName, shown: `output ${f[i]} at point ${i + 1}` });
+    if (!(Math.abs(y[i]) <= MAX_OUTPUT)) throw new InputError('data.y', `labels at most ${MAX_OUTPUT} in magnitude`, y[i], { context: dataName, shown: `label ${y[i]} at point ${i + 1}` });
+  }
   let mse = 0;
   for (let i = 0; i < n; i++) mse += (f[i] - y[i]) ** 2 / n;
   let sigma2 = input.sigma2;
@@ -105,10 +121,15 @@ export function checkModel(input: CheckModelInput): CheckModelReport {
     source = 'label variance';
   }
   const eps = sigma2 - mse;
+  if (!Number.isFinite(mse) || !Number.isFinite(eps) || !Number.isFinite(eps * eps * n * d)) {
+    const [parameter, context, value] = source === 'label variance' ? ['data.y', dataName, y] : ['sigma2', 'checkModel', sigma2];
+    throw new InputError(parameter, `small enough that the train MSE, eps = sigma^2 - MSE and the law's eps^2 n d are finite (n = ${n}, d = ${d})`, value, { context, shown: `sigma^2 = ${sigma2}, MSE = ${mse}` });
+  }
   const R0 = dataRadius(X, n, d);
   const lip = lipschitz(model, { domain: ball(R0), X, n, rng: input.rng, starts: input.starts ?? 16, steps: input.steps ?? 100, rounds: input.rounds ?? 3, backend: input.backend });
-  const lower = Math.max(lip.lower.value, lip.exact?.value ?? 0);
+  const lower = Math.max(lip.lower.value, lip.exact ? certainInterval(lip.exact).lo : 0);
   const upper = lip.upper && Number.isFinite(lip.upper.value) ? lip.upper.value : null;
+  if (!Number.isFinite(lower)) throw new InputError('model', 'a network whose certified Lipschitz lower bound is finite', lower, { context: modelName });
   const v = verdict({ n, d, p: model.p, eps, sigma2: sigma2 > 0 ? sigma2 : 0, lower, upper, c: input.c ?? 1, k: input.k ?? 1, W: model.W, J: model.J });
   const law = eps > 0 ? informalLaw(n, d, model.p, eps) : null;
   const pFor1 = eps > 0 ? parametersNeeded(n, d, eps, 1) : null;
@@ -133,7 +154,7 @@ export function checkModel(input: CheckModelInput): CheckModelReport {
     else if (v.law.verdict === 'counterexample') s.push(`Verdict: a certified counterexample candidate. Even the upper bound ${f3(upper!)} is below tau times the prediction (${f3(LAW_TOLERANCE * law!)}). Check the noise level: the law needs labels that are noisy.`);
     else s.push(`Verdict: inconclusive. The lower bound is ${f3(R)} times the prediction, below tau = ${LAW_TOLERANCE}, but the upper bound does not rule the prediction out; a tighter estimate (more ascent starts) may settle it.`);
   }
-  const lowerMethod = lip.exact && lip.exact.value >= lip.lower.value ? `exact (${lip.exact.method})` : lip.lower.method;
+  const lowerMethod = lip.exact && certainInterval(lip.exact).lo >= lip.lower.value ? `exact (${lip.exact.method})` : lip.lower.method;
   const c = input.c ?? 1;
   const k = input.k ?? 1;
   const spec: CheckedModelSpec = { className: model.className, model: input.source?.model ?? model.description, data: input.source?.data ?? 'given data', n, d, seed: input.source?.seed ?? null };

@@ -1,6 +1,7 @@
 import { buildInstance, type Instance, type InstanceSpec } from './instance.js';
 import type { ResidentKernels } from '../backends/resident.js';
 import { lipschitz, type LipschitzReport } from '../lipschitz/lipschitz.js';
+import { certainInterval } from '../lipschitz/estimate.js';
 import { ball } from '../lipschitz/domain.js';
 import { informalLaw } from './informal.js';
 import { labelVariance } from './label-variance.js';
@@ -70,7 +71,7 @@ export interface InstanceReport {
 
 /** The best certified lower bound of a report: the exact value where known, else the best witness. */
 function lowerOf(L: LipschitzReport): number {
-  return Math.max(L.lower.value, L.exact?.value ?? 0);
+  return Math.max(L.lower.value, L.exact ? certainInterval(L.exact).lo : 0);
 }
 
 /** Fits, bounds and judges one instance (the verdict's `inconclusive` case gets a second, larger effort). */
@@ -158,7 +159,7 @@ export function evaluateBuilt(inst: Instance, options: EvaluateOptions = {}): In
     R: law ? lowerOf(lip) / law : null,
     Rupper: law && upper !== null ? upper / law : null,
     verdict: v,
-    lowerMethod: lip.exact && lip.exact.value >= lip.lower.value ? `exact (${lip.exact.method})` : lip.lower.method,
+    lowerMethod: lip.exact && certainInterval(lip.exact).lo >= lip.lower.value ? `exact (${lip.exact.method})` : lip.lower.method,
     upperMethod: lip.upper?.method ?? null,
     fitSeconds: fit.seconds,
     lipSeconds: (performance.now() - t0) / 1000,

@@ -62,3 +62,13 @@ export function nextUp(x: number): number {
   } else view.setUint32(4, lo + 1);
   return view.getFloat64(0);
 }
+
+/** A finite double as an exact integer multiple of 2^-1074 (every finite double is one): x = exactScaled(x) 2^-1074. */
+export function exactScaled(x: number): bigint {
+  view.setFloat64(0, x);
+  const hi = view.getUint32(0);
+  const e = (hi >>> 20) & 0x7ff;
+  const m = (BigInt(hi & 0xfffff) << 32n) | BigInt(view.getUint32(4));
+  const mag = e === 0 ? m : (m | (1n << 52n)) << BigInt(e - 1);
+  return hi >>> 31 ? -mag : mag;
+}

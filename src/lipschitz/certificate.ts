@@ -1,11 +1,18 @@
 import type { LipEstimate } from './estimate.js';
 
+/** Unit roundoff of f64, 2^-53. */
+export const UNIT_ROUNDOFF = 2 ** -53;
+
 /**
  * An exact Lipschitz constant with its certificate (the formula and its inputs): both a lower and an
- * upper bound over `domain` (docs/science.md section 3).
+ * upper bound over `domain` (docs/science.md section 3). `error` bounds the rounding of its floating-point
+ * computation (absolute): the estimate carries [value - error, value + error], widened outward by two
+ * ulps, and consumers use its ends, never the computed value, as bounds.
  */
-export function exactEstimate(value: number, domain: string, method: string, formula: string, terms: Readonly<Record<string, number>>): LipEstimate {
-  return { kind: 'exact', value, witness: { type: 'certificate', formula, terms }, domain, evaluations: 0, method };
+export function exactEstimate(value: number, domain: string, method: string, formula: string, terms: Readonly<Record<string, number>>, error = 0): LipEstimate {
+  const slack = error + 4 * UNIT_ROUNDOFF * Math.abs(value);
+  const interval = { lo: Math.max(0, value - slack), hi: value + slack };
+  return { kind: 'exact', value, interval, witness: { type: 'certificate', formula, terms: { ...terms, roundingError: slack } }, domain, evaluations: 0, method };
 }
 
 /** A certified upper bound on Lip(f) over `domain` with its certificate (docs/science.md section 3). */

@@ -14,6 +14,17 @@ export interface LipEstimate {
   readonly evaluations: number;
   /** How it was computed, e.g. `data-floor`, `gradient-ascent`, `spectral-product`. */
   readonly method: string;
+  /**
+   * For an `exact` value computed in floating point: an interval certainly containing the true value
+   * (`value` is the computed one, inside it). Where an exact value serves as an upper bound, `hi` is used;
+   * as a lower bound, `lo` (docs/science.md section 3).
+   */
+  readonly interval?: { readonly lo: number; readonly hi: number };
+}
+
+/** The interval an estimate certainly contains its true value in: `interval` for computed exact values, else [value, value]. */
+export function certainInterval(e: LipEstimate): { readonly lo: number; readonly hi: number } {
+  return e.interval ?? { lo: e.value, hi: e.value };
 }
 
 /** Evidence for an estimate. */

@@ -5,7 +5,7 @@ import type { Model } from '../models/model.js';
 import { averageGradientNorm } from './average-gradient.js';
 import { dataFloor } from './data-floor.js';
 import { ball, certifyingGradients, domainName, project, type Domain } from './domain.js';
-import type { LipEstimate } from './estimate.js';
+import { certainInterval, type LipEstimate } from './estimate.js';
 import { gradientAscent } from './gradient-ascent.js';
 import { referenceSearch, residentSearch, type GradientSearch } from './gradient-search.js';
 import { sampledGradients } from './sampled-gradients.js';
@@ -99,7 +99,9 @@ function estimate(model: Model, options: LipschitzOptions, search: GradientSearc
   if (exact) estimates.push(exact);
   const ub = model.upperLipschitz(D, options.rng);
   if (ub) estimates.push(ub);
-  const upper = exact && (!ub || exact.value <= ub.value) ? exact : ub;
+  // an exact value bounds from above through the top of its rounding interval
+  const exactUpper = exact ? { ...exact, value: certainInterval(exact).hi } : null;
+  const upper = exactUpper && (!ub || exactUpper.value <= ub.value) ? exactUpper : ub;
 
   let lower: LipEstimate = { kind: 'lower', value: 0, witness: { type: 'certificate', formula: 'trivial', terms: {} }, domain: name, evaluations: 0, method: 'trivial' };
   const consider = (e: LipEstimate | null) => {

@@ -1,7 +1,7 @@
 import { InputError } from '../core/input-error.js';
 import { requireOneOf, requirePositive } from '../core/validate.js';
 import { norm2 } from '../linalg/gram.js';
-import { exactEstimate, upperEstimate } from '../lipschitz/certificate.js';
+import { exactEstimate, UNIT_ROUNDOFF, upperEstimate } from '../lipschitz/certificate.js';
 import { domainName } from '../lipschitz/domain.js';
 import type { FitContext } from './fit-context.js';
 import type { FunctionClass } from './function-class.js';
@@ -118,7 +118,7 @@ export function bumpsModel(centres: Float64Array, heights: Float64Array, d: numb
     // a support; exact on any domain containing every support (R^d, or a centred ball of radius >= `radius`).
     exactLipschitz: (D) =>
       disjoint && (D.kind === 'Rd' || (D.kind === 'ball' && D.radius >= radius))
-        ? exactEstimate((H * sup) / r, domainName(D), 'bumps-disjoint', "max|h_i| sup|g'| / r", { r })
+        ? exactEstimate((H * sup) / r, domainName(D), 'bumps-disjoint', "max|h_i| sup|g'| / r", { r }, (6 * UNIT_ROUNDOFF * H * sup) / r)
         : null,
     // Each term is (|h_i| sup|g'| / r)-Lipschitz: the sum bound always holds; disjoint supports give the max.
     upperLipschitz: (D) =>

@@ -1,7 +1,7 @@
 import { requireNonNegative } from '../core/validate.js';
 import { leastSquares } from '../linalg/min-norm.js';
 import { norm2 } from '../linalg/gram.js';
-import { exactEstimate, upperEstimate } from '../lipschitz/certificate.js';
+import { exactEstimate, UNIT_ROUNDOFF, upperEstimate } from '../lipschitz/certificate.js';
 import { domainName } from '../lipschitz/domain.js';
 import type { FitContext } from './fit-context.js';
 import type { FunctionClass } from './function-class.js';
@@ -38,7 +38,8 @@ export function linearModel(w: Float64Array, b: number, radius = 1): LinearModel
     smooth: true,
     params: {},
     // Lip(f) = ||w|| on any domain with an interior point (docs/science.md section 3)
-    exactLipschitz: (D) => exactEstimate(norm2(w), domainName(D), 'linear-norm', '||w||_2', {}),
+    // ||w|| from d squares, their sum and a square root: relative rounding below (d + 2) u
+    exactLipschitz: (D) => exactEstimate(norm2(w), domainName(D), 'linear-norm', '||w||_2', {}, (d + 2) * UNIT_ROUNDOFF * norm2(w)),
     upperLipschitz: (D) => upperEstimate(norm2(w), domainName(D), 'linear-norm', '||w||_2', { normW: norm2(w) }),
     predict(X, m) {
       const out = new Float64Array(m);

@@ -1,7 +1,7 @@
 import { InputError } from '../core/input-error.js';
 import { norm2 } from '../linalg/gram.js';
 import { spectralNorm } from '../linalg/spectral-norm.js';
-import { exactEstimate, upperEstimate } from '../lipschitz/certificate.js';
+import { exactEstimate, UNIT_ROUNDOFF, upperEstimate } from '../lipschitz/certificate.js';
 import { domainName } from '../lipschitz/domain.js';
 import type { FunctionClass } from './function-class.js';
 import type { Model } from './model.js';
@@ -155,7 +155,10 @@ export function mlpModel(layers: readonly DenseLayer[], activation: 'relu' | 'ta
         for (let r = 0; r < L.outputs; r++) for (let c = 0; c < L.inputs; c++) nv[c] += v[r] * L.weights[r * L.inputs + c];
         v = nv;
       }
-      return exactEstimate(norm2(v), domainName(Dom), 'nonnegative-all-active', '||W_D ... W_1||_2 (all units active)', {});
+      // products of nonnegative entries: each layer's sums of `outputs` terms round relatively by at most
+      // (outputs + 1) u, compounding over the layers; then the norm of d terms
+      const rel = layers.reduce((t, L) => t + L.outputs + 1, d + 4) * UNIT_ROUNDOFF * 1.01;
+      return exactEstimate(norm2(v), domainName(Dom), 'nonnegative-all-active', '||W_D ... W_1||_2 (all units active)', {}, rel * norm2(v));
     },
     // 1-Lipschitz activations: Lip <= prod_l ||W_l||_op, each a certified spectral norm (docs/science.md section 3)
     upperLipschitz: (Dom, rng) => {

@@ -1,7 +1,8 @@
 import type { Rng } from '../core/rng.js';
 import { norm2 } from '../linalg/gram.js';
 import { spectralNorm } from '../linalg/spectral-norm.js';
-import { exactEstimate, upperEstimate } from '../lipschitz/certificate.js';
+import { exactEstimate, UNIT_ROUNDOFF, upperEstimate } from '../lipschitz/certificate.js';
+import { exactScaled } from '../linalg/pow2.js';
 import { domainName, withinBall, type Domain } from '../lipschitz/domain.js';
 import type { LipEstimate } from '../lipschitz/estimate.js';
 import type { TwoLayerWeights } from './two-layer-net.js';
@@ -23,31 +24,79 @@ export function twoLayerExact(net: TwoLayerWeights, D: Domain): LipEstimate | nu
   if (net.d === 1) {
     const [lo, hi] = D.kind === 'Rd' ? [-Infinity, Infinity] : D.kind === 'ball' ? [-D.radius, D.radius] : [Number.NaN, Number.NaN];
     if (Number.isNaN(lo)) return null;
-    return exactEstimate(relu1d(net, lo, hi), name, 'relu-1d-breakpoints', 'max over intervals between breakpoints of |sum_{active j} a_j w_j|', {});
+    const { value, error } = relu1d(net, lo, hi);
+    return exactEstimate(value, name, 'relu-1d-breakpoints', 'max over intervals between breakpoints of |sum_{active j} a_j w_j|', {}, error);
   }
   if ([net.W, net.b, net.a].every((A) => A.every((v) => v >= 0)) && (D.kind === 'Rd' || D.kind === 'ball')) {
     const g = new Float64Array(net.d);
     for (let j = 0; j < net.k; j++) for (let t = 0; t < net.d; t++) g[t] += net.a[j] * net.W[j * net.d + t];
-    return exactEstimate(norm2(g), name, 'nonnegative-all-active', '||sum_j a_j w_j|| (all units active)', {});
+    const v = norm2(g);
+    // sums of k nonnegative products, then a norm of d terms: relative rounding below (k + d + 4) u
+    return exactEstimate(v, name, 'nonnegative-all-active', '||sum_j a_j w_j|| (all units active)', {}, (net.k + net.d + 4) * UNIT_ROUNDOFF * v);
   }
   return null;
 }
 
-/** max |f'| of a 1-D two-layer ReLU net over [lo, hi]: slopes between consecutive breakpoints. */
-export function relu1d(net: TwoLayerWeights, lo: number, hi: number): number {
-  const bps = new Set<number>();
-  for (let j = 0; j < net.k; j++) if (net.W[j] !== 0) bps.add(-net.b[j] / net.W[j]);
-  const pts = [...bps].filter((t) => t > lo && t < hi).sort((u, v) => u - v);
-  const edges = [lo, ...pts, hi];
-  let best = 0;
-  for (let q = 0; q + 1 < edges.length; q++) {
-    const [u, v] = [edges[q], edges[q + 1]];
-    const mid = Number.isFinite(u) && Number.isFinite(v) ? (u + v) / 2 : Number.isFinite(u) ? u + 1 : Number.isFinite(v) ? v - 1 : 0;
-    let slope = 0;
-    for (let j = 0; j < net.k; j++) if (net.W[j] * mid + net.b[j] > 0) slope += net.a[j] * net.W[j];
-    best = Math.max(best, Math.abs(slope));
+/**
+ * max |f'| of a 1-D two-layer ReLU net over [lo, hi], examining every interval between consecutive
+ * breakpoints. The breakpoints t_j = -b_j / w_j are compared in exact integer arithmetic (every double is
+ * an integer multiple of 2^-1074; t_i < t_j is decided by cross-multiplying with |w_i| |w_j|), so two
+ * breakpoints an ulp apart, or equal after rounding but not before, are ordered as they truly are; a unit's
+ * activity on an interval follows from where its breakpoint lies, never from evaluating the net at a
+ * midpoint (an interval one ulp wide has no midpoint of its own). `error` bounds the rounding of the slope
+ * sums: (k + 2) u sum_j |a_j w_j|.
+ */
+export function relu1d(net: TwoLayerWeights, lo: number, hi: number): { readonly value: number; readonly error: number } {
+  const { W, b, a, k } = net;
+  let total = 0;
+  for (let j = 0; j < k; j++) total += Math.abs(a[j] * W[j]);
+  // t_j = num_j / den_j exactly, den_j > 0 (both scaled by 2^1074)
+  const num = new Map<number, bigint>();
+  const den = new Map<number, bigint>();
+  const units: number[] = [];
+  for (let j = 0; j < k; j++) {
+    if (W[j] === 0) continue; // constant unit: no slope
+    units.push(j);
+    num.set(j, -exactScaled(b[j]) * BigInt(Math.sign(W[j])));
+    den.set(j, exactScaled(Math.abs(W[j])));
   }
-  return best;
+  const cmp = (i: number, j: number) => {
+    const d = num.get(i)! * den.get(j)! - num.get(j)! * den.get(i)!;
+    return d < 0n ? -1 : d > 0n ? 1 : 0;
+  };
+  // -1 if t_j < x, 0 if equal, 1 if t_j > x (x may be infinite)
+  const cmpTo = (j: number, x: number) => {
+    if (x === Number.POSITIVE_INFINITY) return -1;
+    if (x === Number.NEGATIVE_INFINITY) return 1;
+    const d = num.get(j)! * (1n << 1074n) - exactScaled(x) * den.get(j)!;
+    return d < 0n ? -1 : d > 0n ? 1 : 0;
+  };
+  // the distinct breakpoints strictly inside (lo, hi), in exact order: tau_1 < ... < tau_G
+  const inside = units.filter((j) => cmpTo(j, lo) > 0 && cmpTo(j, hi) < 0).sort(cmp);
+  const rank = new Map<number, number>(); // unit -> index g of tau_{g+1} = t_j
+  let G = 0;
+  inside.forEach((j, q) => {
+    if (q > 0 && cmp(inside[q - 1], j) !== 0) G++;
+    rank.set(j, G);
+  });
+  G = inside.length === 0 ? 0 : G + 1;
+  // intervals I_q = (tau_q, tau_{q+1}), q = 0..G, with tau_0 = lo and tau_{G+1} = hi; unit j is active on I_q
+  // iff w_j > 0 and t_j <= tau_q, or w_j < 0 and t_j >= tau_{q+1}: an interval [from, to] of q
+  const ranges = units.map((j) => {
+    const r = rank.get(j);
+    const left = r === undefined && cmpTo(j, lo) <= 0; // t_j <= lo
+    if (W[j] > 0) return r !== undefined ? [r + 1, G] : left ? [0, G] : [1, 0];
+    return r !== undefined ? [0, r] : left ? [1, 0] : [0, G];
+  });
+  let best = 0;
+  for (let q = 0; q <= G; q++) {
+    let s = 0;
+    units.forEach((j, u) => {
+      if (ranges[u][0] <= q && q <= ranges[u][1]) s += a[j] * W[j];
+    });
+    best = Math.max(best, Math.abs(s));
+  }
+  return { value: best, error: (k + 2) * UNIT_ROUNDOFF * total };
 }
 
 /**

@@ -163,3 +163,29 @@ describe('bump supports called disjoint are disjoint in exact arithmetic', () =>
     expect(rep.lower.value).toBeLessThanOrEqual(up.value);
   });
 });
+
+describe('exact values carry their rounding, and the 1-D ReLU sweep sees every interval', () => {
+  it('two breakpoints an ulp apart: the slope 2 between them is found (a midpoint rule saw 1)', () => {
+    const net = { W: Float64Array.from([1, -1]), b: Float64Array.from([-0.3, 0.30000000000000004]), a: Float64Array.from([1, -1]), c: 0, k: 2, d: 1, act: ACTIVATION.relu };
+    const model = twoLayerModel('two-layer', net, 1, new Float64Array(7), 1, {});
+    const e = model.exactLipschitz(ball(1))!;
+    expect(e.value).toBe(2);
+    expect(e.interval!.lo).toBeLessThanOrEqual(2);
+    expect(e.interval!.hi).toBeGreaterThanOrEqual(2);
+    // the secant across the one-ulp interval, exactly: (f(0.30000000000000004) - f(0.3)) / 5.55e-17
+    const x = Float64Array.from([0.3, 0.30000000000000004]);
+    const f = model.predict(x, 2);
+    expect(Math.abs(f[1] - f[0]) / (x[1] - x[0])).toBeGreaterThan(1.5);
+  });
+
+  it('the reported lower bound never exceeds the top of the exact value\'s interval, nor the reported upper bound (2-layer relu, d = 1)', () => {
+    for (let seed = 0; seed < 6; seed++) {
+      const inst = buildInstance({ dist: 'gaussian', labels: 'signs', className: 'two-layer', n: 40, d: 1, seed, modelOptions: { k: 100, activation: 'relu', maxIter: 300 } });
+      const rep = lipschitz(inst.fit.model, { X: inst.X, n: 40, rng: new Rng(seed), starts: 16, steps: 60, rounds: 2, targetRatio: 1e-12 });
+      expect(rep.exact).not.toBeNull();
+      expect(rep.lower.value).toBeLessThanOrEqual(rep.exact!.interval!.hi);
+      expect(rep.upper!.value).toBeGreaterThanOrEqual(rep.lower.value);
+      expect(rep.upper!.value).toBe(rep.exact!.interval!.hi);
+    }
+  });
+});
