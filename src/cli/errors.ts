@@ -48,6 +48,8 @@ const FLAGS: Readonly<Record<string, string>> = {
   k: '--k',
   lip: '--lip',
   sigma2: '--sigma2',
+  // a model checked by check-model (its outputs, constants and bounds)
+  model: '--model',
   // the estimator (lip, check-model, sweep)
   starts: '--starts',
   steps: '--steps',
@@ -61,6 +63,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   budget: '--budget',
   factor: '--factor',
   count: '--count',
+  replayPath: '--path',
   profile: '--profile',
   // runs, reports, benchmarks
   outDir: '--out',

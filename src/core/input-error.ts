@@ -5,10 +5,19 @@
  * @module
  */
 
-/** Formats a value for an error message: keeps -0, NaN and Infinity visible. */
+/** The longest value an error message quotes (characters); a longer one is cut with an ellipsis. */
+export const MAX_SHOWN = 80;
+
+/** `s` cut to {@link MAX_SHOWN} characters, ending in an ellipsis when cut. */
+export function truncate(s: string, max = MAX_SHOWN): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}
+
+/** Formats a value for an error message: keeps -0, NaN and Infinity visible; a string is quoted and cut to
+ * {@link MAX_SHOWN} characters (a huge input never fills the one line). */
 export function show(value: unknown): string {
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return truncate(JSON.stringify(value.length > 4 * MAX_SHOWN ? value.slice(0, 4 * MAX_SHOWN) : value));
   if (value === undefined) return 'undefined';
   if (value === null) return 'null';
   if (typeof value === 'object') return Array.isArray(value) ? `array(${value.length})` : 'object';
@@ -44,7 +53,7 @@ export class InputError extends Error {
   readonly shown: string;
 
   constructor(parameter: string, rule: string, value: unknown, options: InputErrorOptions = {}) {
-    const shown = options.shown ?? show(value);
+    const shown = truncate(options.shown ?? show(value), 4 * MAX_SHOWN);
     super(`${options.context ? `${options.context}: ` : ''}${parameter} must be ${rule} (got ${shown})`);
     this.parameter = parameter;
     this.rule = rule;

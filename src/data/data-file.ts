@@ -11,12 +11,19 @@ export interface DataSet {
   readonly sigma2?: number;
 }
 
+/** The largest magnitude of a covariate or label in a data file: squares and sums of them stay finite. */
+export const MAX_DATA_MAGNITUDE = 1e100;
+
+const inRange = (v: unknown): v is number => typeof v === 'number' && Math.abs(v) <= MAX_DATA_MAGNITUDE;
+
 /**
  * The data format of `robustlaw check-model --data` (robustlaw-data/1):
  * ```json
  * { "format": "robustlaw-data/1", "X": [[x11, ..., x1d], ...], "y": [y1, ...], "sigma2": 1 }
  * ```
- * `X` has n rows of d finite numbers, `y` n finite numbers; `sigma2` (the label noise variance) is optional.
+ * `X` has n rows of d finite numbers, `y` n finite numbers, each at most {@link MAX_DATA_MAGNITUDE} in
+ * magnitude (so the MSE, the variance and the law are finite); `sigma2` (the label noise variance, at most
+ * 1e100) is optional.
  * Throws an InputError naming the field (`data.X[1][2]`), the rule and the value; `source` is its context.
  */
 export function parseDataFile(json: unknown, source = 'data'): DataSet {
@@ -35,15 +42,15 @@ export function parseDataFile(json: unknown, source = 'data'): DataSet {
   rows.forEach((row, i) => {
     if (!Array.isArray(row) || row.length !== d) fail(`X[${i + 1}]`, `a row of ${d} numbers like row 1`, row, Array.isArray(row) ? `${row.length}` : typeof row);
     (row as unknown[]).forEach((v, j) => {
-      if (typeof v !== 'number' || !Number.isFinite(v)) fail(`X[${i + 1}][${j + 1}]`, 'a finite number', v, JSON.stringify(v));
+      if (!inRange(v)) fail(`X[${i + 1}][${j + 1}]`, `a finite number of magnitude at most ${MAX_DATA_MAGNITUDE}`, v, JSON.stringify(v));
       X[i * d + j] = v as number;
     });
   });
   if (!Array.isArray(o.y) || o.y.length !== n) fail('y', `an array of n = ${n} numbers`, o.y, Array.isArray(o.y) ? `${o.y.length} values` : 'none');
   const y = Float64Array.from(o.y as unknown[], (v, i) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`y[${i + 1}]`, 'a finite number', v, JSON.stringify(v));
+    if (!inRange(v)) fail(`y[${i + 1}]`, `a finite number of magnitude at most ${MAX_DATA_MAGNITUDE}`, v, JSON.stringify(v));
     return v as number;
   });
-  if (o.sigma2 !== undefined && !(typeof o.sigma2 === 'number' && Number.isFinite(o.sigma2) && o.sigma2 >= 0)) fail('sigma2', 'a finite number >= 0', o.sigma2, JSON.stringify(o.sigma2));
+  if (o.sigma2 !== undefined && !(inRange(o.sigma2) && o.sigma2 >= 0)) fail('sigma2', `a number in [0, ${MAX_DATA_MAGNITUDE}]`, o.sigma2, JSON.stringify(o.sigma2));
   return { X, y, n, d, ...(o.sigma2 !== undefined ? { sigma2: o.sigma2 as number } : {}) };
 }

@@ -8,6 +8,7 @@ import { makeLabels, type LabelOptions } from '../labels/make-labels.js';
 import type { FitResult, ModelClass } from '../models/model.js';
 import type { ModelOptions } from '../models/model-options.js';
 import { fitClass } from '../models/registry.js';
+import { requireInstanceFits } from './size-limits.js';
 
 /** Everything that defines one experiment: data law, labels, class, sizes and the seed. */
 export interface InstanceSpec {
@@ -36,11 +37,13 @@ export interface Instance {
   readonly streams: Streams;
 }
 
-/** Draws the data and labels of `spec` from its seed's sub-streams, then fits the class. */
+/** Draws the data and labels of `spec` from its seed's sub-streams, then fits the class. An instance whose
+ * estimated memory exceeds the limit (./size-limits.ts) is refused before any array is allocated. */
 export function buildInstance(spec: InstanceSpec): Instance {
   const n = requireInt('buildInstance', 'n', spec.n, 1);
   const d = requireInt('buildInstance', 'd', spec.d, 1);
   requireInt('buildInstance', 'seed', spec.seed, 0, MAX_SEED);
+  requireInstanceFits('buildInstance', { className: spec.className, n, d, modelOptions: spec.modelOptions });
   const streams = new Streams(spec.seed);
   const dist = makeDistribution(spec.dist, d, spec.distOptions ?? {}, streams);
   const labels = makeLabels(spec.labels, d, spec.labelOptions ?? {}, streams);

@@ -1,8 +1,28 @@
 import fc from 'fast-check';
 import { MAX_SEED } from '../core/rng.js';
-import { requireInt, requireOneOf, requirePositive } from '../core/validate.js';
+import { InputError, requireInt, requireOneOf, requirePositive } from '../core/validate.js';
 import { REGIME_NAMES, REGIMES, runRegimeInstance, type RegimeName, type RegimeOutcome, type RegimeParams } from './regimes.js';
 import type { SearchBackend } from '../backends/search-backend.js';
+
+/** The longest replay path accepted (characters). */
+export const MAX_PATH_LENGTH = 1000;
+/** The largest step of a replay path: a run index or a shrink step (fast-check walks to it one by one). */
+export const MAX_PATH_STEP = 1_000_000;
+
+/**
+ * Checks a fast-check replay path before it is replayed: steps of digits separated by `:`, at most
+ * {@link MAX_PATH_LENGTH} characters, each step at most {@link MAX_PATH_STEP} (fast-check generates every run
+ * and shrink up to the step, so `99999999999999999999:0` would never end). Refused as an InputError on
+ * `replayPath`.
+ */
+export function requireReplayPath(fn: string, path: unknown): string {
+  if (typeof path !== 'string' || path.length > MAX_PATH_LENGTH || !/^\d{1,7}(:\d{1,7})*$/.test(path)) {
+    throw new InputError('replayPath', `a fast-check path: steps of digits separated by ':' (e.g. 12:0:3), at most ${MAX_PATH_LENGTH} characters`, path, { context: fn });
+  }
+  const big = path.split(':').find((step) => Number(step) > MAX_PATH_STEP);
+  if (big !== undefined) throw new InputError('replayPath', `a fast-check path whose steps are at most ${MAX_PATH_STEP}`, path, { context: fn, shown: `a step of ${big}` });
+  return path;
+}
 
 /** Options of {@link searchRegime}. */
 export interface SearchOptions {
@@ -49,12 +69,13 @@ export function searchRegime(name: RegimeName, options: SearchOptions): SearchRe
   const budget = requireInt('searchRegime', 'budget', options.budget, 1);
   const seed = requireInt('searchRegime', 'seed', options.seed, 0, MAX_SEED);
   const factor = requirePositive('searchRegime', 'factor', options.factor ?? 0.2);
+  const path = options.path === undefined ? undefined : requireReplayPath('searchRegime', options.path);
   const inRegime = options.inRegime ?? false;
   const regime = REGIMES[name];
   const t0 = performance.now();
   const beaten = (o: RegimeOutcome) => o.eligible && o.Rcertified !== null && o.Rcertified <= factor;
   const prop = fc.property(regime.arbitrary, (q) => !beaten(runRegimeInstance(regime, q, inRegime, options.backend)));
-  const r = fc.check(prop, { numRuns: budget, seed: seed | 0, path: options.path, endOnFailure: false });
+  const r = fc.check(prop, { numRuns: budget, seed: seed | 0, path, endOnFailure: false });
   const cex = r.failed && r.counterexample ? r.counterexample[0] : null;
   return {
     regime: name,

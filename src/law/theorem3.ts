@@ -54,7 +54,9 @@ export interface Theorem3Result {
  *   Lip(f) >= eps / (2^9 sqrt(c)) * sqrt( n d / ( p ln(60 W J / eps) + ln(4 / delta) ) ),
  * provided 8^4 k ln(8 k / delta) <= n eps^2, eps, delta in (0, 1) and sigma^2 > 0. We also require the
  * log term ln(60 W J / eps) >= 0 (a harness guard: below it the printed formula is not meaningful).
- * Bad input (non-integers, non-finite values, eps or delta outside (0, 1)) throws before any work.
+ * Bad input (non-integers, non-finite values, eps or delta outside (0, 1)) throws before any work; the
+ * log term is computed in logs (finite for any finite W, J), and inputs whose formula is not a finite
+ * number > 0 (an eps or c so extreme that it under- or overflows) are refused, naming eps or c.
  */
 export function theorem3(input: Theorem3Input): Theorem3Result {
   const fn = 'theorem3';
@@ -82,11 +84,17 @@ export function theorem3(input: Theorem3Input): Theorem3Result {
     if (typeof input.sigma2 !== 'number' || !Number.isFinite(input.sigma2)) throw new InputError('sigma2', 'a finite number', input.sigma2, { context: fn });
     if (!(input.sigma2 > 0)) failed.push({ id: 'sigma2', message: `sigma^2 > 0 fails: sigma^2 = ${input.sigma2} (noiseless labels: the premise cannot hold)` });
   }
-  const logTerm = Math.log((K.theorem3.logScale * W * J) / eps);
+  // in logs: 60 W J overflows for W = J = 1e308 while its logarithm (about 1420) does not
+  const logTerm = Math.log(K.theorem3.logScale) + Math.log(W) + Math.log(J) - Math.log(eps);
   if (!(logTerm >= 0)) failed.push({ id: 'log-term', message: `ln(60 W J / eps) >= 0 fails: 60 W J / eps = ${fmt(Math.exp(logTerm))} < 1` });
 
   const denom = p * Math.max(logTerm, 0) + Math.log(K.theorem3.deltaScale / delta);
   const formula = (eps / (K.theorem3.prefactor * Math.sqrt(c))) * Math.sqrt((n * d) / denom);
+  // never a bound (nor a verdict) from a number that over- or underflowed
+  if (!(Number.isFinite(formula) && formula > 0)) {
+    const parameter = c > 1 ? 'c' : 'eps';
+    throw new InputError(parameter, `such that the bound is a finite number > 0 (it is ${formula} for n = ${n}, d = ${d}, p = ${p}, eps = ${eps}, c = ${c}, W = ${W}, J = ${J})`, parameter === 'c' ? c : eps, { context: fn });
+  }
   const applies = failed.length === 0;
   return { bound: applies ? formula : null, formula, applies, failedAssumptions: failed, kCondition: { lhs, rhs }, probability: 1 - delta, constants: K.label };
 }

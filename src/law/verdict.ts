@@ -72,6 +72,8 @@ function classify(lower: number, upper: number | null, threshold: number, failed
  * Theorem 3's threshold is its bound; its premise needs eps in (0, 1): fitting below the noise level by
  * eps implies fitting by any eps' < eps, so for eps >= 1 (exact interpolation of pure noise) the theorem
  * is applied with eps' = 1 - 1e-9. The law's threshold is tau eps sqrt(n d / p).
+ * A non-finite eps, sigma2, lower, c, W or J (or threshold) is a bug of the caller, who refuses such
+ * inputs up front: it throws a plain Error, never a verdict.
  */
 export function verdict(input: VerdictInput): Verdict {
   const fn = 'verdict';
@@ -79,7 +81,11 @@ export function verdict(input: VerdictInput): Verdict {
   const d = requireInt(fn, 'd', input.d, 1);
   const p = requireInt(fn, 'p', input.p, 1);
   const tau = requirePositive(fn, 'tau', input.tau ?? LAW_TOLERANCE);
-  if (!Number.isFinite(input.eps)) throw new InputError('eps', 'a finite number', input.eps, { context: fn });
+  // Never a verdict from a non-finite number: the callers refuse such inputs up front (checkModel names the
+  // flag), so one reaching here is a bug, not bad input.
+  const finite: readonly (readonly [string, number | null])[] = [['eps', input.eps], ['sigma2', input.sigma2], ['lower', input.lower], ['c', input.c], ['W', input.W], ['J', input.J]];
+  for (const [name, x] of finite) if (typeof x !== 'number' || !Number.isFinite(x)) throw new Error(`verdict: ${name} is not a finite number (${String(x)}); non-finite inputs must be refused before a verdict`);
+  if (input.upper !== null && !(input.upper >= 0)) throw new Error(`verdict: upper is ${String(input.upper)}; it must be a number >= 0, Infinity or null`);
   if (!(input.lower >= 0)) throw new InputError('lower', 'a number >= 0', input.lower, { context: fn });
   const na = (why: string[]): ThresholdVerdict => ({ verdict: 'not-applicable', threshold: null, lowerMargin: null, upperMargin: null, failedAssumptions: why });
   if (!(input.eps > 0)) {
@@ -87,10 +93,13 @@ export function verdict(input: VerdictInput): Verdict {
     if (!(input.sigma2 > 0)) why.push(`sigma^2 = ${input.sigma2}: noiseless labels`);
     return { theorem3: na(why), law: na(why), R: null, epsTheorem: null };
   }
-  const law = classify(input.lower, input.upper, tau * informalLaw(n, d, p, input.eps), []);
+  const lawThreshold = tau * informalLaw(n, d, p, input.eps);
+  if (!(Number.isFinite(lawThreshold) && lawThreshold > 0)) throw new Error(`verdict: the law's threshold is ${lawThreshold}, not a finite number > 0`);
+  const law = classify(input.lower, input.upper, lawThreshold, []);
   const R = input.lower / informalLaw(n, d, p, input.eps);
   const epsT = Math.min(input.eps, 1 - 1e-9);
   const t3 = theorem3({ n, d, p, eps: epsT, delta: input.delta ?? 0.01, c: input.c, W: Math.max(input.W, 1e-300), J: Math.max(input.J, 1e-300), k: input.k, sigma2: input.sigma2 });
+  if (t3.applies && !(Number.isFinite(t3.bound) && t3.bound! > 0)) throw new Error(`verdict: Theorem 3's bound is ${t3.bound}, not a finite number > 0`);
   const theorem = t3.applies ? classify(input.lower, input.upper, t3.bound!, []) : na(t3.failedAssumptions.map((f: FailedAssumption) => f.message));
   return { theorem3: theorem, law, R, epsTheorem: epsT };
 }

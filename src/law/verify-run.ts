@@ -9,6 +9,7 @@ import { WHOLE } from '../sweep/shard.js';
 import { BUDGETS, inRegimeInstance } from './instance-arbitrary.js';
 import type { InstanceSpec } from './instance.js';
 import { LAW_TOLERANCE } from './verdict.js';
+import { MAX_VERIFY_COUNT } from './size-limits.js';
 import type { SearchBackend } from '../backends/search-backend.js';
 
 /** Options of {@link verifyRun}. */
@@ -17,7 +18,7 @@ export interface VerifyOptions {
   readonly seed: number;
   /** Where the estimators' search runs (default: f64 on the cpu). */
   readonly backend?: SearchBackend;
-  /** Number of instances (default 48 quick, 200 deep). */
+  /** Number of instances (default 48 quick, 200 deep; at most {@link MAX_VERIFY_COUNT}). */
   readonly count?: number;
   /** Write `sweep.json` and `results.jsonl` there (resumable, as a sweep's). */
   readonly outDir?: string;
@@ -64,7 +65,7 @@ export function verifyPoints(profile: 'quick' | 'deep', seed: number, count: num
 export function verifyRun(options: VerifyOptions): VerifyResult {
   const profile = requireOneOf('verifyRun', 'profile', options.profile, ['quick', 'deep'] as const);
   const seed = requireInt('verifyRun', 'seed', options.seed, 0, MAX_SEED);
-  const count = requireInt('verifyRun', 'count', options.count ?? verifyCount(profile), 1);
+  const count = requireInt('verifyRun', 'count', options.count ?? verifyCount(profile), 1, MAX_VERIFY_COUNT);
   const t0 = performance.now();
   const points = verifyPoints(profile, seed, count);
   const outcome = runInstances({

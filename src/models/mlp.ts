@@ -9,6 +9,9 @@ import type { Model } from './model.js';
 /** Activations an `mlp` file may use. */
 export const MLP_ACTIVATIONS = ['relu', 'tanh'] as const;
 
+/** The largest product of the layers' gains (max row sum of |w| + |b|) that {@link parseMlp} accepts. */
+export const MLP_MAX_GAIN = 1e150;
+
 /** One dense layer: weights (out x in, row-major) and biases (out). */
 export interface DenseLayer {
   readonly weights: Float64Array;
@@ -31,7 +34,8 @@ export interface MlpModel extends Model {
  * ```
  * `weights` of layer l is an array of `out_l` rows of `in_l` numbers (in_1 = d, in_l = out_{l-1});
  * `biases` has `out_l` numbers; the last layer has out = 1 and no activation; every other layer is
- * followed by the activation (relu or tanh). p = sum_l out_l (in_l + 1).
+ * followed by the activation (relu or tanh). p = sum_l out_l (in_l + 1). The product over the layers of
+ * max(1, max_r sum_c |w_rc| + |b_r|) is at most {@link MLP_MAX_GAIN} (else outputs and bounds overflow).
  * Throws an {@link InputError} naming the field (`mlp.layers[2].weights[1][3]`, counted from 1), the rule
  * and the value; `source` (the file) is its context.
  */
@@ -79,6 +83,21 @@ export function parseMlp(json: unknown, source = 'mlp'): MlpModel {
     prevOut = outputs;
   });
   if (prevOut !== 1) fail(`layers[${raw.length}]`, 'a last layer with 1 output row', raw[raw.length - 1], `${prevOut} rows`);
+  // The outputs, the forward bounds and the certified upper bound grow at most by each layer's gain
+  // max(1, max_r sum_c |w_rc| + |b_r|); their product (in logs) must stay within MLP_MAX_GAIN.
+  let logGain = 0;
+  layers.forEach((L, l) => {
+    let gain = 1;
+    for (let r = 0; r < L.outputs; r++) {
+      let s = Math.abs(L.biases[r]);
+      for (let c = 0; c < L.inputs; c++) s += Math.abs(L.weights[r * L.inputs + c]);
+      gain = Math.max(gain, s);
+    }
+    logGain += Math.log10(gain);
+    if (!(logGain <= Math.log10(MLP_MAX_GAIN))) {
+      fail(`layers[${l + 1}].weights`, `weights whose layer gains (max row sum of |w| + |b|) multiply to at most ${MLP_MAX_GAIN} over the layers, so that outputs and bounds stay finite`, gain, `a product of ${Number.isFinite(logGain) ? `1e${Math.round(logGain)}` : 'Infinity'} after ${l + 1} layer${l ? 's' : ''}`);
+    }
+  });
   return mlpModel(layers, activation as 'relu' | 'tanh');
 }
 

@@ -8,12 +8,17 @@ import { ACTIVATIONS } from '../models/activation.js';
 import { BUMP_PROFILES } from '../models/bumps.js';
 import { FITTED_CLASSES, functionClass } from '../models/registry.js';
 import { SEARCH_BACKENDS } from '../backends/search-backend.js';
+import { memoryLimit, requireInstanceFits } from '../law/size-limits.js';
 
 /** Classes a sweep may fit: every fitted class of the registry (all but `mlp`, a file), regime classes included. */
 export const SWEEP_CLASSES = FITTED_CLASSES;
 
-/** Limits of a sweep (a grid larger than this is almost certainly a typo). */
-export const SWEEP_LIMITS = { nMax: 1_000_000, dMax: 100_000, kMax: 10_000_000, seedsMax: 10_000, gridMax: 1_000_000 } as const;
+/**
+ * Limits of a sweep (docs/cli.md, "Limits"): sizes per key, and at most 100,000 grid points (a grid a
+ * machine runs in days at most; larger is almost certainly a typo). Each (class, n, d, k) point must also
+ * fit in memory ({@link requireInstanceFits}), checked before the run writes anything.
+ */
+export const SWEEP_LIMITS = { nMax: 1_000_000, dMax: 100_000, kMax: 10_000_000, seedsMax: 10_000, gridMax: 100_000 } as const;
 
 const list = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
 const int = (min: number, max: number) => z.int().min(min).max(max);
@@ -128,7 +133,33 @@ export function parseSweepSpec(raw: unknown, source = 'sweep spec'): SweepSpec {
     }
   }
   for (const m of [s.distOptions.m]) if (m !== undefined && s.d.some((d) => d < m)) throw new InputError('spec.distOptions.m', `<= every d (d = ${s.d.join(',')})`, m, { context: source });
+  requireSpecFits(s, source);
   return s;
+}
+
+/** Every (class, n, d, k) point of a validated spec fits in memory (./law/size-limits.ts): else one InputError
+ * naming the key (`spec.n[1]`, `spec.d`, `spec.k[2]`, `spec.p[2]`) and the estimate. */
+function requireSpecFits(s: SweepSpec, source: string): void {
+  const limit = memoryLimit();
+  const key = (name: 'n' | 'd' | 'k' | 'p', list: readonly number[], i: number) => `spec.${name}${list.length > 1 ? `[${i}]` : ''}`;
+  for (const className of s.class) {
+    const width = functionClass(className).width;
+    const sizes = width === undefined ? [undefined] : (s.k ?? s.p ?? [undefined]);
+    for (const [ni, n] of s.n.entries()) {
+      for (const [di, d] of s.d.entries()) {
+        for (const [si, size] of sizes.entries()) {
+          const k = size === undefined || width === undefined ? undefined : s.k !== undefined ? size : width.forParameters(size, d);
+          try {
+            requireInstanceFits('parseSweepSpec', { className, n, d, modelOptions: { ...s.model, ...(k === undefined ? {} : { k }) } }, limit);
+          } catch (e) {
+            if (!(e instanceof InputError)) throw e;
+            const parameter = e.parameter === 'modelOptions.k' && size !== undefined ? key(s.k !== undefined ? 'k' : 'p', s.k ?? s.p ?? [], si) : e.parameter === 'd' ? key('d', s.d, di) : key('n', s.n, ni);
+            throw new InputError(parameter, e.rule, parameter.startsWith('spec.p') ? size : e.value, { context: source });
+          }
+        }
+      }
+    }
+  }
 }
 
 /** Reads a sweep spec file: `.yaml`/`.yml` as YAML, anything else as JSON; errors name the file. */

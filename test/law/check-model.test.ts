@@ -77,9 +77,10 @@ describe('robustlaw-data/1 files', () => {
   it.each([
     [{ y: [1] }, /d\.json: data\.X must be a non-empty array of rows \(got missing X\)/],
     [{ X: [[1, 2], [3]], y: [1, 2] }, /data\.X\[2\] must be a row of 2 numbers like row 1 \(got 1\)/],
-    [{ X: [[1, 'a']], y: [1] }, /X\[1\]\[2\] must be a finite number \(got "a"\)/],
+    [{ X: [[1, 'a']], y: [1] }, /X\[1\]\[2\] must be a finite number of magnitude at most 1e\+100 \(got "a"\)/],
+    [{ X: [[1, 2]], y: [1e308] }, /d\.json: data\.y\[1\] must be a finite number of magnitude at most 1e\+100 \(got 1e\+308\)/],
     [{ X: [[1, 2]], y: [1, 2] }, /y must be an array of n = 1 numbers \(got 2 values\)/],
-    [{ X: [[1, 2]], y: [1], sigma2: -1 }, /sigma2 must be a finite number >= 0 \(got -1\)/],
+    [{ X: [[1, 2]], y: [1], sigma2: -1 }, /sigma2 must be a number in \[0, 1e\+100\] \(got -1\)/],
     [{ format: 'csv', X: [[1]], y: [1] }, /format must be "robustlaw-data\/1"/],
   ])('%j is refused with a clear error', (json, msg) => {
     expect(() => parseDataFile(json, 'd.json')).toThrow(msg);

@@ -59,7 +59,7 @@ describe('sweep spec files', () => {
   });
 
   it('a grid over the limit is refused before any work', () => {
-    expect(() => parseSweepSpec({ class: 'bumps', n: Array.from({ length: 1000 }, (_, i) => i + 2), d: Array.from({ length: 1001 }, (_, i) => i + 1) })).toThrow(/spec must be a grid of at most 1000000 points \(got a grid of 1001000 points\)/);
+    expect(() => parseSweepSpec({ class: 'bumps', n: Array.from({ length: 1000 }, (_, i) => i + 2), d: Array.from({ length: 1001 }, (_, i) => i + 1) })).toThrow(/spec must be a grid of at most 100000 points \(got a grid of 1001000 points\)/);
   });
 
   it('the CLI exits 2 with the one-line error and writes nothing', () => {

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
+import { requireDataFits } from '../../law/size-limits.js';
 import { MAX_SEED } from '../../core/rng.js';
 import { Streams } from '../../core/streams.js';
-import { requireInt, requireNonNegative, requireOneOf } from '../../core/validate.js';
-import { parseDataFile, type DataSet } from '../../data/data-file.js';
+import { requireClosed, requireInt, requireOneOf } from '../../core/validate.js';
+import { MAX_DATA_MAGNITUDE, parseDataFile, type DataSet } from '../../data/data-file.js';
 import { DISTRIBUTION_NAMES } from '../../data/distribution.js';
 import { makeDistribution } from '../../data/make-distribution.js';
 import { LABEL_NAMES } from '../../labels/label-model.js';
@@ -50,7 +51,7 @@ export function registerCheckModel(program: Command): void {
     .option('--labels <name>', `labels for --dist: ${LABEL_NAMES.join(', ')}`, undefined)
     .option('--n <int>', 'points to draw with --dist', parseNumber, 200)
     .option('--seed <int>', 'seed of the drawn data and the estimator', parseNumber, 1)
-    .option('--sigma2 <x>', 'label noise variance (default: from --labels, the data file, else the label variance)', parseNumber)
+    .option('--sigma2 <x>', 'label noise variance, in [0, 1e100] (default: from --labels, the data file, else the label variance)', parseNumber)
     .option('--starts <int>', 'gradient-ascent starts', parseNumber, 16)
     .option('--steps <int>', 'ascent steps per start', parseNumber, 100)
     .option('--rounds <int>', 'maximum ascent rounds', parseNumber, 3)
@@ -62,7 +63,7 @@ export function registerCheckModel(program: Command): void {
       requireInt(fn, '--starts', flags.starts, 1);
       requireInt(fn, '--steps', flags.steps, 0);
       requireInt(fn, '--rounds', flags.rounds, 0);
-      if (flags.sigma2 !== undefined) requireNonNegative(fn, '--sigma2', flags.sigma2);
+      if (flags.sigma2 !== undefined) requireClosed(fn, '--sigma2', flags.sigma2, 0, MAX_DATA_MAGNITUDE);
       const model = loadMlpFile(flags.model);
       const streams = new Streams(seed);
       let data: DataSet;
@@ -78,6 +79,7 @@ export function registerCheckModel(program: Command): void {
         const distName = requireOneOf(fn, '--dist', flags.dist, DISTRIBUTION_NAMES);
         const labelName = requireOneOf(fn, '--labels', flags.labels ?? 'signs', LABEL_NAMES);
         const n = requireInt(fn, '--n', flags.n, 1);
+        requireDataFits(fn, n, model.d, model.p);
         const dist = makeDistribution(distName, model.d, { k: flags.components, m: flags.m, scale: flags.scale }, streams);
         const labels = makeLabels(labelName, model.d, { eta: flags.eta, noise: flags.noise }, streams);
         const X = dist.sample(n, streams.stream('data'));

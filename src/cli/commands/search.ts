@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { InputError } from '../../core/input-error.js';
 import { MAX_SEED } from '../../core/rng.js';
 import { requireInt, requireOneOf, requirePositive } from '../../core/validate.js';
 import { counterexampleFile } from '../../law/counterexample-file.js';
 import { REGIME_NAMES } from '../../law/regimes.js';
-import { searchRegime } from '../../law/search.js';
+import { requireReplayPath, searchRegime } from '../../law/search.js';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { fmtNum } from '../../report/table.js';
 import { parseNumber } from '../parse.js';
@@ -44,7 +43,7 @@ export function registerSearch(program: Command): void {
       const budget = requireInt(fn, '--budget', flags.budget, 1);
       const seed = requireInt(fn, '--seed', flags.seed, 0, MAX_SEED);
       const factor = requirePositive(fn, '--factor', flags.factor);
-      if (flags.path !== undefined && !/^\d+(:\d+)*$/.test(flags.path)) throw new InputError('--path', 'a replay path like 3:0:1', flags.path, { context: fn });
+      if (flags.path !== undefined) requireReplayPath(fn, flags.path);
       const backend = await openBackendFlag(flags.backend, 'cpu');
       process.stderr.write(backendLines(fn, backend));
       process.stderr.write(`robustlaw search: regime=${regime} seed=${seed} budget=${budget}${flags.inRegime ? ' (in-regime control)' : ''}\n`);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { MAX_VERIFY_COUNT } from '../../law/size-limits.js';
 import { MAX_SEED } from '../../core/rng.js';
 import { requireInt, requireOneOf } from '../../core/validate.js';
 import { verifyCount, verifyRun } from '../../law/verify-run.js';
@@ -35,7 +36,7 @@ export function registerVerify(program: Command): void {
       const fn = 'robustlaw verify';
       const profile = requireOneOf(fn, '--profile', flags.profile, ['quick', 'deep'] as const);
       const seed = flags.seed === undefined ? (Date.now() ^ (process.pid << 10)) >>> 0 : requireInt(fn, '--seed', flags.seed, 0, MAX_SEED);
-      const count = flags.count === undefined ? undefined : requireInt(fn, '--count', flags.count, 1);
+      const count = flags.count === undefined ? undefined : requireInt(fn, '--count', flags.count, 1, MAX_VERIFY_COUNT);
       process.stderr.write(`robustlaw verify: profile=${profile} seed=${seed} (replay with --seed ${seed})\n`);
       const backend = await openBackendFlag(flags.backend);
       process.stderr.write(backendLines(fn, backend));
