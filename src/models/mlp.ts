@@ -183,12 +183,15 @@ export function mlpModel(layers: readonly DenseLayer[], activation: 'relu' | 'ta
     upperLipschitz: (Dom, rng) => {
       let prod = 1;
       const terms: Record<string, number> = {};
-      layers.forEach((L, l) => {
+      for (const [l, L] of layers.entries()) {
         const sn = spectralNorm(L.weights, L.outputs, L.inputs, rng);
+        // a certificate that cannot be computed finitely is unavailable, never a number
+        if (!sn.available) return null;
         terms[`layer${l + 1}`] = sn.upper;
         prod *= sn.upper;
-      });
-      return upperEstimate(prod, domainName(Dom), 'spectral-product', 'prod_l ||W_l||_op (1-Lipschitz activations)', terms);
+      }
+      // the product of finite certificates can still overflow: then there is no finite certificate either
+      return Number.isFinite(prod) ? upperEstimate(prod, domainName(Dom), 'spectral-product', 'prod_l ||W_l||_op (1-Lipschitz activations)', terms) : null;
     },
     predict(X, m) {
       const out = new Float64Array(m);

@@ -152,7 +152,7 @@ export function ntkModel(ntk: NtkWeights, radius: number, params: Record<string,
  *        sum_j (S''_j ||theta_j|| R ||w_j|| + S'_j ||theta_j||) ) / sqrt(k).
  * relu: s' jumps, f is discontinuous, no finite bound (Infinity); likewise on an unbounded domain.
  */
-function ntkUpper(ntk: NtkWeights, D: Domain, R: number, rng: Rng): LipEstimate {
+function ntkUpper(ntk: NtkWeights, D: Domain, R: number, rng: Rng): LipEstimate | null {
   const { W, Theta, k, d, act, scale } = ntk;
   const name = domainName(D);
   if (act.kinks || !Number.isFinite(R)) {
@@ -176,7 +176,13 @@ function ntkUpper(ntk: NtkWeights, D: Domain, R: number, rng: Rng): LipEstimate 
     b2 += s1 * s1;
     sum += s2 * tn * R * wn + s1 * tn;
   }
-  const spec = spectralNorm(W, k, d, rng).upper * Math.sqrt(a2) + spectralNorm(Theta, k, d, rng).upper * Math.sqrt(b2);
+  // an unavailable spectral certificate (not finitely computable) leaves the sum bound; never Infinity * 0
+  const term = (M: Float64Array, weight: number) => {
+    const sn = spectralNorm(M, k, d, rng);
+    return weight === 0 ? 0 : sn.available ? sn.upper * weight : Number.POSITIVE_INFINITY;
+  };
+  const spec = term(W, Math.sqrt(a2)) + term(Theta, Math.sqrt(b2));
+  if (!Number.isFinite(scale * Math.min(spec, sum))) return null;
   return upperEstimate(scale * Math.min(spec, sum), name, spec <= sum ? 'ntk-spectral' : 'ntk-sum', "min(||W|| sqrt(sum S''^2 ||theta_j||^2 R^2) + ||Theta|| sqrt(sum S'^2), sum (S'' ||theta_j|| R ||w_j|| + S' ||theta_j||)) / sqrt(k)", {
     spectral: scale * spec,
     sum: scale * sum,

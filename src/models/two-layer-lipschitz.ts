@@ -106,7 +106,7 @@ export function relu1d(net: TwoLayerWeights, lo: number, hi: number): { readonly
  *   ||W||_op sqrt(sum_j a_j^2 S'_j^2)   (= Lip(s) ||a||_2 ||W||_op for 1-Lipschitz s) and
  *   sum_j |a_j| S'_j ||w_j||            (the sum bound).
  */
-export function twoLayerUpper(net: TwoLayerWeights, D: Domain, radius: number, rng: Rng): LipEstimate {
+export function twoLayerUpper(net: TwoLayerWeights, D: Domain, radius: number, rng: Rng): LipEstimate | null {
   const R = withinBall(D, radius) ? radius : Number.POSITIVE_INFINITY;
   const { W, b, a, k, d, act } = net;
   let sq = 0;
@@ -120,9 +120,12 @@ export function twoLayerUpper(net: TwoLayerWeights, D: Domain, radius: number, r
     sq += (a[j] * sp) ** 2;
     sum += Math.abs(a[j]) * sp * wn;
   }
-  const op = spectralNorm(W, k, d, rng).upper;
+  const sn = spectralNorm(W, k, d, rng);
+  const op = sn.available ? sn.upper : Number.POSITIVE_INFINITY;
   const spec = op * Math.sqrt(sq);
   const value = Math.min(spec, sum);
+  // neither bound computes finitely: no certificate (never an infinite or overflowed number)
+  if (!Number.isFinite(value)) return null;
   return upperEstimate(value, domainName(D), spec <= sum ? 'two-layer-spectral' : 'two-layer-sum', "min(||W||_op sqrt(sum a_j^2 S'_j^2), sum |a_j| S'_j ||w_j||)", {
     spectral: spec,
     sum,
