@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { ActivationName } from '../models/activation.js';
 import type { ResidentGradient, ResidentKernels } from './resident.js';
+import { tfActivation } from './tfjs-activation.js';
 
 type Tf = typeof import('@tensorflow/tfjs-core');
 
@@ -10,38 +10,7 @@ type Tf = typeof import('@tensorflow/tfjs-core');
  * (matMul with transposeB ran 7x slower on wasm, docs/performance.md); results are read outside tf.tidy.
  */
 export function tfjsResidentKernels(tf: Tf, name: string): ResidentKernels {
-  const d1 = (z: Tensor, act: ActivationName): Tensor => {
-    switch (act) {
-      case 'relu':
-        return tf.step(z, 0);
-      case 'tanh':
-        return tf.sub(1, tf.square(tf.tanh(z)));
-      case 'softplus':
-        return tf.sigmoid(z);
-      case 'square':
-        return z;
-      case 'cos':
-        return tf.neg(tf.sin(z));
-    }
-  };
-  const d2 = (z: Tensor, act: ActivationName): Tensor => {
-    switch (act) {
-      case 'relu':
-        return tf.zerosLike(z);
-      case 'tanh': {
-        const t = tf.tanh(z);
-        return tf.mul(-2, tf.mul(t, tf.sub(1, tf.square(t))));
-      }
-      case 'softplus': {
-        const sg = tf.sigmoid(z);
-        return tf.mul(sg, tf.sub(1, sg));
-      }
-      case 'square':
-        return tf.onesLike(z);
-      case 'cos':
-        return tf.neg(tf.cos(z));
-    }
-  };
+  const { ds: d1, d2s: d2 } = tfActivation(tf);
   const read = (f: () => Tensor): Float32Array => {
     const t = tf.tidy(f);
     const out = t.dataSync() as Float32Array;

@@ -1,5 +1,6 @@
-import type { Backend, KernelActivation, SecantResult } from './backend.js';
+import type { Backend, SecantResult } from './backend.js';
 import { tfjsResidentKernels } from './tfjs-resident.js';
+import { tfActivation } from './tfjs-activation.js';
 
 /** The tfjs backends the registry knows: wasm (SIMD, ships in npm), cpu (pure JS), tensorflow (tfjs-node, optional). */
 export const TFJS_FLAVOURS = ['wasm', 'cpu', 'tensorflow'] as const;
@@ -54,34 +55,7 @@ export function tfjsBackend(tf: Tf, flavour: TfjsFlavour): Backend {
     t.dispose();
     return out;
   };
-  const act = (z: import('@tensorflow/tfjs-core').Tensor, name: KernelActivation) => {
-    switch (name) {
-      case 'relu':
-        return tf.relu(z);
-      case 'tanh':
-        return tf.tanh(z);
-      case 'softplus':
-        return tf.softplus(z);
-      case 'square':
-        return tf.mul(tf.square(z), 0.5);
-      case 'cos':
-        return tf.cos(z);
-    }
-  };
-  const dact = (z: import('@tensorflow/tfjs-core').Tensor, name: KernelActivation) => {
-    switch (name) {
-      case 'relu':
-        return tf.step(z, 0);
-      case 'tanh':
-        return tf.sub(1, tf.square(tf.tanh(z)));
-      case 'softplus':
-        return tf.sigmoid(z);
-      case 'square':
-        return z;
-      case 'cos':
-        return tf.neg(tf.sin(z));
-    }
-  };
+  const { s: act, ds: dact } = tfActivation(tf);
   const transpose = (W: Float32Array, k: number, d: number) => {
     const T = new Float32Array(k * d);
     for (let j = 0; j < k; j++) for (let t = 0; t < d; t++) T[t * k + j] = W[j * d + t];

@@ -12,6 +12,7 @@ import { gaussianKernelModel } from '../../src/models/gaussian-kernel.js';
 import { fitPolynomial } from '../../src/models/polynomial.js';
 import type { Model } from '../../src/models/model.js';
 import type { BumpsModel } from '../../src/models/bumps.js';
+import { exactScaled } from '../../src/linalg/pow2.js';
 
 /** lower <= exact <= upper, with rounding slack. */
 function sandwich(model: Model, exact: number, opts: Partial<Parameters<typeof lipschitz>[1]> = {}) {
@@ -126,17 +127,6 @@ describe('lower <= exact <= upper on the exactly known cases', () => {
     expect(rep.upper!.value).toBeGreaterThanOrEqual(1);
   });
 });
-
-/** A double as an exact integer multiple of 2^-1074 (every finite double is one). */
-function exactScaled(x: number): bigint {
-  const v = new DataView(new ArrayBuffer(8));
-  v.setFloat64(0, x);
-  const hi = v.getUint32(0);
-  const e = (hi >>> 20) & 0x7ff;
-  const m = (BigInt(hi & 0xfffff) << 32n) | BigInt(v.getUint32(4));
-  const mag = e === 0 ? m : (m | (1n << 52n)) << BigInt(e - 1);
-  return hi >>> 31 ? -mag : mag;
-}
 
 describe('bump supports called disjoint are disjoint in exact arithmetic', () => {
   it('at the default radius, for every pair of centres: (2r)^2 < |c_i - c_j|^2 exactly (n = 30, d = 3, seeds 0..39)', () => {

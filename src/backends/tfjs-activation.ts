@@ -1,0 +1,61 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { ActivationName } from '../models/activation.js';
+
+type Tf = typeof import('@tensorflow/tfjs-core');
+
+/**
+ * The activations of src/models/activation.ts as tfjs ops (f32): s, s' and s'', the one table the tfjs
+ * kernels (benchmarks and the resident search kernels) share. s'(0) for relu is the right derivative 1
+ * only in the f64 models; tf.step(z, 0) gives 0 at z = 0 (a measure-zero set the search never relies on:
+ * its values are re-evaluated in f64).
+ */
+export function tfActivation(tf: Tf): { readonly s: (z: Tensor, name: ActivationName) => Tensor; readonly ds: (z: Tensor, name: ActivationName) => Tensor; readonly d2s: (z: Tensor, name: ActivationName) => Tensor } {
+  return {
+    s: (z, name) => {
+      switch (name) {
+        case 'relu':
+          return tf.relu(z);
+        case 'tanh':
+          return tf.tanh(z);
+        case 'softplus':
+          return tf.softplus(z);
+        case 'square':
+          return tf.mul(tf.square(z), 0.5);
+        case 'cos':
+          return tf.cos(z);
+      }
+    },
+    ds: (z, name) => {
+      switch (name) {
+        case 'relu':
+          return tf.step(z, 0);
+        case 'tanh':
+          return tf.sub(1, tf.square(tf.tanh(z)));
+        case 'softplus':
+          return tf.sigmoid(z);
+        case 'square':
+          return z;
+        case 'cos':
+          return tf.neg(tf.sin(z));
+      }
+    },
+    d2s: (z, name) => {
+      switch (name) {
+        case 'relu':
+          return tf.zerosLike(z);
+        case 'tanh': {
+          const t = tf.tanh(z);
+          return tf.mul(-2, tf.mul(t, tf.sub(1, tf.square(t))));
+        }
+        case 'softplus': {
+          const sg = tf.sigmoid(z);
+          return tf.mul(sg, tf.sub(1, sg));
+        }
+        case 'square':
+          return tf.onesLike(z);
+        case 'cos':
+          return tf.neg(tf.cos(z));
+      }
+    },
+  };
+}
