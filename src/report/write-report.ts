@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchResult } from '../bench/run-bench.js';
-import { readManifest, type SweepManifest } from '../sweep/manifest.js';
+import type { SweepManifest } from '../sweep/manifest.js';
+import { checkRunDir, openRunDir, type NoteSink } from '../sweep/run-dir.js';
 import type { SweepRecord } from '../sweep/record.js';
 import { readResults } from '../sweep/results-file.js';
 import { InputError, show } from '../core/input-error.js';
-import { writeFileAtomic } from '../core/atomic-write.js';
 import { benchPlot, lawScatterPlot, lipschitzPlot, ratioPlot, slopesPlot } from './plot-specs.js';
 import { renderSvg } from './render-svg.js';
 import { reportSections, toHtml, toMarkdown } from './run-report.js';
@@ -19,6 +19,8 @@ export interface WriteReportOptions {
   /** A `robustlaw-bench/1` JSON for the benchmark bars; null for none. Default: the first of
    * reports/bench/latest.json and reports/bench/baseline.json that exists. */
   readonly bench?: string | null;
+  /** Where the note of a stale lock taken over goes (default stderr). */
+  readonly note?: NoteSink;
 }
 
 /** The default benchmark file for reports: the latest local run, else the committed baseline. */
@@ -40,7 +42,8 @@ function describe(m: SweepManifest): string {
  * output depends only on the records and the bench file (no dates), so it is byte-identical across runs.
  */
 export async function writeReport(dir: string, options: WriteReportOptions = {}): Promise<{ summary: Summary; files: string[] }> {
-  const manifest = readManifest(dir);
+  // checked before any work: a run directory holding only its own files, not locked by another writer
+  const manifest = checkRunDir(dir, null, { parameter: 'dir' }).old;
   if (!manifest) throw new InputError('dir', 'a sweep or verify output directory', dir, { context: 'writeReport', shown: `${show(dir)}, which has no sweep.json` });
   const read = readResults(join(dir, 'results.jsonl'));
   const records: SweepRecord[] = [...read.records].sort((a, b) => a.index - b.index);
@@ -64,13 +67,16 @@ export async function writeReport(dir: string, options: WriteReportOptions = {})
   if (bench) plots.bench = { svg: await renderSvg(benchPlot(bench, benchFile!), 'bench'), alt: 'Kernel throughput per backend' };
   const sections = reportSections('robustlaw report', describe(manifest), summary, records, plots);
   const files: string[] = [];
-  const put = (name: string, text: string) => {
-    writeFileAtomic(join(dir, name), text);
-    files.push(join(dir, name));
-  };
-  for (const [name, p] of Object.entries(plots)) if (p) put(join('plots', `${name}.svg`), p.svg);
-  put('summary.json', `${JSON.stringify(summary, null, 2)}\n`);
-  put('report.md', toMarkdown(sections));
-  put('report.html', toHtml(sections));
+  // through the one writer: each file is listed in sweep.json before it is created, under the directory's lock
+  const run = openRunDir(dir, { parameter: 'dir', note: options.note });
+  try {
+    const put = (name: string, text: string) => void files.push(run.writeFile(name, text));
+    for (const [name, p] of Object.entries(plots)) if (p) put(`plots/${name}.svg`, p.svg);
+    put('summary.json', `${JSON.stringify(summary, null, 2)}\n`);
+    put('report.md', toMarkdown(sections));
+    put('report.html', toHtml(sections));
+  } finally {
+    run.close();
+  }
   return { summary, files };
 }

@@ -26,19 +26,27 @@ export interface SweepManifest {
   readonly search?: { readonly backend: string; readonly precision: 'f64' | 'f32' };
   /** Shards joined by `robustlaw merge` (absent for a run). */
   readonly mergedFrom?: readonly string[];
+  /** The files this run created in its directory, relative paths (`results.jsonl`, `summary.json`,
+   * `report.md`, `report.html`, `plots/*.svg`), `sweep.json` itself aside: the run owns these and no others,
+   * and replacing the run deletes only these. Updated atomically before each file is created; absent in
+   * manifests written before the list existed (then the standard file names are taken as the run's). */
+  readonly files?: readonly string[];
 }
 
-/** Reads `DIR/sweep.json`, or null when the directory has none. Errors name the file. */
-export function readManifest(dir: string): SweepManifest | null {
+/** Reads `DIR/sweep.json`, or null when the directory has none. Errors name the file, as the input `parameter`. */
+export function readManifest(dir: string, parameter = 'dir'): SweepManifest | null {
   const path = join(dir, 'sweep.json');
   if (!existsSync(path)) return null;
   let m: SweepManifest;
   try {
     m = JSON.parse(readFileSync(path, 'utf8')) as SweepManifest;
   } catch (e) {
-    throw new InputError('dir', `a run directory with a ${MANIFEST_FORMAT} sweep.json`, dir, { context: 'readManifest', shown: `${show(dir)}, whose sweep.json is not valid JSON: ${(e as Error).message.split('\n')[0]}` });
+    throw new InputError(parameter, `a run directory with a ${MANIFEST_FORMAT} sweep.json`, dir, { context: 'readManifest', shown: `${show(dir)}, whose sweep.json is not valid JSON: ${(e as Error).message.split('\n')[0]}` });
   }
-  if (m?.format !== MANIFEST_FORMAT) throw new InputError('dir', `a run directory with a ${String(MANIFEST_FORMAT)} sweep.json`, dir, { context: 'readManifest', shown: `${show(dir)}, whose sweep.json has format ${JSON.stringify(m?.format)}` });
+  if (m !== null && typeof m === 'object' && m.files !== undefined && !(Array.isArray(m.files) && m.files.every((f) => typeof f === 'string' && f !== '' && !f.startsWith('/') && !f.split('/').includes('..')))) {
+    throw new InputError(parameter, `a run directory with a ${MANIFEST_FORMAT} sweep.json`, dir, { context: 'readManifest', shown: `${show(dir)}, whose sweep.json has a files list that is not relative paths inside it` });
+  }
+  if (m?.format !== MANIFEST_FORMAT) throw new InputError(parameter, `a run directory with a ${String(MANIFEST_FORMAT)} sweep.json`, dir, { context: 'readManifest', shown: `${show(dir)}, whose sweep.json has format ${JSON.stringify(m?.format)}` });
   return m;
 }
 

@@ -4,6 +4,7 @@ import { expandGrid } from './grid.js';
 import { readManifest, sameExperiment, type SweepManifest } from './manifest.js';
 import { withoutTiming, type SweepRecord } from './record.js';
 import { readResults } from './results-file.js';
+import { openRunDir, type RunDirOptions } from './run-dir.js';
 import { canonicalJson, type SweepSpec } from './spec.js';
 
 /** What {@link mergeRuns} produces. */
@@ -58,4 +59,18 @@ export function mergeRuns(dirs: readonly string[]): MergeOutcome {
   const missing = order.filter((id) => !byId.has(id));
   const manifest: SweepManifest = { format: first.format, kind: first.kind, spec: first.spec, gridSize: first.gridSize, shard: { index: 1, count: 1 }, f64Kernel: [...new Set(manifests.map((m) => m.f64Kernel ?? 'unknown'))].join('+'), mergedFrom: manifests.map((m, i) => `${dirs[i]} (shard ${m.shard.index}/${m.shard.count})`) };
   return { manifest, records, missing };
+}
+
+/**
+ * Writes a merge into `outDir` through the one writer ({@link openRunDir}): `outDir` must be absent, empty or
+ * hold a merge of the same experiment (never a shard or a run, nor files its manifest does not list), and is
+ * locked while `sweep.json` and `results.jsonl` are written. Returns the path of `results.jsonl`.
+ */
+export function writeMerge(outDir: string, merged: MergeOutcome, options: RunDirOptions = {}): string {
+  const run = openRunDir(outDir, { ...options, manifest: merged.manifest, merged: true, continues: () => true });
+  try {
+    return run.writeFile('results.jsonl', merged.records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  } finally {
+    run.close();
+  }
 }

@@ -1,6 +1,7 @@
 import type { SearchBackend } from '../backends/search-backend.js';
 import { expandGrid, type GridPoint } from './grid.js';
 import type { SweepManifest } from './manifest.js';
+import type { NoteSink } from './run-dir.js';
 import type { SweepRecord } from './record.js';
 import { runInstances, type EstimatorEffort } from './runner.js';
 import { inShard, WHOLE, type Shard } from './shard.js';
@@ -13,9 +14,11 @@ export interface RunSweepOptions {
   readonly spec: SweepSpec;
   readonly outDir: string;
   readonly shard?: Shard;
-  /** When `outDir` holds another experiment or shard, remove its run files (sweep.json, results.jsonl,
-   * summary.json, report.md, report.html, plots/) and start over instead of refusing. */
+  /** When `outDir` holds another experiment or shard, remove the files its sweep.json lists (and sweep.json)
+   * and start over instead of refusing. A directory holding files its sweep.json does not list is refused. */
   readonly replace?: boolean;
+  /** Where the note of a stale lock taken over goes (default stderr). */
+  readonly note?: NoteSink;
   /** Where the estimators' search runs (default: f64 on the cpu). */
   readonly backend?: SearchBackend;
   /** Called once before the first instance: the shard's size and how many are already done. */
@@ -62,6 +65,7 @@ export function runSweep(options: RunSweepOptions): SweepOutcome {
     outDir: options.outDir,
     experiment: { kind: 'sweep', spec: options.spec, gridSize: grid.length, shard },
     replace: options.replace,
+    note: options.note,
     backend: options.backend,
     onStart: options.onStart,
     onRecord: options.onRecord,

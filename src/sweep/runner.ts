@@ -6,20 +6,17 @@
  * @module
  */
 
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { SearchBackend } from '../backends/search-backend.js';
 import { InputError, show } from '../core/input-error.js';
 import { evaluateInstance, type InstanceReport } from '../law/evaluate.js';
 import { wasmKernelActive } from '../linalg/wasm-abt.js';
-import { writeFileAtomic } from '../core/atomic-write.js';
 import type { GridPoint } from './grid.js';
-import { MANIFEST_FORMAT, readManifest, sameExperiment, type SweepManifest } from './manifest.js';
+import { MANIFEST_FORMAT, type SweepManifest } from './manifest.js';
 import { toRecord, type SweepRecord } from './record.js';
 import { appendRecord, readResults, repairResults } from './results-file.js';
-import { canonicalJson } from './spec.js';
+import { openRunDir, type NoteSink, type RunDir } from './run-dir.js';
 
-/** The files a run directory holds (what `replace` removes; nothing else is touched). */
+/** The files a run directory may hold (`replace` removes only those its `sweep.json` lists: see run-dir.ts). */
 export const RUN_FILES = ['sweep.json', 'results.jsonl', 'summary.json', 'report.md', 'report.html', 'plots'] as const;
 
 /**
@@ -62,8 +59,10 @@ export interface RunInstancesOptions {
   readonly outDir?: string;
   /** The experiment `outDir` holds; required with `outDir`. */
   readonly experiment?: Experiment;
-  /** When `outDir` holds another experiment or shard, remove its {@link RUN_FILES} and start over instead of refusing. */
+  /** When `outDir` holds another experiment or shard, remove the files its manifest lists and start over instead of refusing. */
   readonly replace?: boolean;
+  /** Where the note of a stale lock taken over goes (default stderr). */
+  readonly note?: NoteSink;
   /** Called once before the first instance: how many points, how many are already done, torn bytes dropped. */
   readonly onStart?: (total: number, done: number, repairedBytes: number) => void;
   /** Called after each instance computed in this run. */
@@ -82,31 +81,26 @@ export interface RunOutcome {
   readonly repairedBytes: number;
 }
 
-/** Prepares `dir` for `manifest`: refuses (or with `replace` clears) a directory of another experiment or shard, and writes `sweep.json`. */
-function openRunDir(dir: string, manifest: SweepManifest, replace: boolean): void {
-  const same = (m: SweepManifest) => sameExperiment(m, manifest) && canonicalJson(m.shard) === canonicalJson(manifest.shard);
+/** Opens `dir` for `manifest` through the one writer ({@link openRunDir}): refuses (or with `replace` clears) a
+ * directory of another experiment or shard, or holding files its manifest does not list, and refuses to
+ * continue a run computed on another search backend or f64 kernel. */
+function openRun(dir: string, manifest: SweepManifest, replace: boolean, note?: NoteSink): RunDir {
   const search = (m: SweepManifest) => (m.search === undefined ? 'cpu/f64' : `${m.search.backend}/${m.search.precision}`);
   // computed otherwise: another search backend or f64 kernel gives other numbers, so it is not resumable
   const sameComputation = (m: SweepManifest) => search(m) === search(manifest) && (m.f64Kernel === undefined || m.f64Kernel === manifest.f64Kernel);
-  let old = existsSync(dir) ? readManifest(dir) : null;
-  if (old && replace && !(same(old) && sameComputation(old))) {
-    for (const f of RUN_FILES) rmSync(join(dir, f), { recursive: true, force: true });
-    old = null;
-  }
-  if (old && !same(old)) {
-    throw new InputError('outDir', `a new directory or a run of this same ${manifest.kind}${manifest.kind === 'sweep' ? ' and shard' : ''}`, dir, { context: 'runInstances', shown: `${show(dir)}, which holds a different ${old.kind}: its sweep.json differs${sameExperiment(old, manifest) ? ` in the shard: ${old.shard.index}/${old.shard.count}` : ' in the spec'}` });
-  }
-  if (old && search(old) !== search(manifest)) {
-    throw new InputError('backend', `the search backend the run in ${show(dir)} was computed with (${search(old)}), or a new directory`, manifest.search?.backend ?? 'cpu', { context: 'runInstances' });
-  }
-  if (old && old.f64Kernel !== undefined && old.f64Kernel !== manifest.f64Kernel) {
-    throw new InputError('outDir', 'a new directory or a run computed with this f64 kernel (kernels agree to rounding, not bit for bit)', dir, { context: 'runInstances', shown: `${show(dir)}, computed with the ${old.f64Kernel} f64 kernel and this run would use ${manifest.f64Kernel}` });
-  }
-  if (!old && existsSync(dir) && readdirSync(dir).some((f) => f === 'results.jsonl')) {
-    throw new InputError('outDir', 'a new directory or a run directory with its sweep.json', dir, { context: 'runInstances', shown: `${show(dir)}, which has a results.jsonl but no sweep.json` });
-  }
-  mkdirSync(dir, { recursive: true });
-  if (!old) writeFileAtomic(join(dir, 'sweep.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return openRunDir(dir, {
+    manifest,
+    replace,
+    note,
+    continues: (old) => {
+      if (sameComputation(old)) return false;
+      if (replace) return true;
+      if (search(old) !== search(manifest)) {
+        throw new InputError('backend', `the search backend the run in ${show(dir)} was computed with (${search(old)}), or a new directory`, manifest.search?.backend ?? 'cpu', { context: 'runInstances' });
+      }
+      throw new InputError('outDir', 'a new directory or a run computed with this f64 kernel (kernels agree to rounding, not bit for bit)', dir, { context: 'runInstances', shown: `${show(dir)}, computed with the ${old.f64Kernel} f64 kernel and this run would use ${manifest.f64Kernel}` });
+    },
+  });
 }
 
 /**
@@ -125,32 +119,49 @@ export function runInstances(options: RunInstancesOptions): RunOutcome {
   let resultsPath: string | null = null;
   const done = new Map<string, SweepRecord>();
   let repairedBytes = 0;
+  let run: RunDir | null = null;
   if (dir !== undefined) {
     if (!options.experiment) throw new InputError('experiment', 'given with outDir (the manifest of the run directory)', options.experiment, { context: 'runInstances' });
     manifest = { format: MANIFEST_FORMAT, ...options.experiment, f64Kernel: f64KernelName(), search: { backend: options.backend?.name ?? 'cpu', precision: options.backend?.precision ?? 'f64' } };
-    openRunDir(dir, manifest, options.replace ?? false);
-    resultsPath = join(dir, 'results.jsonl');
-    const read = readResults(resultsPath);
-    repairResults(resultsPath, read);
-    repairedBytes = read.tornBytes;
-    const wanted = new Map(points.map((g) => [g.id, g]));
-    for (const r of read.records) {
-      const g = wanted.get(r.id);
-      if (!g || g.index !== r.index) throw new InputError('outDir', `a run of this ${manifest.kind}'s instances`, dir, { context: 'runInstances', shown: `${show(dir)}, whose results.jsonl holds record ${r.id} of another spec` });
-      done.set(r.id, r);
+    run = openRun(dir, manifest, options.replace ?? false, options.note);
+  }
+  try {
+    if (run !== null) {
+      const out = run;
+      manifest = out.manifest;
+      out.own('results.jsonl');
+      resultsPath = out.path('results.jsonl');
+      const path = resultsPath;
+      const read = out.guard(() => readResults(path));
+      out.guard(() => repairResults(path, read));
+      repairedBytes = read.tornBytes;
+      const wanted = new Map(points.map((g) => [g.id, g]));
+      for (const r of read.records) {
+        const g = wanted.get(r.id);
+        if (!g || g.index !== r.index) throw new InputError('outDir', `a run of this ${manifest.kind}'s instances`, dir, { context: 'runInstances', shown: `${show(dir)}, whose results.jsonl holds record ${r.id} of another spec` });
+        done.set(r.id, r);
+      }
     }
+    options.onStart?.(points.length, done.size, repairedBytes);
+    let computed = 0;
+    for (const g of points) {
+      if (done.has(g.id)) continue;
+      const { record } = runInstance(g, effort, options.backend);
+      if (run !== null && resultsPath !== null) {
+        const path = resultsPath;
+        run.guard(() => appendRecord(path, record));
+      }
+      done.set(g.id, record);
+      computed++;
+      options.onRecord?.(record);
+    }
+    const records = points.map((g) => done.get(g.id)!);
+    if (run !== null) {
+      run.writeFile('results.jsonl', records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+      manifest = run.manifest;
+    }
+    return { manifest, records, resumed: points.length - computed, computed, repairedBytes };
+  } finally {
+    run?.close();
   }
-  options.onStart?.(points.length, done.size, repairedBytes);
-  let computed = 0;
-  for (const g of points) {
-    if (done.has(g.id)) continue;
-    const { record } = runInstance(g, effort, options.backend);
-    if (resultsPath !== null) appendRecord(resultsPath, record);
-    done.set(g.id, record);
-    computed++;
-    options.onRecord?.(record);
-  }
-  const records = points.map((g) => done.get(g.id)!);
-  if (resultsPath !== null) writeFileAtomic(resultsPath, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  return { manifest, records, resumed: points.length - computed, computed, repairedBytes };
 }

@@ -89,8 +89,8 @@ describe('sharded runs merged equal the unsharded run', () => {
   });
 
   it('a run directory refuses another spec or another shard (no silent mixing)', () => {
-    expect(() => runSweep({ spec, outDir: join(root, 's1'), shard: { index: 2, count: 3 } })).toThrow(/holds a different sweep.*in the shard: 1\/3/);
-    expect(() => runSweep({ spec: parseSweepSpec({ class: 'bumps', n: 24, d: 7 }), outDir: join(root, 's1') })).toThrow(/differs in the spec/);
+    expect(() => runSweep({ spec, outDir: join(root, 's1'), shard: { index: 2, count: 3 } })).toThrow(/holds shard 1\/3 of a sweep of this spec/);
+    expect(() => runSweep({ spec: parseSweepSpec({ class: 'bumps', n: 24, d: 7 }), outDir: join(root, 's1') })).toThrow(/holds shard 1\/3 of a sweep of another spec/);
   });
 
   it('a run is not resumed on another f64 kernel (they agree to rounding only), and the manifest says which ran', () => {

@@ -12,6 +12,8 @@ import { InputError } from '../../core/input-error.js';
 import { requireInt, requireOneOf, requirePositive } from '../../core/validate.js';
 import { benchTable, compareTable, writeBenchReports } from '../../report/bench-report.js';
 import { parseList, parseNumber } from '../parse.js';
+import { naming } from '../errors.js';
+import { checkOutFiles, hasFormat, withOutFiles, type OutFile } from '../../sweep/run-dir.js';
 
 interface BenchFlags {
   backend?: string[];
@@ -24,6 +26,16 @@ interface BenchFlags {
 }
 
 const CASE_KERNELS = [...KERNELS, 'gramSolve', 'matmulF64'] as const;
+
+/** Library inputs that are the --out directory here. */
+const OUT = { outDir: '--out' } as const;
+
+/** What bench writes into --out (writeBenchReports), and which existing files of those names it may replace. */
+const BENCH_FILES: readonly OutFile[] = [
+  { name: 'latest.json', what: 'a robustlaw-bench/1 file', replaces: hasFormat('robustlaw-bench/1') },
+  { name: 'latest.benchmark.json', what: 'a benchmark JSON list', replaces: (t) => Array.isArray(JSON.parse(t)) },
+  { name: 'latest.md', what: 'a bench report', replaces: (t) => t.startsWith('# Benchmarks') },
+];
 
 /** Runs the given backends' kernels again in a child process and returns its rows. */
 function remeasure(backends: readonly string[], kernels: readonly string[], iterations: number): readonly BenchRecord[] {
@@ -69,12 +81,14 @@ export function registerBench(program: Command): void {
         }
         if (baseline.format !== 'robustlaw-bench/1') throw new InputError('--compare', 'a readable robustlaw-bench/1 JSON file', flags.compare, { context: fn, shown: `${flags.compare} with format ${JSON.stringify(baseline.format)}` });
       }
+      // --out checked before any work: a writable directory whose latest.* files, if any, are bench reports
+      naming(OUT, () => checkOutFiles(flags.out, BENCH_FILES));
       const slow = process.env.ROBUSTLAW_BENCH_SLOW ?? null;
       if (slow) process.stderr.write(`robustlaw bench: DELIBERATELY SLOWING kernel ${slow} (ROBUSTLAW_BENCH_SLOW)\n`);
       // The number of cases is known only once the backends have loaded: one line per case, no bar.
       let done = 0;
       const result = await runBench({ backends, kernels, iterations, slow, onProgress: (l) => process.stderr.write(`bench case ${++done}: ${l}\n`) });
-      const files = writeBenchReports(result, flags.out);
+      const files = naming(OUT, () => withOutFiles(flags.out, BENCH_FILES, () => writeBenchReports(result, flags.out)));
       const baseRows = baseline ? baseline.rows.filter((r) => (!backends || (backends as readonly string[]).includes(r.backend)) && (!kernels || (kernels as readonly string[]).includes(r.kernel))) : [];
       let cmp = baseline ? compareBench(result.rows, baseRows, threshold) : null;
       if (cmp?.failed) {

@@ -1,11 +1,11 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { MAX_SEED } from '../../core/rng.js';
 import { requireInt, requireOneOf, requirePositive } from '../../core/validate.js';
 import { counterexampleFile } from '../../law/counterexample-file.js';
 import { REGIME_NAMES } from '../../law/regimes.js';
 import { requireReplayPath, searchRegime } from '../../law/search.js';
-import { writeFileAtomic } from '../../core/atomic-write.js';
+import { checkOutFiles, hasFormat, writeOutFiles } from '../../sweep/run-dir.js';
+import { naming } from '../errors.js';
 import { fmtNum } from '../../report/table.js';
 import { parseNumber } from '../parse.js';
 import { addBackendOption, backendLines, openBackendFlag } from '../backend-flag.js';
@@ -22,6 +22,9 @@ interface SearchFlags {
   write: boolean;
   json?: boolean;
 }
+
+/** Library inputs that are the --out directory here. */
+const OUT = { outDir: '--out' } as const;
 
 /** `robustlaw search`: one counterexample search, shrunk, written to reports/counterexamples/<regime>.json. */
 export function registerSearch(program: Command): void {
@@ -44,12 +47,16 @@ export function registerSearch(program: Command): void {
       const seed = requireInt(fn, '--seed', flags.seed, 0, MAX_SEED);
       const factor = requirePositive(fn, '--factor', flags.factor);
       if (flags.path !== undefined) requireReplayPath(fn, flags.path);
+      // --out checked before any work: a writable directory whose <regime>.json, if any, is a counterexample file
+      const outFile = { name: `${regime}.json`, what: 'a robustlaw-counterexample/1 file', replaces: hasFormat('robustlaw-counterexample/1') };
+      const writes = flags.write && !flags.inRegime;
+      if (writes) naming(OUT, () => checkOutFiles(flags.out, [outFile]));
       const backend = await openBackendFlag(flags.backend, 'cpu');
       process.stderr.write(backendLines(fn, backend));
       process.stderr.write(`robustlaw search: regime=${regime} seed=${seed} budget=${budget}${flags.inRegime ? ' (in-regime control)' : ''}\n`);
       const r = searchRegime(regime, { budget, seed, path: flags.path, factor, inRegime: flags.inRegime, backend });
       const doc = counterexampleFile(r);
-      if (flags.write && !flags.inRegime) writeFileAtomic(join(flags.out, `${regime}.json`), `${JSON.stringify(doc, null, 2)}\n`);
+      if (writes) naming(OUT, () => writeOutFiles(flags.out, [{ ...outFile, content: `${JSON.stringify(doc, null, 2)}\n` }]));
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
         return;

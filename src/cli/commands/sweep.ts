@@ -8,6 +8,7 @@ import { writeReport } from '../../report/write-report.js';
 import { defaultSweepSpec } from '../../sweep/default-spec.js';
 import { classLabel, isCounterexampleRecord } from '../../sweep/record.js';
 import { runSweep, shardPoints } from '../../sweep/run-sweep.js';
+import { checkRunDir } from '../../sweep/run-dir.js';
 import { parseShard, WHOLE } from '../../sweep/shard.js';
 import { parseSweepSpec, SWEEP_CLASSES, type SweepSpec } from '../../sweep/spec.js';
 import { naming } from '../errors.js';
@@ -100,7 +101,7 @@ export function registerSweep(program: Command): void {
     .option('--starts <int>', 'gradient-ascent starts per instance (default 8)', parseNumber)
     .option('--steps <int>', 'ascent steps per start (default 60)', parseNumber)
     .option('--out <dir>', 'output directory (rerun the same command to resume)', 'reports/latest')
-    .option('--replace', 'if --out holds a different sweep or shard, delete its run files and start over (default: refuse)')
+    .option('--replace', 'if --out holds a different run or shard, delete the files its sweep.json lists and start over (default: refuse)')
     .option('--shard <i/N>', 'run only shard i of N (round-robin over the grid); join with robustlaw merge')
     .option('--no-report', 'skip summary.json, report.md, report.html and plots')
     .option('--bench <file>', 'benchmark JSON for the report\'s bars (default reports/bench/latest.json, else baseline.json)')
@@ -117,6 +118,8 @@ export function registerSweep(program: Command): void {
         process.stdout.write(`${JSON.stringify(spec, null, 2)}\n`);
         return;
       }
+      // --out checked before any work: a new or empty directory, or this same run and shard (or --replace)
+      naming(OUT_NAMES, () => checkRunDir(flags.out, { kind: 'sweep', spec, shard }, { replace: flags.replace === true }));
       const backend = await openBackendFlag(flags.backend ?? spec.backend);
       const total = shardPoints(spec, shard).length;
       process.stderr.write(`${fn}: ${total} instances${shard.count > 1 ? ` (shard ${shard.index}/${shard.count})` : ''} -> ${flags.out}${flags.spec === undefined && gridFlags.length === 0 ? ' (the built-in quick sweep; --print-spec shows it)' : ''}\n`);

@@ -7,6 +7,8 @@ import { fmtNum, textTable } from '../../report/table.js';
 import { parseNumber } from '../parse.js';
 import { writeReport } from '../../report/write-report.js';
 import { naming } from '../errors.js';
+import { checkRunDir } from '../../sweep/run-dir.js';
+import { WHOLE } from '../../sweep/shard.js';
 import { progress } from '../progress.js';
 import { addBackendOption, backendLines, openBackendFlag } from '../backend-flag.js';
 
@@ -18,7 +20,11 @@ interface VerifyFlags {
   json?: boolean;
   out?: string;
   bench?: string | false;
+  replace?: boolean;
 }
+
+/** Library inputs that are the --out directory here. */
+const OUT = { outDir: '--out', dir: '--out', path: '--out' } as const;
 
 /** `robustlaw verify`: the in-regime verification as a report; exit 1 on a certified counterexample. */
 export function registerVerify(program: Command): void {
@@ -30,6 +36,7 @@ export function registerVerify(program: Command): void {
     .option('--count <int>', 'number of instances (default 48 quick, 200 deep)', parseNumber)
     .option('--json', 'machine-readable output')
     .option('--out <dir>', 'also write results.jsonl, summary.json, report.md, report.html and plots/ there')
+    .option('--replace', 'if --out holds another run, delete the files its sweep.json lists and start over (default: refuse)')
     .option('--bench <file>', 'benchmark JSON for the report\'s bars (default reports/bench/latest.json, else baseline.json)')
     .option('--no-bench', 'no benchmark bars in the report')
     .action(async (flags: VerifyFlags) => {
@@ -37,18 +44,20 @@ export function registerVerify(program: Command): void {
       const profile = requireOneOf(fn, '--profile', flags.profile, ['quick', 'deep'] as const);
       const seed = flags.seed === undefined ? (Date.now() ^ (process.pid << 10)) >>> 0 : requireInt(fn, '--seed', flags.seed, 0, MAX_SEED);
       const count = flags.count === undefined ? undefined : requireInt(fn, '--count', flags.count, 1, MAX_VERIFY_COUNT);
+      const total = count ?? verifyCount(profile);
+      // --out checked before any work: a new or empty directory, or this same verify run (or --replace)
+      if (flags.out !== undefined) naming(OUT, () => checkRunDir(flags.out!, { kind: 'verify', spec: { profile, seed, count: total }, shard: WHOLE }, { replace: flags.replace === true }));
       process.stderr.write(`robustlaw verify: profile=${profile} seed=${seed} (replay with --seed ${seed})\n`);
       const backend = await openBackendFlag(flags.backend);
       process.stderr.write(backendLines(fn, backend));
-      const total = count ?? verifyCount(profile);
       const bar = progress(total, 'verify');
-      // With --out the records go to results.jsonl through the runner (resumable); a run directory of another
-      // verify or sweep is replaced, as verify has always overwritten its --out.
-      const result = naming({ outDir: '--out', dir: '--out', path: '--out' }, () => verifyRun({ profile, seed, count, backend, outDir: flags.out, replace: true, onRecord: (r) => bar.tick(`${r.spec.className} n=${r.spec.n} d=${r.spec.d}`) }));
+      // With --out the records go to results.jsonl through the runner (resumable); a directory holding another
+      // run is refused unless --replace (which deletes only the files its sweep.json lists).
+      const result = naming(OUT, () => verifyRun({ profile, seed, count, backend, outDir: flags.out, replace: flags.replace === true, onRecord: (r) => bar.tick(`${r.spec.className} n=${r.spec.n} d=${r.spec.d}`) }));
       bar.stop();
       const bad = result.counterexamples.length > 0;
       if (flags.out !== undefined) {
-        await naming({ dir: '--out', path: '--out' }, () => writeReport(flags.out!, { bench: flags.bench === false ? null : flags.bench }));
+        await naming(OUT, () => writeReport(flags.out!, { bench: flags.bench === false ? null : flags.bench }));
         process.stderr.write(`robustlaw verify: report in ${flags.out}/report.md and ${flags.out}/report.html\n`);
       }
       if (flags.json) {
