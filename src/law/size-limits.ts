@@ -68,9 +68,9 @@ const F64 = 8;
  * An upper estimate of the memory one instance needs, from the class registry (its parameter count and
  * width rule): 8 bytes for each of
  * - 2 n d + 4 n (the covariates, the labels, working copies);
- * - the feature map and its Gram matrix: n p + min(n, p)^2 for feature classes (an n x p design or feature
- *   matrix: linear, polynomial, random and NTK features, a two-layer net's n x k activations), and 2 n^2
- *   for classes whose parameter count grows with n (kernels and bumps: distances and kernel matrix);
+ * - what the class declares it allocates (FunctionClass.workingFloats: n x n matrices for the Gaussian
+ *   kernel, the centres for bumps), else a feature map and its Gram matrix, n p + min(n, p)^2 (an n x p
+ *   design or feature matrix: linear, polynomial, random and NTK features, a two-layer net's activations);
  * - 4 p (parameters, gradients, two optimiser moments).
  * Bad sizes or options are left to the fit's own checks (the estimate then uses p = n (d + 1)).
  */
@@ -88,10 +88,10 @@ export function estimateInstanceMemory(input: SizeInput): MemoryEstimate {
     }
   };
   const p = count(n) ?? n * (d + 1);
-  // a class whose size grows with n and has no width is a kernel (or bumps) class: n x n matrices
-  const grows = cls.width === undefined && (count(2 * n) ?? 2 * n * (d + 1)) > p;
   const data = F64 * (2 * n * d + 4 * n);
-  const features = F64 * (grows ? 2 * n * n : n * p + Math.min(n, p) ** 2);
+  // the class's own account of its working set where it has one (kernels: n x n matrices; bumps: centres
+  // only), else a feature map and its Gram matrix
+  const features = F64 * (cls.workingFloats?.({ n, d, options }) ?? n * p + Math.min(n, p) ** 2);
   const parameters = F64 * 4 * p;
   return { bytes: data + features + parameters, p, k, data, features, parameters };
 }

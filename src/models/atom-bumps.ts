@@ -43,6 +43,8 @@ export const ATOM_BUMPS: FunctionClass = {
   summary: 'bumps at the known atoms of a clusters or mixture law, heights trained (p = number of atoms)',
   reads: ['profile'],
   dists: ['clusters', 'mixture'],
+  // the atoms and heights (at most n atoms matter for the estimate) and the per-atom sums
+  workingFloats: ({ n, d }) => 2 * n * (d + 1),
   parameterCount: ({ dist }) => {
     if (dist === undefined) throw new Error('atom-bumps: its parameter count is the data law\'s number of atoms; pass the law');
     return dist.components;

@@ -178,6 +178,8 @@ export const BUMPS: FunctionClass = {
   name: 'bumps',
   summary: 'radial bumps at the data, heights y_i, radius half the minimum distance (p = n (d + 1))',
   reads: ['profile', 'radiusFactor'],
+  // copies of the centres and heights; distances are computed on the fly, never stored
+  workingFloats: ({ n, d }) => 2 * n * (d + 1),
   parameterCount: ({ n, d }) => bumpsParameterCount(n, d),
   fit: ({ X, n, d, y }, o, ctx) =>
     fitBumps(X, n, d, y, { profile: o.profile, radius: o.radiusFactor === undefined ? undefined : o.radiusFactor * disjointRadius(minPairwiseDistance(X, n, d), d) }, ctx),

@@ -54,6 +54,12 @@ export interface FunctionClass {
   readonly dists?: readonly DistributionName[];
   /** Relative cost of a fit per n p, for budgeting generated instances (default 1; iterative fits more). */
   readonly workFactor?: number;
+  /**
+   * The f64 entries the fit allocates beyond the data, where the generic estimate (an n x p feature map and
+   * its Gram matrix) does not describe the class (src/law/size-limits.ts): kernel classes hold n x n
+   * matrices, bumps only their centres.
+   */
+  readonly workingFloats?: (size: ClassSize) => number;
   /** The parameter count p, as docs/science.md section 4 counts it, before fitting. */
   parameterCount(size: ClassSize): number;
   /** Fits the class to data; absent for classes that are loaded, not fitted (mlp). */

@@ -110,6 +110,8 @@ export const GAUSSIAN_KERNEL: FunctionClass = {
   name: 'gaussian-kernel',
   summary: 'Gaussian-kernel interpolation, centres at the data (p = n (d + 1))',
   reads: ['bandwidth', 'ridge'],
+  // squared distances, the kernel matrix and its Cholesky factor (n x n each), and the sorted distances
+  workingFloats: ({ n }) => 3 * n * n + (n * (n - 1)) / 2,
   parameterCount: ({ n, d }) => bumpsParameterCount(n, d),
   fit: ({ X, n, d, y }, o, ctx) => fitGaussianKernel(X, n, d, y, { bandwidth: o.bandwidth, ridge: o.ridge }, ctx),
 };

@@ -71,6 +71,8 @@ export const INTRINSIC_BUMPS: FunctionClass = {
   summary: 'bumps in the intrinsic coordinates of a subspace law (p = n (m + 1))',
   reads: ['profile'],
   dists: ['subspace'],
+  // the projected points and the inner bumps' copies: n (m + 1) each, m <= d
+  workingFloats: ({ n, d }) => 3 * n * (d + 1),
   parameterCount: ({ n, dist }) => {
     if (dist === undefined) throw new Error('intrinsic-bumps: its parameter count needs the data law\'s intrinsic dimension; pass the law');
     return bumpsParameterCount(n, dist.intrinsicDim);

@@ -57,13 +57,17 @@ describe('estimateInstanceMemory', () => {
     expect(estimateInstanceMemory({ className: 'random-features', n: 50, d: 3, modelOptions: { k: 7 } }).p).toBe(7);
   });
 
-  it('counts two n x n matrices for kernel classes (p growing with n)', () => {
+  it('takes the working set each class declares: n x n matrices for the Gaussian kernel, only the centres for bumps', () => {
     const g = estimateInstanceMemory({ className: 'gaussian-kernel', n: 1000, d: 5 });
-    expect(g.features).toBe(8 * 2 * 1000 * 1000);
-    // classes whose count needs the data law fall back to p = n (d + 1) and n x n matrices
+    expect(g.features).toBe(8 * (3 * 1000 * 1000 + (1000 * 999) / 2));
+    // bumps never hold an n x n matrix: Theorem 3's regime (n ~ 30,000) must fit
+    const b = estimateInstanceMemory({ className: 'bumps', n: 30_000, d: 3 });
+    expect(b.features).toBe(8 * 2 * 30_000 * 4);
+    expect(b.bytes).toBeLessThan(1e8);
+    // classes whose count needs the data law fall back to p = n (d + 1)
     const a = estimateInstanceMemory({ className: 'intrinsic-bumps', n: 100, d: 4 });
     expect(a.p).toBe(500);
-    expect(a.features).toBe(8 * 2 * 100 * 100);
+    expect(a.features).toBe(8 * 3 * 100 * 5);
   });
 
   it('grows with n, d and k', () => {
