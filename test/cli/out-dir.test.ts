@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,6 +95,30 @@ describe('--out: data loss refused (issue 13, section 2)', () => {
       expect(snapshot(dir)).toEqual(before);
     });
   });
+});
+
+describe('two sweeps started on one --out', () => {
+  it("the second is refused naming the first's pid while it runs; SIGTERM removes the lock", async () => {
+    const dir = join(root, 'race');
+    const bin = fileURLToPath(new URL('../../bin/robustlaw.js', import.meta.url));
+    const args = ['sweep', '--class', 'linear', '--n', '200', '--d', '20', '--seeds', '400', '--backend', 'cpu', '--no-report', '--out', dir];
+    const first = spawn(process.execPath, [bin, ...args], { stdio: 'ignore' });
+    try {
+      const lock = join(dir, LOCK_FILE);
+      for (let i = 0; i < 300 && !existsSync(lock); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(existsSync(lock)).toBe(true);
+      const line = refused(cli(args));
+      expect(line).toMatch(new RegExp(`^robustlaw: --out must be a directory no other robustlaw run is writing \\(got ${JSON.stringify(dir).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, locked by pid ${first.pid} \\(since `));
+    } finally {
+      const exited = new Promise((r) => first.once('exit', r));
+      first.kill('SIGTERM');
+      await exited;
+    }
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+    // every line the first wrote is a whole record, and the second added none
+    const lines = readFileSync(join(dir, 'results.jsonl'), 'utf8').split('\n').filter((l) => l !== '');
+    expect(new Set(lines.map((l) => (JSON.parse(l) as { id: string }).id)).size).toBe(lines.length);
+  }, 120_000);
 });
 
 describe('--out checked before any work (issue 13, section 3)', () => {
