@@ -101,7 +101,9 @@ describe('two sweeps started on one --out', () => {
   it("the second is refused naming the first's pid while it runs; SIGTERM removes the lock", async () => {
     const dir = join(root, 'race');
     const bin = fileURLToPath(new URL('../../bin/robustlaw.js', import.meta.url));
-    const args = ['sweep', '--class', 'linear', '--n', '200', '--d', '20', '--seeds', '400', '--backend', 'cpu', '--no-report', '--out', dir];
+    // long enough (hundreds of kernel fits, tens of seconds) to still be running when the second starts;
+    // it is killed as soon as the refusal has been checked
+    const args = ['sweep', '--class', 'gaussian-kernel', '--n', '300', '--d', '20', '--seeds', '400', '--backend', 'cpu', '--no-report', '--out', dir];
     const first = spawn(process.execPath, [bin, ...args], { stdio: 'ignore' });
     try {
       const lock = join(dir, LOCK_FILE);
