@@ -9,8 +9,8 @@ import type { Model } from './model.js';
 /** Activations an `mlp` file may use. */
 export const MLP_ACTIVATIONS = ['relu', 'tanh'] as const;
 
-/** The largest product of the layers' gains (max row sum of |w| + |b|) that {@link parseMlp} accepts. */
-export const MLP_MAX_GAIN = 1e150;
+/** The largest bound on any activation (inputs in [-1, 1]^d) that {@link parseMlp} accepts. */
+export const MLP_MAX_GAIN = 1e300;
 
 /** One dense layer: weights (out x in, row-major) and biases (out). */
 export interface DenseLayer {
@@ -34,8 +34,8 @@ export interface MlpModel extends Model {
  * ```
  * `weights` of layer l is an array of `out_l` rows of `in_l` numbers (in_1 = d, in_l = out_{l-1});
  * `biases` has `out_l` numbers; the last layer has out = 1 and no activation; every other layer is
- * followed by the activation (relu or tanh). p = sum_l out_l (in_l + 1). The product over the layers of
- * max(1, max_r sum_c |w_rc| + |b_r|) is at most {@link MLP_MAX_GAIN} (else outputs and bounds overflow).
+ * followed by the activation (relu or tanh). p = sum_l out_l (in_l + 1). A bound on every activation for
+ * inputs in [-1, 1]^d (|h_l| <= max row sum |w| |h_{l-1}| + max |b|) is at most {@link MLP_MAX_GAIN}.
  * Throws an {@link InputError} naming the field (`mlp.layers[2].weights[1][3]`, counted from 1), the rule
  * and the value; `source` (the file) is its context.
  */
@@ -83,19 +83,24 @@ export function parseMlp(json: unknown, source = 'mlp'): MlpModel {
     prevOut = outputs;
   });
   if (prevOut !== 1) fail(`layers[${raw.length}]`, 'a last layer with 1 output row', raw[raw.length - 1], `${prevOut} rows`);
-  // The outputs, the forward bounds and the certified upper bound grow at most by each layer's gain
-  // max(1, max_r sum_c |w_rc| + |b_r|); their product (in logs) must stay within MLP_MAX_GAIN.
-  let logGain = 0;
+  // Every activation must stay finite: for inputs with |x_c| <= 1, |h_l| <= s_l |h_{l-1}| + c_l with s_l the
+  // largest row sum of |w| and c_l the largest |b| (both activations are 1-Lipschitz with s(0) = 0).
+  // The bound is carried in logs and kept within MLP_MAX_GAIN: weights that compensate across layers
+  // (1e155 then 1e-155) are fine, 201 layers of weight 100 are not.
+  let logBound = 0;
+  const log10Sum = (x: number, y: number) => (x === -Infinity ? y : y === -Infinity ? x : Math.max(x, y) + Math.log10(1 + 10 ** (Math.min(x, y) - Math.max(x, y))));
   layers.forEach((L, l) => {
-    let gain = 1;
+    let rows = 0;
+    let bias = 0;
     for (let r = 0; r < L.outputs; r++) {
-      let s = Math.abs(L.biases[r]);
-      for (let c = 0; c < L.inputs; c++) s += Math.abs(L.weights[r * L.inputs + c]);
-      gain = Math.max(gain, s);
+      let t = 0;
+      for (let c = 0; c < L.inputs; c++) t += Math.abs(L.weights[r * L.inputs + c]);
+      rows = Math.max(rows, t);
+      bias = Math.max(bias, Math.abs(L.biases[r]));
     }
-    logGain += Math.log10(gain);
-    if (!(logGain <= Math.log10(MLP_MAX_GAIN))) {
-      fail(`layers[${l + 1}].weights`, `weights whose layer gains (max row sum of |w| + |b|) multiply to at most ${MLP_MAX_GAIN} over the layers, so that outputs and bounds stay finite`, gain, `a product of ${Number.isFinite(logGain) ? `1e${Math.round(logGain)}` : 'Infinity'} after ${l + 1} layer${l ? 's' : ''}`);
+    logBound = log10Sum(Math.log10(rows) + logBound, Math.log10(bias));
+    if (!(logBound <= Math.log10(MLP_MAX_GAIN))) {
+      fail(`layers[${l + 1}].weights`, `weights whose activations stay below ${MLP_MAX_GAIN} for inputs in [-1, 1]^d (|h_l| <= max row sum |w| |h_{l-1}| + max |b|), so that outputs and bounds stay finite`, rows, `a bound of ${Number.isFinite(logBound) ? `1e${Math.round(logBound)}` : 'Infinity'} after ${l + 1} layer${l ? 's' : ''}`);
     }
   });
   return mlpModel(layers, activation as 'relu' | 'tanh');

@@ -182,10 +182,12 @@ describe('checkModel refuses up front what would overflow', () => {
     expect(e.parameter).toBe('model');
   });
 
-  it('parseMlp refuses layers whose gains multiply past 1e150', () => {
+  it('parseMlp refuses networks whose activations can pass 1e300, and accepts weights that compensate across layers', () => {
     const e = thrown(() => parseMlp({ layers: Array.from({ length: 201 }, () => ({ weights: [[100]], biases: [0] })) }, 'deep.json'));
-    expect([e.parameter, e.shown]).toEqual(['mlp.layers[76].weights', 'a product of 1e152 after 76 layers']);
-    expect(thrown(() => parseMlp({ layers: [{ weights: [[1e308, 1e308]], biases: [0] }] })).shown).toBe('a product of Infinity after 1 layer');
+    expect([e.parameter, e.shown]).toEqual(['mlp.layers[151].weights', 'a bound of 1e302 after 151 layers']);
+    expect(thrown(() => parseMlp({ layers: [{ weights: [[1e308, 1e308]], biases: [0] }] })).shown).toBe('a bound of Infinity after 1 layer');
+    // relu(x1) - relu(x2) written with 1e155 and 1e-155 (issue 13's scale repro): finite everywhere, accepted
+    expect(parseMlp({ layers: [{ weights: [[1e155, 0], [0, 1e155]], biases: [0, 0] }, { weights: [[1e-155, -1e-155]], biases: [0] }] }).layers).toHaveLength(2);
     expect(parseMlp({ layers: Array.from({ length: 201 }, () => ({ weights: [[1]], biases: [0] })) }).layers).toHaveLength(201);
   });
 });
