@@ -3,7 +3,8 @@ import { fc } from '@fast-check/vitest';
 import { Rng } from '../../src/core/rng.js';
 import { lipschitz } from '../../src/lipschitz/lipschitz.js';
 import { ball, type Domain } from '../../src/lipschitz/domain.js';
-import { mlpModel, type DenseLayer } from '../../src/models/mlp.js';
+import { mlpModel, parseMlp, type DenseLayer } from '../../src/models/mlp.js';
+import { InputError } from '../../src/core/input-error.js';
 import { linearModel } from '../../src/models/linear.js';
 import { randomOrthonormal } from '../../src/linalg/orthonormal.js';
 
@@ -77,5 +78,40 @@ describe('invariances of every bound', () => {
     );
     const w = new Float64Array([1, -2, 2]);
     expect(lipschitz(linearModel(w.map((v) => v * -3), 0), { rng: new Rng(1) }).exact!.value).toBeCloseTo(9, 12);
+  });
+});
+
+describe('2^j scaling across layers (issue 13): every reported bound is the same, or the file is refused clearly', () => {
+  const netArb = fc.record({
+    j: fc.integer({ min: -600, max: 600 }),
+    hidden: fc.integer({ min: 1, max: 5 }),
+    d: fc.integer({ min: 1, max: 4 }),
+    seed: fc.nat({ max: 1000 }),
+    activation: fc.constantFrom('relu' as const, 'tanh' as const),
+  });
+  it('an mlp with layer 1 times 2^j and layer 2 times 2^-j (relu: the same function) has the same certified bounds, or parseMlp refuses it with an InputError', () => {
+    fc.assert(
+      fc.property(netArb, ({ j, hidden, d, seed, activation }) => {
+        const rng = new Rng(seed);
+        const W1 = Array.from({ length: hidden }, () => Array.from({ length: d }, () => rng.normal()));
+        const W2 = [Array.from({ length: hidden }, () => rng.normal())];
+        const file = (s: number) => ({ activation, layers: [{ weights: W1.map((r) => r.map((v) => v * 2 ** s)), biases: W1.map(() => 0) }, { weights: W2.map((r) => r.map((v) => v * 2 ** -s)), biases: [0] }] });
+        const base = lipschitz(parseMlp(file(0)), { rng: new Rng(1), starts: 8, steps: 30, rounds: 1 });
+        let scaled;
+        try {
+          scaled = lipschitz(parseMlp(file(j)), { rng: new Rng(1), starts: 8, steps: 30, rounds: 1 });
+        } catch (e) {
+          expect(e).toBeInstanceOf(InputError); // refused clearly: never a wrong number
+          return;
+        }
+        expect(scaled.lower.value).toBeLessThanOrEqual(scaled.upper?.value ?? Number.POSITIVE_INFINITY);
+        if (activation === 'relu') {
+          // relu(2^j z) = 2^j relu(z): the same function, the same bounds (the spectral certificate is exactly 2^j-equivariant)
+          expect(scaled.upper?.value).toBe(base.upper?.value);
+          expect(scaled.lower.value).toBeCloseTo(base.lower.value, 9);
+        }
+      }),
+      { numRuns: 30 },
+    );
   });
 });
