@@ -8,7 +8,8 @@ import { parseMlp } from '../../models/mlp.js';
 import type { Model } from '../../models/model.js';
 import { fmtNum } from '../../report/table.js';
 import { requireInt, requireOneOf, requirePositive } from '../../core/validate.js';
-import { addInstanceOptions, specFromFlags, type InstanceFlags } from '../instance-flags.js';
+import { addInstanceOptions, requireInstanceFlagsApply, specFromFlags, type InstanceFlags } from '../instance-flags.js';
+import { MODEL_OPTION_FLAGS, refuseGiven } from '../applicable.js';
 import { asInputError, readFileFlag } from '../files.js';
 import { InputError } from '../../core/input-error.js';
 import { parseNumber } from '../parse.js';
@@ -69,8 +70,10 @@ export function registerLip(program: Command): void {
     .option('--time-limit <s>', 'estimator time budget in seconds', parseNumber, 25)
     .option('--fresh <int>', 'fresh draws from the data distribution', parseNumber, 512)
     .option('--json', 'machine-readable output')
-    .action(async (flags: LipFlags) => {
+    .action(async (flags: LipFlags, cmd: Command) => {
       const fn = 'robustlaw lip';
+      if (flags.model !== undefined) refuseGiven(cmd, ['class', 'dist', 'labels', 'n', 'd', ...MODEL_OPTION_FLAGS, 'components', 'm', 'scale', 'eta', 'noise', 'fresh'], 'with --model (the network is loaded from the file, not fitted to drawn data)');
+      if (flags.domain === 'Rd') refuseGiven(cmd, ['radius'], 'with --domain Rd (the whole space has no radius)');
       requireInt(fn, '--starts', flags.starts, 1);
       requireInt(fn, '--steps', flags.steps, 0);
       requireInt(fn, '--rounds', flags.rounds, 0);
@@ -90,6 +93,7 @@ export function registerLip(program: Command): void {
         header = { model: flags.model, seed };
       } else {
         const spec = specFromFlags(flags, fn);
+        requireInstanceFlagsApply(cmd, spec, fn);
         const inst = buildInstance(spec);
         model = inst.fit.model;
         const domain = domainFromFlags(flags.domain, flags.radius, model, fn);
@@ -128,6 +132,7 @@ export function registerLip(program: Command): void {
           dataFloor: fin(report.dataFloor?.value),
           averageGradientNorm: fin(report.average?.value),
           seconds,
+          search: report.search,
           estimates: report.estimates.map(estimateJson),
         };
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
