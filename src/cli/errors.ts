@@ -5,13 +5,15 @@
  * @module
  */
 import { CommanderError } from 'commander';
-import { InputError } from '../core/input-error.js';
+import { InputError, truncate } from '../core/input-error.js';
 import { UsageError } from './parse.js';
 
 /** Exit code of bad input: a library {@link InputError}, a {@link UsageError}, a commander parse error. */
 export const EXIT_USAGE = 2;
 /** Exit code of any other exception: a bug (EX_SOFTWARE of sysexits.h). */
 export const EXIT_INTERNAL = 70;
+/** The longest error line printed (characters, without the `robustlaw: ` prefix). */
+export const MAX_LINE = 500;
 
 /** Library parameter names (as in {@link InputError.parameter}) and the flags that carry them. */
 const FLAGS: Readonly<Record<string, string>> = {
@@ -155,7 +157,8 @@ export function usageLine(err: unknown): string | null {
 export function reportError(err: unknown, debug: boolean, write: (line: string) => void): number {
   const usage = usageLine(err);
   if (usage !== null) {
-    write(`robustlaw: ${firstLine(usage)}\n`);
+    // one line, never longer than MAX_LINE characters (a value quoted in full by commander is cut short)
+    write(`robustlaw: ${truncate(firstLine(usage), MAX_LINE)}\n`);
     return EXIT_USAGE;
   }
   const message = err instanceof Error ? err.message : String(err);

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
-import { requireOneOf } from '../core/validate.js';
+import { requireInt, requireOneOf } from '../core/validate.js';
 import { DISTRIBUTION_NAMES, type DistributionName } from '../data/distribution.js';
 import { LABEL_NAMES, type LabelName } from '../labels/label-model.js';
 import { ACTIVATIONS, type ActivationName } from '../models/activation.js';
 import { BUMP_PROFILES, type BumpProfile } from '../models/bumps.js';
 import { FITTED_CLASSES } from '../models/registry.js';
 import type { InstanceSpec } from '../law/instance.js';
-import { parseNumber } from './parse.js';
+import { requireClassReads, requireDataReads } from './applicable.js';
+import { MAX_ITER, parseNumber } from './parse.js';
 
 /** Raw flags shared by `fit`, `lip` and `check-model`. */
 export interface InstanceFlags {
@@ -38,17 +39,17 @@ export function addInstanceOptions(cmd: Command, defaults: { class?: string } = 
     .option('--class <name>', `function class: ${FITTED_CLASSES.join(', ')}`, defaults.class ?? 'random-features')
     .option('--dist <name>', `covariates: ${DISTRIBUTION_NAMES.join(', ')}`, 'sphere')
     .option('--labels <name>', `labels: ${LABEL_NAMES.join(', ')}`, 'signs')
-    .option('--n <int>', 'number of training points', parseNumber, 200)
-    .option('--d <int>', 'dimension', parseNumber, 50)
-    .option('--seed <int>', 'master seed in [0, 4294967295]', parseNumber, 1)
-    .option('--k <int>', 'features (random-features), units (ntk-features, two-layer)', parseNumber)
+    .option('--n <int>', 'number of training points, an integer >= 1', parseNumber, 200)
+    .option('--d <int>', 'dimension, an integer >= 1', parseNumber, 50)
+    .option('--seed <int>', 'master seed, an integer in [0, 4294967295]', parseNumber, 1)
+    .option('--k <int>', 'features (random-features), units (ntk-features, two-layer), an integer >= 1', parseNumber)
     .option('--activation <name>', `activation: ${ACTIVATIONS.join(', ')}`)
-    .option('--degree <int>', 'polynomial degree', parseNumber)
-    .option('--bandwidth <x>', 'gaussian-kernel bandwidth', parseNumber)
+    .option('--degree <int>', 'polynomial degree, an integer >= 1', parseNumber)
+    .option('--bandwidth <x>', 'gaussian-kernel bandwidth, > 0', parseNumber)
     .option('--profile <name>', `bump profile: ${BUMP_PROFILES.join(', ')}`)
     .option('--penalty <x>', 'two-layer input-gradient penalty', parseNumber)
     .option('--ridge <x>', 'ridge lambda (linear-in-parameter classes)', parseNumber)
-    .option('--max-iter <int>', 'two-layer Adam iteration budget', parseNumber)
+    .option('--max-iter <int>', 'two-layer Adam iteration budget, an integer in [1, 1000000]', parseNumber)
     .option('--target-mse <x>', 'two-layer stopping train MSE', parseNumber);
   return addDataOptions(cmd);
 }
@@ -57,11 +58,11 @@ export function addInstanceOptions(cmd: Command, defaults: { class?: string } = 
  * the instance commands, `sweep` and `check-model`. */
 export function addDataOptions(cmd: Command): Command {
   return cmd
-    .option('--components <int>', 'mixture / clusters: number of components', parseNumber)
-    .option('--m <int>', 'subspace: intrinsic dimension', parseNumber)
-    .option('--scale <x>', 'mixture / clusters: within-cluster scale', parseNumber)
-    .option('--eta <x>', 'flips: flip rate in [0, 1]', parseNumber)
-    .option('--noise <x>', 'additive: noise amplitude', parseNumber);
+    .option('--components <int>', 'mixture / clusters: number of components, an integer >= 1', parseNumber)
+    .option('--m <int>', 'subspace: intrinsic dimension, an integer >= 1', parseNumber)
+    .option('--scale <x>', 'mixture / clusters: within-cluster scale, > 0', parseNumber)
+    .option('--eta <x>', 'flips: flip rate, in [0, 1]', parseNumber)
+    .option('--noise <x>', 'additive: noise amplitude, in (0, 1)', parseNumber);
 }
 
 /**
@@ -83,4 +84,16 @@ export function specFromFlags(f: InstanceFlags, fn: string): InstanceSpec {
     labelOptions: { eta: f.eta, noise: f.noise },
     modelOptions: { k: f.k, activation: f.activation as ActivationName | undefined, degree: f.degree, bandwidth: f.bandwidth, profile: f.profile as BumpProfile | undefined, penalty: f.penalty, ridge: f.ridge, maxIter: f.maxIter, targetMse: f.targetMse },
   };
+}
+
+/**
+ * Refuses the instance flags the user gave that this instance does not read: a class option its class does
+ * not read (the registry's `reads`), a data-law or label option of another data law or label model.
+ */
+export function requireInstanceFlagsApply(cmd: Command, spec: InstanceSpec, fn: string): void {
+  requireOneOf(fn, '--dist', spec.dist, DISTRIBUTION_NAMES);
+  requireOneOf(fn, '--labels', spec.labels, LABEL_NAMES);
+  requireClassReads(cmd, spec.className);
+  if (spec.modelOptions?.maxIter !== undefined) requireInt(fn, '--max-iter', spec.modelOptions.maxIter, 1, MAX_ITER);
+  requireDataReads(cmd, [spec.dist], [spec.labels]);
 }

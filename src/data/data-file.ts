@@ -54,3 +54,16 @@ export function parseDataFile(json: unknown, source = 'data'): DataSet {
   if (o.sigma2 !== undefined && !(inRange(o.sigma2) && o.sigma2 >= 0)) fail('sigma2', `a number in [0, ${MAX_DATA_MAGNITUDE}]`, o.sigma2, JSON.stringify(o.sigma2));
   return { X, y, n, d, ...(o.sigma2 !== undefined ? { sigma2: o.sigma2 as number } : {}) };
 }
+
+/**
+ * Refuses labels outside [-1, 1], the range the law is stated for (Bubeck & Sellke: |y| <= 1), naming the
+ * first one (`data.y[3]`, context `source`). The file format itself only bounds their magnitude; a front end
+ * that checks a model against the law (check-model --data) calls this after {@link parseDataFile}.
+ */
+export function requireLawLabels(data: DataSet, source = 'data'): DataSet {
+  for (let i = 0; i < data.n; i++) {
+    const v = data.y[i];
+    if (!(Math.abs(v) <= 1)) throw new InputError(`data.y[${i + 1}]`, 'a label in [-1, 1] (the law is stated for labels in [-1, 1])', v, { context: source });
+  }
+  return data;
+}

@@ -1,5 +1,5 @@
 import type { Streams } from '../core/streams.js';
-import { requireOneOf } from '../core/validate.js';
+import { requireOneOf, requireOpen } from '../core/validate.js';
 import { ADDITIVE_NOISES, additive } from './additive.js';
 import { flips } from './flips.js';
 import { LABEL_NAMES, type LabelModel, type LabelName } from './label-model.js';
@@ -32,6 +32,8 @@ export function makeLabels(name: LabelName, d: number, options: LabelOptions, st
       return flips(options.eta ?? 0.25, clippedLinearTeacher(d, { slope: options.slope }, structure));
     case 'additive': {
       const a = options.noise ?? 0.5;
+      // the noise's own range first: the teacher's amplitude 1 - a would otherwise be refused in its place
+      if (options.amplitude === undefined) requireOpen('additive', 'noise', a, 0, 1);
       return additive(a, options.noiseLaw ?? 'uniform', clippedLinearTeacher(d, { slope: options.slope, amplitude: options.amplitude ?? Math.max(1e-9, 1 - a) }, structure));
     }
     case 'noiseless':

@@ -36,9 +36,9 @@ describe('robustlaw bound / predict', () => {
   it.each([
     [['bound', '--n', '0', '--d', '5', '--p', '5', '--eps', '0.5'], /--n must be an integer >= 1 \(got 0\)/],
     [['bound', '--n', '10.5', '--d', '5', '--p', '5', '--eps', '0.5'], /--n must be an integer >= 1 \(got 10.5\)/],
-    [['bound', '--n', 'abc', '--d', '5', '--p', '5', '--eps', '0.5'], /--n <int>' argument 'abc' is invalid/],
+    [['bound', '--n', 'abc', '--d', '5', '--p', '5', '--eps', '0.5'], /^robustlaw: --n must be a decimal number such as 3, 0.5 or 6e4 \(got "abc"\); --n takes an integer >= 1$/m],
     [['bound', '--n', '10', '--d', '5', '--p', '5', '--eps', '1.5'], /eps must be in \(0, 1\) \(got 1.5\)/],
-    [['bound', '--n', '10', '--d', '5', '--p', '5', '--eps', 'Infinity'], /must be a finite number/],
+    [['bound', '--n', '10', '--d', '5', '--p', '5', '--eps', 'Infinity'], /^robustlaw: --eps must be a decimal number such as 3, 0.5 or 6e4 \(got "Infinity"\); --eps takes a number in \(0, 1\)$/m],
     [['bound', '--n', '10', '--d', '5', '--eps', '0.5'], /required option '--p <int>' not specified/],
     [['bound', '--n', '10', '--d', '5', '--p', '5', '--eps', '0.5', '--bogus'], /unknown option '--bogus'/],
     [['predict', '--n', '-3', '--d', '5'], /--n must be an integer >= 1 \(got -3\)/],

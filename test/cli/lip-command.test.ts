@@ -42,11 +42,13 @@ describe('robustlaw lip', () => {
 
   it.each([
     [['--model', '/nonexistent.json'], /--model must be a readable JSON file \(got cannot read \/nonexistent.json \(ENOENT\)\)/],
+    [['--model', '/nonexistent.json', '--class', 'bumps'], /^robustlaw: --class does not apply with --model \(the network is loaded from the file, not fitted to drawn data\)$/m],
     [['--domain', 'cube'], /--domain must be one of Rd, ball, sphere, data-ball/],
-    [['--starts', '0'], /--starts must be an integer >= 1/],
+    [['--starts', '0'], /--starts must be an integer in \[1, 10000\] \(got 0\)/],
     [['--target-ratio', '-1'], /--target-ratio must be a finite number > 0/],
   ])('bad input %j exits 2', (args, msg) => {
-    const r = cli(['lip', '--class', 'linear', '--n', '10', '--d', '3', ...args]);
+    // a --model run takes no instance flags: those are refused (section 6 of issue 13)
+    const r = cli(['lip', ...(args[0] === '--model' && args.length === 2 ? [] : ['--class', 'linear', '--n', '10', '--d', '3']), ...args]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(msg);
   });

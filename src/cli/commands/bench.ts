@@ -11,7 +11,7 @@ import { runBench, type BenchResult } from '../../bench/run-bench.js';
 import { InputError } from '../../core/input-error.js';
 import { requireInt, requireOneOf, requirePositive } from '../../core/validate.js';
 import { benchTable, compareTable, writeBenchReports } from '../../report/bench-report.js';
-import { parseList, parseNumber } from '../parse.js';
+import { MAX_BENCH_ITERATIONS, parseList, parseNumber } from '../parse.js';
 import { naming } from '../errors.js';
 import { checkOutFiles, hasFormat, withOutFiles, type OutFile } from '../../sweep/run-dir.js';
 
@@ -63,14 +63,14 @@ export function registerBench(program: Command): void {
     .option('--kernel <list>', `kernels (default: all): ${CASE_KERNELS.join(', ')}`, parseList)
     .option('--compare <baseline.json>', 'compare with a stored run; exit 1 on a regression')
     .option('--threshold <x>', 'regression threshold on normalised time (0.25 = 25% slower)', parseNumber, 0.25)
-    .option('--iterations <int>', 'measured iterations per case (plus one warm-up)', parseNumber, 3)
+    .option('--iterations <int>', 'measured iterations per case (plus one warm-up), an integer in [1, 1000]', parseNumber, 3)
     .option('--out <dir>', 'where latest.json, latest.benchmark.json and latest.md go', 'reports/bench')
     .option('--json', 'print the result JSON')
     .action(async (flags: BenchFlags) => {
       const fn = 'robustlaw bench';
       const backends = flags.backend?.map((b) => requireOneOf(fn, '--backend', b, [...BACKEND_NAMES, 'cpu-workers', 'auto'] as const));
       const kernels = flags.kernel?.map((k) => requireOneOf(fn, '--kernel', k, CASE_KERNELS));
-      const iterations = requireInt(fn, '--iterations', flags.iterations, 1);
+      const iterations = requireInt(fn, '--iterations', flags.iterations, 1, MAX_BENCH_ITERATIONS);
       const threshold = requirePositive(fn, '--threshold', flags.threshold);
       let baseline: BenchResult | undefined;
       if (flags.compare !== undefined) {

@@ -23,15 +23,15 @@ export function registerBound(program: Command): void {
   program
     .command('bound')
     .description("Theorem 3's lower bound on Lip(f), or why it does not apply")
-    .requiredOption('--n <int>', 'number of samples, >= 1', parseNumber)
-    .requiredOption('--d <int>', 'dimension, >= 1', parseNumber)
-    .requiredOption('--p <int>', 'number of parameters, >= 1', parseNumber)
+    .requiredOption('--n <int>', 'number of samples, an integer >= 1', parseNumber)
+    .requiredOption('--d <int>', 'dimension, an integer >= 1', parseNumber)
+    .requiredOption('--p <int>', 'number of parameters, an integer >= 1', parseNumber)
     .requiredOption('--eps <x>', 'fit margin below the noise level, in (0, 1)', parseNumber)
     .option('--delta <x>', 'failure probability, in (0, 1)', parseNumber, 0.01)
     .option('--c <x>', 'isoperimetry constant, > 0', parseNumber, 1)
     .option('--W <x>', 'diameter of the parameter set, > 0', parseNumber, 10)
     .option('--J <x>', 'Lipschitz constant of w -> f_w (sup norm), > 0', parseNumber, 10)
-    .option('--k <int>', 'mixture components, >= 1', parseNumber, 1)
+    .option('--k <int>', 'mixture components, an integer >= 1', parseNumber, 1)
     .option('--json', 'machine-readable output')
     .action((flags: BoundFlags) => {
       const fn = 'robustlaw bound';

@@ -3,7 +3,7 @@ import { requireDataFits } from '../../law/size-limits.js';
 import { MAX_SEED } from '../../core/rng.js';
 import { Streams } from '../../core/streams.js';
 import { requireClosed, requireInt, requireOneOf } from '../../core/validate.js';
-import { MAX_DATA_MAGNITUDE, parseDataFile, type DataSet } from '../../data/data-file.js';
+import { MAX_DATA_MAGNITUDE, parseDataFile, requireLawLabels, type DataSet } from '../../data/data-file.js';
 import { DISTRIBUTION_NAMES } from '../../data/distribution.js';
 import { makeDistribution } from '../../data/make-distribution.js';
 import { LABEL_NAMES } from '../../labels/label-model.js';
@@ -13,9 +13,10 @@ import { fmtNum } from '../../report/table.js';
 import { addDataOptions } from '../instance-flags.js';
 import { InputError } from '../../core/input-error.js';
 import { readFileFlag } from '../files.js';
-import { parseNumber, UsageError } from '../parse.js';
+import { MAX_ROUNDS, MAX_STARTS, MAX_STEPS, parseNumber, UsageError } from '../parse.js';
 import { loadMlpFile } from './lip.js';
 import { addBackendOption, backendLines, openBackendFlag } from '../backend-flag.js';
+import { refuseGiven, requireDataReads } from '../applicable.js';
 
 interface CheckFlags {
   backend?: string;
@@ -49,20 +50,22 @@ export function registerCheckModel(program: Command): void {
     .option('--data <file.json>', 'training data, robustlaw-data/1 JSON: {"X": [[...], ...], "y": [...], "sigma2"?: x}')
     .option('--dist <name>', `or draw the data: ${DISTRIBUTION_NAMES.join(', ')} (d from the model)`)
     .option('--labels <name>', `labels for --dist: ${LABEL_NAMES.join(', ')}`, undefined)
-    .option('--n <int>', 'points to draw with --dist', parseNumber, 200)
-    .option('--seed <int>', 'seed of the drawn data and the estimator', parseNumber, 1)
+    .option('--n <int>', 'points to draw with --dist, an integer >= 1', parseNumber, 200)
+    .option('--seed <int>', 'seed of the drawn data and the estimator, an integer in [0, 4294967295]', parseNumber, 1)
     .option('--sigma2 <x>', 'label noise variance, in [0, 1e100] (default: from --labels, the data file, else the label variance)', parseNumber)
-    .option('--starts <int>', 'gradient-ascent starts', parseNumber, 16)
-    .option('--steps <int>', 'ascent steps per start', parseNumber, 100)
-    .option('--rounds <int>', 'maximum ascent rounds', parseNumber, 3)
+    .option('--starts <int>', 'gradient-ascent starts, an integer in [1, 10000]', parseNumber, 16)
+    .option('--steps <int>', 'ascent steps per start, an integer in [0, 100000]', parseNumber, 100)
+    .option('--rounds <int>', 'maximum ascent rounds, an integer in [0, 20]', parseNumber, 3)
     .option('--json', 'machine-readable output')
-    .action(async (flags: CheckFlags) => {
+    .action(async (flags: CheckFlags, cmd: Command) => {
       const fn = 'robustlaw check-model';
       if ((flags.data === undefined) === (flags.dist === undefined)) throw new UsageError(`${fn}: give exactly one of --data FILE or --dist NAME (got ${flags.data === undefined ? 'neither' : 'both'})`);
+      if (flags.data !== undefined) refuseGiven(cmd, ['labels', 'n', 'components', 'm', 'scale', 'eta', 'noise'], 'with --data (the data and its labels come from the file)');
+      else requireDataReads(cmd, [requireOneOf(fn, '--dist', flags.dist, DISTRIBUTION_NAMES)], [requireOneOf(fn, '--labels', flags.labels ?? 'signs', LABEL_NAMES)]);
       const seed = requireInt(fn, '--seed', flags.seed, 0, MAX_SEED);
-      requireInt(fn, '--starts', flags.starts, 1);
-      requireInt(fn, '--steps', flags.steps, 0);
-      requireInt(fn, '--rounds', flags.rounds, 0);
+      requireInt(fn, '--starts', flags.starts, 1, MAX_STARTS);
+      requireInt(fn, '--steps', flags.steps, 0, MAX_STEPS);
+      requireInt(fn, '--rounds', flags.rounds, 0, MAX_ROUNDS);
       if (flags.sigma2 !== undefined) requireClosed(fn, '--sigma2', flags.sigma2, 0, MAX_DATA_MAGNITUDE);
       const model = loadMlpFile(flags.model);
       const streams = new Streams(seed);
@@ -74,6 +77,8 @@ export function registerCheckModel(program: Command): void {
       if (flags.data !== undefined) {
         data = readData(flags.data);
         if (data.d !== model.d) throw new InputError('--data', `a data set with d = ${model.d} columns, as ${flags.model} takes ${model.d} inputs`, flags.data, { context: fn, shown: `${flags.data}, with ${data.d} columns` });
+        // the law is stated for labels in [-1, 1]
+        requireLawLabels(data, flags.data);
         if (sigma2 === undefined && data.sigma2 !== undefined) sigma2 = data.sigma2;
       } else {
         const distName = requireOneOf(fn, '--dist', flags.dist, DISTRIBUTION_NAMES);

@@ -1,15 +1,16 @@
 import type { Command } from 'commander';
 import { buildInstance } from '../../law/instance.js';
 import { fmtNum } from '../../report/table.js';
-import { addInstanceOptions, specFromFlags, type InstanceFlags } from '../instance-flags.js';
+import { addInstanceOptions, requireInstanceFlagsApply, specFromFlags, type InstanceFlags } from '../instance-flags.js';
 
 /** `robustlaw fit`: draws an instance from its seed, fits a class, prints p, train MSE, eps, sigma^2, condition. */
 export function registerFit(program: Command): void {
   const cmd = program.command('fit').description('fit one function class to seeded data and report the fit');
   addInstanceOptions(cmd)
     .option('--json', 'machine-readable output')
-    .action((flags: InstanceFlags & { json?: boolean }) => {
+    .action((flags: InstanceFlags & { json?: boolean }, cmd: Command) => {
       const spec = specFromFlags(flags, 'robustlaw fit');
+      requireInstanceFlagsApply(cmd, spec, 'robustlaw fit');
       const inst = buildInstance(spec);
       const f = inst.fit;
       const out = {

@@ -12,7 +12,7 @@ import { addInstanceOptions, requireInstanceFlagsApply, specFromFlags, type Inst
 import { MODEL_OPTION_FLAGS, refuseGiven } from '../applicable.js';
 import { asInputError, readFileFlag } from '../files.js';
 import { InputError } from '../../core/input-error.js';
-import { parseNumber } from '../parse.js';
+import { MAX_FRESH, MAX_ROUNDS, MAX_STARTS, MAX_STEPS, parseNumber } from '../parse.js';
 import { addBackendOption, backendLines, openBackendFlag } from '../backend-flag.js';
 
 interface LipFlags extends InstanceFlags {
@@ -63,21 +63,21 @@ export function registerLip(program: Command): void {
     .option('--model <file.json>', 'an mlp network (robustlaw-mlp/1 JSON) instead of fitting a class')
     .option('--domain <kind>', `domain: ${DOMAIN_KINDS.filter((k) => k !== 'data-ball').join(', ')} (default: ball of the model's stated radius)`, 'ball')
     .option('--radius <x>', 'domain radius (default: the model stated radius, max(1, max ||x_i||))', parseNumber)
-    .option('--starts <int>', 'gradient-ascent starts in the first round', parseNumber, 16)
-    .option('--steps <int>', 'ascent steps per start', parseNumber, 100)
-    .option('--rounds <int>', 'maximum ascent rounds (starts double each round)', parseNumber, 3)
+    .option('--starts <int>', 'gradient-ascent starts in the first round, an integer in [1, 10000]', parseNumber, 16)
+    .option('--steps <int>', 'ascent steps per start, an integer in [0, 100000]', parseNumber, 100)
+    .option('--rounds <int>', 'maximum ascent rounds (starts double each round), an integer in [0, 20]', parseNumber, 3)
     .option('--target-ratio <x>', 'stop once upper / lower <= this', parseNumber, 1.01)
     .option('--time-limit <s>', 'estimator time budget in seconds', parseNumber, 25)
-    .option('--fresh <int>', 'fresh draws from the data distribution', parseNumber, 512)
+    .option('--fresh <int>', 'fresh draws from the data distribution, an integer in [0, 1000000]', parseNumber, 512)
     .option('--json', 'machine-readable output')
     .action(async (flags: LipFlags, cmd: Command) => {
       const fn = 'robustlaw lip';
       if (flags.model !== undefined) refuseGiven(cmd, ['class', 'dist', 'labels', 'n', 'd', ...MODEL_OPTION_FLAGS, 'components', 'm', 'scale', 'eta', 'noise', 'fresh'], 'with --model (the network is loaded from the file, not fitted to drawn data)');
       if (flags.domain === 'Rd') refuseGiven(cmd, ['radius'], 'with --domain Rd (the whole space has no radius)');
-      requireInt(fn, '--starts', flags.starts, 1);
-      requireInt(fn, '--steps', flags.steps, 0);
-      requireInt(fn, '--rounds', flags.rounds, 0);
-      requireInt(fn, '--fresh', flags.fresh, 0);
+      requireInt(fn, '--starts', flags.starts, 1, MAX_STARTS);
+      requireInt(fn, '--steps', flags.steps, 0, MAX_STEPS);
+      requireInt(fn, '--rounds', flags.rounds, 0, MAX_ROUNDS);
+      requireInt(fn, '--fresh', flags.fresh, 0, MAX_FRESH);
       requirePositive(fn, '--target-ratio', flags.targetRatio);
       requirePositive(fn, '--time-limit', flags.timeLimit);
       const t0 = performance.now();

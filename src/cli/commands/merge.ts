@@ -1,10 +1,23 @@
 import type { Command } from 'commander';
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { InputError, truncate } from '../../core/input-error.js';
+import { refuseGiven } from '../applicable.js';
 import { naming } from '../errors.js';
 import { fmtNum } from '../../report/table.js';
 import { writeReport } from '../../report/write-report.js';
 import { mergeRuns, writeMerge } from '../../sweep/merge.js';
 import { checkOutDir, checkRunDir } from '../../sweep/run-dir.js';
 import { isCounterexampleRecord } from '../../sweep/record.js';
+
+/** A directory's identity for spotting one given twice: its real path when it exists, else its absolute path. */
+function canonical(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return resolve(dir);
+  }
+}
 
 /** Library inputs that are the --out directory here. */
 const OUT = { outDir: '--out', dir: '--out', path: '--out' } as const;
@@ -25,7 +38,16 @@ export function registerMerge(program: Command): void {
     .option('--no-report', 'skip the report')
     .option('--bench <file>', 'benchmark JSON for the report\'s bars')
     .option('--no-bench', 'no benchmark bars in the report')
-    .action(async (dirs: string[], flags: MergeFlags) => {
+    .action(async (dirs: string[], flags: MergeFlags, cmd: Command) => {
+      // the same directory twice would count its records twice
+      const seen = new Map<string, number>();
+      dirs.forEach((dir, i) => {
+        const key = canonical(dir);
+        const first = seen.get(key);
+        if (first !== undefined) throw new InputError('<dirs...>', 'distinct shard directories', dir, { shown: `${JSON.stringify(truncate(dir))} as item ${i + 1}, the same directory as item ${first + 1}` });
+        seen.set(key, i);
+      });
+      if (!flags.report) refuseGiven(cmd, ['bench'], 'with --no-report (the bars are drawn in the report)');
       naming(OUT, () => checkOutDir(flags.out));
       const merged = mergeRuns(dirs);
       // through the one writer: --out must be new, empty or a merge of the same experiment, and is locked

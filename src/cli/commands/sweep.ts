@@ -11,6 +11,8 @@ import { runSweep, shardPoints } from '../../sweep/run-sweep.js';
 import { checkRunDir } from '../../sweep/run-dir.js';
 import { parseShard, WHOLE } from '../../sweep/shard.js';
 import { parseSweepSpec, SWEEP_CLASSES, type SweepSpec } from '../../sweep/spec.js';
+import { functionClass } from '../../models/registry.js';
+import { refuseGiven, requireDataReads } from '../applicable.js';
 import { naming } from '../errors.js';
 import { readFileFlag } from '../files.js';
 import { addDataOptions } from '../instance-flags.js';
@@ -108,19 +110,26 @@ export function registerSweep(program: Command): void {
     .option('--no-bench', 'no benchmark bars in the report')
     .option('--print-spec', 'print the validated spec as JSON and exit (a starting point for --spec files)');
   addBackendOption(cmd)
-    .action(async (flags: SweepFlags) => {
+    .action(async (flags: SweepFlags, cmd: Command) => {
       const fn = 'robustlaw sweep';
       const gridFlags = GRID_FLAGS.filter((k) => flags[k] !== undefined);
       if (flags.spec !== undefined && gridFlags.length > 0) throw new UsageError(`${fn}: give --spec or grid flags, not both (got --spec and --${gridFlags[0]})`);
+      if (!flags.report) refuseGiven(cmd, ['bench'], 'with --no-report (the bars are drawn in the report)');
       const spec = flags.spec !== undefined ? readFileFlag('--spec', flags.spec, (raw) => parseSweepSpec(raw, flags.spec), true) : gridFlags.length > 0 ? specFromSweepFlags(flags) : defaultSweepSpec();
+      // data-law and label options that no data law or label model of the grid reads
+      requireDataReads(cmd, spec.dist, spec.labels);
+      for (const key of ['activation', 'degree', 'profile', 'penalty'] as const) {
+        if (!spec.class.some((c) => (functionClass(c).reads as readonly string[]).includes(key))) refuseGiven(cmd, [key], `to --class ${spec.class.join(',')} (no class of the grid reads it)`);
+      }
       const shard = flags.shard === undefined ? WHOLE : parseShard(flags.shard);
       if (flags.printSpec) {
         process.stdout.write(`${JSON.stringify(spec, null, 2)}\n`);
         return;
       }
+      // the backend name checked before anything is written
+      const backend = await openBackendFlag(flags.backend ?? spec.backend);
       // --out checked before any work: a new or empty directory, or this same run and shard (or --replace)
       naming(OUT_NAMES, () => checkRunDir(flags.out, { kind: 'sweep', spec, shard }, { replace: flags.replace === true }));
-      const backend = await openBackendFlag(flags.backend ?? spec.backend);
       const total = shardPoints(spec, shard).length;
       process.stderr.write(`${fn}: ${total} instances${shard.count > 1 ? ` (shard ${shard.index}/${shard.count})` : ''} -> ${flags.out}${flags.spec === undefined && gridFlags.length === 0 ? ' (the built-in quick sweep; --print-spec shows it)' : ''}\n`);
       let bar: ReturnType<typeof progress> | null = null;

@@ -6,6 +6,7 @@ import { verifyCount, verifyRun } from '../../law/verify-run.js';
 import { fmtNum, textTable } from '../../report/table.js';
 import { parseNumber } from '../parse.js';
 import { writeReport } from '../../report/write-report.js';
+import { refuseGiven } from '../applicable.js';
 import { naming } from '../errors.js';
 import { checkRunDir } from '../../sweep/run-dir.js';
 import { WHOLE } from '../../sweep/shard.js';
@@ -39,16 +40,18 @@ export function registerVerify(program: Command): void {
     .option('--replace', 'if --out holds another run, delete the files its sweep.json lists and start over (default: refuse)')
     .option('--bench <file>', 'benchmark JSON for the report\'s bars (default reports/bench/latest.json, else baseline.json)')
     .option('--no-bench', 'no benchmark bars in the report')
-    .action(async (flags: VerifyFlags) => {
+    .action(async (flags: VerifyFlags, cmd: Command) => {
       const fn = 'robustlaw verify';
+      if (flags.out === undefined) refuseGiven(cmd, ['replace', 'bench'], 'without --out (nothing is written)');
       const profile = requireOneOf(fn, '--profile', flags.profile, ['quick', 'deep'] as const);
       const seed = flags.seed === undefined ? (Date.now() ^ (process.pid << 10)) >>> 0 : requireInt(fn, '--seed', flags.seed, 0, MAX_SEED);
       const count = flags.count === undefined ? undefined : requireInt(fn, '--count', flags.count, 1, MAX_VERIFY_COUNT);
       const total = count ?? verifyCount(profile);
+      // the backend name checked before anything is printed or written
+      const backend = await openBackendFlag(flags.backend);
       // --out checked before any work: a new or empty directory, or this same verify run (or --replace)
       if (flags.out !== undefined) naming(OUT, () => checkRunDir(flags.out!, { kind: 'verify', spec: { profile, seed, count: total }, shard: WHOLE }, { replace: flags.replace === true }));
       process.stderr.write(`robustlaw verify: profile=${profile} seed=${seed} (replay with --seed ${seed})\n`);
-      const backend = await openBackendFlag(flags.backend);
       process.stderr.write(backendLines(fn, backend));
       const bar = progress(total, 'verify');
       // With --out the records go to results.jsonl through the runner (resumable); a directory holding another
