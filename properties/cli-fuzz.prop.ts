@@ -8,12 +8,12 @@
  * Per-run budget: the commands that do real work always start from small valid flags (n = 8, d = 2, one
  * start, budget 1, ...) and a hostile value that replaces one is either refused or as small.
  */
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fc, test } from '@fast-check/vitest';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildProgram, main } from '../src/cli/main.js';
 import { DEEP } from './arbitraries.js';
 
@@ -25,13 +25,19 @@ export interface Outcome {
   readonly stderr: string;
   /** Files and directories created, changed or removed in the temporary area. */
   readonly written: readonly string[];
+  /** Wall time of the run (ms). */
+  readonly ms: number;
 }
+
+/** The per-run time budget (ms): every working command starts from small sizes, so a run past it is a runaway. */
+export const RUN_BUDGET_MS = 20_000;
 
 /** Why an outcome breaks the CLI's promises, or null when it keeps them. */
 export function violation(o: Outcome): string | null {
   if (![0, 1, 2].includes(o.code)) return `exit ${o.code}${o.code === 70 ? ' (an internal error: a bug)' : ''}`;
   if (/^\s+at /m.test(o.stderr) || /^\s+at /m.test(o.stdout)) return 'a stack trace';
   if (/internal error/.test(o.stderr)) return 'an internal error message';
+  if (o.ms > RUN_BUDGET_MS) return `ran ${Math.round(o.ms)} ms, past the per-run budget of ${RUN_BUDGET_MS} ms`;
   if (o.code === 2) {
     const lines = o.stderr.split('\n');
     if (lines.length !== 2 || lines[1] !== '' || !lines[0].startsWith('robustlaw: ')) return `stderr is not exactly one line: ${JSON.stringify(o.stderr.slice(0, 300))}`;
@@ -43,10 +49,10 @@ export function violation(o: Outcome): string | null {
 }
 
 const NET = fileURLToPath(new URL('../examples/net.json', import.meta.url));
-const HOSTILE_NUMBERS = ['NaN', 'Infinity', '-Infinity', '1e400', '-1e400', '-0', '', ' ', '0x10', '0b11', '1,000', '1e9', '9007199254740993', '1e300', '-1', '0', '0.5', '1.5', 'abc', '١٢'];
+const HOSTILE_NUMBERS = ['NaN', 'Infinity', '-Infinity', '1e400', '-1e400', '-0', '', ' ', '0x10', '0b11', '1,000', '1e9', '9007199254740993', '1e300', '1e100', '1e-300', '5e-324', '-1', '0', '0.5', '1.5', 'abc', '١٢'];
 const NAMES = ['linear', 'random-features', 'two-layer', 'bumps', 'gaussian-kernel', 'polynomial', 'mlp', 'sphere', 'mixture', 'subspace', 'clusters', 'signs', 'flips', 'additive', 'noiseless', 'relu', 'cos', 'hat', 'Rd', 'ball', 'data-ball', 'quick', 'deep', 'cpu', 'nope', 'x'.repeat(5000), ',', 'NaN'];
 /** Paths relative to the run's temporary directory (see {@link setUpArea}) and fixed ones. */
-const PATHS = ['file.json', 'data.json', 'bigy.json', 'net.json', 'dir', 'empty', 'readonly', 'readonly/out', 'file.json/x', 'missing', '/dev/zero', '', 'deep.json', NET];
+const PATHS = ['sw1', 'sw2', 'sw1/results.jsonl', 'file.json', 'data.json', 'bigy.json', 'net.json', 'dir', 'empty', 'readonly', 'readonly/out', 'file.json/x', 'missing', '/dev/zero', '', 'deep.json', NET];
 
 /** Small valid flags that keep each working command within its per-run budget. */
 const BASE: Readonly<Record<string, readonly string[]>> = {
@@ -99,15 +105,39 @@ const argvArb = fc.constantFrom(...GRAMMAR).chain((c) =>
   fc
     .tuple(
       fc.boolean(),
-      fc.array(fc.constantFrom(...PATHS), { minLength: c.args > 0 ? 1 : 0, maxLength: c.args > 0 ? 3 : 0 }),
-      fc.array(tokenArb(c.flags, SKIP[c.name] ?? []), { maxLength: 3 }),
+      fc.array(fc.oneof({ weight: 3, arbitrary: fc.constantFrom('sw1', 'sw2') }, { weight: 2, arbitrary: fc.constantFrom(...PATHS) }), { minLength: c.args > 0 ? 1 : 0, maxLength: c.args > 0 ? 3 : 0 }),
+      fc.array(tokenArb(c.flags, SKIP[c.name] ?? []), { maxLength: 4 }),
     )
     .map(([base, positionals, tokens]) => [c.name, ...positionals, ...(base || HEAVY.has(c.name) ? BASE[c.name] : []), ...tokens.flat()]),
 );
 
+/** Two finished shards of one tiny sweep (made once; each area gets a copy as sw1 and sw2). */
+let shards = '';
+beforeAll(async () => {
+  shards = mkdtempSync(join(tmpdir(), 'robustlaw-fuzz-shards-'));
+  for (const i of [1, 2]) {
+    const code = await quiet(() => main(['sweep', '--class', 'linear', '--n', '8', '--d', '2', '--seeds', '2', '--starts', '1', '--steps', '2', '--backend', 'cpu', '--no-report', '--shard', `${i}/2`, '--out', join(shards, `sw${i}`)]));
+    if (code !== 0) throw new Error(`the shard fixture sw${i} failed (exit ${code})`);
+  }
+});
+
+/** Runs `f` with stdout and stderr captured; returns its value and the text. */
+async function quiet<T>(f: () => Promise<T>): Promise<T> {
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    return await f();
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    process.exitCode = undefined;
+  }
+}
+
 /** A fresh temporary area with the files and places the paths name; returns its directory. */
 function setUpArea(): string {
   const dir = mkdtempSync(join(tmpdir(), 'robustlaw-fuzz-'));
+  for (const i of [1, 2]) cpSync(join(shards, `sw${i}`), join(dir, `sw${i}`), { recursive: true });
   writeFileSync(join(dir, 'file.json'), '{"format": "robustlaw-mlp/1", "layers": []}');
   writeFileSync(join(dir, 'data.json'), JSON.stringify({ X: [[0.5, 0], [0, 0.5], [-0.5, 0]], y: [1, -1, 0.5] }));
   writeFileSync(join(dir, 'bigy.json'), JSON.stringify({ X: [[0.5, 0], [0, 0.5]], y: [1e6, 0] }));
@@ -147,6 +177,7 @@ async function runIn(argv: readonly string[]): Promise<Outcome> {
   const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
   process.exitCode = undefined;
   let code: number;
+  const t0 = performance.now();
   try {
     process.chdir(area);
     code = await main([...argv], { writeErr: (t) => void (stderr += t) });
@@ -156,21 +187,23 @@ async function runIn(argv: readonly string[]): Promise<Outcome> {
     err.mockRestore();
     process.exitCode = undefined;
   }
+  const ms = performance.now() - t0;
   const after = snapshot(area);
   const written = [...new Set([...before.keys(), ...after.keys()])].filter((k) => before.get(k) !== after.get(k));
   chmodSync(join(area, 'readonly'), 0o755);
   rmSync(area, { recursive: true, force: true });
-  return { argv, code, stdout, stderr, written };
+  return { argv, code, stdout, stderr, written, ms };
 }
 
 /** Exit codes seen, by command (printed once at the end: how far the drawn vectors got). */
 const seen = new Map<string, number>();
 afterAll(() => {
   process.exitCode = undefined;
+  rmSync(shards, { recursive: true, force: true });
   console.log(`cli-fuzz outcomes: ${[...seen].sort().map(([k, v]) => `${k} ${v}`).join(', ')}`);
 });
 
-const RUNS = DEEP ? 300 : 30;
+const RUNS = DEEP ? 300 : 50;
 
 describe('the CLI under hostile argument vectors (issue 13)', () => {
   test.prop([argvArb], { numRuns: RUNS, timeout: 30_000, interruptAfterTimeLimit: DEEP ? 1_500_000 : 90_000 })(
@@ -190,7 +223,7 @@ describe('the CLI under hostile argument vectors (issue 13)', () => {
   });
 
   it('the predicate rejects known bad outcomes', () => {
-    const ok: Outcome = { argv: ['fit'], code: 2, stdout: '', stderr: 'robustlaw: --n must be an integer >= 1 (got 0)\n', written: [] };
+    const ok: Outcome = { argv: ['fit'], code: 2, stdout: '', stderr: 'robustlaw: --n must be an integer >= 1 (got 0)\n', written: [], ms: 5 };
     expect(violation(ok)).toBeNull();
     expect(violation({ ...ok, code: 70, stderr: 'robustlaw: internal error: boom (run with --debug for the stack)\n' })).toMatch(/exit 70/);
     expect(violation({ ...ok, code: 0, stderr: 'Error: boom\n    at fit (src/models/linear.ts:3:4)\n' })).toBe('a stack trace');
@@ -199,6 +232,14 @@ describe('the CLI under hostile argument vectors (issue 13)', () => {
     expect(violation({ ...ok, stderr: 'robustlaw: fitGaussianKernel: bandwidth must be > 0 (got -1)\n' })).toMatch(/names no flag/);
     expect(violation({ ...ok, written: ['out/sweep.json'] })).toMatch(/wrote out\/sweep\.json/);
     expect(violation({ ...ok, code: 7 })).toBe('exit 7');
+    expect(violation({ ...ok, code: 0, ms: RUN_BUDGET_MS + 1 })).toMatch(/past the per-run budget/);
+  });
+
+  it('the shard fixtures merge and report in an area', async () => {
+    const o = await runIn(['merge', 'sw1', 'sw2', '--out', 'merged']);
+    expect(o.code, o.stderr).toBe(0);
+    expect(o.written).toContain('merged/results.jsonl');
+    expect(violation(o)).toBeNull();
   });
 
   it('a run in the area sees its files and leaves the repository alone', async () => {

@@ -146,6 +146,8 @@ export function naming<T>(names: Readonly<Record<string, string>> | ((parameter:
 export function usageLine(err: unknown): string | null {
   if (err instanceof InputError) {
     const flag = flagFor(err.parameter, err.context);
+    // the data a class is fitted to has no flag of its own: name the flags that drew it, not the fitting function
+    if (flag === undefined && err.parameter === 'X' && err.context !== undefined && /^fit[A-Z]/.test(err.context)) return `the data drawn by --dist, --n, --d and their options: ${err.describe('X')}`;
     return flag === undefined ? err.message : err.describe(flag);
   }
   if (err instanceof UsageError) return err.message;

@@ -27,3 +27,15 @@ export function asInputError(e: unknown, flag: string, path: string, rule: strin
   const reason = e.message.startsWith(`${flag}: `) ? e.message.slice(flag.length + 2) : e.message;
   return new InputError(flag, rule, path, { shown: reason.includes(path) ? reason : `${JSON.stringify(path)}: ${reason}` });
 }
+
+/**
+ * Checks a --bench file before any work (the report reads it only at the end): a regular file within the
+ * reader's size cap holding robustlaw-bench/1 JSON. `false` (--no-bench) and undefined (the default file)
+ * pass as they are.
+ */
+export function checkBenchFlag(path: string | false | undefined): void {
+  if (path === undefined || path === false) return;
+  const raw = readFileFlag('--bench', path, (r) => r);
+  const format = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>).format : undefined;
+  if (format !== 'robustlaw-bench/1') throw new InputError('--bench', 'a robustlaw-bench/1 JSON file', path, { shown: `${JSON.stringify(path)}, format ${JSON.stringify(format ?? null)}` });
+}

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { requireInt, requireOneOf } from '../core/validate.js';
+import { InputError } from '../core/input-error.js';
+import { requireClosed, requireInt, requireOneOf } from '../core/validate.js';
+import { MAX_DATA_MAGNITUDE } from '../data/data-file.js';
 import { DISTRIBUTION_NAMES, type DistributionName } from '../data/distribution.js';
 import { LABEL_NAMES, type LabelName } from '../labels/label-model.js';
 import { ACTIVATIONS, type ActivationName } from '../models/activation.js';
@@ -45,7 +47,7 @@ export function addInstanceOptions(cmd: Command, defaults: { class?: string } = 
     .option('--k <int>', 'features (random-features), units (ntk-features, two-layer), an integer >= 1', parseNumber)
     .option('--activation <name>', `activation: ${ACTIVATIONS.join(', ')}`)
     .option('--degree <int>', 'polynomial degree, an integer >= 1', parseNumber)
-    .option('--bandwidth <x>', 'gaussian-kernel bandwidth, > 0', parseNumber)
+    .option('--bandwidth <x>', 'gaussian-kernel bandwidth, in [1e-100, 1e100]', parseNumber)
     .option('--profile <name>', `bump profile: ${BUMP_PROFILES.join(', ')}`)
     .option('--penalty <x>', 'two-layer input-gradient penalty', parseNumber)
     .option('--ridge <x>', 'ridge lambda (linear-in-parameter classes)', parseNumber)
@@ -60,7 +62,7 @@ export function addDataOptions(cmd: Command): Command {
   return cmd
     .option('--components <int>', 'mixture / clusters: number of components, an integer >= 1', parseNumber)
     .option('--m <int>', 'subspace: intrinsic dimension, an integer >= 1', parseNumber)
-    .option('--scale <x>', 'mixture / clusters: within-cluster scale, > 0', parseNumber)
+    .option('--scale <x>', 'mixture / clusters: within-cluster scale, in (0, 1e100]', parseNumber)
     .option('--eta <x>', 'flips: flip rate, in [0, 1]', parseNumber)
     .option('--noise <x>', 'additive: noise amplitude, in (0, 1)', parseNumber);
 }
@@ -93,7 +95,17 @@ export function specFromFlags(f: InstanceFlags, fn: string): InstanceSpec {
 export function requireInstanceFlagsApply(cmd: Command, spec: InstanceSpec, fn: string): void {
   requireOneOf(fn, '--dist', spec.dist, DISTRIBUTION_NAMES);
   requireOneOf(fn, '--labels', spec.labels, LABEL_NAMES);
+  requireScaleRange(fn, spec.distOptions?.scale);
+  if (spec.modelOptions?.bandwidth !== undefined) requireClosed(fn, '--bandwidth', spec.modelOptions.bandwidth, MIN_BANDWIDTH, MAX_DATA_MAGNITUDE);
   requireClassReads(cmd, spec.className);
   if (spec.modelOptions?.maxIter !== undefined) requireInt(fn, '--max-iter', spec.modelOptions.maxIter, 1, MAX_ITER);
   requireDataReads(cmd, [spec.dist], [spec.labels]);
+}
+
+/** The smallest --bandwidth: its square stays a normal number (a subnormal one made the kernel's diagonal 0/0). */
+export const MIN_BANDWIDTH = 1e-100;
+
+/** --scale at most {@link MAX_DATA_MAGNITUDE} like any data value (1e300 overflowed the fit's Gram matrix). */
+export function requireScaleRange(fn: string, scale: number | undefined): void {
+  if (scale !== undefined && !(scale > 0 && scale <= MAX_DATA_MAGNITUDE)) throw new InputError('--scale', `in (0, ${MAX_DATA_MAGNITUDE}]`, scale, { context: fn });
 }

@@ -37,7 +37,7 @@ describe('robustlaw fit', () => {
     [['--class', 'mlp'], /^robustlaw: --class must be one of .* \(got "mlp"\)$/m],
     [['--seed', '-1'], /--seed must be an integer in \[0, 4294967295\]/],
     // clusters this tight repeat their atoms exactly: bumps cannot separate the points
-    [['--class', 'bumps', '--dist', 'clusters', '--components', '2', '--scale', '1e-300'], /^robustlaw: fitBumps: X must be 200 distinct points \(bumps need a positive minimum distance\) \(got minimum pairwise distance 0\)$/m],
+    [['--class', 'bumps', '--dist', 'clusters', '--components', '2', '--scale', '1e-300'], /^robustlaw: the data drawn by --dist, --n, --d and their options: X must be 200 distinct points \(bumps need a positive minimum distance\) \(got minimum pairwise distance 0\)$/m],
   ])('bad input %j exits 2 with one line', (args, msg) => {
     const r = cli(['fit', ...base, ...args]);
     expect(r.code).toBe(2);

@@ -143,6 +143,31 @@ describe('no command, merge, bench, labels, noise and numbers', () => {
     expect((await run(['fit', '--class', 'two-layer', '--max-iter', '1e9'])).stderr).toBe('robustlaw: --max-iter must be an integer in [1, 1000000] (got 1000000000)\n');
   });
 
+  it('a --bench that is not a bench file is refused before any work (the fuzzer found it refused after the run)', async () => {
+    const out = join(tmp, 'verify-bench');
+    const r = await run(['verify', '--count', '1', '--seed', '1', '--backend', 'cpu', '--bench', tmp, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^robustlaw: --bench must be /);
+    expect(r.stderr.split('\n')).toHaveLength(2);
+    const notBench = join(tmp, 'not-bench.json');
+    writeFileSync(notBench, '{"format": "robustlaw-mlp/1"}');
+    expect((await run(['sweep', '--class', 'linear', '--n', '8', '--d', '2', '--bench', notBench, '--out', join(tmp, 'sw-bench')])).stderr).toBe(`robustlaw: --bench must be a robustlaw-bench/1 JSON file (got ${JSON.stringify(notBench)}, format "robustlaw-mlp/1")\n`);
+  });
+
+  it('values whose fit overflows are refused up front, naming the flag (they were internal errors, exit 70)', async () => {
+    expect((await run(['fit', '--dist', 'mixture', '--scale', '1e300', '--n', '8', '--d', '2'])).stderr).toBe('robustlaw: --scale must be in (0, 1e+100] (got 1e+300)\n');
+    expect((await run(['fit', '--class', 'gaussian-kernel', '--bandwidth', '1e-300', '--n', '8', '--d', '2'])).stderr).toBe('robustlaw: --bandwidth must be in [1e-100, 1e+100] (got 1e-300)\n');
+    expect((await run(['fit', '--dist', 'mixture', '--scale', '1e100', '--n', '8', '--d', '2'])).code).toBe(0);
+  });
+
+  it('an error about the fitted data names the flags that drew it, not the fitting function', async () => {
+    const r = await run(['fit', '--class', 'bumps', '--dist', 'mixture', '--scale', '1e-300', '--n', '8', '--d', '2']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^robustlaw: the data drawn by --dist, --n, --d and their options: X must be 8 distinct points/);
+    expect(r.stderr).not.toMatch(/fitBumps/);
+  });
+
   it('a bad --backend is refused before verify prints or writes anything', async () => {
     const out = join(tmp, 'verify-out');
     const r = await run(['verify', '--count', '1', '--seed', '1', '--backend', 'nope', '--out', out]);

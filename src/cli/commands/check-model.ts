@@ -10,7 +10,7 @@ import { LABEL_NAMES } from '../../labels/label-model.js';
 import { makeLabels } from '../../labels/make-labels.js';
 import { checkModel, type NoiseSource } from '../../law/check-model.js';
 import { fmtNum } from '../../report/table.js';
-import { addDataOptions } from '../instance-flags.js';
+import { addDataOptions, requireScaleRange } from '../instance-flags.js';
 import { InputError } from '../../core/input-error.js';
 import { readFileFlag } from '../files.js';
 import { MAX_ROUNDS, MAX_STARTS, MAX_STEPS, parseNumber, UsageError } from '../parse.js';
@@ -66,6 +66,7 @@ export function registerCheckModel(program: Command): void {
       requireInt(fn, '--starts', flags.starts, 1, MAX_STARTS);
       requireInt(fn, '--steps', flags.steps, 0, MAX_STEPS);
       requireInt(fn, '--rounds', flags.rounds, 0, MAX_ROUNDS);
+      requireScaleRange(fn, flags.scale);
       if (flags.sigma2 !== undefined) requireClosed(fn, '--sigma2', flags.sigma2, 0, MAX_DATA_MAGNITUDE);
       const model = loadMlpFile(flags.model);
       const streams = new Streams(seed);

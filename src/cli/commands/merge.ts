@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { InputError, truncate } from '../../core/input-error.js';
 import { refuseGiven } from '../applicable.js';
 import { naming } from '../errors.js';
+import { checkBenchFlag } from '../files.js';
 import { fmtNum } from '../../report/table.js';
 import { writeReport } from '../../report/write-report.js';
 import { mergeRuns, writeMerge } from '../../sweep/merge.js';
@@ -48,6 +49,7 @@ export function registerMerge(program: Command): void {
         seen.set(key, i);
       });
       if (!flags.report) refuseGiven(cmd, ['bench'], 'with --no-report (the bars are drawn in the report)');
+      if (flags.report) checkBenchFlag(flags.bench);
       naming(OUT, () => checkOutDir(flags.out));
       const merged = mergeRuns(dirs);
       // through the one writer: --out must be new, empty or a merge of the same experiment, and is locked

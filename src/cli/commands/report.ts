@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { fmtNum } from '../../report/table.js';
 import { writeReport } from '../../report/write-report.js';
+import { checkBenchFlag } from '../files.js';
 
 interface ReportFlags {
   bench?: string | false;
@@ -15,6 +16,7 @@ export function registerReport(program: Command): void {
     .option('--bench <file>', 'benchmark JSON for the bars (default reports/bench/latest.json, else baseline.json)')
     .option('--no-bench', 'no benchmark bars')
     .action(async (dir: string, flags: ReportFlags) => {
+      checkBenchFlag(flags.bench);
       const { summary, files } = await writeReport(dir, { bench: flags.bench === false ? null : flags.bench });
       process.stdout.write(`${summary.instances} instances; smallest R over the law's regime ${fmtNum(summary.smallestR)}; ${summary.counterexamples.length} certified counterexample(s)\n${files.join('\n')}\n`);
     });

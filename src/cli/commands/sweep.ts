@@ -14,8 +14,8 @@ import { parseSweepSpec, SWEEP_CLASSES, type SweepSpec } from '../../sweep/spec.
 import { functionClass } from '../../models/registry.js';
 import { refuseGiven, requireDataReads } from '../applicable.js';
 import { naming } from '../errors.js';
-import { readFileFlag } from '../files.js';
-import { addDataOptions } from '../instance-flags.js';
+import { checkBenchFlag, readFileFlag } from '../files.js';
+import { addDataOptions, requireScaleRange } from '../instance-flags.js';
 import { parseList, parseNumber, parseNumberList, UsageError } from '../parse.js';
 import { progress } from '../progress.js';
 import { addBackendOption, backendLines, openBackendFlag } from '../backend-flag.js';
@@ -114,6 +114,7 @@ export function registerSweep(program: Command): void {
       const fn = 'robustlaw sweep';
       const gridFlags = GRID_FLAGS.filter((k) => flags[k] !== undefined);
       if (flags.spec !== undefined && gridFlags.length > 0) throw new UsageError(`${fn}: give --spec or grid flags, not both (got --spec and --${gridFlags[0]})`);
+      requireScaleRange(fn, flags.scale);
       if (!flags.report) refuseGiven(cmd, ['bench'], 'with --no-report (the bars are drawn in the report)');
       const spec = flags.spec !== undefined ? readFileFlag('--spec', flags.spec, (raw) => parseSweepSpec(raw, flags.spec), true) : gridFlags.length > 0 ? specFromSweepFlags(flags) : defaultSweepSpec();
       // data-law and label options that no data law or label model of the grid reads
@@ -126,6 +127,7 @@ export function registerSweep(program: Command): void {
         process.stdout.write(`${JSON.stringify(spec, null, 2)}\n`);
         return;
       }
+      if (flags.report) checkBenchFlag(flags.bench);
       // the backend name checked before anything is written
       const backend = await openBackendFlag(flags.backend ?? spec.backend);
       // --out checked before any work: a new or empty directory, or this same run and shard (or --replace)

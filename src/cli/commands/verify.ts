@@ -7,6 +7,7 @@ import { fmtNum, textTable } from '../../report/table.js';
 import { parseNumber } from '../parse.js';
 import { writeReport } from '../../report/write-report.js';
 import { refuseGiven } from '../applicable.js';
+import { checkBenchFlag } from '../files.js';
 import { naming } from '../errors.js';
 import { checkRunDir } from '../../sweep/run-dir.js';
 import { WHOLE } from '../../sweep/shard.js';
@@ -47,6 +48,7 @@ export function registerVerify(program: Command): void {
       const seed = flags.seed === undefined ? (Date.now() ^ (process.pid << 10)) >>> 0 : requireInt(fn, '--seed', flags.seed, 0, MAX_SEED);
       const count = flags.count === undefined ? undefined : requireInt(fn, '--count', flags.count, 1, MAX_VERIFY_COUNT);
       const total = count ?? verifyCount(profile);
+      if (flags.out !== undefined) checkBenchFlag(flags.bench);
       // the backend name checked before anything is printed or written
       const backend = await openBackendFlag(flags.backend);
       // --out checked before any work: a new or empty directory, or this same verify run (or --replace)
