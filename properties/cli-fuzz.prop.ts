@@ -72,7 +72,7 @@ const BASE: Readonly<Record<string, readonly string[]>> = {
 /** Commands whose defaults are heavy: they always keep their base flags (later flags override them). */
 const HEAVY = new Set(['fit', 'lip', 'check-model', 'sweep', 'verify', 'search', 'bench']);
 /** Option values that would make a run exceed its budget without being refused: never drawn. */
-const SKIP: Readonly<Record<string, readonly string[]>> = { bench: ['--backend', '--kernel', '--compare'], verify: ['--profile', '--count'] };
+const SKIP: Readonly<Record<string, readonly string[]>> = { bench: ['--backend', '--kernel'], verify: ['--profile', '--count'] };
 
 interface Flag {
   readonly long: string;

@@ -168,6 +168,12 @@ describe('no command, merge, bench, labels, noise and numbers', () => {
     expect(r.stderr).not.toMatch(/fitBumps/);
   });
 
+  it('bench --compare /dev/zero is refused through the capped reader (it aborted the process with bad_alloc)', async () => {
+    const r = await run(['bench', '--compare', '/dev/zero', '--backend', 'cpu', '--kernel', 'matmul', '--out', join(tmp, 'b')]);
+    expect(r).toEqual({ code: 2, stdout: '', stderr: 'robustlaw: --compare must be a readable JSON file (got /dev/zero is not a regular file)\n' });
+    expect((await run(['bench', '--compare', NET, '--backend', 'cpu', '--kernel', 'matmul', '--out', join(tmp, 'b')])).stderr).toMatch(/^robustlaw: --compare must be a readable robustlaw-bench\/1 JSON file \(got .*net\.json with format "robustlaw-mlp\/1"\)\n$/);
+  });
+
   it('a bad --backend is refused before verify prints or writes anything', async () => {
     const out = join(tmp, 'verify-out');
     const r = await run(['verify', '--count', '1', '--seed', '1', '--backend', 'nope', '--out', out]);

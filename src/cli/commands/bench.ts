@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { requireInt, requireOneOf, requirePositive } from '../../core/validate.j
 import { benchTable, compareTable, writeBenchReports } from '../../report/bench-report.js';
 import { MAX_BENCH_ITERATIONS, parseList, parseNumber } from '../parse.js';
 import { naming } from '../errors.js';
+import { readFileFlag } from '../files.js';
 import { checkOutFiles, hasFormat, withOutFiles, type OutFile } from '../../sweep/run-dir.js';
 
 interface BenchFlags {
@@ -74,12 +75,9 @@ export function registerBench(program: Command): void {
       const threshold = requirePositive(fn, '--threshold', flags.threshold);
       let baseline: BenchResult | undefined;
       if (flags.compare !== undefined) {
-        try {
-          baseline = JSON.parse(readFileSync(flags.compare, 'utf8')) as BenchResult;
-        } catch (e) {
-          throw new InputError('--compare', 'a readable robustlaw-bench/1 JSON file', flags.compare, { context: fn, shown: `${flags.compare}: ${(e as Error).message.split('\n')[0]}` });
-        }
-        if (baseline.format !== 'robustlaw-bench/1') throw new InputError('--compare', 'a readable robustlaw-bench/1 JSON file', flags.compare, { context: fn, shown: `${flags.compare} with format ${JSON.stringify(baseline.format)}` });
+        // through the capped reader: a regular file within the size cap (/dev/zero aborted the process)
+        baseline = readFileFlag('--compare', flags.compare, (raw) => raw as BenchResult);
+        if (typeof baseline !== 'object' || baseline === null || baseline.format !== 'robustlaw-bench/1') throw new InputError('--compare', 'a readable robustlaw-bench/1 JSON file', flags.compare, { context: fn, shown: `${flags.compare} with format ${JSON.stringify(baseline.format)}` });
       }
       // --out checked before any work: a writable directory whose latest.* files, if any, are bench reports
       naming(OUT, () => checkOutFiles(flags.out, BENCH_FILES));
