@@ -42,7 +42,7 @@ export function addInstanceOptions(cmd: Command, defaults: { class?: string } = 
     .option('--dist <name>', `covariates: ${DISTRIBUTION_NAMES.join(', ')}`, 'sphere')
     .option('--labels <name>', `labels: ${LABEL_NAMES.join(', ')}`, 'signs')
     .option('--n <int>', 'number of training points, an integer >= 1', parseNumber, 200)
-    .option('--d <int>', 'dimension, an integer >= 1', parseNumber, 50)
+    .option('--d <int>', 'dimension, an integer >= 1 (>= 2 for sphere and subspace)', parseNumber, 50)
     .option('--seed <int>', 'master seed, an integer in [0, 4294967295]', parseNumber, 1)
     .option('--k <int>', 'features (random-features), units (ntk-features, two-layer), an integer >= 1', parseNumber)
     .option('--activation <name>', `activation: ${ACTIVATIONS.join(', ')}`)
