@@ -91,13 +91,18 @@ describe('robustlaw check-model', () => {
   it('prints the hand-made numbers for examples/net.json on examples/data.json', () => {
     const r = cli(['check-model', '--model', 'examples/net.json', '--data', 'examples/data.json', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const j = JSON.parse(r.stdout) as { p: number; lower: number; upper: number; law: number };
+    // examples/: f(x) = relu(0.6 x1 + 0.8 x2), p = 5, Lip = ||(0.6, 0.8)|| = 1; on +-e1, +-e2 it predicts
+    // 0.6, 0.8, 0, 0 against labels 0.4, 1, 0.2, -0.2 (all in [-1, 1]): residuals +-0.2, MSE 0.04; with
+    // sigma^2 = 0.54, eps = 0.5, the law 0.5 sqrt(8 / 5) = sqrt(2 / 5), and eps^2 n d = 2 parameters for Lip 1
+    const j = JSON.parse(r.stdout) as { p: number; lower: number; upper: number; law: number; eps: number; trainMse: number };
     expect(j.p).toBe(5);
-    expect(j.lower).toBeCloseTo(5, 12);
-    expect(j.upper).toBeCloseTo(5, 12);
-    expect(j.law).toBeCloseTo(Math.sqrt(8 / 5), 12);
+    expect(j.trainMse).toBeCloseTo(0.04, 12);
+    expect(j.eps).toBeCloseTo(0.5, 12);
+    expect(j.lower).toBeCloseTo(1, 12);
+    expect(j.upper).toBeCloseTo(1, 12);
+    expect(j.law).toBeCloseTo(Math.sqrt(2 / 5), 12);
     const text = cli(['check-model', '--model', 'examples/net.json', '--data', 'examples/data.json']);
-    expect(text.stdout).toMatch(/the law asks for about 8 parameters/);
+    expect(text.stdout).toMatch(/the law asks for about 2 parameters/);
   });
 
   it('draws data from a built-in law with the model\'s d and the label model\'s sigma^2', () => {
