@@ -48,7 +48,7 @@ export function registerMerge(program: Command): void {
         if (first !== undefined) throw new InputError('<dirs...>', 'distinct shard directories', dir, { shown: `${JSON.stringify(truncate(dir))} as item ${i + 1}, the same directory as item ${first + 1}` });
         seen.set(key, i);
       });
-      if (!flags.report) refuseGiven(cmd, ['bench'], 'with --no-report (the bars are drawn in the report)');
+      if (!flags.report && typeof flags.bench === 'string') refuseGiven(cmd, ['bench'], 'with --no-report (the bars are drawn in the report)');
       if (flags.report) checkBenchFlag(flags.bench);
       naming(OUT, () => checkOutDir(flags.out));
       const merged = mergeRuns(dirs);

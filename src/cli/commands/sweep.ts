@@ -115,7 +115,7 @@ export function registerSweep(program: Command): void {
       const gridFlags = GRID_FLAGS.filter((k) => flags[k] !== undefined);
       if (flags.spec !== undefined && gridFlags.length > 0) throw new UsageError(`${fn}: give --spec or grid flags, not both (got --spec and --${gridFlags[0]})`);
       requireScaleRange(fn, flags.scale);
-      if (!flags.report) refuseGiven(cmd, ['bench'], 'with --no-report (the bars are drawn in the report)');
+      if (!flags.report && typeof flags.bench === 'string') refuseGiven(cmd, ['bench'], 'with --no-report (the bars are drawn in the report)');
       const spec = flags.spec !== undefined ? readFileFlag('--spec', flags.spec, (raw) => parseSweepSpec(raw, flags.spec), true) : gridFlags.length > 0 ? specFromSweepFlags(flags) : defaultSweepSpec();
       // data-law and label options that no data law or label model of the grid reads
       requireDataReads(cmd, spec.dist, spec.labels);
