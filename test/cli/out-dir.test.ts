@@ -9,21 +9,12 @@ import { runSweep } from '../../src/sweep/run-sweep.js';
 import { LOCK_FILE } from '../../src/sweep/run-dir.js';
 import { parseSweepSpec } from '../../src/sweep/spec.js';
 import { cli } from './helpers.js';
+import { snapshot } from '../support.js';
 
 const root = mkdtempSync(join(tmpdir(), 'robustlaw-outdir-'));
 const grid = ['--class', 'linear', '--n', '12', '--d', '2', '--seeds', '2'];
 const spec = parseSweepSpec({ class: 'linear', n: 12, d: 2, seeds: 2 });
 
-/** Every file under dir (relative) with its contents. */
-function snapshot(dir: string, rel = ''): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
-    const r = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) Object.assign(out, snapshot(dir, r));
-    else out[r] = readFileSync(join(dir, r), 'utf8');
-  }
-  return out;
-}
 
 /** Exit 2 and exactly one line on stderr, no stack trace; returns that line. */
 function refused(r: { code: number; stdout: string; stderr: string }): string {

@@ -10,17 +10,8 @@ import { deriveSeed } from '../../src/core/streams.js';
 import { lawRatio } from '../../src/law/informal.js';
 import { theorem3 } from '../../src/law/theorem3.js';
 import { verdict } from '../../src/law/verdict.js';
+import { thrown } from '../support.js';
 
-/** The error `f` throws (fails the test when it throws nothing). */
-function thrown(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('InputError', () => {
   it('carries the parameter, the rule and the value, and says them in one line', () => {

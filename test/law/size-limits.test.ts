@@ -11,16 +11,8 @@ import { theorem3 } from '../../src/law/theorem3.js';
 import { verdict } from '../../src/law/verdict.js';
 import { verifyRun } from '../../src/law/verify-run.js';
 import { mlpModel, parseMlp } from '../../src/models/mlp.js';
+import { thrown } from '../support.js';
 
-function thrown(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('memory limit', () => {
   it('is the 8 GiB cap or 80% of the free memory, whichever is smaller', () => {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,22 +9,13 @@ import { mergeRuns, writeMerge } from '../../src/sweep/merge.js';
 import { runSweep } from '../../src/sweep/run-sweep.js';
 import { acquireLock, checkOutDir, checkRunDir, LOCK_FILE, openRunDir } from '../../src/sweep/run-dir.js';
 import { parseSweepSpec } from '../../src/sweep/spec.js';
+import { snapshot } from '../support.js';
 
 const root = mkdtempSync(join(tmpdir(), 'robustlaw-rundir-'));
 const spec = parseSweepSpec({ class: 'linear', n: 12, d: 2, seeds: 2 });
 const other = parseSweepSpec({ class: 'linear', n: 14, d: 2 });
 const quiet = () => {};
 
-/** Every file under dir (relative, sorted) with its contents. */
-function snapshot(dir: string, rel = ''): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
-    const r = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) Object.assign(out, snapshot(dir, r));
-    else out[r] = readFileSync(join(dir, r), 'utf8');
-  }
-  return out;
-}
 
 /** A directory holding the user's own files (no run made them). */
 function userDir(name: string): string {
