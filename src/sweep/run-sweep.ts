@@ -1,30 +1,20 @@
-import type { SearchBackend } from '../backends/search-backend.js';
 import { expandGrid, type GridPoint } from './grid.js';
 import type { SweepManifest } from './manifest.js';
-import type { NoteSink } from './run-dir.js';
 import type { SweepRecord } from './record.js';
-import { runInstances, type EstimatorEffort } from './runner.js';
+import { runInstances, type EstimatorEffort, type RunInstancesOptions } from './runner.js';
 import { inShard, WHOLE, type Shard } from './shard.js';
 import type { SweepSpec } from './spec.js';
 
 export { RUN_FILES } from './runner.js';
 
-/** Options of {@link runSweep}. */
-export interface RunSweepOptions {
+/**
+ * Options of {@link runSweep}: the spec, the run directory and the shard; the rest (replace, lock note,
+ * search backend, progress callbacks) are the runner's own options, passed through.
+ */
+export interface RunSweepOptions extends Pick<RunInstancesOptions, 'replace' | 'note' | 'backend' | 'onStart' | 'onRecord'> {
   readonly spec: SweepSpec;
   readonly outDir: string;
   readonly shard?: Shard;
-  /** When `outDir` holds another experiment or shard, remove the files its sweep.json lists (and sweep.json)
-   * and start over instead of refusing. A directory holding files its sweep.json does not list is refused. */
-  readonly replace?: boolean;
-  /** Where the note of a stale lock taken over goes (default stderr). */
-  readonly note?: NoteSink;
-  /** Where the estimators' search runs (default: f64 on the cpu). */
-  readonly backend?: SearchBackend;
-  /** Called once before the first instance: the shard's size and how many are already done. */
-  readonly onStart?: (total: number, done: number, repairedBytes: number) => void;
-  /** Called after each instance computed in this run. */
-  readonly onRecord?: (r: SweepRecord) => void;
 }
 
 /** What {@link runSweep} did. */
