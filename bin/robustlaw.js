@@ -1,6 +1,14 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI from source through tsx (no build step).
-import { register } from 'tsx/esm/api';
+// The robustlaw command. From a checkout (src/cli/run.ts next to this file) it runs the TypeScript CLI
+// from source through tsx, no build step; from the installed package (no src/*.ts inside it) it runs the
+// compiled JavaScript in dist/ (docs/package.md).
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/run.ts');
+const source = new URL('../src/cli/run.ts', import.meta.url);
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(source.href);
+} else {
+  await import('../dist/src/cli/run.js');
+}
