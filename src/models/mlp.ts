@@ -4,10 +4,45 @@ import { spectralNorm } from '../linalg/spectral-norm.js';
 import { exactEstimate, UNIT_ROUNDOFF, upperEstimate } from '../lipschitz/certificate.js';
 import { domainName } from '../lipschitz/domain.js';
 import type { FunctionClass } from './function-class.js';
+import type { Rng } from '../core/rng.js';
+import type { Domain } from '../lipschitz/domain.js';
+import type { LipEstimate } from '../lipschitz/estimate.js';
 import type { Model } from './model.js';
 
-/** Activations an `mlp` file may use. */
+/** Activations a robustlaw-mlp/1 file may use. */
 export const MLP_ACTIVATIONS = ['relu', 'tanh'] as const;
+
+/**
+ * Activations a network's hidden layers may use (robustlaw-mlp/1 files use relu or tanh; TensorFlow.js and
+ * ONNX files any of these: src/models/formats/). Each is monotone with slopes in [alpha, beta]
+ * ({@link ACTIVATION_SLOPE}).
+ */
+export const NETWORK_ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'softplus', 'linear'] as const;
+/** A hidden layer's activation. */
+export type NetworkActivation = (typeof NETWORK_ACTIVATIONS)[number];
+
+/**
+ * Slope bounds: alpha <= (s(a) - s(b)) / (a - b) <= beta for all a != b (relu, tanh, softplus: [0, 1];
+ * sigmoid: [0, 1/4], its derivative s(1 - s) peaks at t = 0; linear: [1, 1]), and |s(0)| (relu, tanh,
+ * linear: 0; sigmoid: 1/2; softplus: ln 2). docs/science.md section 3 (vector outputs).
+ */
+export const ACTIVATION_SLOPE: Readonly<Record<NetworkActivation, { readonly alpha: number; readonly beta: number; readonly atZero: number }>> = {
+  relu: { alpha: 0, beta: 1, atZero: 0 },
+  tanh: { alpha: 0, beta: 1, atZero: 0 },
+  sigmoid: { alpha: 0, beta: 0.25, atZero: 0.5 },
+  softplus: { alpha: 0, beta: 1, atZero: Math.LN2 },
+  linear: { alpha: 1, beta: 1, atZero: 0 },
+};
+
+const sigmoid = (t: number) => (t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t)));
+/** s and s' of each network activation (s' of relu at 0 is 0, the right-continuous choice of the files' frameworks is immaterial: secants certify). */
+const ACT_FN: Readonly<Record<NetworkActivation, { readonly s: (t: number) => number; readonly ds: (t: number) => number }>> = {
+  relu: { s: (t) => (t > 0 ? t : 0), ds: (t) => (t > 0 ? 1 : 0) },
+  tanh: { s: Math.tanh, ds: (t) => 1 - Math.tanh(t) ** 2 },
+  sigmoid: { s: sigmoid, ds: (t) => sigmoid(t) * (1 - sigmoid(t)) },
+  softplus: { s: (t) => (t > 30 ? t : t < -30 ? Math.exp(t) : Math.log1p(Math.exp(t))), ds: sigmoid },
+  linear: { s: (t) => t, ds: () => 1 },
+};
 
 /** The largest bound on any activation (inputs in [-1, 1]^d) that {@link parseMlp} accepts. */
 export const MLP_MAX_GAIN = 1e300;
@@ -20,10 +55,50 @@ export interface DenseLayer {
   readonly outputs: number;
 }
 
-/** A fully connected network with its layers exposed (for spectral-norm upper bounds). */
+/** A fully connected network f: R^d -> R with its layers exposed (for spectral-norm upper bounds). */
 export interface MlpModel extends Model {
   readonly layers: readonly DenseLayer[];
-  readonly activation: (typeof MLP_ACTIVATIONS)[number];
+  /** The hidden layers' activation when they all share one, else `mixed` (see {@link MlpModel.activations}). */
+  readonly activation: NetworkActivation | 'mixed';
+  /** The activation after each layer but the last (length layers.length - 1). */
+  readonly activations: readonly NetworkActivation[];
+}
+
+/**
+ * A fully connected network f: R^d -> R^m (m = `outputs`, a classifier's logits when m > 1), as a file
+ * gives it: layers with an activation after each but the last. Its scalar views ({@link MlpNetwork.head}:
+ * c^T f for a fixed c, e.g. one output or the margin f_i - f_j) are {@link MlpModel}s, so every scalar
+ * estimator and certificate applies to them; the l2 -> l2 constant of f itself is bounded by
+ * src/lipschitz/vector-lipschitz.ts from the Jacobian and these methods (docs/science.md section 3).
+ */
+export interface MlpNetwork {
+  readonly d: number;
+  /** Number of outputs m. */
+  readonly outputs: number;
+  readonly layers: readonly DenseLayer[];
+  /** The activation after each layer but the last. */
+  readonly activations: readonly NetworkActivation[];
+  /** p = sum_l out_l (in_l + 1). */
+  readonly p: number;
+  readonly description: string;
+  /** f(x) for each row of the n x d matrix X, as an n x m matrix. */
+  forward(X: Float64Array, n: number): Float64Array;
+  /** The m x d Jacobian at x (row-major), by one backward pass per output; at relu kinks a one-sided one. */
+  jacobian(x: Float64Array): Float64Array;
+  /**
+   * The scalar network c^T f (its last layer c^T W_D, c^T b_D), named `name` in its description, with
+   * p = this network's p (the law counts every parameter of the network that produced it).
+   */
+  head(c: Float64Array, name: string): MlpModel;
+  /** f itself as a scalar model (m = 1 only; throws an InputError naming `mlp.layers[D]` otherwise). */
+  scalar(source?: string): MlpModel;
+  /**
+   * The exact l2 -> l2 Lipschitz constant where known (relu or linear units, all weights and biases
+   * nonnegative, on R^d or a centred ball: ||W_D ... W_1||_2), as an interval; else null.
+   */
+  exactLipschitzL2(D: Domain, rng: Rng): LipEstimate | null;
+  /** A certified upper bound on the l2 -> l2 Lipschitz constant: prod_l beta_l ||W_l||_op. */
+  upperLipschitzL2(D: Domain, rng: Rng): LipEstimate | null;
 }
 
 /**
@@ -33,13 +108,13 @@ export interface MlpModel extends Model {
  *   "layers": [ { "weights": [[w11, ..., w1d], ...], "biases": [b1, ...] }, ... ] }
  * ```
  * `weights` of layer l is an array of `out_l` rows of `in_l` numbers (in_1 = d, in_l = out_{l-1});
- * `biases` has `out_l` numbers; the last layer has out = 1 and no activation; every other layer is
- * followed by the activation (relu or tanh). p = sum_l out_l (in_l + 1). A bound on every activation for
- * inputs in [-1, 1]^d (|h_l| <= max row sum |w| |h_{l-1}| + max |b|) is at most {@link MLP_MAX_GAIN}.
- * Throws an {@link InputError} naming the field (`mlp.layers[2].weights[1][3]`, counted from 1), the rule
- * and the value; `source` (the file) is its context.
+ * `biases` has `out_l` numbers; the last layer has m = out_D >= 1 outputs and no activation; every other
+ * layer is followed by the activation (relu or tanh). p = sum_l out_l (in_l + 1). A bound on every
+ * activation for inputs in [-1, 1]^d (|h_l| <= max row sum |w| |h_{l-1}| + max |b|) is at most
+ * {@link MLP_MAX_GAIN}. Throws an {@link InputError} naming the field (`mlp.layers[2].weights[1][3]`,
+ * counted from 1), the rule and the value; `source` (the file) is its context.
  */
-export function parseMlp(json: unknown, source = 'mlp'): MlpModel {
+export function parseMlpNetwork(json: unknown, source = 'mlp'): MlpNetwork {
   const fail = (field: string, rule: string, value: unknown, shown?: string): never => {
     throw new InputError(field ? `mlp.${field}` : 'mlp', rule, value, { context: source, shown });
   };
@@ -82,11 +157,30 @@ export function parseMlp(json: unknown, source = 'mlp'): MlpModel {
     layers.push({ weights: W, biases: B, inputs, outputs });
     prevOut = outputs;
   });
-  if (prevOut !== 1) fail(`layers[${raw.length}]`, 'a last layer with 1 output row', raw[raw.length - 1], `${prevOut} rows`);
-  // Every activation must stay finite: for inputs with |x_c| <= 1, |h_l| <= s_l |h_{l-1}| + c_l with s_l the
-  // largest row sum of |w| and c_l the largest |b| (both activations are 1-Lipschitz with s(0) = 0).
-  // The bound is carried in logs and kept within MLP_MAX_GAIN: weights that compensate across layers
-  // (1e155 then 1e-155) are fine, 201 layers of weight 100 are not.
+  const acts = layers.slice(1).map(() => activation as NetworkActivation);
+  requireBoundedActivations(layers, acts, (l, rows, shown) => fail(`layers[${l + 1}].weights`, ACTIVATION_BOUND_RULE, rows, shown));
+  return mlpNetwork(layers, acts);
+}
+
+/**
+ * A robustlaw-mlp/1 network with one output as a scalar {@link MlpModel} ({@link parseMlpNetwork}; a last
+ * layer with more rows is refused: read it with parseMlpNetwork and take a {@link MlpNetwork.head}).
+ */
+export function parseMlp(json: unknown, source = 'mlp'): MlpModel {
+  return parseMlpNetwork(json, source).scalar(source);
+}
+
+/** The rule {@link requireBoundedActivations} states. */
+export const ACTIVATION_BOUND_RULE = `weights whose activations stay below ${MLP_MAX_GAIN} for inputs in [-1, 1]^d (|h_l| <= beta_l (max row sum |w| |h_{l-1}| + max |b|) + |s_l(0)|), so that outputs and bounds stay finite`;
+
+/**
+ * Checks that every activation stays finite: for inputs with |x_c| <= 1, |h_l| <= beta_l (s_l |h_{l-1}| +
+ * c_l) + |s_l(0)| with s_l the largest row sum of |w|, c_l the largest |b| and beta_l, s_l(0) of the
+ * layer's activation ({@link ACTIVATION_SLOPE}; the last layer is affine). The bound is carried in logs and
+ * kept within {@link MLP_MAX_GAIN}: weights that compensate across layers (1e155 then 1e-155) are fine, 201
+ * layers of weight 100 are not. `fail(l, rowSum, shown)` reports layer l (from 0) and must throw.
+ */
+export function requireBoundedActivations(layers: readonly DenseLayer[], activations: readonly NetworkActivation[], fail: (layer: number, rowSum: number, shown: string) => never): void {
   let logBound = 0;
   const log10Sum = (x: number, y: number) => (x === -Infinity ? y : y === -Infinity ? x : Math.max(x, y) + Math.log10(1 + 10 ** (Math.min(x, y) - Math.max(x, y))));
   layers.forEach((L, l) => {
@@ -99,118 +193,258 @@ export function parseMlp(json: unknown, source = 'mlp'): MlpModel {
       bias = Math.max(bias, Math.abs(L.biases[r]));
     }
     logBound = log10Sum(Math.log10(rows) + logBound, Math.log10(bias));
-    if (!(logBound <= Math.log10(MLP_MAX_GAIN))) {
-      fail(`layers[${l + 1}].weights`, `weights whose activations stay below ${MLP_MAX_GAIN} for inputs in [-1, 1]^d (|h_l| <= max row sum |w| |h_{l-1}| + max |b|), so that outputs and bounds stay finite`, rows, `a bound of ${Number.isFinite(logBound) ? `1e${Math.round(logBound)}` : 'Infinity'} after ${l + 1} layer${l ? 's' : ''}`);
+    if (l < activations.length) {
+      const { beta, atZero } = ACTIVATION_SLOPE[activations[l]];
+      logBound = log10Sum(logBound + Math.log10(beta), Math.log10(atZero));
     }
+    if (!(logBound <= Math.log10(MLP_MAX_GAIN))) fail(l, rows, `a bound of ${Number.isFinite(logBound) ? `1e${Math.round(logBound)}` : 'Infinity'} after ${l + 1} layer${l ? 's' : ''}`);
   });
-  return mlpModel(layers, activation as 'relu' | 'tanh');
+}
+
+/** Forward pass of one point: the pre-activations of every layer (the last is the output). */
+function forwardOne(layers: readonly DenseLayer[], acts: readonly NetworkActivation[], x: Float64Array): Float64Array[] {
+  const pre: Float64Array[] = [];
+  let h = x;
+  for (let l = 0; l < layers.length; l++) {
+    const L = layers[l];
+    const z = new Float64Array(L.outputs);
+    for (let r = 0; r < L.outputs; r++) {
+      let s = L.biases[r];
+      for (let c = 0; c < L.inputs; c++) s += L.weights[r * L.inputs + c] * h[c];
+      z[r] = s;
+    }
+    pre.push(z);
+    h = l < layers.length - 1 ? z.map(ACT_FN[acts[l]].s) : z;
+  }
+  return pre;
+}
+
+/** grad_x (g^T f)(x) by backprop from the output cotangent g, given the forward pass's pre-activations. */
+function backward(layers: readonly DenseLayer[], acts: readonly NetworkActivation[], pre: readonly Float64Array[], out: Float64Array): Float64Array {
+  let g = out;
+  for (let l = layers.length - 1; l >= 0; l--) {
+    const L = layers[l];
+    if (l < layers.length - 1) {
+      const ds = ACT_FN[acts[l]].ds;
+      g = g.map((v, r) => v * ds(pre[l][r]));
+    }
+    const gin = new Float64Array(L.inputs);
+    for (let r = 0; r < L.outputs; r++) {
+      const gr = g[r];
+      if (gr === 0) continue;
+      for (let c = 0; c < L.inputs; c++) gin[c] += gr * L.weights[r * L.inputs + c];
+    }
+    g = gin;
+  }
+  return g;
+}
+
+/** The relu-or-linear, nonnegative case: every pattern's Jacobian lies entrywise in [0, W_D ... W_1]. */
+function nonnegativeAllActive(layers: readonly DenseLayer[], acts: readonly NetworkActivation[], D: Domain): Float64Array | null {
+  if (!acts.every((a) => a === 'relu' || a === 'linear') || !(D.kind === 'Rd' || D.kind === 'ball')) return null;
+  if (!layers.every((L) => L.weights.every((v) => v >= 0) && L.biases.every((v) => v >= 0))) return null;
+  // A = W_D W_{D-1} ... W_1 (m x d)
+  const last = layers[layers.length - 1];
+  let A = Float64Array.from(last.weights);
+  for (let l = layers.length - 2; l >= 0; l--) {
+    const L = layers[l];
+    const next = new Float64Array(last.outputs * L.inputs);
+    for (let i = 0; i < last.outputs; i++) for (let r = 0; r < L.outputs; r++) {
+      const a = A[i * L.outputs + r];
+      if (a !== 0) for (let c = 0; c < L.inputs; c++) next[i * L.inputs + c] += a * L.weights[r * L.inputs + c];
+    }
+    A = next;
+  }
+  return A;
+}
+
+/** Relative rounding of the all-active product: each layer's sums of `outputs` nonnegative terms round by at most (outputs + 1) u. */
+function productRounding(layers: readonly DenseLayer[], d: number): number {
+  return layers.reduce((t, L) => t + L.outputs + 1, d + 4) * UNIT_ROUNDOFF * 1.01;
 }
 
 /**
- * Wraps dense layers as a {@link Model}. J (docs/science.md section 1, J = R (W Q p)^D with Q = 1):
+ * Wraps dense layers (any number of outputs) as an {@link MlpNetwork}; `activations` has one entry per
+ * layer but the last, or one name for all of them.
+ */
+export function mlpNetwork(layers: readonly DenseLayer[], activations: NetworkActivation | readonly NetworkActivation[]): MlpNetwork {
+  const acts = typeof activations === 'string' ? layers.slice(1).map(() => activations) : activations;
+  if (acts.length !== layers.length - 1) throw new InputError('activations', `one per hidden layer (${layers.length - 1})`, acts.length, { context: 'mlpNetwork' });
+  const d = layers[0].inputs;
+  const D = layers.length;
+  const last = layers[D - 1];
+  const m = last.outputs;
+  const p = mlpParameterCount(layers);
+  const widths = [d, ...layers.map((L) => L.outputs)].join('-');
+  const actName = acts.length > 0 && acts.every((a) => a === acts[0]) ? acts[0] : acts.length === 0 ? 'linear' : 'mixed';
+  const description = `mlp: ${D} layers ${widths}, ${actName === 'mixed' ? acts.join('/') : actName}`;
+  const net: MlpNetwork = {
+    d,
+    outputs: m,
+    layers,
+    activations: acts,
+    p,
+    description,
+    forward(X, n) {
+      const out = new Float64Array(n * m);
+      for (let i = 0; i < n; i++) out.set(forwardOne(layers, acts, X.subarray(i * d, i * d + d))[D - 1], i * m);
+      return out;
+    },
+    jacobian(x) {
+      const pre = forwardOne(layers, acts, x);
+      const J = new Float64Array(m * d);
+      for (let i = 0; i < m; i++) {
+        const e = new Float64Array(m);
+        e[i] = 1;
+        J.set(backward(layers, acts, pre, e), i * d);
+      }
+      return J;
+    },
+    head(c, name) {
+      if (c.length !== m) throw new InputError('c', `a vector of ${m} numbers (one per output)`, c.length, { context: 'MlpNetwork.head' });
+      const h = last.inputs;
+      const w = new Float64Array(h);
+      let b = 0;
+      for (let i = 0; i < m; i++) {
+        if (c[i] === 0) continue;
+        for (let r = 0; r < h; r++) w[r] += c[i] * last.weights[i * h + r];
+        b += c[i] * last.biases[i];
+      }
+      const headLayers = [...layers.slice(0, D - 1), { weights: w, biases: new Float64Array([b]), inputs: h, outputs: 1 }];
+      return mlpModel(headLayers, acts, { p, description: `${description}, ${name}` });
+    },
+    scalar(source = 'mlp') {
+      if (m !== 1) throw new InputError(`mlp.layers[${D}]`, 'a last layer with 1 output row', m, { context: source, shown: `${m} rows` });
+      return mlpModel(layers, acts);
+    },
+    exactLipschitzL2(Dom, rng) {
+      const A = nonnegativeAllActive(layers, acts, Dom);
+      if (A === null) return null;
+      const sn = spectralNorm(A, m, d, rng);
+      if (!sn.available) return null;
+      // the top of the interval: the certified spectral norm of the computed A, widened by A's rounding;
+      // its bottom: ||A v|| / ||v|| for v the top eigenvector of A^T A by power iteration, narrowed likewise
+      const rel = productRounding(layers, d) + (m + d + 4) * UNIT_ROUNDOFF;
+      const lo = rayleighLower(A, m, d) * (1 - rel);
+      const hi = sn.upper * (1 + rel);
+      return exactEstimate((lo + hi) / 2, domainName(Dom), 'nonnegative-all-active', '||W_D ... W_1||_2 (all units active, l2 -> l2)', { lower: lo, upper: hi }, (hi - lo) / 2);
+    },
+    upperLipschitzL2(Dom, rng) {
+      return spectralProduct(layers, acts, Dom, rng, 'l2 -> l2');
+    },
+  };
+  return net;
+}
+
+/** ||A v|| / ||v|| after 200 steps of power iteration on A^T A from the all-ones vector (a lower bound on ||A||_2 up to rounding). */
+function rayleighLower(A: Float64Array, rows: number, cols: number): number {
+  let v = new Float64Array(cols).fill(1);
+  let best = 0;
+  for (let it = 0; it < 200; it++) {
+    const Av = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) for (let c = 0; c < cols; c++) Av[i] += A[i * cols + c] * v[c];
+    const nv = norm2(v);
+    const nav = norm2(Av);
+    if (!(nv > 0) || !(nav > 0)) return best;
+    best = Math.max(best, nav / nv);
+    const w = new Float64Array(cols);
+    for (let i = 0; i < rows; i++) for (let c = 0; c < cols; c++) w[c] += A[i * cols + c] * Av[i];
+    const nw = norm2(w);
+    if (!(nw > 0)) return best;
+    v = w.map((t) => t / nw);
+  }
+  return best;
+}
+
+/**
+ * prod_l beta_l ||W_l||_op (each a certified spectral norm, beta_l the slope bound of the activation after
+ * layer l): a Lipschitz bound of x -> W_D s(... s(W_1 x + b_1) ...) + b_D in l2 -> l2 on any domain
+ * (docs/science.md section 3). Null where a certificate is not finite.
+ */
+function spectralProduct(layers: readonly DenseLayer[], acts: readonly NetworkActivation[], Dom: Domain, rng: Rng, what: string): LipEstimate | null {
+  let prod = 1;
+  const terms: Record<string, number> = {};
+  for (const [l, L] of layers.entries()) {
+    const sn = spectralNorm(L.weights, L.outputs, L.inputs, rng);
+    // a certificate that cannot be computed finitely is unavailable, never a number
+    if (!sn.available) return null;
+    terms[`layer${l + 1}`] = sn.upper;
+    prod *= sn.upper;
+    if (l < acts.length && ACTIVATION_SLOPE[acts[l]].beta !== 1) {
+      terms[`slope${l + 1}`] = ACTIVATION_SLOPE[acts[l]].beta;
+      prod *= ACTIVATION_SLOPE[acts[l]].beta;
+    }
+  }
+  // the product of finite certificates can still overflow: then there is no finite certificate either
+  // (the products by beta_l = 1/4 are exact: powers of two)
+  return Number.isFinite(prod) ? upperEstimate(prod, domainName(Dom), 'spectral-product', `prod_l beta_l ||W_l||_op (activations with slopes in [alpha_l, beta_l]${what ? `, ${what}` : ''})`, terms) : null;
+}
+
+/** Options of {@link mlpModel}. */
+export interface MlpModelOptions {
+  /** The parameter count the law uses (default: this network's, sum_l out_l (in_l + 1)); a head of a larger network passes that network's. */
+  readonly p?: number;
+  /** The description (default `mlp: D layers d-h-...-1, activation`). */
+  readonly description?: string;
+}
+
+/**
+ * Wraps dense layers with one output as a {@link Model}. J (docs/science.md section 1, J = R (W Q p)^D with Q = 1):
  * R (rho p)^D with rho = ||theta||, which bounds every weight and bias in the centred parameter ball of
  * radius rho that W = 2 rho describes, and R = 1, the unit input ball.
  */
-export function mlpModel(layers: readonly DenseLayer[], activation: 'relu' | 'tanh'): MlpModel {
+export function mlpModel(layers: readonly DenseLayer[], activation: NetworkActivation | readonly NetworkActivation[], options: MlpModelOptions = {}): MlpModel {
+  const acts = typeof activation === 'string' ? layers.slice(1).map(() => activation) : activation;
+  if (acts.length !== layers.length - 1) throw new InputError('activations', `one per hidden layer (${layers.length - 1})`, acts.length, { context: 'mlpModel' });
   const d = layers[0].inputs;
-  const p = mlpParameterCount(layers);
-  const act = activation === 'relu' ? (t: number) => (t > 0 ? t : 0) : Math.tanh;
-  const dact = activation === 'relu' ? (t: number) => (t > 0 ? 1 : 0) : (t: number) => 1 - Math.tanh(t) ** 2;
+  const p = options.p ?? mlpParameterCount(layers);
   let sq = 0;
   for (const L of layers) {
     sq += norm2(L.weights) ** 2 + norm2(L.biases) ** 2;
   }
   const D = layers.length;
-  /** Forward pass for one point; returns output and (optionally) the input gradient by backprop. */
-  const one = (x: Float64Array, wantGrad: boolean): [number, Float64Array | null] => {
-    const pre: Float64Array[] = [];
-    let h = x;
-    for (let l = 0; l < D; l++) {
-      const L = layers[l];
-      const z = new Float64Array(L.outputs);
-      for (let r = 0; r < L.outputs; r++) {
-        let s = L.biases[r];
-        for (let c = 0; c < L.inputs; c++) s += L.weights[r * L.inputs + c] * h[c];
-        z[r] = s;
-      }
-      pre.push(z);
-      h = l < D - 1 ? z.map(act) : z;
-    }
-    if (!wantGrad) return [h[0], null];
-    let g = new Float64Array([1]);
-    for (let l = D - 1; l >= 0; l--) {
-      const L = layers[l];
-      if (l < D - 1) for (let r = 0; r < L.outputs; r++) g[r] *= dact(pre[l][r]);
-      const gin = new Float64Array(L.inputs);
-      for (let r = 0; r < L.outputs; r++) {
-        const gr = g[r];
-        if (gr === 0) continue;
-        for (let c = 0; c < L.inputs; c++) gin[c] += gr * L.weights[r * L.inputs + c];
-      }
-      g = gin;
-    }
-    return [h[0], g];
-  };
+  const uniform = acts.length > 0 && acts.every((a) => a === acts[0]) ? acts[0] : acts.length === 0 ? 'linear' : 'mixed';
+  const widths = [d, ...layers.map((L) => L.outputs)].join('-');
+  const one = new Float64Array([1]);
   return {
     className: 'mlp',
     d,
     p,
-    description: `mlp: ${D} layers ${[d, ...layers.map((L) => L.outputs)].join('-')}, ${activation}`,
+    description: options.description ?? `mlp: ${D} layers ${widths}, ${uniform === 'mixed' ? acts.join('/') : uniform}`,
     W: 2 * Math.sqrt(sq),
     J: (Math.sqrt(sq) * p) ** D,
     radius: 1,
-    smooth: activation !== 'relu',
-    params: { layers: D, activation, widths: [d, ...layers.map((L) => L.outputs)].join('-') },
+    smooth: !acts.includes('relu'),
+    params: { layers: D, activation: uniform === 'mixed' ? acts.join('/') : uniform, widths },
     layers,
-    activation,
+    activation: uniform,
+    activations: acts,
     // ReLU nets whose weights and biases are all nonnegative: the all-active pattern is the worst (every
     // pattern's Jacobian is entrywise between 0 and the all-active product, attained on the open positive
     // orthant, which meets every centred ball's interior), so Lip = ||W_D ... W_1||_2 on R^d and on any
     // centred ball. Not on a sphere: there only tangential secants count (relu(x1) + relu(x2) on the unit
-    // circle has Lip 1, not sqrt 2), so the value is only an upper bound there.
+    // circle has Lip 1, not sqrt 2), so the value is only an upper bound there. Linear units are always active.
     exactLipschitz: (Dom) => {
-      if (activation !== 'relu' || !(Dom.kind === 'Rd' || Dom.kind === 'ball')) return null;
-      if (!layers.every((L) => L.weights.every((v) => v >= 0) && L.biases.every((v) => v >= 0))) return null;
-      // row vector v = W_D W_{D-1} ... W_1 (1 x d)
-      let v = Float64Array.from(layers[D - 1].weights);
-      for (let l = D - 2; l >= 0; l--) {
-        const L = layers[l];
-        const nv = new Float64Array(L.inputs);
-        for (let r = 0; r < L.outputs; r++) for (let c = 0; c < L.inputs; c++) nv[c] += v[r] * L.weights[r * L.inputs + c];
-        v = nv;
-      }
+      const v = nonnegativeAllActive(layers, acts, Dom);
+      if (v === null) return null;
       // products of nonnegative entries: each layer's sums of `outputs` terms round relatively by at most
       // (outputs + 1) u, compounding over the layers; then the norm of d terms
-      const rel = layers.reduce((t, L) => t + L.outputs + 1, d + 4) * UNIT_ROUNDOFF * 1.01;
-      return exactEstimate(norm2(v), domainName(Dom), 'nonnegative-all-active', '||W_D ... W_1||_2 (all units active)', {}, rel * norm2(v));
+      return exactEstimate(norm2(v), domainName(Dom), 'nonnegative-all-active', '||W_D ... W_1||_2 (all units active)', {}, productRounding(layers, d) * norm2(v));
     },
-    // 1-Lipschitz activations: Lip <= prod_l ||W_l||_op, each a certified spectral norm (docs/science.md section 3)
-    upperLipschitz: (Dom, rng) => {
-      let prod = 1;
-      const terms: Record<string, number> = {};
-      for (const [l, L] of layers.entries()) {
-        const sn = spectralNorm(L.weights, L.outputs, L.inputs, rng);
-        // a certificate that cannot be computed finitely is unavailable, never a number
-        if (!sn.available) return null;
-        terms[`layer${l + 1}`] = sn.upper;
-        prod *= sn.upper;
-      }
-      // the product of finite certificates can still overflow: then there is no finite certificate either
-      return Number.isFinite(prod) ? upperEstimate(prod, domainName(Dom), 'spectral-product', 'prod_l ||W_l||_op (1-Lipschitz activations)', terms) : null;
-    },
+    // activations with slopes in [alpha, beta]: Lip <= prod_l beta_l ||W_l||_op, each a certified spectral norm (docs/science.md section 3)
+    upperLipschitz: (Dom, rng) => spectralProduct(layers, acts, Dom, rng, ''),
     predict(X, m) {
       const out = new Float64Array(m);
-      for (let i = 0; i < m; i++) out[i] = one(X.subarray(i * d, i * d + d), false)[0];
+      for (let i = 0; i < m; i++) out[i] = forwardOne(layers, acts, X.subarray(i * d, i * d + d))[D - 1][0];
       return out;
     },
     gradient(X, m) {
       const G = new Float64Array(m * d);
-      for (let i = 0; i < m; i++) G.set(one(X.subarray(i * d, i * d + d), true)[1]!, i * d);
+      for (let i = 0; i < m; i++) G.set(backward(layers, acts, forwardOne(layers, acts, X.subarray(i * d, i * d + d)), one), i * d);
       return G;
     },
   };
 }
-
 /** p = sum_l out_l (in_l + 1): every weight and bias. */
 export function mlpParameterCount(layers: readonly Pick<DenseLayer, 'inputs' | 'outputs'>[]): number {
   return layers.reduce((s, L) => s + L.outputs * (L.inputs + 1), 0);
