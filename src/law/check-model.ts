@@ -11,8 +11,10 @@ import { theorem3 } from './theorem3.js';
 import { LAW_TOLERANCE, verdict, type Verdict } from './verdict.js';
 import { labelVariance } from './label-variance.js';
 import { requireDataFits } from './size-limits.js';
+import { effectiveDimension, type EffectiveDimension } from '../data/effective-dimension/effective-dimension.js';
+import { bothLaws, type BothLaws } from './effective-law.js';
 import type { ResidentKernels } from '../backends/resident.js';
-import { certainInterval } from '../lipschitz/estimate.js';
+import { certainInterval, type Witness } from '../lipschitz/estimate.js';
 
 /** Where the noise level sigma^2 of a check came from. */
 export type NoiseSource = 'label model' | 'given' | 'label variance';
@@ -67,6 +69,8 @@ export interface CheckModelReport {
   readonly upper: number | null;
   readonly ratio: number | null;
   readonly lowerMethod: string;
+  /** The evidence of the certified lower bound (a point and its gradient norm, a secant pair, or the exact value's certificate). */
+  readonly lowerWitness: Witness;
   readonly upperMethod: string | null;
   /** The law eps sqrt(n d / p) (null when eps <= 0). */
   readonly law: number | null;
@@ -76,7 +80,12 @@ export interface CheckModelReport {
   /** Parameters the law asks for to have Lip = the certified lower bound: eps^2 n d / lower^2. */
   readonly parametersForObserved: number | null;
   readonly inLawRegime: boolean;
+  /** The verdict against the ambient law and Theorem 3 (the record's verdict); `laws.uses` says which law the printed verdict uses. */
   readonly verdict: Verdict;
+  /** The data's effective dimensions (PCA 90% / 95%, participation ratio, TwoNN); null for n < 3. */
+  readonly effectiveDimension: EffectiveDimension | null;
+  /** The law with the ambient d and with the effective d, and which one the verdict uses (null when eps <= 0 or n < 3). */
+  readonly laws: BothLaws | null;
   readonly sentences: readonly string[];
   /** The check as a robustlaw-record/1 record, built by the same record builder as verify's and sweep's. */
   readonly record: SweepRecord<CheckedModelSpec>;
@@ -135,6 +144,9 @@ export function checkModel(input: CheckModelInput): CheckModelReport {
   const pFor1 = eps > 0 ? parametersNeeded(n, d, eps, 1) : null;
   const pForObs = eps > 0 && lower > 0 ? parametersNeeded(n, d, eps, lower) : null;
   const regime = inLawRegime(n, eps, input.k ?? 1);
+  // The law with the data's effective dimension beside the ambient one (docs/science.md section 6).
+  const dims = n >= 3 ? effectiveDimension(X, n, d) : null;
+  const laws = dims && eps > 0 ? bothLaws({ n, p: model.p, eps, lower, upper, dims }) : null;
   const s: string[] = [];
   s.push(`Your network has p = ${count(model.p)} parameters and fits n = ${count(n)} points in dimension d = ${d} with train MSE ${f3(mse)}.`);
   s.push(
@@ -150,9 +162,19 @@ export function checkModel(input: CheckModelInput): CheckModelReport {
     s.push(`To be O(1)-Lipschitz at this fit, the law asks for about ${count(pFor1!)} parameters (eps^2 n d); you have ${count(model.p)}${model.p >= pFor1! ? ', enough for the law to allow it' : ` (${f3(pFor1! / model.p)} times fewer)`}.`);
     const R = lower / law!;
     if (!regime) s.push(`Caveat: eps < 0.1 or n eps^2 < 8 k, so these data are outside the regime where the law's prediction is tested; read the numbers as indicative.`);
-    if (v.law.verdict === 'holds') s.push(`Verdict: consistent with the law. The certified lower bound is ${f3(R)} times the prediction (tolerance tau = ${LAW_TOLERANCE}).`);
+    if (laws?.uses === 'effective') {
+      const e = laws.effective;
+      s.push(`Against the ambient law (d = ${d}) the certified lower bound is ${f3(R)} times the prediction (${v.law.verdict}), but the data are outside the ambient law.`);
+      if (e.verdict === 'holds') s.push(`Verdict (effective d = ${f3(e.d)}): consistent with the law. The certified lower bound is ${f3(e.R)} times eps sqrt(n d_eff / p) = ${f3(e.law)} (tolerance tau = ${LAW_TOLERANCE}).`);
+      else if (e.verdict === 'counterexample') s.push(`Verdict (effective d = ${f3(e.d)}): a certified counterexample candidate. Even the upper bound ${f3(upper!)} is below tau times eps sqrt(n d_eff / p) (${f3(LAW_TOLERANCE * e.law)}).`);
+      else s.push(`Verdict (effective d = ${f3(e.d)}): inconclusive. The lower bound is ${f3(e.R)} times eps sqrt(n d_eff / p) = ${f3(e.law)}, below tau = ${LAW_TOLERANCE}, but the upper bound does not rule it out.`);
+    } else if (v.law.verdict === 'holds') s.push(`Verdict: consistent with the law. The certified lower bound is ${f3(R)} times the prediction (tolerance tau = ${LAW_TOLERANCE}).`);
     else if (v.law.verdict === 'counterexample') s.push(`Verdict: a certified counterexample candidate. Even the upper bound ${f3(upper!)} is below tau times the prediction (${f3(LAW_TOLERANCE * law!)}). Check the noise level: the law needs labels that are noisy.`);
     else s.push(`Verdict: inconclusive. The lower bound is ${f3(R)} times the prediction, below tau = ${LAW_TOLERANCE}, but the upper bound does not rule the prediction out; a tighter estimate (more ascent starts) may settle it.`);
+    if (dims && laws) {
+      s.push(`Effective dimension of the data (ambient d = ${d}): PCA ${dims.pca90} at 90% and ${dims.pca95} at 95% of the variance, participation ratio ${f3(dims.participationRatio)}, TwoNN ${dims.twoNN === null ? 'undefined' : f3(dims.twoNN)}. With d_eff = ${f3(laws.effective.d)} the law is eps sqrt(n d_eff / p) = ${f3(laws.effective.law)} and R = ${f3(laws.effective.R)} (${laws.effective.verdict}).`);
+      s.push(laws.why);
+    }
   }
   const lowerMethod = lip.exact && certainInterval(lip.exact).lo >= lip.lower.value ? `exact (${lip.exact.method})` : lip.lower.method;
   const c = input.c ?? 1;
@@ -198,6 +220,7 @@ export function checkModel(input: CheckModelInput): CheckModelReport {
     upper,
     ratio: upper !== null && lower > 0 ? upper / lower : null,
     lowerMethod,
+    lowerWitness: lip.exact && certainInterval(lip.exact).lo >= lip.lower.value ? lip.exact.witness : lip.lower.witness,
     upperMethod: lip.upper?.method ?? null,
     law,
     R: law ? lower / law : null,
@@ -205,6 +228,8 @@ export function checkModel(input: CheckModelInput): CheckModelReport {
     parametersForObserved: pForObs,
     inLawRegime: regime,
     verdict: v,
+    effectiveDimension: dims,
+    laws,
     sentences: s,
     record,
   };

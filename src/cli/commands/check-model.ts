@@ -111,6 +111,15 @@ export function registerCheckModel(program: Command): void {
         `p ${report.p}   n ${report.n}   d ${report.d}   train MSE ${fmtNum(report.trainMse)}   sigma^2 ${fmtNum(report.sigma2)} (${report.sigma2Source})   eps ${fmtNum(report.eps)}`,
         `Lipschitz    lower ${fmtNum(report.lower)} (${report.lowerMethod})   upper ${fmtNum(report.upper)} (${report.upperMethod ?? 'none'})   on ${report.domain}`,
         `law          eps sqrt(n d / p) = ${fmtNum(report.law)}   R = lower / law = ${fmtNum(report.R)}   verdict: ${report.verdict.law.verdict}   Theorem 3: ${report.verdict.theorem3.verdict}`,
+        ...(report.effectiveDimension
+          ? [`eff. dim     PCA 90% ${report.effectiveDimension.pca90}   PCA 95% ${report.effectiveDimension.pca95}   participation ratio ${fmtNum(report.effectiveDimension.participationRatio)}   TwoNN ${fmtNum(report.effectiveDimension.twoNN)}   (ambient d ${report.d})${report.effectiveDimension.farBelow ? '   FLAG: far below d, outside the ambient law' : ''}`]
+          : []),
+        ...(report.laws
+          ? [
+              `law (eff d)  eps sqrt(n d_eff / p) = ${fmtNum(report.laws.effective.law)} with d_eff ${fmtNum(report.laws.effective.d)}   R = ${fmtNum(report.laws.effective.R)}   verdict: ${report.laws.effective.verdict}`,
+              `verdict uses the ${report.laws.uses} d (${report.laws.uses === 'ambient' ? 'the law as stated; the data are not far below d' : 'the data are far below d, outside the ambient law'})`,
+            ]
+          : []),
         '',
         ...report.sentences,
       ];
