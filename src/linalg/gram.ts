@@ -1,4 +1,5 @@
 import { matmulABt, transpose } from './matmul.js';
+import { exponentOf, ldexp } from './pow2.js';
 
 /**
  * Gram matrix G = A A^T of a row-major m x p matrix A (G is m x m, symmetric, row-major): the full
@@ -44,9 +45,33 @@ export function matTVec(A: Float64Array, m: number, p: number, x: Float64Array):
   return y;
 }
 
-/** Euclidean norm. */
+/**
+ * Euclidean norm, scale-safe (docs/science.md section 3, "Scale safety"): the plain sum of squares where
+ * it lies in [2^-900, 2^900] (there an entry whose square underflows changes the sum by less than
+ * 2^-174 relative, and nothing overflowed), else the entries scaled by the exact power of two 2^-E that
+ * puts the largest in [1, 2), summed, and scaled back. So ||2^j x|| = 2^j ||x|| whenever both are
+ * normal, 1e-170 is never squared to 0 and 1e170 never to Infinity; relative rounding below (n + 2) u
+ * in both branches. NaN entries give NaN; an infinite entry gives Infinity.
+ */
 export function norm2(x: ArrayLike<number>): number {
   let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i] * x[i];
-  return Math.sqrt(s);
+  let m = 0;
+  for (let i = 0; i < x.length; i++) {
+    const a = Math.abs(x[i]);
+    s += a * a;
+    if (a > m) m = a;
+  }
+  if (s >= SAFE_LOW && s <= SAFE_HIGH) return Math.sqrt(s);
+  if (Number.isNaN(s)) return Number.NaN;
+  if (m === 0 || m === Number.POSITIVE_INFINITY) return m;
+  const E = exponentOf(m);
+  let t = 0;
+  for (let i = 0; i < x.length; i++) {
+    const a = ldexp(x[i], -E);
+    t += a * a;
+  }
+  return ldexp(Math.sqrt(t), E);
 }
+
+const SAFE_LOW = 2 ** -900;
+const SAFE_HIGH = 2 ** 900;

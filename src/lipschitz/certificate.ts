@@ -11,7 +11,8 @@ export const UNIT_ROUNDOFF = 2 ** -53;
  */
 export function exactEstimate(value: number, domain: string, method: string, formula: string, terms: Readonly<Record<string, number>>, error = 0): LipEstimate {
   const slack = error + 4 * UNIT_ROUNDOFF * Math.abs(value);
-  const interval = { lo: Math.max(0, value - slack), hi: value + slack };
+  // outward by at least two ulps, and by two subnormal steps where the value is subnormal or 0
+  const interval = { lo: Math.max(0, (value - slack) * (1 - 2 ** -51) - 2 * Number.MIN_VALUE), hi: (value + slack) * (1 + 2 ** -51) + 2 * Number.MIN_VALUE };
   return { kind: 'exact', value, interval, witness: { type: 'certificate', formula, terms: { ...terms, roundingError: slack } }, domain, evaluations: 0, method };
 }
 

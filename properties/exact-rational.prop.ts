@@ -1,0 +1,224 @@
+import { describe, expect, it } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
+import { DEEP } from './arbitraries.js';
+import { add, cmp, distSquared, div, isPsd, mul, q, qabs, qInt, sub, sumSquares, ZERO, type Q } from './rational.js';
+import { ACTIVATION } from '../src/models/activation.js';
+import { bumpsModel, disjointRadius, minPairwiseDistance } from '../src/models/bumps.js';
+import { linearModel } from '../src/models/linear.js';
+import { twoLayerExact } from '../src/models/two-layer-lipschitz.js';
+import type { TwoLayerWeights } from '../src/models/two-layer-net.js';
+import { spectralNorm } from '../src/linalg/spectral-norm.js';
+import { ldexp } from '../src/linalg/pow2.js';
+import { ball, type Domain } from '../src/lipschitz/domain.js';
+import { certainInterval } from '../src/lipschitz/estimate.js';
+import type { LipEstimate } from '../src/lipschitz/estimate.js';
+
+// Certificates against exact rational arithmetic on adversarial, near-degenerate inputs: breakpoints an
+// ulp apart, pair distances an ulp from twice the radius, nearly rank-deficient matrices scaled by 2^j.
+// Every double is a dyadic rational, so the truth is decided exactly (properties/rational.ts), by code
+// that shares nothing with the floating-point certificates (docs/properties.md, docs/science.md section 3).
+
+const RUNS = DEEP ? 400 : 40;
+
+/** x moved by k ulps (k may be negative). */
+function ulps(x: number, k: number): number {
+  const v = new DataView(new ArrayBuffer(8));
+  v.setFloat64(0, x);
+  let bits = v.getBigInt64(0);
+  // for negative x the bit pattern runs the other way
+  bits += BigInt(x < 0 || Object.is(x, -0) ? -k : k);
+  v.setBigInt64(0, bits);
+  const y = v.getFloat64(0);
+  return Number.isFinite(y) ? y : x;
+}
+
+/** lo <= truth <= hi, exactly, for an estimate's certain interval. */
+function brackets(e: LipEstimate, truth: Q): boolean {
+  const { lo, hi } = certainInterval(e);
+  return cmp(q(lo), truth) <= 0 && cmp(truth, q(hi)) <= 0;
+}
+
+// ---------- 1-D ReLU nets: the exact slope sweep ----------
+
+/** The exact Lipschitz constant of sum_j a_j relu(w_j x + b_j) on (lo, hi), in rationals. */
+export function relu1dTruth(W: ArrayLike<number>, b: ArrayLike<number>, a: ArrayLike<number>, lo: number, hi: number): Q {
+  const k = W.length;
+  const t = Array.from({ length: k }, (_, j) => div(q(-b[j]), q(W[j])));
+  const Lo = Number.isFinite(lo) ? q(lo) : null;
+  const Hi = Number.isFinite(hi) ? q(hi) : null;
+  const inside = t.filter((x) => (Lo === null || cmp(x, Lo) > 0) && (Hi === null || cmp(x, Hi) < 0)).sort(cmp);
+  const cuts: Q[] = [];
+  for (const x of inside) if (cuts.length === 0 || cmp(cuts[cuts.length - 1], x) !== 0) cuts.push(x);
+  const ends: (Q | null)[] = [Lo, ...cuts, Hi];
+  let best = ZERO;
+  for (let i = 0; i + 1 < ends.length; i++) {
+    const [u, v] = [ends[i], ends[i + 1]];
+    // a point strictly inside the interval (u, v)
+    const m = u === null && v === null ? ZERO : u === null ? sub(v!, qInt(1)) : v === null ? add(u, qInt(1)) : div(add(u, v), qInt(2));
+    let s = ZERO;
+    for (let j = 0; j < k; j++) if (cmp(add(mul(q(W[j]), m), q(b[j])), ZERO) > 0) s = add(s, mul(q(a[j]), q(W[j])));
+    if (cmp(qabs(s), best) > 0) best = qabs(s);
+  }
+  return best;
+}
+
+const relu1dCase = fc
+  .record({
+    t0: fc.double({ min: -2, max: 2, noNaN: true }),
+    units: fc.array(fc.record({ w: fc.double({ min: 2 ** -20, max: 2 ** 20, noNaN: true }), neg: fc.boolean(), nudge: fc.integer({ min: -3, max: 3 }), a: fc.double({ min: -2, max: 2, noNaN: true }) }), { minLength: 2, maxLength: 8 }),
+    domain: fc.constantFrom('Rd', 'ball', 'edge'),
+    R: fc.constantFrom(0.5, 1, 2, 1e-6),
+  })
+  .map(({ t0, units, domain, R }) => {
+    // every breakpoint within a few ulps of t0 (or of the ball's edge R)
+    const at = domain === 'edge' ? R : t0;
+    const W = units.map((u) => (u.neg ? -u.w : u.w));
+    const b = units.map((u, j) => ulps(-at * W[j], u.nudge));
+    const D: Domain = domain === 'Rd' ? { kind: 'Rd' } : ball(R);
+    return { W, b, a: units.map((u) => u.a), D };
+  });
+
+function relu1dNet(W: number[], b: number[], a: number[]): TwoLayerWeights {
+  return { W: Float64Array.from(W), b: Float64Array.from(b), a: Float64Array.from(a), c: 0, k: W.length, d: 1, act: ACTIVATION.relu };
+}
+
+describe('exact certificates against rational arithmetic (near-degenerate geometry)', () => {
+  test.prop([relu1dCase], { numRuns: RUNS })('1-D ReLU nets with breakpoints ulps apart: the exact interval contains the true max |slope|', ({ W, b, a, D }) => {
+    const e = twoLayerExact(relu1dNet(W, b, a), D)!;
+    const [lo, hi] = D.kind === 'ball' ? [-D.radius, D.radius] : [-Infinity, Infinity];
+    expect(e).not.toBeNull();
+    expect(brackets(e, relu1dTruth(W, b, a, lo, hi))).toBe(true);
+  });
+
+  // ---------- hat bumps: "disjoint" must be exactly true ----------
+  const bumpsCase = fc
+    .record({
+      d: fc.integer({ min: 1, max: 4 }),
+      c0: fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 4, maxLength: 4 }),
+      dirs: fc.array(fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 4, maxLength: 4 }), { minLength: 2, maxLength: 4 }),
+      s: fc.double({ min: 1e-3, max: 2, noNaN: true }),
+      nudges: fc.array(fc.integer({ min: -4, max: 4 }), { minLength: 4, maxLength: 4 }),
+      j: fc.integer({ min: -3, max: 12 }),
+      heights: fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 5, maxLength: 5 }),
+    })
+    .map(({ d, c0, dirs, s, nudges, j, heights }) => {
+      // n points around c0, each at distance s (up to nudges of an ulp or a few) along its own direction
+      const X: number[] = c0.slice(0, d);
+      dirs.forEach((u, i) => {
+        const v = u.slice(0, d);
+        const nv = Math.hypot(...v) || 1;
+        const si = ulps(s, nudges[i]);
+        for (let t = 0; t < d; t++) X.push(c0[t] + (si * v[t]) / nv);
+      });
+      const n = X.length / d;
+      return { d, n, X: Float64Array.from(X), heights: Float64Array.from(heights.slice(0, n)), j };
+    })
+    .filter(({ X, n, d }) => minPairwiseDistance(X, n, d) > 0);
+
+  /** Whether the open balls of radius r around the centres are pairwise disjoint, exactly. */
+  const exactlyDisjoint = (X: Float64Array, n: number, d: number, r: number) => {
+    const fourR2 = mul(qInt(4), mul(q(r), q(r)));
+    for (let i = 0; i < n; i++) for (let k = i + 1; k < n; k++) if (cmp(fourR2, distSquared(X.subarray(i * d, i * d + d), X.subarray(k * d, k * d + d))) > 0) return false;
+    return true;
+  };
+
+  test.prop([bumpsCase], { numRuns: RUNS })('hat bumps at radii an ulp around the threshold: "disjoint" only when the supports truly are, and then the exact interval contains max|h| / r', ({ d, n, X, heights, j }) => {
+    const dmin = minPairwiseDistance(X, n, d);
+    const r = ulps(disjointRadius(dmin, d), j);
+    const m = bumpsModel(X, heights, d, r, 'hat', 'bumps', dmin);
+    if (!m.disjoint) return; // the sum bound is used instead: no exactness claimed
+    expect(exactlyDisjoint(X, n, d, r)).toBe(true);
+    const e = m.exactLipschitz({ kind: 'Rd' })!;
+    const H = heights.reduce((t, h) => Math.max(t, Math.abs(h)), 0);
+    expect(brackets(e, div(q(H), q(r)))).toBe(true);
+  });
+
+  // ---------- spectral norms: U^2 I - M^T M is PSD, exactly ----------
+  const matrixCase = fc
+    .record({
+      rows: fc.integer({ min: 1, max: 3 }),
+      cols: fc.integer({ min: 1, max: 3 }),
+      base: fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 9, maxLength: 9 }),
+      nudges: fc.array(fc.integer({ min: -2, max: 2 }), { minLength: 9, maxLength: 9 }),
+      nearlyRankOne: fc.boolean(),
+      e: fc.integer({ min: -600, max: 600 }),
+    })
+    .map(({ rows, cols, base, nudges, nearlyRankOne, e }) => {
+      const M = new Float64Array(rows * cols);
+      for (let r = 0; r < rows; r++)
+        for (let c = 0; c < cols; c++) {
+          // nearly rank one: every row an ulp-perturbed copy of the first
+          const v = nearlyRankOne ? ulps(base[c] * (1 + r / 8), nudges[r * 3 + c]) : base[r * 3 + c];
+          M[r * cols + c] = ldexp(v, e);
+        }
+      return { M, rows, cols };
+    });
+
+  /** Whether u^2 I - M^T M is positive semidefinite, i.e. ||M||_op <= u, exactly. */
+  const boundsNorm = (M: Float64Array, rows: number, cols: number, u: number) => {
+    const A: Q[] = [];
+    const u2 = mul(q(u), q(u));
+    for (let i = 0; i < cols; i++)
+      for (let k = 0; k < cols; k++) {
+        let s = ZERO;
+        for (let r = 0; r < rows; r++) s = add(s, mul(q(M[r * cols + i]), q(M[r * cols + k])));
+        A.push(i === k ? sub(u2, s) : sub(ZERO, s));
+      }
+    return isPsd(A, cols);
+  };
+
+  test.prop([matrixCase], { numRuns: RUNS })('spectral norms of nearly rank-deficient matrices scaled by 2^-600 .. 2^600: the certificate bounds ||M||_op exactly, or is unavailable', ({ M, rows, cols }) => {
+    const s = spectralNorm(M, rows, cols);
+    if (!s.available) {
+      expect(s.upper).toBe(Number.POSITIVE_INFINITY);
+      return;
+    }
+    expect(Number.isFinite(s.upper)).toBe(true);
+    expect(boundsNorm(M, rows, cols, s.upper)).toBe(true);
+  });
+
+  // ---------- linear maps: ||w|| at any scale ----------
+  const vectorCase = fc.array(fc.record({ m: fc.double({ min: -1, max: 1, noNaN: true }), e: fc.integer({ min: -540, max: 540 }) }), { minLength: 1, maxLength: 6 }).map((xs) => Float64Array.from(xs, ({ m, e }) => ldexp(m, e)));
+
+  test.prop([vectorCase], { numRuns: RUNS })('linear models with weights from 2^-540 to 2^540: the exact interval contains ||w||, checked through squares', (w) => {
+    const e = linearModel(w, 0).exactLipschitz({ kind: 'Rd' })!;
+    const { lo, hi } = certainInterval(e);
+    const s = sumSquares(w);
+    expect(Number.isFinite(hi)).toBe(true);
+    expect(cmp(mul(q(lo), q(lo)), s) <= 0 && cmp(s, mul(q(hi), q(hi))) <= 0).toBe(true);
+  });
+});
+
+describe('the rational checks bite (known bad inputs)', () => {
+  it('a midpoint sweep misses the slope of an interval one ulp wide; the rational truth does not', () => {
+    const [W, b, a] = [[1, -1], [-0.3, 0.30000000000000004], [1, -1]];
+    expect(cmp(relu1dTruth(W, b, a, -Infinity, Infinity), qInt(2))).toBe(0);
+    // the slope a midpoint evaluation sees on each interval between the two computed breakpoints
+    const midpointSlopes = [0.2, 0.3, 0.4].map((x) => Math.abs(W.reduce((s, w, j) => s + (w * x + b[j] > 0 ? a[j] * w : 0), 0)));
+    expect(Math.max(...midpointSlopes)).toBe(1);
+    const naive = { kind: 'exact', value: 1, domain: 'R', evaluations: 0, method: 'midpoint', witness: { type: 'certificate', formula: '', terms: {} } } as LipEstimate;
+    expect(brackets(naive, relu1dTruth(W, b, a, -Infinity, Infinity))).toBe(false);
+  });
+
+  it('half the computed minimum distance (the old radius rule) overlaps for some pair in d = 3; the shrunk radius never does', () => {
+    let found = 0;
+    let seed = 12345;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+    for (let trial = 0; trial < 400; trial++) {
+      const X = Float64Array.from({ length: 6 }, rnd);
+      const dmin = minPairwiseDistance(X, 2, 3);
+      const fourR2 = (r: number) => mul(qInt(4), mul(q(r), q(r)));
+      if (cmp(fourR2(dmin / 2), distSquared(X.subarray(0, 3), X.subarray(3, 6))) > 0) found++;
+      expect(cmp(fourR2(disjointRadius(dmin, 3)), distSquared(X.subarray(0, 3), X.subarray(3, 6)))).toBeLessThanOrEqual(0);
+    }
+    expect(found).toBeGreaterThan(0);
+  });
+
+  it('a norm one ulp too small is not a bound, and a power-of-two scaled diagonal is bounded by its largest entry exactly', () => {
+    const M = Float64Array.from([3, 0, 0, 1]);
+    const A = (u: number) => [sub(mul(q(u), q(u)), qInt(9)), ZERO, ZERO, sub(mul(q(u), q(u)), qInt(1))];
+    expect(isPsd(A(3), 2)).toBe(true);
+    expect(isPsd(A(ulps(3, -1)), 2)).toBe(false);
+    expect(spectralNorm(M, 2, 2).upper).toBeGreaterThanOrEqual(3);
+  });
+});
