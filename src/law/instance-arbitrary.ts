@@ -21,8 +21,8 @@ export function pRegime(n: number, d: number, p: number): 'p < n' | 'n <= p <= n
   return p < n ? 'p < n' : p <= n * d ? 'n <= p <= nd' : 'p > nd';
 }
 
-/** Class configurations in the theorem's regime (every built-in class, including the penalised adversary). */
-const classArb = fc.oneof(
+/** Class configurations in the theorem's regime (every built-in class, including the penalised adversary); shrinks within the drawn class's options. */
+export const inRegimeClass = fc.oneof(
   fc.record({ className: fc.constant('linear' as const), modelOptions: fc.constant({}) }),
   fc.record({ className: fc.constant('random-features' as const), modelOptions: fc.record({ activation: fc.constantFrom('relu', 'tanh', 'softplus', 'square', 'cos' as const) }) }),
   fc.record({ className: fc.constant('ntk-features' as const), modelOptions: fc.record({ activation: fc.constantFrom('square', 'cos', 'tanh' as const) }) }),
@@ -31,6 +31,13 @@ const classArb = fc.oneof(
   fc.record({ className: fc.constant('gaussian-kernel' as const), modelOptions: fc.constant({}) }),
   fc.record({ className: fc.constant('polynomial' as const), modelOptions: fc.record({ degree: fc.integer({ min: 1, max: 3 }) }) }),
 );
+
+/** Isoperimetric data laws of the theorem (docs/science.md section 1); shrinks towards `sphere`. */
+export const inRegimeDataLaw = fc.constantFrom('sphere', 'gaussian', 'hypercube', 'mixture' as const);
+/** Noisy label models (sigma^2 > 0); shrinks towards `signs`. */
+export const inRegimeLabels = fc.constantFrom('signs', 'flips', 'additive' as const);
+/** Master seeds of generated instances; shrinks towards 0. */
+export const instanceSeed = fc.integer({ min: 0, max: 100_000 });
 
 /**
  * Instances in the theorem's regime: isoperimetric data (sphere, gaussian, hypercube, a 2-4 component
@@ -41,16 +48,16 @@ const classArb = fc.oneof(
 export function inRegimeInstance(budget: InstanceBudget): fc.Arbitrary<InstanceSpec> {
   return fc
     .record({
-      cls: classArb,
-      dist: fc.constantFrom('sphere', 'gaussian', 'hypercube', 'mixture' as const),
-      labels: fc.constantFrom('signs', 'flips', 'additive' as const),
+      cls: inRegimeClass,
+      dist: inRegimeDataLaw,
+      labels: inRegimeLabels,
       n: fc.integer({ min: 16, max: budget.nMax }),
       d: fc.integer({ min: 3, max: budget.dMax }),
       mult: fc.constantFrom(0.5, 1, 2, 4, 8, 16),
       eta: fc.constantFrom(0.2, 0.35, 0.5),
       noise: fc.constantFrom(0.6, 0.9),
       components: fc.integer({ min: 2, max: 4 }),
-      seed: fc.integer({ min: 0, max: 100_000 }),
+      seed: instanceSeed,
     })
     .map(({ cls, dist, labels, n, d, mult, eta, noise, components, seed }) => {
       // a class sized by a width gets the k whose parameter count is closest to mult * n
