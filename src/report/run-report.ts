@@ -1,24 +1,51 @@
+import type { TopLevelSpec } from 'vega-lite';
 import { fmtNum, markdownTable } from './table.js';
 import type { Summary } from './summary.js';
-import type { SweepRecord } from '../sweep/record.js';
+import { isCounterexampleRecord, type SweepRecord } from '../sweep/record.js';
+import { escapeHtml, figureHtml, interactivePage, tableHtml, type RowLink } from './interactive-page.js';
+import type { ReplayFn } from './point-details.js';
 
 /** One block of a report: a heading, paragraphs, an optional table and an optional plot. */
 export interface ReportSection {
   readonly title: string;
   readonly paragraphs: readonly string[];
-  readonly table?: { readonly headers: readonly string[]; readonly rows: readonly (readonly (string | number | null)[])[] };
-  /** Plot file name under plots/, with its SVG text (inlined in HTML, linked from Markdown). */
-  readonly plot?: { readonly file: string; readonly svg: string; readonly alt: string };
+  readonly table?: { readonly headers: readonly string[]; readonly rows: readonly (readonly (string | number | null)[])[]; readonly links?: readonly RowLink[] };
+  /** Plot file name under plots/, with its SVG text (inlined in HTML, linked from Markdown) and, for the
+   * interactive HTML page, the vega-lite spec it was rendered from. */
+  readonly plot?: { readonly file: string; readonly svg: string; readonly alt: string; readonly spec?: TopLevelSpec };
+  /** Long text shown folded (HTML `<details>`), e.g. the run's spec JSON. */
+  readonly folded?: { readonly summary: string; readonly text: string };
+}
+
+/** A plot as the report's writers take it: its SVG, its text alternative and its vega-lite spec. */
+export interface ReportPlot {
+  readonly svg: string;
+  readonly alt: string;
+  readonly spec?: TopLevelSpec;
+}
+
+/** Which instances a reader should see first: 0 a certified counterexample, 1 inconclusive (in the law's regime), 2 the rest. */
+export function attentionRank(r: SweepRecord): 0 | 1 | 2 {
+  if (isCounterexampleRecord(r)) return 0;
+  return (r.inLawRegime && r.lawVerdict === 'inconclusive') || r.theorem3.verdict === 'inconclusive' ? 1 : 2;
 }
 
 const MAX_ROWS = 400;
 
 /** The sections of a run's report, shared by the Markdown and HTML writers. */
-export function reportSections(title: string, describe: string, summary: Summary, records: readonly SweepRecord[], plots: Readonly<Record<string, { svg: string; alt: string } | undefined>>): ReportSection[] {
+export function reportSections(
+  title: string,
+  describe: string,
+  summary: Summary,
+  records: readonly SweepRecord[],
+  plots: Readonly<Record<string, ReportPlot | undefined>>,
+  options: { readonly replay?: ReplayFn; readonly folded?: ReportSection['folded'] } = {},
+): ReportSection[] {
   const cex = summary.counterexamples.length;
   const sections: ReportSection[] = [
     {
       title,
+      ...(options.folded ? { folded: options.folded } : {}),
       paragraphs: [
         describe,
         `${summary.instances} instances of a grid of ${summary.gridSize}${summary.missing > 0 ? ` (**${summary.missing} missing**: an unfinished run or a missing shard)` : ''}; seeds ${summary.seeds.join(', ') || '-'}.`,
@@ -57,13 +84,23 @@ export function reportSections(title: string, describe: string, summary: Summary
     });
   else sections.push({ title: 'Fitted exponents', paragraphs: ['No class was run at two or more values of p in one data configuration: no slope to fit.'] });
   if (plots.bench) sections.push({ title: 'Kernel benchmarks', paragraphs: [], plot: { file: 'bench.svg', ...plots.bench } });
-  const shown = records.slice(0, MAX_ROWS);
+  // counterexamples first, then inconclusive instances, then the rest, each in run order
+  const shown = records
+    .map((r, i) => ({ r, i, rank: attentionRank(r) }))
+    .sort((a, b) => a.rank - b.rank || a.i - b.i)
+    .slice(0, MAX_ROWS);
+  const marked = shown.filter((x) => x.rank < 2).length;
+  const figure = plots.law ? 'fig-law' : plots.ratio ? 'fig-ratio' : null;
   sections.push({
     title: 'Instances',
-    paragraphs: records.length > MAX_ROWS ? [`First ${MAX_ROWS} of ${records.length}; all of them are in results.jsonl.`] : [],
+    paragraphs: [
+      ...(marked > 0 ? [`The ${marked} certified counterexample(s) and inconclusive instance(s) come first, marked.`] : []),
+      ...(records.length > MAX_ROWS ? [`First ${MAX_ROWS} of ${records.length}; all of them are in results.jsonl.`] : []),
+    ],
     table: {
       headers: ['id', 'p', 'eps', 'Lip lower', 'Lip upper', 'law', 'R', 'law verdict', 'Theorem 3'],
-      rows: shown.map((r) => [r.id, r.p, r.eps, r.lower, r.upper, r.law, r.R, r.inLawRegime ? r.lawVerdict : '(outside)', r.theorem3.verdict]),
+      rows: shown.map(({ r }) => [r.id, r.p, r.eps, r.lower, r.upper, r.law, r.R, r.inLawRegime ? r.lawVerdict : '(outside)', r.theorem3.verdict]),
+      links: shown.map(({ r, rank }) => ({ id: r.id, replay: options.replay ? options.replay([r]) : null, mark: rank === 0 ? 'counterexample' : rank === 1 ? 'inconclusive' : null, figure })),
     },
   });
   return sections;
@@ -75,34 +112,31 @@ export function toMarkdown(sections: readonly ReportSection[]): string {
   sections.forEach((s, i) => {
     out.push(`${i === 0 ? '#' : '##'} ${s.title}`, '');
     for (const p of s.paragraphs) out.push(p, '');
+    if (s.folded) out.push(`${s.folded.summary}: \`${s.folded.text.replace(/\s*\n\s*/g, ' ')}\``, '');
     if (s.plot) out.push(`![${s.plot.alt}](plots/${s.plot.file})`, '');
     if (s.table) out.push(markdownTable(s.table.headers, s.table.rows), '');
   });
   return out.join('\n');
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const inline = (s: string) => esc(s).replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>');
+const inline = (s: string) => escapeHtml(s).replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>').replace(/`([^`]+)`/g, '<code>$1</code>');
 
-/** Renders sections as one self-contained HTML page (SVGs inlined, no scripts, no external files). */
+/**
+ * Renders sections as one self-contained interactive HTML page (src/report/interactive-page.ts): plots drawn
+ * by the inlined vega runtime from their specs, with hover details and legend toggles, over the inline SVG
+ * shown when scripts are off; sortable, filterable tables; no network access, no external file.
+ */
 export function toHtml(sections: readonly ReportSection[]): string {
   const body: string[] = [];
   sections.forEach((s, i) => {
-    body.push(`<h${i === 0 ? 1 : 2}>${esc(s.title)}</h${i === 0 ? 1 : 2}>`);
+    body.push(`<h${i === 0 ? 1 : 2}>${escapeHtml(s.title)}</h${i === 0 ? 1 : 2}>`);
     for (const p of s.paragraphs) body.push(`<p>${inline(p)}</p>`);
-    if (s.plot) body.push(`<figure>${s.plot.svg.replace(/^<\?xml[^>]*>\s*/, '')}<figcaption>${esc(s.plot.alt)}</figcaption></figure>`);
-    if (s.table) {
-      const cell = (c: string | number | null) => (typeof c === 'number' ? `<td class="num">${esc(fmtNum(c))}</td>` : `<td>${esc(c ?? '-')}</td>`);
-      body.push(`<table><thead><tr>${s.table.headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>`);
-      for (const r of s.table.rows) body.push(`<tr>${r.map(cell).join('')}</tr>`);
-      body.push('</tbody></table>');
+    if (s.folded) body.push(`<details><summary>${escapeHtml(s.folded.summary)}</summary><pre>${escapeHtml(s.folded.text)}</pre></details>`);
+    if (s.plot) {
+      const id = `fig-${s.plot.file.replace(/\.svg$/, '')}`;
+      body.push(s.plot.spec ? figureHtml({ id, spec: s.plot.spec, svg: s.plot.svg, alt: s.plot.alt }) : `<figure id="${id}">${s.plot.svg.replace(/^<\?xml[^>]*>\s*/, '')}<figcaption>${escapeHtml(s.plot.alt)}</figcaption></figure>`);
     }
+    if (s.table) body.push(tableHtml({ ...s.table, caption: s.title }));
   });
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(sections[0]?.title ?? 'robustlaw report')}</title>
-<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}table{border-collapse:collapse;font-size:13px;margin:1em 0}th,td{border:1px solid #ddd;padding:2px 6px}td.num{text-align:right;font-variant-numeric:tabular-nums}figure{margin:1em 0}figcaption{font-size:12px;color:#666}</style>
-</head><body>
-${body.join('\n')}
-</body></html>
-`;
+  return interactivePage(sections[0]?.title ?? 'robustlaw report', body.join('\n'));
 }

@@ -8,7 +8,12 @@ import { readResults } from '../sweep/results-file.js';
 import { InputError, show } from '../core/input-error.js';
 import { benchPlot, lawScatterPlot, lipschitzPlot, ratioPlot, slopesPlot } from './plot-specs.js';
 import { renderSvg } from './render-svg.js';
-import { reportSections, toHtml, toMarkdown } from './run-report.js';
+import { reportSections, toHtml, toMarkdown, type ReportPlot } from './run-report.js';
+import { replayCommand, type ReplayEffort } from './replay-command.js';
+import type { ReplayFn } from './point-details.js';
+import { VERIFY_EFFORT } from '../law/verify-run.js';
+import type { SweepSpec } from '../sweep/spec.js';
+import type { TopLevelSpec } from 'vega-lite';
 import { groupOf, summarize, type Summary } from './summary.js';
 
 /** Above this many data configurations the per-p plot (one panel each) is left out; the law scatter stays. */
@@ -30,9 +35,18 @@ export function defaultBenchFile(): string | null {
 }
 
 function describe(m: SweepManifest): string {
-  const spec = JSON.stringify(m.spec);
   const how = m.mergedFrom ? `merged from ${m.mergedFrom.join(', ')}` : m.shard.count > 1 ? `shard ${m.shard.index}/${m.shard.count}` : 'one run';
-  return `${m.kind === 'verify' ? 'Verification run' : 'Sweep'} (${how}${m.f64Kernel ? `; f64 kernel ${m.f64Kernel}` : ''}). Spec: \`${spec}\``;
+  return `${m.kind === 'verify' ? 'Verification run' : 'Sweep'} (${how}${m.f64Kernel ? `; f64 kernel ${m.f64Kernel}` : ''}).`;
+}
+
+/**
+ * The estimator effort the run's records were computed at: a sweep's spec `estimator` (defaults 8 starts,
+ * 60 steps, 1 round, data floor on: src/sweep/run-sweep.ts), verify's fixed effort (no data floor).
+ */
+export function runEffort(m: SweepManifest): ReplayEffort {
+  if (m.kind === 'verify') return { starts: VERIFY_EFFORT.starts, steps: VERIFY_EFFORT.steps, rounds: VERIFY_EFFORT.rounds, dataFloor: VERIFY_EFFORT.dataFloor === true };
+  const e = (m.spec as SweepSpec).estimator ?? {};
+  return { starts: e.starts ?? 8, steps: e.steps ?? 60, rounds: e.rounds ?? 1, dataFloor: e.dataFloor ?? true };
 }
 
 /**
@@ -58,14 +72,18 @@ export async function writeReport(dir: string, options: WriteReportOptions = {})
     if (bench.format !== 'robustlaw-bench/1') throw new InputError('options.bench', 'a robustlaw-bench/1 JSON file', benchFile, { context: 'writeReport', shown: `${show(benchFile)}, format ${JSON.stringify(bench.format)}` });
   }
   const summary = summarize(records, manifest.gridSize);
-  const plots: Record<string, { svg: string; alt: string } | undefined> = {};
+  const effort = runEffort(manifest);
+  const replay: ReplayFn = (rs) => replayCommand(rs, effort);
+  const plots: Record<string, ReportPlot | undefined> = {};
+  // the text alternative of each plot is its spec's description (what it shows, with its counts)
+  const plot = async (name: string, spec: TopLevelSpec): Promise<ReportPlot> => ({ svg: await renderSvg(spec, name), alt: String(spec.description ?? name), spec });
   const groups = new Set(records.map(groupOf)).size;
-  if (records.length > 0 && groups <= MAX_PANELS) plots.lipschitz = { svg: await renderSvg(lipschitzPlot(records), 'lipschitz'), alt: 'Certified Lipschitz lower and upper bounds against p, with the law, Theorem 3 and the data floor' };
-  if (records.some((r) => r.law !== null && r.law > 0)) plots.law = { svg: await renderSvg(lawScatterPlot(records, summary.tau), 'law'), alt: 'Certified Lipschitz bounds of each instance against the law, with Lip = law and Lip = tau law' };
-  if (records.some((r) => r.R !== null && r.R > 0)) plots.ratio = { svg: await renderSvg(ratioPlot(records, summary.tau), 'ratio'), alt: 'R = lower bound / law per class, with the tolerance tau' };
-  if (summary.slopes.length > 0) plots.slopes = { svg: await renderSvg(slopesPlot(summary.slopes), 'slopes'), alt: 'Fitted exponents of Lip against p with 95% intervals' };
-  if (bench) plots.bench = { svg: await renderSvg(benchPlot(bench, benchFile!), 'bench'), alt: 'Kernel throughput per backend' };
-  const sections = reportSections('robustlaw report', describe(manifest), summary, records, plots);
+  if (records.length > 0 && groups <= MAX_PANELS) plots.lipschitz = await plot('lipschitz', lipschitzPlot(records, replay));
+  if (records.some((r) => r.law !== null && r.law > 0)) plots.law = await plot('law', lawScatterPlot(records, summary.tau, replay));
+  if (records.some((r) => r.R !== null && r.R > 0)) plots.ratio = await plot('ratio', ratioPlot(records, summary.tau, replay));
+  if (summary.slopes.length > 0) plots.slopes = await plot('slopes', slopesPlot(summary.slopes));
+  if (bench) plots.bench = await plot('bench', benchPlot(bench, benchFile!));
+  const sections = reportSections('robustlaw report', describe(manifest), summary, records, plots, { replay, folded: { summary: 'Spec (JSON)', text: JSON.stringify(manifest.spec, null, 2) } });
   const files: string[] = [];
   // through the one writer: each file is listed in sweep.json before it is created, under the directory's lock
   const run = openRunDir(dir, { parameter: 'dir', note: options.note });
