@@ -1,0 +1,358 @@
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import type { HiddenLayerProblem } from './hidden-layer-problem.js';
+
+/** Options of {@link solveLipSdp}. */
+export interface LipSdpSolveOptions {
+  /** Quasi-Newton iterations in all (default 300). */
+  readonly maxIterations?: number;
+  /** Wall-time cap in milliseconds (default 20,000): the best multipliers so far are returned. */
+  readonly timeLimitMs?: number;
+}
+
+/** What the solver found: multipliers and the numerical value of the reduced objective there (NOT certified). */
+export interface LipSdpSolution {
+  /** t_j for the units with slack (problem.slack order). */
+  readonly t: Float64Array;
+  /** lambda_max(G(t)) computed in floating point: a candidate rho, to be verified (verify-certificate.ts). */
+  readonly rho: number;
+  readonly iterations: number;
+  readonly evaluations: number;
+  /** Why it stopped: `converged`, `iterations` or `time`. */
+  readonly stop: 'converged' | 'iterations' | 'time';
+}
+
+interface Pre {
+  readonly P: HiddenLayerProblem;
+  /** B = V diag(mid) W, m x d. */
+  readonly B: Float64Array;
+  /** W rows of the slack units (nJ x d) and their half widths, output columns (m x nJ). */
+  readonly WJ: Float64Array;
+  readonly hJ: Float64Array;
+  readonly VJ: Float64Array;
+  readonly nJ: number;
+}
+
+interface Evaluation {
+  /** Smoothed lambda_max: mu log sum exp(lambda_i / mu). */
+  readonly value: number;
+  /** lambda_max itself. */
+  readonly top: number;
+  /** Gradient of `value` in tau = log t. */
+  readonly grad: Float64Array | null;
+}
+
+/**
+ * Minimises the reduced LipSDP-Neuron objective over the multipliers (docs/science.md section 9.4):
+ *   rho(t) = lambda_max( sum_{j in J} 2 t_j half_j^2 w_j w_j^T + B^T S(t)^{-1} B ),
+ *   S(t) = I_m - sum_{j in J} v_j v_j^T / (2 t_j) > 0,  B = V diag(mid) W,
+ * which is convex in t (it is the optimal rho of the linear matrix inequality at fixed t). Variables
+ * tau = log t; the objective is smoothed as mu log sum_i exp(lambda_i / mu) with mu falling from 1e-2 to
+ * 3e-5 times lambda_max over six stages, each minimised by L-BFGS with a backtracking line search; the
+ * eigenproblem is solved on the smaller side of F (G = F^T F or F F^T, F = [diag(sqrt(2 t) half) W_J ; L^{-1} B]
+ * with S = L L^T). Start: t_j proportional to ||v_j|| / (half_j ||w_j||) (optimal for P = I/d in the dual,
+ * section 9.4), then the best common scale by golden-section search. Nothing here is certified: the
+ * multipliers it returns are checked by verifyLipSdp.
+ */
+export function solveLipSdp(P: HiddenLayerProblem, options: LipSdpSolveOptions = {}): LipSdpSolution | null {
+  const t0 = performance.now();
+  const maxIter = options.maxIterations ?? 300;
+  const limit = options.timeLimitMs ?? 20000;
+  const pre = prepare(P);
+  const { nJ } = pre;
+  let evaluations = 0;
+  const evalAt = (tau: Float64Array, mu: number, grad: boolean) => {
+    evaluations++;
+    return evaluate(pre, tau, mu, grad);
+  };
+  // start
+  const tau = new Float64Array(nJ);
+  for (let q = 0; q < nJ; q++) {
+    let wn = 0;
+    for (let i = 0; i < P.d; i++) wn += pre.WJ[q * P.d + i] ** 2;
+    let vn = 0;
+    for (let i = 0; i < P.m; i++) vn += pre.VJ[i * nJ + q] ** 2;
+    tau[q] = Math.log(Math.sqrt(vn)) - Math.log(pre.hJ[q] * Math.sqrt(wn));
+  }
+  // kappa_0: the smallest common scale with S > 0 is lambda_max(sum v_j v_j^T / (2 t_j))
+  const M = new Float64Array(P.m * P.m);
+  for (let q = 0; q < nJ; q++) {
+    const w = 1 / (2 * Math.exp(tau[q]));
+    for (let i = 0; i < P.m; i++) for (let l = 0; l < P.m; l++) M[i * P.m + l] += w * pre.VJ[i * nJ + q] * pre.VJ[l * nJ + q];
+  }
+  const kappa0 = nJ === 0 ? 1 : symmetricEigen(M, P.m).values[0];
+  if (!(kappa0 > 0 && Number.isFinite(kappa0))) return null;
+  const shifted = (s: number) => tau.map((v) => v + Math.log(kappa0) + Math.log1p(Math.exp(s)));
+  const topAt = (s: number) => evalAt(shifted(s), 0, false)?.top ?? Number.POSITIVE_INFINITY;
+  const s0 = nJ === 0 ? 0 : goldenMin(topAt, -14, 8, 40);
+  let x = shifted(s0);
+  let best = { tau: x, top: evalAt(x, 0, false)?.top ?? Number.POSITIVE_INFINITY };
+  if (!Number.isFinite(best.top)) return null;
+  let iterations = 0;
+  let stop: LipSdpSolution['stop'] = 'converged';
+  const stages = [1e-2, 3e-3, 1e-3, 3e-4, 1e-4, 3e-5];
+  const perStage = Math.max(1, Math.ceil(maxIter / stages.length));
+  outer: for (const rel of nJ === 0 ? [] : stages) {
+    const mu = rel * best.top;
+    let cur = evalAt(x, mu, true);
+    if (cur === null) break;
+    const S: Float64Array[] = [];
+    const Y: Float64Array[] = [];
+    for (let it = 0; it < perStage; it++) {
+      if (iterations >= maxIter) {
+        stop = 'iterations';
+        break outer;
+      }
+      if (performance.now() - t0 > limit) {
+        stop = 'time';
+        break outer;
+      }
+      iterations++;
+      const g = cur.grad!;
+      const dir = lbfgsDirection(g, S, Y);
+      let slope = 0;
+      for (let q = 0; q < nJ; q++) slope += g[q] * dir[q];
+      if (!(slope < 0)) {
+        S.length = 0;
+        Y.length = 0;
+        for (let q = 0; q < nJ; q++) dir[q] = -g[q];
+        slope = -g.reduce((a, v) => a + v * v, 0);
+      }
+      if (slope > -1e-14 * Math.abs(cur.value)) break;
+      let step = S.length === 0 ? Math.min(1, 1 / Math.sqrt(-slope / Math.max(cur.value, 1e-300))) : 1;
+      let next: Evaluation | null = null;
+      let xn = x;
+      for (let ls = 0; ls < 40; ls++) {
+        xn = x.map((v, q) => v + step * dir[q]);
+        next = evalAt(xn, mu, true);
+        if (next !== null && next.value <= cur.value + 1e-4 * step * slope) break;
+        next = null;
+        step /= 2;
+      }
+      if (next === null) break;
+      S.push(xn.map((v, q) => v - x[q]));
+      Y.push(next.grad!.map((v, q) => v - g[q]));
+      if (S.length > 10) {
+        S.shift();
+        Y.shift();
+      }
+      const gain = cur.value - next.value;
+      x = xn;
+      cur = next;
+      if (next.top < best.top) best = { tau: xn, top: next.top };
+      if (gain <= 1e-10 * Math.abs(cur.value)) break;
+    }
+  }
+  return { t: best.tau.map(Math.exp), rho: best.top, iterations, evaluations, stop };
+}
+
+/** The numerical reduced objective lambda_max(G(t)) (NOT certified), or null when S(t) is not positive definite. */
+export function reducedObjective(P: HiddenLayerProblem, t: Float64Array): number | null {
+  return evaluate(prepare(P), t.map(Math.log), 0, false)?.top ?? null;
+}
+
+function prepare(P: HiddenLayerProblem): Pre {
+  const { d, k, m, W, V, mid, half, slack } = P;
+  const B = new Float64Array(m * d);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < k; j++) {
+      const vm = V[i * k + j] * mid[j];
+      if (vm !== 0) for (let t = 0; t < d; t++) B[i * d + t] += vm * W[j * d + t];
+    }
+  const nJ = slack.length;
+  const WJ = new Float64Array(nJ * d);
+  const hJ = new Float64Array(nJ);
+  const VJ = new Float64Array(m * nJ);
+  slack.forEach((j, q) => {
+    WJ.set(W.subarray(j * d, j * d + d), q * d);
+    hJ[q] = half[j];
+    for (let i = 0; i < m; i++) VJ[i * nJ + q] = V[i * k + j];
+  });
+  return { P, B, WJ, hJ, VJ, nJ };
+}
+
+function evaluate(pre: Pre, tau: Float64Array, mu: number, wantGrad: boolean): Evaluation | null {
+  const { P, B, WJ, hJ, VJ, nJ } = pre;
+  const { d, m } = P;
+  const t = tau.map(Math.exp);
+  // S = I - sum v_j v_j^T / (2 t_j) and its Cholesky factor L
+  const S = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) S[i * m + i] = 1;
+  for (let q = 0; q < nJ; q++) {
+    const w = 1 / (2 * t[q]);
+    for (let i = 0; i < m; i++) {
+      const vi = VJ[i * nJ + q] * w;
+      if (vi !== 0) for (let l = 0; l <= i; l++) S[i * m + l] -= vi * VJ[l * nJ + q];
+    }
+  }
+  const L = cholesky(S, m);
+  if (L === null) return null;
+  const R = nJ + m;
+  const F = new Float64Array(R * d);
+  for (let q = 0; q < nJ; q++) {
+    const s = Math.sqrt(2 * t[q]) * hJ[q];
+    for (let i = 0; i < d; i++) F[q * d + i] = s * WJ[q * d + i];
+  }
+  // L^{-1} B by forward substitution, column by column of B
+  for (let c = 0; c < d; c++) {
+    for (let i = 0; i < m; i++) {
+      let s = B[i * d + c];
+      for (let l = 0; l < i; l++) s -= L[i * m + l] * F[(nJ + l) * d + c];
+      F[(nJ + i) * d + c] = s / L[i * m + i];
+    }
+  }
+  if (!F.every(Number.isFinite)) return null;
+  const small = d <= R;
+  const n = small ? d : R;
+  const G = new Float64Array(n * n);
+  if (small) {
+    for (let r = 0; r < R; r++)
+      for (let i = 0; i < d; i++) {
+        const fi = F[r * d + i];
+        if (fi !== 0) for (let j = 0; j <= i; j++) G[i * n + j] += fi * F[r * d + j];
+      }
+  } else {
+    for (let a = 0; a < R; a++)
+      for (let b = 0; b <= a; b++) {
+        let s = 0;
+        for (let i = 0; i < d; i++) s += F[a * d + i] * F[b * d + i];
+        G[a * n + b] = s;
+      }
+  }
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) G[j * n + i] = G[i * n + j];
+  const { values, vectors } = symmetricEigen(G, n);
+  const top = values[0];
+  if (!Number.isFinite(top)) return null;
+  if (mu <= 0) return { value: top, top, grad: null };
+  let z = 0;
+  const used: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const w = Math.exp((values[i] - top) / mu);
+    if (w < 1e-12) break;
+    z += w;
+    used.push(i);
+  }
+  const value = top + mu * Math.log(z);
+  if (!wantGrad) return { value, top, grad: null };
+  const grad = new Float64Array(nJ);
+  const e = new Float64Array(d);
+  for (const i of used) {
+    const pi = Math.exp((values[i] - top) / mu) / z;
+    // the eigenvector e of G = F^T F (on the d side, directly; else F^T f / sqrt(lambda))
+    if (small) for (let c = 0; c < d; c++) e[c] = vectors[c * n + i];
+    else {
+      e.fill(0);
+      for (let r = 0; r < R; r++) {
+        const f = vectors[r * n + i];
+        if (f !== 0) for (let c = 0; c < d; c++) e[c] += f * F[r * d + c];
+      }
+      const norm = Math.hypot(...e);
+      if (!(norm > 0)) continue;
+      for (let c = 0; c < d; c++) e[c] /= norm;
+    }
+    // y = S^{-1} B e
+    const y = new Float64Array(m);
+    for (let a = 0; a < m; a++) {
+      let s = 0;
+      for (let c = 0; c < d; c++) s += B[a * d + c] * e[c];
+      y[a] = s;
+    }
+    for (let a = 0; a < m; a++) {
+      let s = y[a];
+      for (let l = 0; l < a; l++) s -= L[a * m + l] * y[l];
+      y[a] = s / L[a * m + a];
+    }
+    for (let a = m - 1; a >= 0; a--) {
+      let s = y[a];
+      for (let l = a + 1; l < m; l++) s -= L[l * m + a] * y[l];
+      y[a] = s / L[a * m + a];
+    }
+    for (let q = 0; q < nJ; q++) {
+      let we = 0;
+      for (let c = 0; c < d; c++) we += WJ[q * d + c] * e[c];
+      let vy = 0;
+      for (let a = 0; a < m; a++) vy += VJ[a * nJ + q] * y[a];
+      // d/dt_j of e^T G e, times t_j for tau = log t
+      grad[q] += pi * (2 * hJ[q] * hJ[q] * we * we * t[q] - (vy * vy) / (2 * t[q]));
+    }
+  }
+  return { value, top, grad };
+}
+
+/** L-BFGS two-loop recursion: -H g with the stored pairs (s, y). */
+function lbfgsDirection(g: Float64Array, S: Float64Array[], Y: Float64Array[]): Float64Array {
+  const q = Float64Array.from(g);
+  const n = S.length;
+  const alpha = new Float64Array(n);
+  const rhoInv = new Float64Array(n);
+  const dot = (a: Float64Array, b: Float64Array) => a.reduce((s, v, i) => s + v * b[i], 0);
+  for (let i = n - 1; i >= 0; i--) {
+    rhoInv[i] = dot(Y[i], S[i]);
+    if (!(rhoInv[i] > 0)) return q.map((v) => -v);
+    alpha[i] = dot(S[i], q) / rhoInv[i];
+    for (let j = 0; j < q.length; j++) q[j] -= alpha[i] * Y[i][j];
+  }
+  if (n > 0) {
+    const scale = rhoInv[n - 1] / dot(Y[n - 1], Y[n - 1]);
+    for (let j = 0; j < q.length; j++) q[j] *= scale;
+  }
+  for (let i = 0; i < n; i++) {
+    const beta = dot(Y[i], q) / rhoInv[i];
+    for (let j = 0; j < q.length; j++) q[j] += S[i][j] * (alpha[i] - beta);
+  }
+  return q.map((v) => -v);
+}
+
+/** Golden-section search for the minimum of a unimodal f on [a, b]. */
+function goldenMin(f: (s: number) => number, a: number, b: number, evals: number): number {
+  const r = (Math.sqrt(5) - 1) / 2;
+  let c = b - r * (b - a);
+  let d = a + r * (b - a);
+  let fc = f(c);
+  let fd = f(d);
+  for (let i = 0; i < evals; i++) {
+    if (fc <= fd) {
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - r * (b - a);
+      fc = f(c);
+    } else {
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + r * (b - a);
+      fd = f(d);
+    }
+  }
+  return fc <= fd ? c : d;
+}
+
+/** Lower Cholesky factor of a symmetric positive definite n x n matrix (lower triangle read), or null. */
+function cholesky(A: Float64Array, n: number): Float64Array | null {
+  const L = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    let s = A[j * n + j];
+    for (let t = 0; t < j; t++) s -= L[j * n + t] ** 2;
+    if (!(s > 0) || !Number.isFinite(s)) return null;
+    const ljj = Math.sqrt(s);
+    L[j * n + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      let v = A[i * n + j];
+      for (let t = 0; t < j; t++) v -= L[i * n + t] * L[j * n + t];
+      L[i * n + j] = v / ljj;
+    }
+  }
+  return L;
+}
+
+/** Eigenvalues (descending) and eigenvectors (columns of a row-major n x n array) of a symmetric matrix, by ml-matrix. */
+function symmetricEigen(A: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+  const evd = new EigenvalueDecomposition(Matrix.from1DArray(n, n, A), { assumeSymmetric: true });
+  const vals = evd.realEigenvalues;
+  const order = vals.map((_, i) => i).sort((a, b) => vals[b] - vals[a]);
+  const V = evd.eigenvectorMatrix;
+  const values = Float64Array.from(order, (i) => vals[i]);
+  const vectors = new Float64Array(n * n);
+  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) vectors[r * n + c] = V.get(r, order[c]);
+  return { values, vectors };
+}
