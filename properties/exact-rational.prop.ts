@@ -9,7 +9,8 @@ import { twoLayerExact } from '../src/models/two-layer-lipschitz.js';
 import type { TwoLayerWeights } from '../src/models/two-layer-net.js';
 import { spectralNorm } from '../src/linalg/spectral-norm.js';
 import { ldexp } from '../src/linalg/pow2.js';
-import { ball, type Domain } from '../src/lipschitz/domain.js';
+import { ball, contains, project, type Domain } from '../src/lipschitz/domain.js';
+import { dataRadius } from '../src/models/model.js';
 import { certainInterval } from '../src/lipschitz/estimate.js';
 import type { LipEstimate } from '../src/lipschitz/estimate.js';
 
@@ -187,6 +188,31 @@ describe('exact certificates against rational arithmetic (near-degenerate geomet
     expect(Number.isFinite(hi)).toBe(true);
     expect(cmp(mul(q(lo), q(lo)), s) <= 0 && cmp(s, mul(q(hi), q(hi))) <= 0).toBe(true);
   });
+  // ---------- witnesses inside the domain ----------
+  const pointCase = fc.record({
+    x: fc.array(fc.double({ min: -8, max: 8, noNaN: true }), { minLength: 1, maxLength: 12 }),
+    R: fc.double({ min: 1e-3, max: 10, noNaN: true }),
+    e: fc.integer({ min: -400, max: 400 }),
+  });
+
+  test.prop([pointCase], { numRuns: RUNS })('projection onto a ball scaled by 2^-400 .. 2^400 ends exactly inside it (||x||^2 <= R^2 in rationals), and points inside stay put', ({ x, R, e }) => {
+    const r = ldexp(R, e);
+    const D = ball(r);
+    const p = project(D, Float64Array.from(x, (v) => ldexp(v, e)));
+    expect(contains(D, p)).toBe(true);
+    expect(cmp(sumSquares(p), mul(q(r), q(r)))).toBeLessThanOrEqual(0);
+    expect(Array.from(project(D, Float64Array.from(p)))).toEqual(Array.from(p));
+  });
+
+  test.prop([fc.array(fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 5, maxLength: 5 }), { minLength: 1, maxLength: 6 })], { numRuns: RUNS })('the data radius contains every data point exactly, with room for rounding', (rows) => {
+    const X = Float64Array.from(rows.flat());
+    const R = dataRadius(X, rows.length, 5);
+    for (let i = 0; i < rows.length; i++) {
+      const x = X.subarray(i * 5, i * 5 + 5);
+      expect(contains(ball(R), x)).toBe(true);
+      expect(cmp(sumSquares(x), mul(q(R), q(R)))).toBeLessThanOrEqual(0);
+    }
+  });
 });
 
 describe('the rational checks bite (known bad inputs)', () => {
@@ -220,5 +246,19 @@ describe('the rational checks bite (known bad inputs)', () => {
     expect(isPsd(A(3), 2)).toBe(true);
     expect(isPsd(A(ulps(3, -1)), 2)).toBe(false);
     expect(spectralNorm(M, 2, 2).upper).toBeGreaterThanOrEqual(3);
+  });
+
+  it('scaling a point by R / ||x|| (the old projection) can leave it outside the ball; the shrunk one never does', () => {
+    let outside = 0;
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 4 - 2;
+    for (let trial = 0; trial < 2000; trial++) {
+      const x = Float64Array.from({ length: 7 }, rnd);
+      const nx = Math.hypot(...x);
+      const old = x.map((v) => v * (1 / nx));
+      if (cmp(sumSquares(old), qInt(1)) > 0) outside++;
+      expect(cmp(sumSquares(project(ball(1), Float64Array.from(x))), qInt(1))).toBeLessThanOrEqual(0);
+    }
+    expect(outside).toBeGreaterThan(0);
   });
 });

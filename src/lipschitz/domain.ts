@@ -34,10 +34,19 @@ export function ball(radius: number): Domain {
   return { kind: 'ball', radius: requirePositive('ball', 'radius', radius) };
 }
 
-/** Whether a domain is contained in the centred ball of radius R (so a bound on that ball covers it). */
+/**
+ * Relative rounding bound of a Euclidean norm or distance computed in f64 in dimension d: (d + 4) u
+ * (d rounded differences and squares, d - 1 additions, a square root; docs/science.md section 3,
+ * "Witnesses inside the domain").
+ */
+export function normRoundoff(d: number): number {
+  return (d + 4) * 2 ** -53;
+}
+
+/** Whether a domain is certainly contained in the centred ball of radius R (so a bound on that ball covers it). */
 export function withinBall(D: Domain, R: number): boolean {
   if (D.kind === 'Rd') return false;
-  if (D.kind === 'ball' || D.kind === 'sphere') return D.radius <= R * (1 + 1e-12);
+  if (D.kind === 'ball' || D.kind === 'sphere') return D.radius <= R;
   let maxNorm = 0;
   const d = D.centres.length / D.n;
   for (let i = 0; i < D.n; i++) {
@@ -45,28 +54,31 @@ export function withinBall(D: Domain, R: number): boolean {
     for (let t = 0; t < d; t++) s += D.centres[i * d + t] ** 2;
     maxNorm = Math.max(maxNorm, Math.sqrt(s));
   }
-  return maxNorm + D.radius <= R * (1 + 1e-12);
+  // a true centre norm is at most the computed one times 1 + gamma; the sum is rounded up by 2 u
+  return (maxNorm * (1 + normRoundoff(d)) + D.radius) * (1 + 2 ** -52) <= R;
 }
 
-/** Projects x (length d) onto the domain in place (nearest point; for a data-ball, onto the nearest ball). */
-export function project(D: Domain, x: Float64Array): Float64Array {
+/**
+ * Whether x certainly lies in D: its computed norm (or distance to a centre) is at most the radius times
+ * 1 - gamma_d, gamma_d = {@link normRoundoff}, so the true one is at most the radius. On a sphere,
+ * whether x is where {@link project} puts points (its computed norm equals the radius: within
+ * gamma_d r of the sphere, docs/science.md section 3). R^d contains every point.
+ */
+export function contains(D: Domain, x: Float64Array): boolean {
   const d = x.length;
-  if (D.kind === 'Rd') return x;
+  if (D.kind === 'Rd') return true;
   if (D.kind === 'ball' || D.kind === 'sphere') {
     let s = 0;
     for (let t = 0; t < d; t++) s += x[t] * x[t];
     const nx = Math.sqrt(s);
-    if (D.kind === 'sphere' || nx > D.radius) {
-      if (nx === 0) {
-        x[0] = D.radius;
-        return x;
-      }
-      const f = D.radius / nx;
-      for (let t = 0; t < d; t++) x[t] *= f;
-    }
-    return x;
+    return D.kind === 'sphere' ? nx === D.radius : nx <= D.radius * (1 - normRoundoff(d));
   }
-  requireNonNegative('project', 'radius', D.radius);
+  const [, dist] = nearestCentre(D, x);
+  return dist <= D.radius * (1 - normRoundoff(d));
+}
+
+function nearestCentre(D: Extract<Domain, { kind: 'data-ball' }>, x: Float64Array): [number, number] {
+  const d = x.length;
   let best = -1;
   let bestDist = Number.POSITIVE_INFINITY;
   for (let i = 0; i < D.n; i++) {
@@ -77,11 +89,49 @@ export function project(D: Domain, x: Float64Array): Float64Array {
       best = i;
     }
   }
-  const dist = Math.sqrt(bestDist);
-  if (dist > D.radius) {
-    const f = D.radius / dist;
-    for (let t = 0; t < d; t++) x[t] = D.centres[best * d + t] + f * (x[t] - D.centres[best * d + t]);
+  return [best, Math.sqrt(bestDist)];
+}
+
+/**
+ * Moves x (length d) into the domain in place, so that {@link contains} holds afterwards; points already
+ * inside are left exactly as they are. A ball: x scaled towards 0 to the computed norm r (1 - 2 gamma_d),
+ * strictly inside once rounding is accounted for (docs/science.md section 3, "Witnesses inside the
+ * domain"). A union of balls: towards the nearest centre likewise (shrinking further, down to the centre
+ * itself, if rounding of the coordinates leaves it outside). A sphere: scaled to computed norm r.
+ */
+export function project(D: Domain, x: Float64Array): Float64Array {
+  const d = x.length;
+  if (D.kind === 'Rd' || contains(D, x)) return x;
+  const gamma = normRoundoff(d);
+  if (D.kind === 'ball' || D.kind === 'sphere') {
+    let s = 0;
+    for (let t = 0; t < d; t++) s += x[t] * x[t];
+    const nx = Math.sqrt(s);
+    if (nx === 0) {
+      x.fill(0);
+      if (D.kind === 'sphere') x[0] = D.radius;
+      return x;
+    }
+    const target = D.kind === 'sphere' ? D.radius : D.radius * (1 - 2 * gamma);
+    const y = Float64Array.from(x, (v) => v * (target / nx));
+    // a ball: shrink further in the (rare) case the scaled point's rounding left it outside
+    for (let k = 0; k < 60 && D.kind === 'ball' && !contains(D, y); k++) for (let t = 0; t < d; t++) y[t] *= 1 - 2 * gamma;
+    x.set(y);
+    return x;
   }
+  requireNonNegative('project', 'radius', D.radius);
+  const [best, dist] = nearestCentre(D, x);
+  const c = D.centres.subarray(best * d, best * d + d);
+  let f = (D.radius * (1 - 2 * gamma)) / dist;
+  const y = new Float64Array(d);
+  for (let k = 0; k < 60; k++, f /= 2) {
+    for (let t = 0; t < d; t++) y[t] = c[t] + f * (x[t] - c[t]);
+    if (contains(D, y)) {
+      x.set(y);
+      return x;
+    }
+  }
+  x.set(c);
   return x;
 }
 

@@ -4,7 +4,7 @@ import { requireInt, requirePositive } from '../core/validate.js';
 import type { Model } from '../models/model.js';
 import { averageGradientNorm } from './average-gradient.js';
 import { dataFloor } from './data-floor.js';
-import { ball, certifyingGradients, domainName, project, type Domain } from './domain.js';
+import { ball, certifyingGradients, contains, domainName, project, type Domain } from './domain.js';
 import { certainInterval, type LipEstimate } from './estimate.js';
 import { gradientAscent } from './gradient-ascent.js';
 import { referenceSearch, residentSearch, type GradientSearch } from './gradient-search.js';
@@ -109,10 +109,7 @@ function estimate(model: Model, options: LipschitzOptions, search: GradientSearc
     estimates.push(e);
     if (e.value > lower.value) lower = e;
   };
-  const inside = (p: Float64Array) => {
-    const q = project(D, Float64Array.from(p));
-    return q.every((v, t) => v === p[t]);
-  };
+  const inside = (p: Float64Array) => contains(D, p);
   // Points that are not in the domain cannot certify anything about it: project them first.
   const inDomain = (P: Float64Array, m: number) => {
     const Q = Float64Array.from(P);

@@ -4,7 +4,7 @@ import { BUMP_PROFILES, bumpsModel, disjointRadius, minPairwiseDistance, PROFILE
 import type { FitContext } from './fit-context.js';
 import type { FunctionClass } from './function-class.js';
 import { finishFit } from './fit-result.js';
-import type { FitResult } from './model.js';
+import { dataRadius, type FitResult } from './model.js';
 
 /**
  * Bumps at the known atoms of a clustered distribution, heights trained (docs/science.md section 5.3):
@@ -33,7 +33,10 @@ export function fitAtomBumps(X: Float64Array, n: number, d: number, y: Float64Ar
     }
   }
   const h = num.map((v, l) => (den[l] > 0 ? v / den[l] : 0));
-  const model = { ...bumpsModel(atoms.slice(), h, d, r, profile, 'atom-bumps', dmin), p: k, description: `atom-bumps: ${k} ${profile} bumps at the known atoms (heights trained), r = ${r.toPrecision(4)}` };
+  const bumps = bumpsModel(atoms.slice(), h, d, r, profile, 'atom-bumps', dmin);
+  // the domain is a ball containing every support AND every data point (mixture data lie outside the
+  // supports; their ball would not contain them): bounds on a larger centred ball stay valid
+  const model = { ...bumps, radius: Math.max(bumps.radius, dataRadius(X, n, d)), p: k, description: `atom-bumps: ${k} ${profile} bumps at the known atoms (heights trained), r = ${r.toPrecision(4)}` };
   return finishFit(model, X, n, y, ctx.sigma2, t0, { condition: 1, details: { k, r } });
 }
 

@@ -1,6 +1,6 @@
 import type { ResidentGradient, ResidentKernels } from '../backends/resident.js';
 import type { Rng } from '../core/rng.js';
-import type { Domain } from '../lipschitz/domain.js';
+import { normRoundoff, type Domain } from '../lipschitz/domain.js';
 import type { LipEstimate } from '../lipschitz/estimate.js';
 
 /**
@@ -92,7 +92,12 @@ export interface FitResult {
   readonly details: Readonly<Record<string, number | string | boolean>>;
 }
 
-/** Radius of the input ball a fitted model's domain bounds refer to: max(1, max_i ||x_i||). */
+/**
+ * Radius of the input ball a fitted model's domain bounds refer to: max(1, max_i ||x_i||) enlarged by
+ * 3 gamma_d (gamma_d = (d + 4) u, the rounding of a computed norm), so that every data point lies in the
+ * ball with room for rounding: the domain test `contains` accepts it (docs/science.md section 3, "Witnesses inside
+ * the domain").
+ */
 export function dataRadius(X: Float64Array, n: number, d: number): number {
   let r = 1;
   for (let i = 0; i < n; i++) {
@@ -100,5 +105,5 @@ export function dataRadius(X: Float64Array, n: number, d: number): number {
     for (let j = 0; j < d; j++) s += X[i * d + j] ** 2;
     r = Math.max(r, Math.sqrt(s));
   }
-  return r;
+  return r * (1 + 3 * normRoundoff(d));
 }

@@ -11,6 +11,7 @@ import { InputError } from '../../src/core/input-error.js';
 import { norm2 } from '../../src/linalg/gram.js';
 import { small } from './helpers.js';
 import { buildInstance } from '../../src/law/instance.js';
+import { ball, contains } from '../../src/lipschitz/domain.js';
 
 /** The InputError that `f` throws (fails the test if it throws anything else, or nothing). */
 function inputError(f: () => unknown): InputError {
@@ -257,5 +258,28 @@ describe('a fit that reuses its own feature map for the training error', () => {
       const inst = buildInstance({ dist: 'sphere', labels: 'signs', className: 'random-features', n: 24, d: 5, seed: 4, modelOptions: { k: 60, activation } });
       expect(Array.from(inst.fit.predictions)).toEqual(Array.from(inst.fit.model.predict(inst.X, 24)));
     }
+  });
+});
+
+describe('every fitted model\'s domain contains its data (docs/science.md section 3, "Witnesses inside the domain")', () => {
+  it('atom-bumps on mixture data: the ball covers the points outside the supports, not only the supports', () => {
+    const inst = buildInstance({ dist: 'mixture', labels: 'signs', className: 'atom-bumps', n: 200, d: 4, seed: 2 });
+    const { X } = inst;
+    const m = inst.fit.model;
+    // the ball of the supports alone (the old domain): max(1, max_l ||a_l|| + r)
+    const atoms = inst.dist.centres!;
+    let supports = 1;
+    for (let l = 0; l < atoms.length / 4; l++) supports = Math.max(supports, norm2(atoms.subarray(l * 4, l * 4 + 4)) + (m as BumpsModel).r);
+    let outsideSupports = 0;
+    for (let i = 0; i < 200; i++) {
+      const x = X.subarray(i * 4, i * 4 + 4);
+      expect(contains(ball(m.radius), x)).toBe(true);
+      if (norm2(x) > supports) outsideSupports++;
+    }
+    expect(outsideSupports).toBeGreaterThan(0);
+  });
+  it.each(['linear', 'random-features', 'gaussian-kernel', 'polynomial', 'bumps', 'two-layer', 'ntk-features'] as const)('%s: every data point passes the domain test of ball(model.radius)', (className) => {
+    const inst = buildInstance({ dist: 'gaussian', labels: 'signs', className, n: 20, d: 3, seed: 4 });
+    for (let i = 0; i < 20; i++) expect(contains(ball(inst.fit.model.radius), inst.X.subarray(i * 3, i * 3 + 3))).toBe(true);
   });
 });
