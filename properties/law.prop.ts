@@ -243,7 +243,7 @@ describe(`the informal law with tolerance tau = ${LAW_TOLERANCE}`, () => {
   }
 
   it('known bad input: the property fails outside the regime (noiseless labels, large n)', () => {
-    const noiseless = REGIMES.noiseless.arbitrary.filter((q) => q.n >= 2000 && q.d <= 10).map((q) => REGIMES.noiseless.build(q, false));
+    const noiseless = REGIMES.noiseless.arbitrary.filter((q) => q.n >= 2000 && q.d <= 10).map((q) => REGIMES.noiseless.build(q, 'premise'));
     expect(fc.check(fc.property(noiseless, (s) => ratioAtLeastTau(s, LAW_TOLERANCE, (x) => evaluateInstance(x, { dataFloor: false }))), { numRuns: 5 }).failed).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { MAX_SEED } from '../core/rng.js';
 import { InputError, requireInt, requireOneOf, requirePositive } from '../core/validate.js';
-import { REGIME_NAMES, REGIMES, runRegimeInstance, type RegimeName, type RegimeOutcome, type RegimeParams } from './regimes.js';
+import { REGIME_NAMES, REGIMES, runRegimeInstance, type RegimeMode, type RegimeName, type RegimeOutcome, type RegimeParams } from './regimes.js';
 import type { SearchBackend } from '../backends/search-backend.js';
 
 /** The longest replay path accepted (characters). */
@@ -36,6 +36,9 @@ export interface SearchOptions {
   readonly factor?: number;
   /** Run the in-regime control instead (must find nothing). */
   readonly inRegime?: boolean;
+  /** Let the search and its shrinker leave the premise (eps >= 0.1, n eps^2 >= 8 k, n >= 50): the original
+   * shapes, down to n = 5 (default false: every instance that counts is inside the premise). */
+  readonly allowOutsidePremise?: boolean;
   /** Where the estimators' search runs (default: f64 on the cpu). */
   readonly backend?: SearchBackend;
 }
@@ -44,6 +47,8 @@ export interface SearchOptions {
 export interface SearchResult {
   readonly regime: RegimeName;
   readonly inRegime: boolean;
+  /** How instances were built and which counted ({@link RegimeMode}). */
+  readonly mode: RegimeMode;
   readonly found: boolean;
   readonly factor: number;
   readonly seed: number;
@@ -62,7 +67,9 @@ export interface SearchResult {
  * Searches a regime with fast-check for an instance whose certified ratio (upper bound, or certified
  * average bound, over eps sqrt(n d / p) with the ambient d and c = 1) is <= factor, and shrinks it to a
  * minimal (n, d, extra, seed). The property checked is "the law is not beaten by the factor", so a
- * failure IS the counterexample; fast-check's seed and path replay it.
+ * failure IS the counterexample; fast-check's seed and path replay it. Only instances inside the premise
+ * (docs/science.md section 5, "Inside the premise") count unless `allowOutsidePremise`, so the shrinker
+ * never leaves it: a shrunk candidate outside the premise passes the property and is not taken.
  */
 export function searchRegime(name: RegimeName, options: SearchOptions): SearchResult {
   requireOneOf('searchRegime', 'regime', name, REGIME_NAMES);
@@ -71,15 +78,17 @@ export function searchRegime(name: RegimeName, options: SearchOptions): SearchRe
   const factor = requirePositive('searchRegime', 'factor', options.factor ?? 0.2);
   const path = options.path === undefined ? undefined : requireReplayPath('searchRegime', options.path);
   const inRegime = options.inRegime ?? false;
+  const mode: RegimeMode = inRegime ? 'control' : options.allowOutsidePremise === true ? 'outside' : 'premise';
   const regime = REGIMES[name];
   const t0 = performance.now();
   const beaten = (o: RegimeOutcome) => o.eligible && o.Rcertified !== null && o.Rcertified <= factor;
-  const prop = fc.property(regime.arbitrary, (q) => !beaten(runRegimeInstance(regime, q, inRegime, options.backend)));
+  const prop = fc.property(mode === 'premise' ? regime.arbitrary : regime.outsideArbitrary, (q) => !beaten(runRegimeInstance(regime, q, mode, options.backend)));
   const r = fc.check(prop, { numRuns: budget, seed: seed | 0, path, endOnFailure: false });
   const cex = r.failed && r.counterexample ? r.counterexample[0] : null;
   return {
     regime: name,
     inRegime,
+    mode,
     found: r.failed,
     factor,
     seed,
@@ -87,7 +96,7 @@ export function searchRegime(name: RegimeName, options: SearchOptions): SearchRe
     numRuns: r.numRuns,
     numShrinks: r.numShrinks,
     counterexample: cex,
-    outcome: cex ? runRegimeInstance(regime, cex, inRegime, options.backend) : null,
+    outcome: cex ? runRegimeInstance(regime, cex, mode, options.backend) : null,
     description: regime.description,
     seconds: (performance.now() - t0) / 1000,
   };
