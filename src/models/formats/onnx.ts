@@ -1,0 +1,220 @@
+/**
+ * ONNX models of dense networks (as PyTorch's `torch.onnx.export` writes an MLP) read as an
+ * {@link MlpNetwork}, through the ONNX protobuf schema (the `onnx-proto` package, protobufjs).
+ * @module
+ */
+import onnxProto from 'onnx-proto';
+import { InputError } from '../../core/input-error.js';
+import { ACTIVATION_BOUND_RULE, mlpNetwork, requireBoundedActivations, type DenseLayer, type MlpNetwork, type NetworkActivation } from '../mlp.js';
+
+const { onnx } = onnxProto;
+type Long = { toNumber(): number };
+type IModelProto = ReturnType<typeof onnx.ModelProto.decode>;
+type ITensorProto = NonNullable<NonNullable<IModelProto['graph']>['initializer']>[number];
+type INodeProto = NonNullable<NonNullable<IModelProto['graph']>['node']>[number];
+
+/** The ONNX operators the tool reads, and the activation each names. */
+export const ONNX_OPS = ['Gemm', 'MatMul', 'Add', 'Relu', 'Tanh', 'Sigmoid', 'Softplus', 'Flatten', 'Identity', 'Constant'] as const;
+const ACT_OPS: Readonly<Record<string, NetworkActivation>> = { Relu: 'relu', Tanh: 'tanh', Sigmoid: 'sigmoid', Softplus: 'softplus' };
+
+/** An int64 field as protobufjs decodes it (a number, or a Long where the `long` package is present). */
+const num = (x: unknown): number => (typeof x === 'number' ? x : typeof x === 'object' && x !== null && typeof (x as Long).toNumber === 'function' ? (x as Long).toNumber() : 0);
+/** TensorProto.DataType FLOAT and DOUBLE, DataLocation EXTERNAL (onnx.proto). */
+const FLOAT = 1;
+const DOUBLE = 11;
+const EXTERNAL = 1;
+
+/**
+ * Decodes `bytes` as an ONNX ModelProto with a graph of at least one node, or returns null (the bytes are
+ * not an ONNX model: the caller then tries the other formats).
+ */
+export function decodeOnnx(bytes: Uint8Array): IModelProto | null {
+  try {
+    const model = onnx.ModelProto.decode(bytes);
+    return num(model.irVersion) > 0 && model.graph && (model.graph.node?.length ?? 0) > 0 ? model : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A tensor's values (FLOAT or DOUBLE, raw or typed fields) and dims. */
+function tensorValues(t: ITensorProto, fail: (field: string, rule: string, value: unknown, shown?: string) => never): { dims: number[]; values: Float64Array } {
+  const dims = (t.dims ?? []).map(num);
+  const size = dims.reduce((a, b) => a * b, 1);
+  const name = t.name ?? '';
+  if (Number(t.dataLocation ?? 0) === EXTERNAL) fail(`initializer ${name}`, 'stored inside the .onnx file (external data is not read)', name);
+  const type = Number(t.dataType ?? 0);
+  const raw = t.rawData && t.rawData.length > 0 ? t.rawData : null;
+  let values: Float64Array;
+  if (type === FLOAT) {
+    if (raw) {
+      if (raw.length !== 4 * size) fail(`initializer ${name}`, `${4 * size} bytes of float32 (dims ${dims.join(' x ')})`, raw.length, `${raw.length} bytes`);
+      const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+      values = Float64Array.from({ length: size }, (_, i) => view.getFloat32(4 * i, true));
+    } else values = Float64Array.from(t.floatData ?? []);
+  } else if (type === DOUBLE) {
+    if (raw) {
+      if (raw.length !== 8 * size) fail(`initializer ${name}`, `${8 * size} bytes of float64 (dims ${dims.join(' x ')})`, raw.length, `${raw.length} bytes`);
+      const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+      values = Float64Array.from({ length: size }, (_, i) => view.getFloat64(8 * i, true));
+    } else values = Float64Array.from(t.doubleData ?? []);
+  } else {
+    return fail(`initializer ${name}`, 'a FLOAT or DOUBLE tensor', type, `data type ${onnx.TensorProto.DataType[type] ?? type}`);
+  }
+  if (values.length !== size) fail(`initializer ${name}`, `${size} values (dims ${dims.join(' x ')})`, values.length, `${values.length} values`);
+  const bad = values.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) fail(`initializer ${name}`, 'finite values', values[bad], `${values[bad]} at entry ${bad + 1}`);
+  return { dims, values };
+}
+
+/**
+ * Reads an ONNX model (`bytes`, a serialized ModelProto) of a dense network: one graph input, a chain of
+ * {@link ONNX_OPS} from it to the one graph output, weights as initializers (or Constant nodes) of FLOAT or
+ * DOUBLE type. Gemm (alpha, beta, transB; transA = 0) and MatMul then Add are affine layers; Relu, Tanh,
+ * Sigmoid, Softplus activations; Flatten (before the first affine layer) and Identity pass through. Two
+ * affine layers in a row have a linear activation between them; an activation on the output gets an
+ * identity layer after it. The first unsupported operator is refused naming it and what is supported; every
+ * error is one {@link InputError} with parameter `onnx.<what>` and `source` as context.
+ */
+export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork {
+  const fail = (field: string, rule: string, value: unknown, shown?: string): never => {
+    throw new InputError(field ? `onnx.${field}` : 'onnx', rule, value, { context: source, shown });
+  };
+  const model = decodeOnnx(bytes);
+  if (model === null) return fail('', 'an ONNX model (a ModelProto with a graph)', `${bytes.length} bytes`);
+  const graph = model.graph!;
+  const init = new Map<string, ITensorProto>();
+  for (const t of graph.initializer ?? []) init.set(t.name ?? '', t);
+  const inputs = (graph.input ?? []).filter((v) => !init.has(v.name ?? ''));
+  if (inputs.length !== 1) fail('graph.input', 'one input (the network input x)', inputs.length, `${inputs.length} inputs (${inputs.map((v) => v.name).join(', ')})`);
+  const outputs = graph.output ?? [];
+  if (outputs.length !== 1) fail('graph.output', 'one output', outputs.length, `${outputs.length} outputs`);
+  const declared = (inputs[0].type?.tensorType?.shape?.dim ?? []).slice(1).map((x) => num(x.dimValue));
+  const declaredD = declared.length > 0 && declared.every((v) => v > 0) ? declared.reduce((a, b) => a * b, 1) : -1;
+
+  type Step = { kind: 'affine'; W: Float64Array; b: Float64Array | null; inputs: number; outputs: number; node: string } | { kind: 'act'; act: NetworkActivation; node: string };
+  const steps: Step[] = [];
+  let current = inputs[0].name ?? '';
+  const weight = (name: string, node: string): { dims: number[]; values: Float64Array } => {
+    const t = init.get(name);
+    if (t === undefined) return fail(`node ${node}`, 'an operand that is an initializer (a weight) besides the running value', name, `${JSON.stringify(name)}, not a weight`);
+    return tensorValues(t, fail);
+  };
+  const attr = (n: INodeProto, name: string, dflt: number, kind: 'f' | 'i'): number => {
+    const a = (n.attribute ?? []).find((x) => x.name === name);
+    return a === undefined ? dflt : kind === 'f' ? (a.f ?? dflt) : num(a.i);
+  };
+  (graph.node ?? []).forEach((n, k) => {
+    const op = n.opType ?? '';
+    const label = `${k + 1} (${op}${n.name ? ` "${n.name}"` : ''})`;
+    if (n.domain && n.domain !== 'ai.onnx') fail(`node ${label}`, 'an operator of the default ONNX domain', n.domain);
+    if (!(ONNX_OPS as readonly string[]).includes(op)) fail(`node ${label}`, `an operator the tool reads: ${ONNX_OPS.join(', ')} (dense networks)`, op, `${JSON.stringify(op)}`);
+    const ins = (n.input ?? []).filter((s) => s !== '');
+    const out = (n.output ?? [])[0] ?? '';
+    if (op === 'Constant') {
+      const v = (n.attribute ?? []).find((a) => a.name === 'value')?.t;
+      if (!v) fail(`node ${label}`, 'a Constant with a tensor "value"', op);
+      init.set(out, { ...v!, name: out });
+      return;
+    }
+    const other = ins.filter((s) => s !== current);
+    if (ins.length === other.length) fail(`node ${label}`, `a node on the chain from the input (taking ${JSON.stringify(current)})`, ins.join(', '), `inputs ${ins.join(', ')}`);
+    if (op === 'Identity' || op === 'Flatten') {
+      if (op === 'Flatten' && steps.some((s) => s.kind === 'affine')) fail(`node ${label}`, 'a Flatten before the first affine layer (it only reshapes the input)', op);
+    } else if (ACT_OPS[op] !== undefined) {
+      const prev = steps[steps.length - 1];
+      if (prev === undefined) fail(`node ${label}`, 'an activation after an affine layer (Gemm, or MatMul + Add)', op);
+      if (prev.kind === 'act') fail(`node ${label}`, 'one activation per affine layer', op, `${op} after ${prev.node}`);
+      steps.push({ kind: 'act', act: ACT_OPS[op], node: label });
+    } else if (op === 'Gemm') {
+      if (attr(n, 'transA', 0, 'i') !== 0) fail(`node ${label}`, 'a Gemm with transA = 0', 1);
+      if (ins[0] !== current) fail(`node ${label}`, 'a Gemm whose first operand A is the running value', ins[0]);
+      const alpha = attr(n, 'alpha', 1, 'f');
+      const beta = attr(n, 'beta', 1, 'f');
+      const B = weight(ins[1], label);
+      if (B.dims.length !== 2) fail(`node ${label}`, 'a 2-D weight B', B.dims.join(' x '));
+      // Y = alpha A B' + beta C, B' = B^T when transB (PyTorch's nn.Linear: B is out x in)
+      const transB = attr(n, 'transB', 0, 'i') !== 0;
+      const [o, i] = transB ? B.dims : [B.dims[1], B.dims[0]];
+      const W = new Float64Array(o * i);
+      for (let r = 0; r < o; r++) for (let c = 0; c < i; c++) W[r * i + c] = alpha * (transB ? B.values[r * i + c] : B.values[c * o + r]);
+      let b: Float64Array | null = null;
+      if (ins[2] !== undefined) {
+        const C = weight(ins[2], label);
+        if (C.values.length !== o && C.values.length !== 1) fail(`node ${label}`, `a bias C of ${o} values (or 1, broadcast)`, C.values.length);
+        b = Float64Array.from({ length: o }, (_, r) => beta * C.values[C.values.length === 1 ? 0 : r]);
+      }
+      steps.push({ kind: 'affine', W, b, inputs: i, outputs: o, node: label });
+    } else if (op === 'MatMul') {
+      if (ins[0] !== current) fail(`node ${label}`, 'a MatMul whose first operand is the running value (x W)', ins[0]);
+      const B = weight(ins[1], label);
+      if (B.dims.length !== 2) fail(`node ${label}`, 'a 2-D weight', B.dims.join(' x '));
+      const [i, o] = B.dims;
+      const W = new Float64Array(o * i);
+      for (let r = 0; r < o; r++) for (let c = 0; c < i; c++) W[r * i + c] = B.values[c * o + r];
+      steps.push({ kind: 'affine', W, b: null, inputs: i, outputs: o, node: label });
+    } else {
+      // Add: the bias of the affine layer just before it
+      const prev = steps[steps.length - 1];
+      if (prev === undefined || prev.kind !== 'affine' || prev.b !== null || other.length !== 1) fail(`node ${label}`, 'an Add of a bias right after a MatMul', op);
+      const aff = prev as Extract<Step, { kind: 'affine' }>;
+      const C = weight(other[0], label);
+      if (C.values.length !== aff.outputs) fail(`node ${label}`, `a bias of ${aff.outputs} values`, C.values.length);
+      aff.b = C.values;
+    }
+    current = out;
+  });
+  if (current !== outputs[0].name) fail('graph.output', `the end of the chain (${JSON.stringify(current)})`, outputs[0].name);
+  const layers: DenseLayer[] = [];
+  const acts: NetworkActivation[] = [];
+  let pending: NetworkActivation | null = null;
+  for (const s of steps) {
+    if (s.kind === 'act') {
+      pending = s.act;
+      continue;
+    }
+    const prevOut = layers.length > 0 ? layers[layers.length - 1].outputs : declaredD >= 0 ? declaredD : s.inputs;
+    if (s.inputs !== prevOut) fail(`node ${s.node}`, `a weight of ${prevOut} inputs (the ${layers.length > 0 ? "previous layer's outputs" : "graph input's size"})`, s.inputs);
+    if (layers.length > 0) acts.push(pending ?? 'linear');
+    pending = null;
+    layers.push({ weights: s.W, biases: s.b ?? new Float64Array(s.outputs), inputs: s.inputs, outputs: s.outputs });
+  }
+  if (layers.length === 0) fail('graph', 'at least one affine layer (Gemm, or MatMul + Add)', 0, 'none');
+  if (pending !== null) {
+    const m = layers[layers.length - 1].outputs;
+    const I = new Float64Array(m * m);
+    for (let i = 0; i < m; i++) I[i * m + i] = 1;
+    acts.push(pending);
+    layers.push({ weights: I, biases: new Float64Array(m), inputs: m, outputs: m });
+  }
+  requireBoundedActivations(layers, acts, (l, rows, shown) => fail(`layer ${l + 1}`, ACTIVATION_BOUND_RULE, rows, shown));
+  return mlpNetwork(layers, acts);
+}
+
+/**
+ * Writes dense layers as an ONNX model the way PyTorch exports an nn.Sequential of Linear and activation
+ * modules (Gemm with transB = 1, float32 initializers, opset 13): used by the example script and the tests.
+ * Weights are rounded to float32 (the values the file holds).
+ */
+export function encodeOnnx(layers: readonly DenseLayer[], activations: readonly NetworkActivation[], producer = 'robustlaw'): Uint8Array {
+  const initializer: ITensorProto[] = [];
+  const node: INodeProto[] = [];
+  let current = 'input';
+  const f32 = (name: string, dims: number[], v: Float64Array) => onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(Float32Array.from(v).buffer) });
+  layers.forEach((L, l) => {
+    initializer.push(f32(`fc${l}.weight`, [L.outputs, L.inputs], L.weights), f32(`fc${l}.bias`, [L.outputs], L.biases));
+    const out = l === layers.length - 1 ? 'output' : `/fc${l}/Gemm_output_0`;
+    node.push(onnx.NodeProto.create({ name: `/fc${l}/Gemm`, opType: 'Gemm', input: [current, `fc${l}.weight`, `fc${l}.bias`], output: [out], attribute: [onnx.AttributeProto.create({ name: 'transB', i: 1, type: onnx.AttributeProto.AttributeType.INT })] }));
+    current = out;
+    if (l < activations.length && activations[l] !== 'linear') {
+      const op = Object.keys(ACT_OPS).find((k) => ACT_OPS[k] === activations[l])!;
+      const aout = `/act${l}/${op}_output_0`;
+      node.push(onnx.NodeProto.create({ name: `/act${l}/${op}`, opType: op, input: [current], output: [aout] }));
+      current = aout;
+    }
+  });
+  const valueInfo = (name: string, size: number) =>
+    onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimParam: 'batch' }, { dimValue: size }] } } } });
+  const graph = onnx.GraphProto.create({ name: 'main_graph', node, initializer, input: [valueInfo('input', layers[0].inputs)], output: [valueInfo('output', layers[layers.length - 1].outputs)] });
+  return onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8, producerName: producer, opsetImport: [{ domain: '', version: 13 }], graph })).finish();
+}

@@ -1,0 +1,70 @@
+/**
+ * Reads a network file in any of the formats the tool takes, told apart by content (not by extension):
+ * robustlaw-mlp/1 JSON, a TensorFlow.js LayersModel `model.json` (its weight shards beside it), or an ONNX
+ * model (binary protobuf).
+ * @module
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { InputError } from '../../core/input-error.js';
+import { MAX_FILE_BYTES, MAX_FILE_DEPTH, nestingDepth } from '../../core/read-file.js';
+import { parseMlpNetwork, type MlpNetwork } from '../mlp.js';
+import { decodeOnnx, parseOnnx } from './onnx.js';
+import { isTfjsModelJson, parseTfjsLayersModel } from './tfjs-layers.js';
+
+/** The network formats, as error messages and docs name them. */
+export const NETWORK_FORMATS = ['robustlaw-mlp/1 JSON', 'a TensorFlow.js LayersModel model.json (weight shards beside it)', 'an ONNX model'] as const;
+
+/** Which format a file's bytes hold, by content: `json` (robustlaw-mlp/1 or TF.js, told apart after parsing), `onnx`, or null. */
+export function sniffNetworkFormat(bytes: Uint8Array): 'json' | 'onnx' | null {
+  let i = 0;
+  // a UTF-8 byte order mark, then whitespace
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) i = 3;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
+  if (bytes[i] === 0x7b) return 'json';
+  return decodeOnnx(bytes) === null ? null : 'onnx';
+}
+
+/** The bytes of a regular file of at most {@link MAX_FILE_BYTES}; an InputError on `parameter` otherwise. */
+export function readBytes(path: string, parameter: string, rule: string, context?: string): Uint8Array {
+  const refuse = (why: string): never => {
+    throw new InputError(parameter, rule, path, { context, shown: why });
+  };
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) refuse(`${path} is not a regular file`);
+    if (st.size > MAX_FILE_BYTES) refuse(`${path} has ${st.size} bytes, over the ${MAX_FILE_BYTES / 2 ** 20} MiB limit`);
+    const bytes = readFileSync(path);
+    if (bytes.length > MAX_FILE_BYTES) refuse(`${path} has more than ${MAX_FILE_BYTES / 2 ** 20} MiB`);
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    return refuse(`cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+/**
+ * Reads the network at `path`: an {@link InputError} on `path` (context `context`) when the file is
+ * missing, unreadable, too large or in none of the {@link NETWORK_FORMATS}; the format's parser's
+ * InputError (parameter `mlp.*`, `tfjs.*` or `onnx.*`, context the path) when its content is bad.
+ */
+export function readNetworkFile(path: string, context = 'readNetworkFile'): MlpNetwork {
+  const rule = `a network file: ${NETWORK_FORMATS.join(', ')}`;
+  const bytes = readBytes(path, 'path', rule, context);
+  const kind = sniffNetworkFormat(bytes);
+  if (kind === 'onnx') return parseOnnx(bytes, path);
+  if (kind === null) throw new InputError('path', rule, path, { context, shown: `${path}: neither JSON nor an ONNX model` });
+  const text = new TextDecoder().decode(bytes);
+  if (nestingDepth(text, MAX_FILE_DEPTH) > MAX_FILE_DEPTH) throw new InputError('path', rule, path, { context, shown: `${path} nests arrays or objects more than ${MAX_FILE_DEPTH} levels deep` });
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new InputError('path', rule, path, { context, shown: `${path} is not valid JSON (${(e as Error).message.split('\n')[0]})` });
+  }
+  if (isTfjsModelJson(json)) {
+    const dir = dirname(path);
+    return parseTfjsLayersModel(json, (shard) => readBytes(resolve(dir, shard), 'tfjs.weightsManifest', 'weight shards readable beside model.json', path), path);
+  }
+  return parseMlpNetwork(json, path);
+}

@@ -1,0 +1,182 @@
+/**
+ * The TensorFlow.js LayersModel format (`model.json` + binary weight shards), as `model.save('file://...')`
+ * in tfjs and `tensorflowjs_converter` (from a Keras model) write it, read as an {@link MlpNetwork}.
+ * @module
+ */
+import { InputError } from '../../core/input-error.js';
+import { ACTIVATION_BOUND_RULE, mlpNetwork, NETWORK_ACTIVATIONS, requireBoundedActivations, type DenseLayer, type MlpNetwork, type NetworkActivation } from '../mlp.js';
+
+/** The layer classes a LayersModel may hold (Dropout is the identity at inference; Flatten only reshapes). */
+export const TFJS_LAYERS = ['InputLayer', 'Dense', 'Activation', 'Flatten', 'Dropout'] as const;
+
+/** Whether parsed JSON looks like a TF.js LayersModel `model.json` (it has `modelTopology` and `weightsManifest`). */
+export function isTfjsModelJson(json: unknown): boolean {
+  return typeof json === 'object' && json !== null && !Array.isArray(json) && 'modelTopology' in json && 'weightsManifest' in json;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Bytes per element of the weight dtypes read (float32 weights; uint8/uint16 with affine quantization). */
+const DTYPE_BYTES: Readonly<Record<string, number>> = { float32: 4, uint8: 1, uint16: 2 };
+
+/**
+ * Reads a LayersModel: `json` is the parsed `model.json`, `readShard(path)` returns the bytes of a weight
+ * shard named in `weightsManifest` (relative to the model.json's folder; the caller does the I/O).
+ * Supported: a Sequential model, or a functional Model whose layers form a chain, of {@link TFJS_LAYERS};
+ * Dense activations (and Activation layers) relu, tanh, sigmoid, softplus, linear; float32 weights or
+ * uint8/uint16 affine quantization. A Dense with an activation as the last layer gets an identity layer
+ * after it, so the network stays `affine, s, affine, ..., affine`. The first unsupported layer, activation
+ * or dtype is refused naming it and what is supported; every error is one {@link InputError} with parameter
+ * `tfjs.<key>` and `source` as context.
+ */
+export function parseTfjsLayersModel(json: unknown, readShard: (path: string) => Uint8Array, source = 'model.json'): MlpNetwork {
+  const fail = (field: string, rule: string, value: unknown, shown?: string): never => {
+    throw new InputError(field ? `tfjs.${field}` : 'tfjs', rule, value, { context: source, shown });
+  };
+  if (!isTfjsModelJson(json)) fail('', 'a TF.js LayersModel model.json with "modelTopology" and "weightsManifest"', json);
+  const o = json as Obj;
+  // tfjs writes {class_name, config}; tensorflowjs_converter from Keras {model_config: {class_name, config}}
+  const topo = isObj(o.modelTopology) && isObj(o.modelTopology.model_config) ? o.modelTopology.model_config : o.modelTopology;
+  if (!isObj(topo)) fail('modelTopology', 'an object', o.modelTopology);
+  const top = topo as Obj;
+  if (top.class_name !== 'Sequential' && top.class_name !== 'Model' && top.class_name !== 'Functional') fail('modelTopology.class_name', 'Sequential, or Model (a chain of layers)', top.class_name);
+  const cfg = top.config;
+  const rawLayers = Array.isArray(cfg) ? cfg : isObj(cfg) && Array.isArray(cfg.layers) ? cfg.layers : fail('modelTopology.config.layers', 'an array of layers', cfg);
+  const weights = readWeights(o.weightsManifest, readShard, fail);
+
+  const layers: DenseLayer[] = [];
+  const acts: NetworkActivation[] = [];
+  let pending: NetworkActivation | null = null; // the activation after the last Dense so far
+  let d = -1;
+  let width = -1;
+  const setActivation = (a: unknown, where: string) => {
+    const name = a === undefined || a === null ? 'linear' : a;
+    if (!(NETWORK_ACTIVATIONS as readonly unknown[]).includes(name)) fail(where, `an activation the tool reads: ${NETWORK_ACTIVATIONS.join(', ')}`, name);
+    if (layers.length === 0) fail(where, 'an activation after a Dense layer', name, `${JSON.stringify(name)} before any Dense layer`);
+    if (pending !== 'linear' && name !== 'linear') fail(where, 'one activation per Dense layer', name, `${JSON.stringify(name)} after ${pending}`);
+    if (name !== 'linear') pending = name as NetworkActivation;
+  };
+  const shapeSize = (shape: unknown, where: string): number => {
+    if (!Array.isArray(shape) || shape.length < 2 || !shape.slice(1).every((v) => Number.isInteger(v) && (v as number) > 0)) return fail(where, 'an input shape [null, d1, d2, ...] of positive integers', shape);
+    return (shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
+  };
+  (rawLayers as unknown[]).forEach((raw, i) => {
+    const key = `modelTopology.layers[${i + 1}]`;
+    if (!isObj(raw) || !isObj(raw.config)) return fail(key, 'a layer {class_name, config}', raw);
+    const cls = raw.class_name;
+    const c = raw.config;
+    if (!(TFJS_LAYERS as readonly unknown[]).includes(cls)) fail(`${key}.class_name`, `a layer the tool reads: ${TFJS_LAYERS.join(', ')} (dense networks)`, cls, `${JSON.stringify(cls)}${typeof c.name === 'string' ? ` (layer "${c.name}")` : ''}`);
+    const shape = c.batch_input_shape ?? c.batch_shape;
+    if (shape !== undefined && d < 0) {
+      d = shapeSize(shape, `${key}.config.batch_input_shape`);
+      width = d;
+    }
+    if (cls === 'InputLayer' || cls === 'Dropout') return;
+    if (cls === 'Flatten') {
+      if (layers.length > 0) fail(key, 'a Flatten before the first Dense layer (it only reshapes the input)', cls, 'Flatten after a Dense layer');
+      return;
+    }
+    if (cls === 'Activation') return setActivation(c.activation, `${key}.config.activation`);
+    // Dense
+    const units = c.units;
+    if (!Number.isInteger(units) || (units as number) < 1) fail(`${key}.config.units`, 'a positive integer', units);
+    const name = typeof c.name === 'string' ? c.name : `layer${i + 1}`;
+    const kernel = weights.take(`${name}/kernel`, `${key} (Dense "${name}") kernel`);
+    const inputs = kernel.shape.length === 2 ? kernel.shape[0] : -1;
+    if (kernel.shape.length !== 2 || kernel.shape[1] !== units) fail(`weightsManifest (${name}/kernel)`, `shape [inputs, ${String(units)}]`, kernel.shape, JSON.stringify(kernel.shape));
+    if (width >= 0 && inputs !== width) fail(`weightsManifest (${name}/kernel)`, `shape [${width}, ${String(units)}] (the previous layer's output size)`, kernel.shape, JSON.stringify(kernel.shape));
+    if (d < 0) d = inputs;
+    const out = units as number;
+    // Keras kernels are inputs x units; the network's weights are units x inputs
+    const W = new Float64Array(out * inputs);
+    for (let r = 0; r < inputs; r++) for (let u = 0; u < out; u++) W[u * inputs + r] = kernel.values[r * out + u];
+    let B: Float64Array = new Float64Array(out);
+    if (c.use_bias !== false) {
+      const bias = weights.take(`${name}/bias`, `${key} (Dense "${name}") bias`);
+      if (bias.values.length !== out) fail(`weightsManifest (${name}/bias)`, `${out} values`, bias.shape, JSON.stringify(bias.shape));
+      B = bias.values;
+    }
+    if (layers.length > 0) acts.push(pending ?? 'linear');
+    layers.push({ weights: W, biases: B, inputs, outputs: out });
+    pending = 'linear';
+    setActivation(c.activation, `${key}.config.activation`);
+    width = out;
+  });
+  if (layers.length === 0) fail('modelTopology.config.layers', 'at least one Dense layer', rawLayers, 'no Dense layer');
+  if (pending !== null && pending !== 'linear') {
+    // an activation on the output: an identity layer after it keeps the last layer affine
+    const m = layers[layers.length - 1].outputs;
+    const I = new Float64Array(m * m);
+    for (let i = 0; i < m; i++) I[i * m + i] = 1;
+    acts.push(pending);
+    layers.push({ weights: I, biases: new Float64Array(m), inputs: m, outputs: m });
+  }
+  weights.requireAllUsed();
+  requireBoundedActivations(layers, acts, (l, rows, shown) => fail(`weightsManifest (layer ${l + 1})`, ACTIVATION_BOUND_RULE, rows, shown));
+  return mlpNetwork(layers, acts);
+}
+
+interface Tensor {
+  readonly shape: number[];
+  readonly values: Float64Array;
+}
+
+/** Decodes every weight of the manifest, in order, from the shards (each group's shards concatenated). */
+function readWeights(manifest: unknown, readShard: (path: string) => Uint8Array, fail: (field: string, rule: string, value: unknown, shown?: string) => never) {
+  if (!Array.isArray(manifest) || manifest.length === 0) fail('weightsManifest', 'a non-empty array of {paths, weights}', manifest);
+  const byName = new Map<string, Tensor>();
+  const order: string[] = [];
+  (manifest as unknown[]).forEach((group, g) => {
+    const key = `weightsManifest[${g + 1}]`;
+    if (!isObj(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights)) return fail(key, 'an object with "paths" and "weights" arrays', group);
+    const paths = group.paths as unknown[];
+    const parts = paths.map((p, s) => (typeof p === 'string' && p.length > 0 ? readShard(p) : fail(`${key}.paths[${s + 1}]`, 'a file name', p)));
+    const total = parts.reduce((t, b) => t + b.length, 0);
+    const bytes = new Uint8Array(total);
+    let at = 0;
+    for (const b of parts) {
+      bytes.set(b, at);
+      at += b.length;
+    }
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let off = 0;
+    (group.weights as unknown[]).forEach((w, k) => {
+      const wkey = `${key}.weights[${k + 1}]`;
+      if (!isObj(w) || typeof w.name !== 'string' || !Array.isArray(w.shape) || !w.shape.every((v) => Number.isInteger(v) && (v as number) >= 0)) return fail(wkey, 'an entry {name, shape, dtype}', w);
+      const shape = w.shape as number[];
+      const q = isObj(w.quantization) ? w.quantization : null;
+      const dtype = q ? q.dtype : w.dtype;
+      if (typeof dtype !== 'string' || DTYPE_BYTES[dtype] === undefined || (q === null && dtype !== 'float32')) fail(`${wkey}.dtype`, 'float32, or uint8/uint16 with affine quantization (scale, min)', dtype, `${JSON.stringify(dtype)} (weight ${w.name})`);
+      if (q && !(typeof q.scale === 'number' && typeof q.min === 'number' && Number.isFinite(q.scale) && Number.isFinite(q.min))) fail(`${wkey}.quantization`, 'an affine quantization {dtype, scale, min}', q, JSON.stringify(q));
+      const size = shape.reduce((a, b) => a * b, 1);
+      const nb = DTYPE_BYTES[dtype];
+      if (off + size * nb > total) fail(`${key}.paths`, `shards holding ${off + size * nb} bytes or more (weight ${w.name} ends there)`, paths, `${total} bytes in ${paths.join(', ')}`);
+      const values = new Float64Array(size);
+      for (let i = 0; i < size; i++) {
+        const p = off + i * nb;
+        const raw = nb === 4 ? view.getFloat32(p, true) : nb === 2 ? view.getUint16(p, true) : view.getUint8(p);
+        values[i] = q ? raw * (q.scale as number) + (q.min as number) : raw;
+        if (!Number.isFinite(values[i])) fail(`${wkey} (${w.name})`, 'finite values', values[i], `${values[i]} at entry ${i + 1}`);
+      }
+      off += size * nb;
+      byName.set(w.name, { shape, values });
+      order.push(w.name);
+    });
+    if (off !== total) fail(`${key}.paths`, `shards of exactly ${off} bytes (the weights listed)`, paths, `${total} bytes`);
+  });
+  const used = new Set<string>();
+  return {
+    /** The weight `name` (also as `.../name` or `name:0`, as converters write them). */
+    take(name: string, what: string): Tensor {
+      const hit = order.find((n) => !used.has(n) && (n === name || n === `${name}:0` || n.endsWith(`/${name}`) || n.endsWith(`/${name}:0`)));
+      if (hit === undefined) return fail('weightsManifest', `an entry for the ${what}`, name, `no weight named ${JSON.stringify(name)}`);
+      used.add(hit);
+      return byName.get(hit)!;
+    },
+    requireAllUsed(): void {
+      const left = order.find((n) => !used.has(n));
+      if (left !== undefined) fail('weightsManifest', 'weights of the Dense layers only', left, `an unused weight ${JSON.stringify(left)}`);
+    },
+  };
+}
