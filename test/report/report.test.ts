@@ -87,10 +87,14 @@ describe('reports', () => {
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toBe(html1);
   });
 
-  it('report.html is self-contained: the SVGs inline with unique ids, no script, no external reference', () => {
+  it('report.html is self-contained: the SVGs inline with unique ids, inline scripts only (vega and the page script), no external reference', () => {
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     expect((html.match(/<svg /g) ?? []).length).toBe(5);
-    expect(html).not.toMatch(/<script|<link |src="http|<img /);
+    expect(html).not.toMatch(/<script [^>]*src=|<link |src="http|<img /);
+    // five figure specs, the vega runtime and the page script, all inline
+    expect((html.match(/<script type="application\/json" class="rl-spec">/g) ?? []).length).toBe(5);
+    expect((html.match(/<script>/g) ?? []).length).toBe(2);
+    expect(html).toContain('vega 6.');
     const ids = [...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
     expect(new Set(ids).size).toBe(ids.length);
   });
