@@ -31,9 +31,13 @@ export function certainInterval(e: LipEstimate): { readonly lo: number; readonly
 export type Witness =
   /** ||grad f(x)|| = gradNorm (on a sphere domain: the norm of the tangential part of grad f(x)). */
   | { readonly type: 'point'; readonly x: number[]; readonly gradNorm: number }
-  /** |f(a) - f(b)| / ||a - b|| = secant. */
-  | { readonly type: 'pair'; readonly a: number[]; readonly b: number[]; readonly fa: number; readonly fb: number; readonly secant: number }
+  /** |f(a) - f(b)| / ||a - b|| = secant, certified: lowered by `allowance`, the models' evaluation-error bound E(a) + E(b). */
+  | { readonly type: 'pair'; readonly a: number[]; readonly b: number[]; readonly fa: number; readonly fb: number; readonly secant: number; readonly allowance?: number }
   /** The certificate of an upper bound or exact value: the formula and its inputs. */
   | { readonly type: 'certificate'; readonly formula: string; readonly terms: Readonly<Record<string, number>> }
+  /** ||J(x)||_2 = sigma = u^T J(x) v for a vector-valued f: the Jacobian at x and its top singular vectors u (outputs), v (inputs). */
+  | { readonly type: 'jacobian'; readonly x: number[]; readonly u: number[]; readonly v: number[]; readonly sigma: number }
+  /** ||f(a) - f(b)||_2 / ||a - b||_2 = secant for a vector-valued f, with f(a) and f(b). */
+  | { readonly type: 'vector-pair'; readonly a: number[]; readonly b: number[]; readonly fa: number[]; readonly fb: number[]; readonly secant: number }
   /** A Monte Carlo statistic: sample size and standard error. */
   | { readonly type: 'sample'; readonly samples: number; readonly stderr: number };
