@@ -73,7 +73,11 @@ export function describeWitness(w: Witness): string {
     case 'point':
       return `||grad f(x)|| = ${g(w.gradNorm)} at x = ${vec(w.x)}`;
     case 'pair':
-      return `|f(a) - f(b)| / ||a - b|| = ${g(w.secant)} with a = ${vec(w.a)}, b = ${vec(w.b)}`;
+      return `|f(a) - f(b)| / ||a - b|| = ${g(w.secant)} with a = ${vec(w.a)}, b = ${vec(w.b)}${w.allowance ? ` (lowered by the evaluation-error allowance ${g(w.allowance)})` : ''}`;
+    case 'jacobian':
+      return `||J(x)||_2 = ${g(w.sigma)} at x = ${vec(w.x)}`;
+    case 'vector-pair':
+      return `||f(a) - f(b)|| / ||a - b|| = ${g(w.secant)} with a = ${vec(w.a)}, b = ${vec(w.b)}`;
     case 'certificate':
       return `certificate ${w.formula} (${Object.entries(w.terms).map(([k, v]) => `${k} = ${g(v)}`).join(', ')})`;
     case 'sample':
@@ -91,9 +95,11 @@ function covariates(X: Covariates, d: number, parameter: string): { X: Float64Ar
   const out = new Float64Array(X.length * d);
   X.forEach((row, i) => {
     if (!Array.isArray(row) || row.length !== d) throw new InputError(parameter, `rows of the model's d = ${d} numbers`, row, { shown: `row ${i} of length ${Array.isArray(row) ? row.length : 'none'}` });
+    const cells: readonly number[] = row;
     for (let j = 0; j < d; j++) {
-      if (!Number.isFinite(row[j])) throw new InputError(parameter, 'finite numbers', row[j], { shown: `X[${i}][${j}] = ${row[j]}` });
-      out[i * d + j] = row[j];
+      const v = cells[j];
+      if (!Number.isFinite(v)) throw new InputError(parameter, 'finite numbers', v, { shown: `X[${i}][${j}] = ${v}` });
+      out[i * d + j] = v;
     }
   });
   return { X: out, n: X.length };
@@ -130,7 +136,7 @@ export function lawCheck(model: Model, options: LawCheckOptions): LawCheckOutcom
     pass = report.lower >= need;
     head = pass
       ? `expected the model not to satisfy the law, but its certified lower bound ${g(report.lower)} >= tau law = ${g(need)}`
-      : `expected the model to satisfy the law: certified lower bound ${g(report.lower)} < tau law = ${g(need)} (${report.upper !== null && report.upper < need ? 'a certified counterexample: even the upper bound is below' : 'inconclusive: the upper bound does not rule the law out'})`;
+      : `expected the model to satisfy the law: certified lower bound ${g(report.lower)} < tau law = ${g(need)} (${report.upper !== null && report.upper < need ? `certified short: even the upper bound ${g(report.upper)} is below` : 'inconclusive: the upper bound does not rule the law out'})`;
   }
   return { pass, message: [head, ...lines.map((l) => `  ${l}`), `  ${replay(seed)}`].join('\n'), lower: report.lower, upper: report.upper, witness: report.lowerWitness, domain: report.domain, seed, report, tau };
 }
