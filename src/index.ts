@@ -37,7 +37,7 @@ export { labelVariance } from './law/label-variance.js';
 export { REGIMES, REGIME_NAMES, MIN_EPS, K_SCALE, inLawRegime, runRegimeInstance, regimeEffort, regimeInstanceId, type Regime, type RegimeName, type RegimeParams, type RegimeOutcome } from './law/regimes.js';
 export { searchRegime, type SearchOptions, type SearchResult } from './law/search.js';
 export { counterexampleFile, type CounterexampleFile } from './law/counterexample-file.js';
-export { runFamily, familySentence, MIN_FAMILY_POINTS, MAX_START_DOUBLINGS, type FamilyResult, type FamilyPoint, type FamilyOptions } from './law/regime-family.js';
+export { runFamily, familyFalls, familySentence, MIN_FAMILY_POINTS, MAX_START_DOUBLINGS, type FamilyResult, type FamilyPoint, type FamilyOptions } from './law/regime-family.js';
 export { searchPremise, PREMISE_MIN_N, type Premise, type PremiseItem } from './law/law-regime.js';
 export { doublings, type RegimeFamily, type RegimeMode } from './law/regimes.js';
 export { inRegimeInstance, BUDGETS, pRegime, expectedParameterCount, type InstanceBudget } from './law/instance-arbitrary.js';

@@ -11,7 +11,7 @@ import { runInstance } from '../sweep/runner.js';
 import type { SearchBackend } from '../backends/search-backend.js';
 import { MIN_EPS, searchPremise, type Premise } from './law-regime.js';
 import { LAW_TOLERANCE } from './verdict.js';
-import { doublings, regimeEffort, REGIME_NAMES, REGIMES, type RegimeName } from './regimes.js';
+import { doublings, regimeEffort, REGIME_NAMES, REGIMES, type RegimeFamily, type RegimeName } from './regimes.js';
 
 /** Most doublings an `n` family takes from its start to reach the premise (n eps^2 >= 8 k) before it gives up. */
 export const MAX_START_DOUBLINGS = 6;
@@ -68,6 +68,16 @@ export interface FamilyOptions {
   /** Values in the family (default the regime's; at least {@link MIN_FAMILY_POINTS}). */
   readonly points?: number;
   readonly backend?: SearchBackend;
+  /** Another family in the regime's place (e.g. its in-regime control, which must not fall; default the regime's). */
+  readonly family?: RegimeFamily;
+}
+
+/**
+ * Whether a family is the evidence the searches promise (docs/science.md section 5, "Scaling families"):
+ * at least {@link MIN_FAMILY_POINTS} points, every one inside the premise, and a 95% slope interval below 0.
+ */
+export function familyFalls(f: FamilyResult): boolean {
+  return f.points.length >= MIN_FAMILY_POINTS && f.allInPremise && f.slope !== null && f.slope.hi !== null && f.slope.hi < 0;
 }
 
 const fmt = (x: number) => (Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? Number(x.toPrecision(3)).toString() : x.toExponential(2));
@@ -83,7 +93,7 @@ const fmt = (x: number) => (Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? Number(x.
  */
 export function runFamily(name: RegimeName, options: FamilyOptions): FamilyResult {
   requireOneOf('runFamily', 'regime', name, REGIME_NAMES);
-  const fam = REGIMES[name].family;
+  const fam = options.family ?? REGIMES[name].family;
   const seed = requireInt('runFamily', 'seed', options.seed, 0, MAX_SEED);
   const count = requireInt('runFamily', 'points', options.points ?? fam.points, MIN_FAMILY_POINTS, 20);
   const t0 = performance.now();
