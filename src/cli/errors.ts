@@ -91,6 +91,8 @@ const FILES: readonly (readonly [string, string])[] = [
   ['spec', '--spec'],
   ['data', '--data'],
   ['mlp', '--model'],
+  ['tfjs', '--model'],
+  ['onnx', '--model'],
 ];
 
 /**
