@@ -37,10 +37,26 @@ describe('robustlaw search', () => {
     // the instance's record, from the same runner and record builder as verify's and sweep's
     expect(doc.record).toMatchObject({ format: 'robustlaw-record/1', spec: doc.instance, p: doc.measured.p, upper: doc.measured.upper });
     expect(doc.record?.id).toMatch(/^search regime=clusters n=\d+,d=\d+,extra=\d+,seed=\d+$/);
-    expect(readdirSync(out)).toEqual(['clusters.json']);
+    expect(readdirSync(out).sort()).toEqual(['clusters-family.svg', 'clusters.json', 'clusters.md']);
+    // inside the premise (issue 17): the minimal instance lists its items, the family falls
+    expect(doc.premise?.holds).toBe(true);
+    expect(doc.family?.allInPremise).toBe(true);
+    expect(doc.family!.slope!.hi!).toBeLessThan(0);
+    expect(readFileSync(join(out, 'clusters.md'), 'utf8')).toContain('](clusters-family.svg)');
+    expect(readFileSync(join(out, 'clusters-family.svg'), 'utf8')).toMatch(/^<svg[^>]*><!-- robustlaw-search-family-plot\/1 -->/);
     expect(JSON.parse(readFileSync(join(out, 'clusters.json'), 'utf8'))).toEqual(doc);
     const replay = JSON.parse(cli(['search', '--regime', 'clusters', '--seed', '3', '--path', doc.replay.path!, '--budget', '1', '--no-write', '--json']).stdout) as CounterexampleFile;
     expect(replay.params).toEqual(doc.params);
+  });
+  it('prints the family, its slope and the sentence; --allow-outside-premise lets the shrinker below n = 50', () => {
+    const r = cli(['search', '--regime', 'subspace', '--budget', '100', '--seed', '1', '--allow-outside-premise', '--no-write']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/premise \(the search may leave it: --allow-outside-premise\): .*n >= 50: \d+ \(NO\)/);
+    expect(r.stdout).toContain('replay: robustlaw search --regime subspace --seed 1 --path ');
+    expect(r.stdout).toContain(' --allow-outside-premise\n');
+    expect(r.stdout).toMatch(/slope of log R on log d: -0\.5 \(95% interval \[-0\.5, -0\.5\]\); predicted -0\.5/);
+    expect(r.stdout).toMatch(/every instance inside the premise: yes\n {2}R falls from .* like d\^-0\.5/);
+    expect(cli(['search', '--regime', 'subspace', '--in-regime', '--allow-outside-premise']).stderr).toMatch(/--allow-outside-premise does not apply with --in-regime/);
   });
   it('bad input exits 2', () => {
     expect(cli(['search', '--regime', 'nope']).stderr).toMatch(/--regime must be one of noiseless, subspace, clusters, average/);

@@ -51,7 +51,8 @@ export function registerSearch(program: Command): void {
     .action(async (flags: SearchFlags, cmd: Command) => {
       const fn = 'robustlaw search';
       if (!flags.write) refuseGiven(cmd, ['out'], 'with --no-write (nothing is written)');
-      if (flags.inRegime) refuseGiven(cmd, ['out', 'allowOutsidePremise'], 'with --in-regime (the control writes no file and judges in-regime instances)');
+      if (flags.inRegime) refuseGiven(cmd, ['out'], 'with --in-regime (the control writes no file)');
+      if (flags.inRegime) refuseGiven(cmd, ['allowOutsidePremise'], 'with --in-regime (the control judges instances in the law\'s regime)');
       const regime = requireOneOf(fn, '--regime', flags.regime, REGIME_NAMES);
       const budget = requireInt(fn, '--budget', flags.budget, 1, MAX_SEARCH_BUDGET);
       const seed = requireInt(fn, '--seed', flags.seed, 0, MAX_SEED);
