@@ -1,9 +1,13 @@
 import type { Model } from '../models/model.js';
+import { UNIT_ROUNDOFF } from './certificate.js';
+import { normRoundoff } from './domain.js';
 import type { LipEstimate } from './estimate.js';
 
 /**
- * The secant |f(a) - f(b)| / ||a - b||: always a valid lower bound on Lip(f) over any domain containing
- * a and b (docs/science.md section 3). Evaluates f at both points.
+ * The secant |f(a) - f(b)| / ||a - b||: a valid lower bound on Lip(f) over any domain containing a and b
+ * (docs/science.md section 3). Evaluates f at both points. Certified against rounding: the computed
+ * difference is lowered by the model's evaluation-error bounds E(a) + E(b) (`Model.evaluationError`, which
+ * covers cancellation) and divided by the computed distance raised by its rounding, (d + 4) u relative.
  */
 export function secant(model: Model, a: Float64Array, b: Float64Array, domain: string, method = 'secant'): LipEstimate {
   const d = model.d;
@@ -11,21 +15,22 @@ export function secant(model: Model, a: Float64Array, b: Float64Array, domain: s
   pts.set(a, 0);
   pts.set(b, d);
   const f = model.predict(pts, 2);
+  const E = model.evaluationError(pts, 2);
   let s = 0;
   for (let t = 0; t < d; t++) s += (a[t] - b[t]) ** 2;
   const dist = Math.sqrt(s);
-  // Downward allowance for rounding in the two evaluations (8 ulps of their magnitude), so that a
-  // secant over a short segment cannot overshoot Lip(f) through cancellation.
-  const allowance = 8 * Number.EPSILON * (Math.abs(f[0]) + Math.abs(f[1]));
-  const value = dist > 0 ? Math.max(0, Math.abs(f[0] - f[1]) - allowance) / dist : 0;
-  return { kind: 'lower', value, witness: { type: 'pair', a: Array.from(a), b: Array.from(b), fa: f[0], fb: f[1], secant: value }, domain, evaluations: 2, method };
+  const allowance = (E[0] + E[1]) * (1 + 4 * UNIT_ROUNDOFF);
+  const num = Math.abs(f[0] - f[1]) * (1 - 2 * UNIT_ROUNDOFF) - allowance;
+  const value = dist > 0 && num > 0 ? (num / (dist * (1 + normRoundoff(d)))) * (1 - 2 * UNIT_ROUNDOFF) : 0;
+  return { kind: 'lower', value, witness: { type: 'pair', a: Array.from(a), b: Array.from(b), fa: f[0], fb: f[1], secant: value, allowance }, domain, evaluations: 2, method };
 }
 
 /**
  * Secant refinement at a point x with gradient g (for models with kinks, where an autodiff gradient may
  * not be in the generalised gradient): the secant between x - t u and x + t u, u = g / ||g||, trying
  * t = 1e-3, 1e-4, ..., 1e-7 (times scale) from the longest down, and returning the first whose secant
- * matches ||g|| to 1e-9 relative (no kink crossed, least rounding), else the best seen. At each t the
+ * matches ||g|| to 1e-9 relative before its rounding allowance (no kink crossed, least rounding), and returning
+ * the best certified secant seen up to there. At each t the
  * symmetric pair and both one-sided pairs (x - t u, x), (x, x + t u) are tried, those inside the domain
  * (x itself is taken to be inside). `inDomain` tests membership. Where none of them is inside (on a
  * sphere no straight segment is) and `toDomain` is given, the projected endpoints are paired instead:
@@ -64,12 +69,18 @@ export function refineWithSecant(
       const [pa, pb] = [toDomain(a), toDomain(b)];
       pairs.push([pa, pb], [pa, x], [x, pb]);
     }
+    let matched = false;
     for (const [u, v] of pairs) {
       const s = secant(model, u, v, domain, 'secant-refinement');
       evals += 2;
       if (best === null || s.value > best.value) best = s;
+      // "no kink crossed" is judged on the computed secant, before the rounding allowance lowers it
+      const w = s.witness as { fa: number; fb: number };
+      let dist = 0;
+      for (let q = 0; q < d; q++) dist += (u[q] - v[q]) ** 2;
+      if (Math.abs(w.fa - w.fb) / Math.sqrt(dist) >= gn * (1 - 1e-9)) matched = true;
     }
-    if (best !== null && best.value >= gn * (1 - 1e-9)) break;
+    if (matched) break;
   }
   return best === null ? null : { ...best, evaluations: evals };
 }

@@ -7,6 +7,7 @@ import type { FitContext } from './fit-context.js';
 import type { FunctionClass } from './function-class.js';
 import { finishFit } from './fit-result.js';
 import type { FitResult, Model } from './model.js';
+import { BOUND_SLACK, ELEMENTARY, gamma, TINY } from './evaluation-error.js';
 
 /** Bump profiles g: [0, inf) -> [0, 1], g(0) = 1, g(s) = 0 for s >= 1. */
 export const BUMP_PROFILES = ['hat', 'c1'] as const;
@@ -128,6 +129,30 @@ export function bumpsModel(centres: Float64Array, heights: Float64Array, d: numb
     averageGradientUpperOnSphere: () => averageGradientUpper(H, sup, r, n, d),
     predict: (X, m) => eval1(X, m, false),
     gradient: (X, m) => eval1(X, m, true),
+    // docs/science.md section 3, "Rounding": t = ||x - c|| / r carries relative error gamma_{d+4}; g is
+    // sup|g'|-Lipschitz and 0 from t = 1 on, so each bump whose computed ||x - c||^2 is below r^2 (1 + 4 gamma)
+    // (where computed and true t may straddle 1) errs by |h| (sup|g'| e_t + ELEMENTARY |g^| + TINY)
+    evaluationError: (X, m) => {
+      const E = new Float64Array(m);
+      const gt = gamma(d + 4);
+      const gs = gamma(n + 1);
+      const window = r2 * (1 + 4 * gt);
+      for (let i = 0; i < m; i++) {
+        let err = 0;
+        let mag = 0;
+        for (let c = 0; c < n; c++) {
+          let s2 = 0;
+          for (let t = 0; t < d && s2 < window; t++) s2 += (X[i * d + t] - centres[c * d + t]) ** 2;
+          if (s2 >= window) continue;
+          const t = Math.sqrt(s2) / r;
+          const g = P.g(t);
+          err += Math.abs(heights[c]) * (P.supAbsDg * gt * t * (1 + gt) + ELEMENTARY * Math.abs(g) + TINY);
+          mag += Math.abs(heights[c] * g);
+        }
+        E[i] = (err + gs * mag + TINY) * BOUND_SLACK;
+      }
+      return E;
+    },
   };
 }
 

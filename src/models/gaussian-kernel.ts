@@ -7,6 +7,7 @@ import { bumpsParameterCount } from './bumps.js';
 import type { FitContext } from './fit-context.js';
 import type { FunctionClass } from './function-class.js';
 import { finishFit } from './fit-result.js';
+import { BOUND_SLACK, ELEMENTARY, gamma, TINY } from './evaluation-error.js';
 import { dataRadius, type FitResult, type Model } from './model.js';
 
 /** Options of {@link fitGaussianKernel}. */
@@ -73,6 +74,28 @@ export function gaussianKernelModel(centres: Float64Array, alpha: Float64Array, 
     // each term alpha_i exp(-||x - c_i||^2 / (2 s^2)) is |alpha_i| e^{-1/2} / s -Lipschitz
     upperLipschitz: (D) => upperEstimate((sumAbs * Math.exp(-0.5)) / s, domainName(D), 'kernel-sum', 'sum |alpha_i| e^{-1/2} / s', { sumAbsAlpha: sumAbs, bandwidth: s }),
     predict: (X, m) => evalAll(X, m, false),
+    // docs/science.md section 3, "Rounding": the exponent a = ||x - c||^2 / (2 s^2) carries relative error
+    // gamma_{d+6}; exp(-a^) is off by at most k^ e^{e_a} e_a + ELEMENTARY k^; the sum adds gamma_{n+1} sum |alpha k^|
+    evaluationError: (X, m) => {
+      const E = new Float64Array(m);
+      const ga = gamma(d + 6);
+      const gs = gamma(n + 1);
+      for (let i = 0; i < m; i++) {
+        let err = 0;
+        let mag = 0;
+        for (let c = 0; c < n; c++) {
+          let s2 = 0;
+          for (let t = 0; t < d; t++) s2 += (X[i * d + t] - centres[c * d + t]) ** 2;
+          const a = s2 * inv2s2;
+          const ea = ga * a * (1 + ga);
+          const kv = Math.exp(-a);
+          err += Math.abs(alpha[c]) * (kv * Math.exp(ea) * ea + ELEMENTARY * kv + TINY);
+          mag += Math.abs(alpha[c] * kv);
+        }
+        E[i] = (err + gs * mag + TINY) * BOUND_SLACK;
+      }
+      return E;
+    },
     gradient: (X, m) => evalAll(X, m, true),
   };
 }

@@ -1,6 +1,7 @@
 import { InputError } from '../core/input-error.js';
 import { requireOneOf } from '../core/validate.js';
-import { BUMP_PROFILES, bumpsModel, bumpsParameterCount, disjointRadius, minPairwiseDistance, type BumpProfile } from './bumps.js';
+import { BUMP_PROFILES, bumpsModel, bumpsParameterCount, disjointRadius, minPairwiseDistance, PROFILE, type BumpProfile } from './bumps.js';
+import { BOUND_SLACK, gamma } from './evaluation-error.js';
 import { domainName } from '../lipschitz/domain.js';
 import type { FitContext } from './fit-context.js';
 import type { FunctionClass } from './function-class.js';
@@ -51,6 +52,25 @@ export function fitIntrinsicBumps(X: Float64Array, n: number, d: number, y: Floa
     },
     averageGradientUpperOnSphere: undefined,
     predict: (P, rows) => inner.predict(toZ(P, rows), rows),
+    // docs/science.md section 3, "Rounding": the error of g at the computed z^ = U^T x, plus Lip(g) ||z^ - z||
+    // with |z^_c - z_c| <= gamma_d sum_r |U_rc x_r| and Lip(g) <= sum |h| sup|g'| / r (any supports)
+    evaluationError: (P, rows) => {
+      const E = inner.evaluationError(toZ(P, rows), rows);
+      const g = gamma(d + 1);
+      let sumH = 0;
+      for (const h of inner.heights) sumH += Math.abs(h);
+      const lip = (sumH * PROFILE[profile].supAbsDg) / inner.r;
+      for (let i = 0; i < rows; i++) {
+        let ez2 = 0;
+        for (let c = 0; c < m; c++) {
+          let s = 0;
+          for (let r = 0; r < d; r++) s += Math.abs(U[r * m + c] * P[i * d + r]);
+          ez2 += (g * s * (1 + g)) ** 2;
+        }
+        E[i] = (E[i] + lip * Math.sqrt(ez2)) * BOUND_SLACK;
+      }
+      return E;
+    },
     gradient: (P, rows) => {
       const Gz = inner.gradient(toZ(P, rows), rows);
       const G = new Float64Array(rows * d);

@@ -6,6 +6,7 @@ import { domainName } from '../lipschitz/domain.js';
 import type { FitContext } from './fit-context.js';
 import type { FunctionClass } from './function-class.js';
 import { finishFit } from './fit-result.js';
+import { BOUND_SLACK, gamma, TINY } from './evaluation-error.js';
 import { dataRadius, type FitResult, type Model } from './model.js';
 
 /** Options of {@link fitLinear}. */
@@ -49,6 +50,16 @@ export function linearModel(w: Float64Array, b: number, radius = 1): LinearModel
         out[i] = s;
       }
       return out;
+    },
+    // gamma_{d+1} (sum_t |w_t x_t| + |b|) (docs/science.md section 3, "Rounding")
+    evaluationError(X, m) {
+      const E = new Float64Array(m);
+      for (let i = 0; i < m; i++) {
+        let s = Math.abs(b);
+        for (let j = 0; j < d; j++) s += Math.abs(w[j] * X[i * d + j]);
+        E[i] = (gamma(d + 1) * s + TINY) * BOUND_SLACK;
+      }
+      return E;
     },
     gradient(_X, m) {
       const G = new Float64Array(m * d);

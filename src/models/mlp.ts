@@ -8,6 +8,7 @@ import type { Rng } from '../core/rng.js';
 import type { Domain } from '../lipschitz/domain.js';
 import type { LipEstimate } from '../lipschitz/estimate.js';
 import type { Model } from './model.js';
+import { layeredEvaluationError } from './evaluation-error.js';
 
 /** Activations a robustlaw-mlp/1 file may use. */
 export const MLP_ACTIVATIONS = ['relu', 'tanh'] as const;
@@ -438,6 +439,8 @@ export function mlpModel(layers: readonly DenseLayer[], activation: NetworkActiv
       for (let i = 0; i < m; i++) out[i] = forwardOne(layers, acts, X.subarray(i * d, i * d + d))[D - 1][0];
       return out;
     },
+    // running error propagation through the layers (docs/science.md section 3, "Rounding")
+    evaluationError: (X, m) => layeredEvaluationError(layers, acts.map((a) => ({ s: ACT_FN[a].s, beta: ACTIVATION_SLOPE[a].beta })), X, m),
     gradient(X, m) {
       const G = new Float64Array(m * d);
       for (let i = 0; i < m; i++) G.set(backward(layers, acts, forwardOne(layers, acts, X.subarray(i * d, i * d + d)), one), i * d);

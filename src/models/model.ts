@@ -41,6 +41,12 @@ export interface Model {
   /** f(x) for each row of the m x d matrix X. */
   predict(X: Float64Array, m: number): Float64Array;
   /**
+   * For each row x of X, a bound on |predict(x) - f(x)|, the rounding error of the f64 evaluation against
+   * the exact function the model's parameters define (docs/science.md section 3, "Rounding"). Secants
+   * subtract it, so a certified secant is a lower bound even where the evaluation cancels.
+   */
+  evaluationError(X: Float64Array, m: number): Float64Array;
+  /**
    * grad f(x) for each row of X, as an m x d matrix. Where f is not differentiable (ReLU kinks, bump
    * centres) it returns an element of the generalised gradient where one is known, else a one-sided one.
    */

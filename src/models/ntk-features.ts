@@ -11,6 +11,7 @@ import type { LipEstimate } from '../lipschitz/estimate.js';
 import type { FitContext } from './fit-context.js';
 import type { FunctionClass, WidthRule } from './function-class.js';
 import { finishFit } from './fit-result.js';
+import { ntkEvaluationError } from './evaluation-error.js';
 import { dataRadius, type FitResult, type Model } from './model.js';
 
 /** Options of {@link fitNtkFeatures}. */
@@ -141,6 +142,7 @@ export function ntkModel(ntk: NtkWeights, radius: number, params: Record<string,
     searchGradient: (kernels) => kernels.residentNtk?.(Float32Array.from(W), Float32Array.from(Theta), k, d, act.name, scale) ?? null,
     upperLipschitz: (D, rng) => ntkUpper(ntk, D, withinBall(D, radius) ? radius : Number.POSITIVE_INFINITY, rng),
     predict: (X, m) => both(X, m, false),
+    evaluationError: (X, m) => ntkEvaluationError(W, Theta, k, d, act, scale, X, m),
     gradient: (X, m) => both(X, m, true),
   };
 }

@@ -6,6 +6,7 @@ import { domainName, withinBall } from '../lipschitz/domain.js';
 import type { FitContext } from './fit-context.js';
 import type { FunctionClass } from './function-class.js';
 import { finishFit } from './fit-result.js';
+import { BOUND_SLACK, gamma, TINY } from './evaluation-error.js';
 import { dataRadius, type FitResult, type Model } from './model.js';
 
 /** Options of {@link fitPolynomial}. */
@@ -121,11 +122,48 @@ function kernelPolynomial(C: Float64Array, alpha: Float64Array, n: number, d: nu
     }
     return wantGrad ? G : f;
   };
-  return polynomialModel(d, p, q, thetaNorm, radius, 'kernel form', (X, m) => evalAll(X, m, false), (X, m) => evalAll(X, m, true));
+  // docs/science.md section 3, "Rounding": g = x . c_i carries e_g = gamma_d sum |x_t c_it|; K(g) = sum_{t<=q} g^t
+  // moves by at most K'(|g^| + e_g) e_g (K'(G) = sum_t t G^(t-1)) and its loop rounds by gamma_{2q+1} sum_t |g^|^t;
+  // the sum over centres adds gamma_{n+1} sum |alpha K^|
+  const evaluationError = (X: Float64Array, m: number) => {
+    const E = new Float64Array(m);
+    const gd = gamma(d + 1);
+    const gk = gamma(2 * q + 2);
+    const gs = gamma(n + 1);
+    for (let i = 0; i < m; i++) {
+      let err = 0;
+      let mag = 0;
+      for (let c = 0; c < n; c++) {
+        let g = 0;
+        let ag = 0;
+        for (let t = 0; t < d; t++) {
+          g += X[i * d + t] * C[c * d + t];
+          ag += Math.abs(X[i * d + t] * C[c * d + t]);
+        }
+        const eg = gd * ag * (1 + gd);
+        const G = Math.abs(g) + eg;
+        let dK = 0;
+        let pwG = 1;
+        let absK = 1;
+        let pwg = 1;
+        for (let t = 1; t <= q; t++) {
+          dK += t * pwG;
+          pwG *= G;
+          pwg *= Math.abs(g);
+          absK += pwg;
+        }
+        err += Math.abs(alpha[c]) * (dK * eg + gk * absK);
+        mag += Math.abs(alpha[c] * polyKernel(g, q));
+      }
+      E[i] = (err + gs * mag + TINY) * BOUND_SLACK;
+    }
+    return E;
+  };
+  return polynomialModel(d, p, q, thetaNorm, radius, 'kernel form', (X, m) => evalAll(X, m, false), (X, m) => evalAll(X, m, true), evaluationError);
 }
 
 /** The fields both polynomial forms share: p, W = 2 ||theta||, J on the ball, and the description. */
-function polynomialModel(d: number, p: number, q: number, thetaNorm: number, radius: number, form: string, predict: Model['predict'], gradient: Model['gradient']): PolynomialModel {
+function polynomialModel(d: number, p: number, q: number, thetaNorm: number, radius: number, form: string, predict: Model['predict'], gradient: Model['gradient'], evaluationError: Model['evaluationError']): PolynomialModel {
   return {
     className: 'polynomial',
     d,
@@ -150,6 +188,7 @@ function polynomialModel(d: number, p: number, q: number, thetaNorm: number, rad
     },
     predict,
     gradient,
+    evaluationError,
   };
 }
 
@@ -215,6 +254,18 @@ function explicitPolynomial(monos: { vars: number[]; scale: number }[], theta: F
         }
       }
       return G;
+    },
+    // docs/science.md section 3, "Rounding": each monomial scale prod x_v rounds by gamma_{q+2} (the scale
+    // sqrt(multinomial) by u), the sum of p terms by gamma_{p+1}
+    (X, m) => {
+      const E = new Float64Array(m);
+      const g = gamma(q + 2) + gamma(p + 1);
+      for (let i = 0; i < m; i++) {
+        let mag = 0;
+        for (let a = 0; a < p; a++) mag += Math.abs(theta[a] * monomialValue(monos[a], X, i * d));
+        E[i] = (g * mag * (1 + g) + TINY) * BOUND_SLACK;
+      }
+      return E;
     },
   );
 }

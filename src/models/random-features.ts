@@ -6,6 +6,7 @@ import type { FitContext } from './fit-context.js';
 import type { FunctionClass, WidthRule } from './function-class.js';
 import { twoLayerExact, twoLayerUpper } from './two-layer-lipschitz.js';
 import { finishFit } from './fit-result.js';
+import { twoLayerEvaluationError } from './evaluation-error.js';
 import { dataRadius, type FitResult, type Model } from './model.js';
 import { preActivations, twoLayerGradient, twoLayerPredict, type TwoLayerWeights } from './two-layer-net.js';
 
@@ -95,6 +96,7 @@ export function twoLayerModel(
     searchGradient: (kernels) => kernels.residentTwoLayer?.(Float32Array.from(net.W), Float32Array.from(net.b), Float32Array.from(net.a), net.k, net.d, net.act.name) ?? null,
     upperLipschitz: (D, rng) => twoLayerUpper(net, D, radius, rng),
     predict: (X, m) => twoLayerPredict(net, X, m),
+    evaluationError: (X, m) => twoLayerEvaluationError(net, X, m),
     gradient: (X, m) => twoLayerGradient(net, X, m),
   };
 }

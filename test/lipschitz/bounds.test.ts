@@ -87,7 +87,11 @@ describe('every lower bound carries a witness that re-checks', () => {
       } else if (w.type === 'pair') {
         const f = m.predict(Float64Array.from([...w.a, ...w.b]), 2);
         const dist = Math.hypot(...w.a.map((v, i) => v - w.b[i]));
-        expect(Math.abs(f[0] - f[1]) / dist).toBeCloseTo(rep.lower.value, 10);
+        // certified: the computed secant lowered by the evaluation-error allowance E(a) + E(b), never above the raw one
+        const E = m.evaluationError(Float64Array.from([...w.a, ...w.b]), 2);
+        expect(w.allowance).toBeCloseTo(E[0] + E[1], 20);
+        expect((Math.abs(f[0] - f[1]) - (E[0] + E[1])) / dist).toBeCloseTo(rep.lower.value, 10);
+        expect(rep.lower.value).toBeLessThanOrEqual(Math.abs(f[0] - f[1]) / dist);
       }
     }
   });
