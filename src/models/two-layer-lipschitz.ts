@@ -6,6 +6,7 @@ import { exactScaled } from '../linalg/pow2.js';
 import { domainName, withinBall, type Domain } from '../lipschitz/domain.js';
 import type { LipEstimate } from '../lipschitz/estimate.js';
 import type { TwoLayerWeights } from './two-layer-net.js';
+import { lipSdpForTwoLayer, tighterUpper } from '../lipschitz/sdp/network-bounds.js';
 
 /**
  * The exact Lipschitz constant of a two-layer net f = sum_j a_j s(w_j . x + b_j) + c where it is known
@@ -125,10 +126,13 @@ export function twoLayerUpper(net: TwoLayerWeights, D: Domain, radius: number, r
   const spec = op * Math.sqrt(sq);
   const value = Math.min(spec, sum);
   // neither bound computes finitely: no certificate (never an infinite or overflowed number)
-  if (!Number.isFinite(value)) return null;
-  return upperEstimate(value, domainName(D), spec <= sum ? 'two-layer-spectral' : 'two-layer-sum', "min(||W||_op sqrt(sum a_j^2 S'_j^2), sum |a_j| S'_j ||w_j||)", {
-    spectral: spec,
-    sum,
-    opNormW: op,
-  });
+  const simple = !Number.isFinite(value)
+    ? null
+    : upperEstimate(value, domainName(D), spec <= sum ? 'two-layer-spectral' : 'two-layer-sum', "min(||W||_op sqrt(sum a_j^2 S'_j^2), sum |a_j| S'_j ||w_j||)", {
+        spectral: spec,
+        sum,
+        opNormW: op,
+      });
+  // the LipSDP-Neuron certificate where it is tighter (docs/science.md section 9)
+  return tighterUpper(simple, lipSdpForTwoLayer(net, D, radius));
 }

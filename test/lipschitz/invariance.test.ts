@@ -33,7 +33,8 @@ describe('invariances of every bound', () => {
         const scaled = mapLayer(layers, last, (W, L) => ({ weights: W.map((v) => v * s), biases: L.biases.map((v) => v * s) }));
         const a = report(layers, act, ball(1));
         const b = report(scaled, act, ball(1));
-        expect(rel(b.upper!.value, Math.abs(s) * a.upper!.value)).toBeLessThan(1e-9);
+        // the LipSDP certificate (one hidden layer) is a solver's result: invariant up to its convergence (docs/science.md section 9.4)
+        expect(rel(b.upper!.value, Math.abs(s) * a.upper!.value)).toBeLessThan(a.upper!.method === 'lipsdp-neuron' ? 1e-6 : 1e-9);
         expect(rel(b.lower.value, Math.abs(s) * a.lower.value)).toBeLessThan(1e-6);
       }),
       { numRuns: 15 },
@@ -71,7 +72,7 @@ describe('invariances of every bound', () => {
         const dilated = mapLayer(layers, 0, (W) => ({ weights: W.map((v) => v * t) }));
         const a = report(layers, act, ball(1));
         const b = report(dilated, act, ball(1 / t));
-        expect(rel(b.upper!.value, t * a.upper!.value)).toBeLessThan(1e-9);
+        expect(rel(b.upper!.value, t * a.upper!.value)).toBeLessThan(a.upper!.method === 'lipsdp-neuron' ? 1e-6 : 1e-9);
         expect(rel(b.lower.value, t * a.lower.value)).toBeLessThan(1e-6);
       }),
       { numRuns: 15 },

@@ -5,7 +5,7 @@ import type { HiddenLayerProblem } from './hidden-layer-problem.js';
 export interface LipSdpSolveOptions {
   /** Quasi-Newton iterations in all (default 300). */
   readonly maxIterations?: number;
-  /** Wall-time cap in milliseconds (default 20,000): the best multipliers so far are returned. */
+  /** Wall-time cap in milliseconds (default none: a cap makes the result depend on the machine, so the library paths use iteration caps only). */
   readonly timeLimitMs?: number;
 }
 
@@ -30,6 +30,8 @@ interface Pre {
   readonly hJ: Float64Array;
   readonly VJ: Float64Array;
   readonly nJ: number;
+  /** When d > nJ + m: the t-independent Grams W_J W_J^T, W_J B^T and B B^T, so that F F^T needs no d-long products. */
+  readonly grams: { readonly WW: Float64Array; readonly WB: Float64Array; readonly BB: Float64Array } | null;
 }
 
 interface Evaluation {
@@ -56,41 +58,37 @@ interface Evaluation {
 export function solveLipSdp(P: HiddenLayerProblem, options: LipSdpSolveOptions = {}): LipSdpSolution | null {
   const t0 = performance.now();
   const maxIter = options.maxIterations ?? 300;
-  const limit = options.timeLimitMs ?? 20000;
+  const limit = options.timeLimitMs ?? Number.POSITIVE_INFINITY;
   const pre = prepare(P);
   const { nJ } = pre;
   let evaluations = 0;
-  const evalAt = (tau: Float64Array, mu: number, grad: boolean) => {
+  const evalAt = (x: Float64Array, mu: number, grad: boolean) => {
     evaluations++;
-    return evaluate(pre, tau, mu, grad);
+    return evaluateX(pre, x, mu, grad);
   };
-  // start
-  const tau = new Float64Array(nJ);
+  // start: tau_j = log(||v_j|| / (half_j ||w_j||)); sigma by golden-section search
+  const x0 = new Float64Array(nJ + 1);
   for (let q = 0; q < nJ; q++) {
     let wn = 0;
     for (let i = 0; i < P.d; i++) wn += pre.WJ[q * P.d + i] ** 2;
     let vn = 0;
     for (let i = 0; i < P.m; i++) vn += pre.VJ[i * nJ + q] ** 2;
-    tau[q] = Math.log(Math.sqrt(vn)) - Math.log(pre.hJ[q] * Math.sqrt(wn));
+    x0[q] = Math.log(Math.sqrt(vn)) - Math.log(pre.hJ[q] * Math.sqrt(wn));
   }
-  // kappa_0: the smallest common scale with S > 0 is lambda_max(sum v_j v_j^T / (2 t_j))
-  const M = new Float64Array(P.m * P.m);
-  for (let q = 0; q < nJ; q++) {
-    const w = 1 / (2 * Math.exp(tau[q]));
-    for (let i = 0; i < P.m; i++) for (let l = 0; l < P.m; l++) M[i * P.m + l] += w * pre.VJ[i * nJ + q] * pre.VJ[l * nJ + q];
-  }
-  const kappa0 = nJ === 0 ? 1 : symmetricEigen(M, P.m).values[0];
-  if (!(kappa0 > 0 && Number.isFinite(kappa0))) return null;
-  const shifted = (s: number) => tau.map((v) => v + Math.log(kappa0) + Math.log1p(Math.exp(s)));
-  const topAt = (s: number) => evalAt(shifted(s), 0, false)?.top ?? Number.POSITIVE_INFINITY;
-  const s0 = nJ === 0 ? 0 : goldenMin(topAt, -14, 8, 40);
-  let x = shifted(s0);
-  let best = { tau: x, top: evalAt(x, 0, false)?.top ?? Number.POSITIVE_INFINITY };
+  const topAt = (sigma: number) => {
+    x0[nJ] = sigma;
+    return evalAt(x0, 0, false)?.top ?? Number.POSITIVE_INFINITY;
+  };
+  const sigma0 = nJ === 0 ? 0 : goldenMin(topAt, -8, SIGMA_MAX, 24);
+  x0[nJ] = sigma0;
+  let x = x0;
+  let best = { x, top: evalAt(x, 0, false)?.top ?? Number.POSITIVE_INFINITY };
   if (!Number.isFinite(best.top)) return null;
   let iterations = 0;
   let stop: LipSdpSolution['stop'] = 'converged';
   const stages = [1e-2, 3e-3, 1e-3, 3e-4, 1e-4, 3e-5];
   const perStage = Math.max(1, Math.ceil(maxIter / stages.length));
+  const n = nJ + 1;
   outer: for (const rel of nJ === 0 ? [] : stages) {
     const mu = rel * best.top;
     let cur = evalAt(x, mu, true);
@@ -110,11 +108,11 @@ export function solveLipSdp(P: HiddenLayerProblem, options: LipSdpSolveOptions =
       const g = cur.grad!;
       const dir = lbfgsDirection(g, S, Y);
       let slope = 0;
-      for (let q = 0; q < nJ; q++) slope += g[q] * dir[q];
+      for (let q = 0; q < n; q++) slope += g[q] * dir[q];
       if (!(slope < 0)) {
         S.length = 0;
         Y.length = 0;
-        for (let q = 0; q < nJ; q++) dir[q] = -g[q];
+        for (let q = 0; q < n; q++) dir[q] = -g[q];
         slope = -g.reduce((a, v) => a + v * v, 0);
       }
       if (slope > -1e-14 * Math.abs(cur.value)) break;
@@ -138,11 +136,70 @@ export function solveLipSdp(P: HiddenLayerProblem, options: LipSdpSolveOptions =
       const gain = cur.value - next.value;
       x = xn;
       cur = next;
-      if (next.top < best.top) best = { tau: xn, top: next.top };
+      if (next.top < best.top) best = { x: xn, top: next.top };
       if (gain <= 1e-10 * Math.abs(cur.value)) break;
     }
   }
-  return { t: best.tau.map(Math.exp), rho: best.top, iterations, evaluations, stop };
+  if (stop === 'converged' && iterations >= maxIter) stop = 'iterations';
+  return { t: multipliers(pre, best.x).t, rho: best.top, iterations, evaluations, stop };
+}
+
+/** sigma is capped here: 1 - c(sigma) >= 1.4e-11, so that S stays numerically positive definite. */
+const SIGMA_MAX = 25;
+
+/**
+ * The multipliers of the solver's variables x = (tau, sigma): t_j = e^{tau_j} g(tau) / c with
+ * g(tau) = lambda_max(sum_j v_j v_j^T e^{-tau_j} / 2) and c = 1 / (1 + e^{-sigma}), so that
+ * lambda_max(sum_j v_j v_j^T / (2 t_j)) = c < 1: every x is feasible (S > 0), and the common scale of t
+ * is the single variable sigma (docs/science.md section 9.4). Also returns the top eigenvector z of the
+ * m x m matrix for the chain rule.
+ */
+function multipliers(pre: Pre, x: Float64Array): { t: Float64Array; g: number; z: Float64Array; c: number } {
+  const { nJ, VJ } = pre;
+  const m = pre.P.m;
+  const M = new Float64Array(m * m);
+  for (let q = 0; q < nJ; q++) {
+    const w = Math.exp(-x[q]) / 2;
+    for (let i = 0; i < m; i++) for (let l = 0; l < m; l++) M[i * m + l] += w * VJ[i * nJ + q] * VJ[l * nJ + q];
+  }
+  let g: number;
+  let z: Float64Array;
+  if (m === 1) {
+    g = M[0];
+    z = new Float64Array([1]);
+  } else {
+    const eig = symmetricEigen(M, m);
+    g = eig.values[0];
+    z = Float64Array.from({ length: m }, (_, i) => eig.vectors[i * m]);
+  }
+  const c = 1 / (1 + Math.exp(-Math.min(x[nJ], SIGMA_MAX)));
+  const t = new Float64Array(nJ);
+  for (let q = 0; q < nJ; q++) t[q] = (Math.exp(x[q]) * g) / c;
+  return { t, g, z, c };
+}
+
+/** The objective at x = (tau, sigma) and its gradient in x by the chain rule through {@link multipliers}. */
+function evaluateX(pre: Pre, x: Float64Array, mu: number, wantGrad: boolean): Evaluation | null {
+  const { nJ, VJ } = pre;
+  const m = pre.P.m;
+  // multipliers beyond e^±200 only come from wild line-search steps: refused (the search backtracks), so that
+  // the matrices stay far from overflow
+  for (let q = 0; q < nJ; q++) if (!(Math.abs(x[q]) <= 200)) return null;
+  const { t, g, z, c } = multipliers(pre, x);
+  if (!(g > 0 && Number.isFinite(g)) || !t.every((v) => v > 0 && Number.isFinite(v))) return null;
+  const e = evaluate(pre, t.map(Math.log), mu, wantGrad);
+  if (e === null || !wantGrad || e.grad === null) return e;
+  // e.grad[j] = t_j d/dt_j; log t_j = tau_j + log g(tau) - log c(sigma)
+  const gamma = e.grad;
+  const total = gamma.reduce((a, v) => a + v, 0);
+  const grad = new Float64Array(nJ + 1);
+  for (let q = 0; q < nJ; q++) {
+    let vz = 0;
+    for (let i = 0; i < m; i++) vz += VJ[i * nJ + q] * z[i];
+    grad[q] = gamma[q] - (total * vz * vz * Math.exp(-x[q])) / (2 * g);
+  }
+  grad[nJ] = x[nJ] >= SIGMA_MAX ? 0 : -total * (1 - c);
+  return { value: e.value, top: e.top, grad };
 }
 
 /** The numerical reduced objective lambda_max(G(t)) (NOT certified), or null when S(t) is not positive definite. */
@@ -167,7 +224,121 @@ function prepare(P: HiddenLayerProblem): Pre {
     hJ[q] = half[j];
     for (let i = 0; i < m; i++) VJ[i * nJ + q] = V[i * k + j];
   });
-  return { P, B, WJ, hJ, VJ, nJ };
+  const dot = (A: Float64Array, a: number, C: Float64Array, c: number) => {
+    let s = 0;
+    for (let t = 0; t < d; t++) s += A[a * d + t] * C[c * d + t];
+    return s;
+  };
+  let grams: Pre['grams'] = null;
+  if (d > nJ + m) {
+    const WW = new Float64Array(nJ * nJ);
+    const WB = new Float64Array(nJ * m);
+    const BB = new Float64Array(m * m);
+    for (let a = 0; a < nJ; a++) {
+      for (let c = 0; c <= a; c++) WW[a * nJ + c] = WW[c * nJ + a] = dot(WJ, a, WJ, c);
+      for (let c = 0; c < m; c++) WB[a * m + c] = dot(WJ, a, B, c);
+    }
+    for (let a = 0; a < m; a++) for (let c = 0; c <= a; c++) BB[a * m + c] = BB[c * m + a] = dot(B, a, B, c);
+    grams = { WW, WB, BB };
+  }
+  return { P, B, WJ, hJ, VJ, nJ, grams };
+}
+
+/** x L^{-T} for a row vector x (L lower triangular m x m): solves L y = x^T. */
+function forward(L: Float64Array, m: number, x: Float64Array): Float64Array {
+  const y = new Float64Array(m);
+  for (let a = 0; a < m; a++) {
+    let s = x[a];
+    for (let l = 0; l < a; l++) s -= L[a * m + l] * y[l];
+    y[a] = s / L[a * m + a];
+  }
+  return y;
+}
+
+/** L^{-T} x (back substitution). */
+function backward(L: Float64Array, m: number, x: Float64Array): Float64Array {
+  const y = Float64Array.from(x);
+  for (let a = m - 1; a >= 0; a--) {
+    let s = y[a];
+    for (let l = a + 1; l < m; l++) s -= L[l * m + a] * y[l];
+    y[a] = s / L[a * m + a];
+  }
+  return y;
+}
+
+/**
+ * The evaluation on the (nJ + m) side from the precomputed Grams: F F^T = [[Ds WW Ds, Ds WB L^-T], [., L^-1 BB L^-T]]
+ * with Ds = diag(sqrt(2 t) half); for an eigenvector f = (f1, f2) of F F^T with eigenvalue lambda, e = F^T f / sqrt(lambda)
+ * has W_J e = (WW Ds f1 + WB L^-T f2) / sqrt(lambda) and B e = (WB^T Ds f1 + BB L^-T f2) / sqrt(lambda).
+ */
+function evaluateOnGrams(pre: Pre, t: Float64Array, L: Float64Array, mu: number, wantGrad: boolean): Evaluation | null {
+  const { hJ, VJ, nJ } = pre;
+  const { WW, WB, BB } = pre.grams!;
+  const m = pre.P.m;
+  const n = nJ + m;
+  const ds = t.map((v, q) => Math.sqrt(2 * v) * hJ[q]);
+  const H = new Float64Array(n * n);
+  for (let a = 0; a < nJ; a++) for (let c = 0; c <= a; c++) H[a * n + c] = ds[a] * WW[a * nJ + c] * ds[c];
+  const WBL = new Float64Array(nJ * m); // WB L^-T
+  for (let a = 0; a < nJ; a++) WBL.set(forward(L, m, WB.subarray(a * m, a * m + m)), a * m);
+  for (let a = 0; a < nJ; a++) for (let c = 0; c < m; c++) H[(nJ + c) * n + a] = ds[a] * WBL[a * m + c];
+  const X = new Float64Array(m * m); // rows of BB L^-T
+  for (let a = 0; a < m; a++) X.set(forward(L, m, BB.subarray(a * m, a * m + m)), a * m);
+  // L^-1 (BB L^-T): column c of X solved by forward substitution
+  for (let c = 0; c < m; c++) {
+    const col = new Float64Array(m);
+    for (let a = 0; a < m; a++) col[a] = X[a * m + c];
+    const y = forward(L, m, col);
+    for (let a = c; a < m; a++) H[(nJ + a) * n + nJ + c] = y[a];
+  }
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) H[j * n + i] = H[i * n + j];
+  if (!H.every(Number.isFinite)) return null;
+  const { values, vectors } = symmetricEigen(H, n);
+  const top = values[0];
+  if (!Number.isFinite(top)) return null;
+  if (mu <= 0) return { value: top, top, grad: null };
+  let z = 0;
+  const used: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const w = Math.exp((values[i] - top) / mu);
+    if (w < 1e-9) break;
+    z += w;
+    used.push(i);
+  }
+  const value = top + mu * Math.log(z);
+  if (!wantGrad) return { value, top, grad: null };
+  const grad = new Float64Array(nJ);
+  for (const i of used) {
+    if (!(values[i] > 0)) continue;
+    const pi = Math.exp((values[i] - top) / mu) / z;
+    const sig = Math.sqrt(values[i]);
+    const f1 = new Float64Array(nJ);
+    for (let a = 0; a < nJ; a++) f1[a] = ds[a] * vectors[a * n + i];
+    const f2 = new Float64Array(m);
+    for (let a = 0; a < m; a++) f2[a] = vectors[(nJ + a) * n + i];
+    const g2 = backward(L, m, f2);
+    const we = new Float64Array(nJ);
+    for (let a = 0; a < nJ; a++) {
+      let s = 0;
+      for (let c = 0; c < nJ; c++) s += WW[a * nJ + c] * f1[c];
+      for (let c = 0; c < m; c++) s += WB[a * m + c] * g2[c];
+      we[a] = s / sig;
+    }
+    const be = new Float64Array(m);
+    for (let a = 0; a < m; a++) {
+      let s = 0;
+      for (let c = 0; c < nJ; c++) s += WB[c * m + a] * f1[c];
+      for (let c = 0; c < m; c++) s += BB[a * m + c] * g2[c];
+      be[a] = s / sig;
+    }
+    const y = backward(L, m, forward(L, m, be));
+    for (let q = 0; q < nJ; q++) {
+      let vy = 0;
+      for (let a = 0; a < m; a++) vy += VJ[a * nJ + q] * y[a];
+      grad[q] += pi * (2 * hJ[q] * hJ[q] * we[q] * we[q] * t[q] - (vy * vy) / (2 * t[q]));
+    }
+  }
+  return { value, top, grad };
 }
 
 function evaluate(pre: Pre, tau: Float64Array, mu: number, wantGrad: boolean): Evaluation | null {
@@ -186,6 +357,7 @@ function evaluate(pre: Pre, tau: Float64Array, mu: number, wantGrad: boolean): E
   }
   const L = cholesky(S, m);
   if (L === null) return null;
+  if (pre.grams !== null) return evaluateOnGrams(pre, t, L, mu, wantGrad);
   const R = nJ + m;
   const F = new Float64Array(R * d);
   for (let q = 0; q < nJ; q++) {
@@ -227,7 +399,7 @@ function evaluate(pre: Pre, tau: Float64Array, mu: number, wantGrad: boolean): E
   const used: number[] = [];
   for (let i = 0; i < n; i++) {
     const w = Math.exp((values[i] - top) / mu);
-    if (w < 1e-12) break;
+    if (w < 1e-9) break;
     z += w;
     used.push(i);
   }
@@ -347,7 +519,14 @@ function cholesky(A: Float64Array, n: number): Float64Array | null {
 
 /** Eigenvalues (descending) and eigenvectors (columns of a row-major n x n array) of a symmetric matrix, by ml-matrix. */
 function symmetricEigen(A: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
-  const evd = new EigenvalueDecomposition(Matrix.from1DArray(n, n, A), { assumeSymmetric: true });
+  // ml-matrix's QL iteration runs off its arrays on NaN input: a non-finite matrix has no eigenvalues here
+  if (!A.every(Number.isFinite)) return { values: new Float64Array(n).fill(Number.NaN), vectors: new Float64Array(n * n) };
+  let evd: EigenvalueDecomposition;
+  try {
+    evd = new EigenvalueDecomposition(Matrix.from1DArray(n, n, A), { assumeSymmetric: true });
+  } catch {
+    return { values: new Float64Array(n).fill(Number.NaN), vectors: new Float64Array(n * n) };
+  }
   const vals = evd.realEigenvalues;
   const order = vals.map((_, i) => i).sort((a, b) => vals[b] - vals[a]);
   const V = evd.eigenvectorMatrix;

@@ -1,3 +1,4 @@
+import { exponentOf, ldexp } from '../../linalg/pow2.js';
 import { UNIT_ROUNDOFF } from '../certificate.js';
 
 /** Activations whose slope interval {@link slopeInterval} knows. */
@@ -74,13 +75,18 @@ export function preActivationRanges(W: Float64Array, b: Float64Array, k: number,
   const hi = new Float64Array(k);
   const u = UNIT_ROUNDOFF;
   for (let j = 0; j < k; j++) {
-    let s = 0;
-    for (let t = 0; t < d; t++) s += W[j * d + t] ** 2;
-    if (s === 0) {
+    // the norm of the row scaled by a power of two (exact), so that it neither overflows nor underflows and
+    // scales exactly with the weights
+    let mx = 0;
+    for (let t = 0; t < d; t++) mx = Math.max(mx, Math.abs(W[j * d + t]));
+    if (mx === 0) {
       lo[j] = hi[j] = b[j];
       continue;
     }
-    const rad = Math.sqrt(s) * R * (1 + (d + 6) * u) + Number.MIN_VALUE;
+    const e = exponentOf(mx);
+    let s = 0;
+    for (let t = 0; t < d; t++) s += ldexp(W[j * d + t], -e) ** 2;
+    const rad = ldexp(Math.sqrt(s) * (1 + (d + 6) * u), e) * R * (1 + 2 * u) + Number.MIN_VALUE;
     const l = b[j] - rad;
     const h = b[j] + rad;
     lo[j] = l - Math.abs(l) * 2 * u - Number.MIN_VALUE;

@@ -1,0 +1,52 @@
+import type { Domain } from '../domain.js';
+import type { LipEstimate } from '../estimate.js';
+import { lipSdpUpper, type LipSdpOptions } from './lipsdp-neuron.js';
+
+/** A dense layer as the network models hold it: weights out x in (row-major) and biases. */
+interface Layer {
+  readonly weights: Float64Array;
+  readonly biases: Float64Array;
+  readonly inputs: number;
+  readonly outputs: number;
+}
+
+/**
+ * Iteration cap of the certificate inside the models' upper bounds (the sweep computes one per instance):
+ * 3e6 / (k d) clamped to [20, 300], so that small nets converge fully and the default sweep's random
+ * features (k up to 2,500, d = 25) stay near 20 iterations, about 0.5 s each (docs/evidence.md). A capped
+ * solve gives a looser certificate, never a wrong one.
+ */
+export function modelSdpIterations(k: number, d: number): number {
+  return Math.round(Math.min(300, Math.max(20, 3e6 / Math.max(1, k * d))));
+}
+
+/**
+ * The LipSDP-Neuron certificate (docs/science.md section 9) of a network given as dense layers, where it
+ * applies: exactly one hidden layer (two dense layers) with an activation whose slope is bounded on D.
+ * l2 -> l2 for several outputs. Null otherwise (deeper networks keep the product of spectral norms).
+ */
+export function lipSdpForLayers(layers: readonly Layer[], activations: readonly string[], D: Domain, radius: number, options: LipSdpOptions = {}): LipEstimate | null {
+  if (layers.length !== 2 || activations.length !== 1) return null;
+  const [L1, L2] = layers;
+  return lipSdpUpper(
+    { W: L1.weights, b: L1.biases, V: L2.weights, k: L1.outputs, d: L1.inputs, m: L2.outputs, activation: activations[0] },
+    D,
+    radius,
+    { maxIterations: modelSdpIterations(L1.outputs, L1.inputs), ...options },
+  ).estimate;
+}
+
+/**
+ * The certificate of f(x) = sum_j a_j s(w_j . x + b_j) + c (random features, two-layer nets) over D, or null
+ * (docs/science.md section 9).
+ */
+export function lipSdpForTwoLayer(net: { readonly W: Float64Array; readonly b: Float64Array; readonly a: Float64Array; readonly k: number; readonly d: number; readonly act: { readonly name: string } }, D: Domain, radius: number, options: LipSdpOptions = {}): LipEstimate | null {
+  return lipSdpUpper({ W: net.W, b: net.b, V: net.a, k: net.k, d: net.d, m: 1, activation: net.act.name }, D, radius, { maxIterations: modelSdpIterations(net.k, net.d), ...options }).estimate;
+}
+
+/** The smaller of two certified upper bounds (either may be missing); the first on a tie. */
+export function tighterUpper(a: LipEstimate | null, b: LipEstimate | null): LipEstimate | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return b.value < a.value ? b : a;
+}
