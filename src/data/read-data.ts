@@ -43,7 +43,8 @@ function fromMatrix(M: Float64Array, n: number, cols: number, source: string, wh
 export function parseCsvData(text: string, source = 'data.csv'): DataSet {
   let rows: string[][];
   try {
-    rows = parseCsv<string[]>(text, { skip_empty_lines: true, trim: true, relax_column_count: true, bom: true });
+    const parsed: unknown = parseCsv(text, { skip_empty_lines: true, trim: true, relax_column_count: true, bom: true });
+    rows = parsed as string[][];
   } catch (e) {
     throw new InputError('data', 'a CSV file of numbers', source, { context: source, shown: (e as Error).message.split('\n')[0] });
   }
