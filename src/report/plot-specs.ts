@@ -26,7 +26,7 @@ const classOpacity = { condition: { param: 'rl_class', value: 0.85, empty: true 
 const highlighted = (test: string) => `rl_hl !== '' && ${test}`;
 
 /** Rows of the Lipschitz plot: the median over seeds of each series, per (data configuration, class, p). */
-export function lipschitzRows(records: readonly SweepRecord[], replay?: ReplayFn): { group: string; class: string; series: string; p: number; value: number; ids: string; tt_cell: string; tt_series: string; tt_value: string; tt_instances: string; tt_replay: string }[] {
+export function lipschitzRows(records: readonly SweepRecord[], replay?: ReplayFn): { group: string; class: string; series: string; p: number; value: number; tt_cell: string; tt_series: string; tt_value: string; tt_instances: string; tt_replay: string }[] {
   const cells = new Map<string, SweepRecord[]>();
   for (const r of records) {
     const key = `${groupOf(r)}\u0000${classLabel(r.spec)}\u0000${r.p}`;
@@ -46,7 +46,7 @@ export function lipschitzRows(records: readonly SweepRecord[], replay?: ReplayFn
       const m = median(v.filter((x): x is number => x !== null && x > 0 && Number.isFinite(x)));
       if (m === null) continue;
       const ids = rs.map((r) => r.id);
-      rows.push({ group, class: cls, series, p: Number(p), value: m, ids: ids.join('\n'), tt_cell: `${cls} | ${group} | p = ${p}`, tt_series: series, tt_value: String(Number(m.toPrecision(4))), tt_instances: ids.join('\n'), tt_replay: replay ? replay(rs) : '-' });
+      rows.push({ group, class: cls, series, p: Number(p), value: m, tt_cell: `${cls} | ${group} | p = ${p}`, tt_series: series, tt_value: String(Number(m.toPrecision(4))), tt_instances: ids.join('\n'), tt_replay: replay ? replay(rs) : '-' });
     }
   }
   return rows.sort((a, b) => cmp(a.group, b.group) || cmp(a.class, b.class) || cmp(a.series, b.series) || a.p - b.p);
@@ -67,17 +67,17 @@ export function lipschitzPlot(records: readonly SweepRecord[], replay?: ReplayFn
     },
     description: `Log-log plot of the certified Lipschitz lower and upper bounds against p per class, medians over seeds, one panel per data configuration, with the law eps sqrt(nd/p), Theorem 3's formula and the data floor; ${records.length} instances.`,
     data: { values: lipschitzRows(records, replay) },
-    params: [highlightParam],
     facet: { field: 'group', type: 'nominal', title: null, sort: 'ascending' },
     columns: 2,
     spec: {
       width: 340,
       height: 240,
+      // one unit (a layer inside the facet would lose the legend binding); no highlight size here: on a line
+      // with points, size widens the line too (the instance table's links point to the law plot instead)
       params: [classParam],
       mark: { type: 'line', point: true, clip: true, strokeWidth: 1.5 },
       encoding: {
         opacity: classOpacity,
-        size: { condition: { test: highlighted('indexof(split(datum.ids, "\\n"), rl_hl) >= 0'), value: 160 }, value: 30 },
         tooltip: tooltipEncoding(CELL_TOOLTIP),
         x: { field: 'p', type: 'quantitative', scale: { type: 'log' }, title: 'parameters p' },
         y: { field: 'value', type: 'quantitative', scale: { type: 'log' }, title: 'Lipschitz constant' },
