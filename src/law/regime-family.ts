@@ -53,6 +53,8 @@ export interface FamilyResult {
   readonly slope: SlopeFit | null;
   /** The prediction's own log-log slope over the same values. */
   readonly predictedSlope: number;
+  /** The predicted R at each point, up to a constant factor (the plot draws it through the points' centroid). */
+  readonly predicted: readonly number[];
   readonly prediction: string;
   /** How fast the law fails and why, one sentence. */
   readonly sentence: string;
@@ -133,7 +135,8 @@ export function runFamily(name: RegimeName, options: FamilyOptions): FamilyResul
   const values = doublings(start, count);
   const points = values.map(at);
   const slope = logLogSlope(values, points.map((q) => q.R ?? 0));
-  const predictedSlope = logLogSlope(values, fam.predicted(values))!.slope;
+  const predicted = fam.predicted(values);
+  const predictedSlope = logLogSlope(values, predicted)!.slope;
   const allInPremise = points.every((q) => q.premise.holds);
   return {
     regime: name,
@@ -144,6 +147,7 @@ export function runFamily(name: RegimeName, options: FamilyOptions): FamilyResul
     allInPremise,
     slope,
     predictedSlope,
+    predicted,
     prediction: fam.prediction,
     sentence: familySentence({ parameter: fam.parameter, shape: fam.shape, statistic: REGIMES[name].statistic, why: fam.why }, points, slope, predictedSlope),
     replay: `robustlaw search --regime ${name} --seed ${seed}`,

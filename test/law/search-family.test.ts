@@ -102,7 +102,7 @@ describe('scaling families (every instance inside the premise, slope interval be
     const fitted = rows.filter((r) => r.series === 'fitted slope');
     const ratio = Math.log(fitted[fitted.length - 1].R / fitted[0].R) / Math.log(fitted[fitted.length - 1].value / fitted[0].value);
     expect(ratio).toBeCloseTo(f.slope!.slope, 10);
-    const predicted = rows.filter((r) => r.series === 'predicted slope');
+    const predicted = rows.filter((r) => r.series === 'predicted');
     expect(Math.log(predicted[1].R / predicted[0].R) / Math.log(2)).toBeCloseTo(-0.5, 10);
     expect(JSON.stringify(familyPlot(f))).toContain('"tau"');
   });
