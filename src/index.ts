@@ -16,6 +16,14 @@ export { subspace, type SubspaceOptions } from './data/subspace.js';
 export { clusters, type ClustersOptions } from './data/clusters.js';
 export { makeDistribution, type DistributionOptions } from './data/make-distribution.js';
 export { isoperimetryTailCheck, type TailCheckRow } from './data/isoperimetry-check.js';
+export { effectiveDimension, FAR_BELOW_FACTOR, type EffectiveDimension } from './data/effective-dimension/effective-dimension.js';
+export { covarianceSpectrum } from './data/effective-dimension/covariance-spectrum.js';
+export { pcaDimension } from './data/effective-dimension/pca-dimension.js';
+export { participationRatio } from './data/effective-dimension/participation-ratio.js';
+export { twoNN, type TwoNNEstimate } from './data/effective-dimension/two-nn.js';
+export { empiricalLaw, EMPIRICAL_LAW_NAME } from './data/empirical-law.js';
+export { parseDigitsCsv, normaliseImages, digitLabels, DIGITS_N, DIGITS_D, type Digits } from './data/digits.js';
+export { bothLaws, type BothLaws, type LawAtDimension } from './law/effective-law.js';
 // labels
 export { LABEL_NAMES, type LabelModel, type LabelName } from './labels/label-model.js';
 export { clippedLinearTeacher, type Teacher, type TeacherOptions } from './labels/teacher.js';
@@ -105,6 +113,13 @@ export { LIP_SERIES, lipschitzRows, lipschitzPlot, lawScatterPlot, ratioPlot, sl
 export { renderSvg, normaliseIds } from './report/render-svg.js';
 export { reportSections, toMarkdown, toHtml, type ReportSection } from './report/run-report.js';
 export { writeReport, defaultBenchFile, type WriteReportOptions } from './report/write-report.js';
+// the interactive report page (issue 16): reusable by any report that shows vega-lite plots and tables
+export { figureHtml, tableHtml, interactivePage, escapeHtml, type PageFigure, type PageTable, type RowLink } from './report/interactive-page.js';
+export { vegaRuntime } from './report/vega-runtime.js';
+export { replayCommand, type ReplayEffort } from './report/replay-command.js';
+export { INSTANCE_TOOLTIP, CELL_TOOLTIP, instanceDetails, tooltipEncoding, type ReplayFn } from './report/point-details.js';
+export { attentionRank, type ReportPlot } from './report/run-report.js';
+export { runEffort } from './report/write-report.js';
 export { writeFileAtomic } from './core/atomic-write.js';
 export { readStructuredFile } from './core/read-file.js';
 // checking a user's model

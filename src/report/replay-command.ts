@@ -29,7 +29,7 @@ function seedsFlag(seeds: readonly number[]): string {
  * The one shell command that recomputes these records (instances that differ at most in their seed):
  * a sweep whose grid is exactly those instances, at the run's estimator effort and on the search backend
  * each record names, written to a fresh directory. Every record field but `timing` is a function of the
- * instance, the effort and the backend (docs/science.md section 6; src/sweep/record.ts), so the replay's
+ * instance, the effort and the backend (src/sweep/record.ts: the estimators run at a fixed effort, never against the clock), so the replay's
  * results.jsonl repeats these numbers. Uses the sweep's flags when they can state the instance, else a
  * spec file (class options such as `bandwidth` or `maxIter` have no sweep flag).
  *
