@@ -41,6 +41,8 @@ export interface CheckModelInput {
   readonly rounds?: number;
   /** How the record names the model and the data (default: the model's description, "given data"). */
   readonly source?: { readonly model: string; readonly data: string; readonly seed?: number };
+  /** Sentences that come first in the report, e.g. which scalar of a classifier is judged (src/law/classifier-margin.ts). */
+  readonly preface?: readonly string[];
 }
 
 /** The `spec` of a check-model record: a user's model on its data (not an instance spec), as the caller names them. */
@@ -147,7 +149,7 @@ export function checkModel(input: CheckModelInput): CheckModelReport {
   // The law with the data's effective dimension beside the ambient one (docs/science.md section 6).
   const dims = n >= 3 ? effectiveDimension(X, n, d) : null;
   const laws = dims && eps > 0 ? bothLaws({ n, p: model.p, eps, lower, upper, dims }) : null;
-  const s: string[] = [];
+  const s: string[] = [...(input.preface ?? [])];
   s.push(`Your network has p = ${count(model.p)} parameters and fits n = ${count(n)} points in dimension d = ${d} with train MSE ${f3(mse)}.`);
   s.push(
     source === 'label variance'

@@ -3,7 +3,11 @@ import { requireDataFits } from '../../law/size-limits.js';
 import { MAX_SEED } from '../../core/rng.js';
 import { Streams } from '../../core/streams.js';
 import { requireClosed, requireInt, requireOneOf } from '../../core/validate.js';
-import { MAX_DATA_MAGNITUDE, parseDataFile, requireLawLabels, type DataSet } from '../../data/data-file.js';
+import { MAX_DATA_MAGNITUDE, requireLawLabels, type DataSet } from '../../data/data-file.js';
+import { readDataFile, rescaleLabels } from '../../data/read-data.js';
+import { classifierMargin } from '../../law/classifier-margin.js';
+import type { MlpModel } from '../../models/mlp.js';
+import { loadNetworkFile, requireMargin } from '../network-flags.js';
 import { DISTRIBUTION_NAMES } from '../../data/distribution.js';
 import { makeDistribution } from '../../data/make-distribution.js';
 import { LABEL_NAMES } from '../../labels/label-model.js';
@@ -12,16 +16,17 @@ import { checkModel, type NoiseSource } from '../../law/check-model.js';
 import { fmtNum } from '../../report/table.js';
 import { addDataOptions, requireScaleRange } from '../instance-flags.js';
 import { InputError } from '../../core/input-error.js';
-import { readFileFlag } from '../files.js';
-import { MAX_ROUNDS, MAX_STARTS, MAX_STEPS, parseNumber, UsageError } from '../parse.js';
-import { loadMlpFile } from './lip.js';
+import { MAX_ROUNDS, MAX_STARTS, MAX_STEPS, parseNumber, parseNumberList, UsageError } from '../parse.js';
 import { addBackendOption, backendLines, openBackendFlag } from '../backend-flag.js';
 import { refuseGiven, requireDataReads } from '../applicable.js';
+import { naming } from '../errors.js';
 
 interface CheckFlags {
   backend?: string;
   model: string;
   data?: string;
+  margin?: number[];
+  rescaleLabels?: boolean;
   dist?: string;
   labels?: string;
   n: number;
@@ -38,16 +43,18 @@ interface CheckFlags {
   json?: boolean;
 }
 
-function readData(path: string): DataSet {
-  return readFileFlag('--data', path, (raw) => parseDataFile(raw, path));
+function readData(path: string, fn: string): DataSet {
+  return naming({ path: '--data' }, () => readDataFile(path, fn));
 }
 
 /** `robustlaw check-model`: a user's network against the law, in a practitioner's words. */
 export function registerCheckModel(program: Command): void {
   addBackendOption(addDataOptions(program.command('check-model')))
     .description("check your own network (robustlaw-mlp/1 JSON) against the law on your data or on a built-in data law")
-    .requiredOption('--model <file.json>', 'the network, robustlaw-mlp/1 JSON (see README)')
-    .option('--data <file.json>', 'training data, robustlaw-data/1 JSON: {"X": [[...], ...], "y": [...], "sigma2"?: x}')
+    .requiredOption('--model <file>', 'the network: robustlaw-mlp/1 JSON, a TF.js model.json or an ONNX model (told apart by content)')
+    .option('--data <file>', 'training data: robustlaw-data/1 JSON {"X": [[...], ...], "y": [...], "sigma2"?: x}, CSV or .npy (n x (d + 1), label last); a classifier\'s labels are classes 0..m-1')
+    .option('--margin <i,j>', 'for a network with several outputs: judge the margin f_i - f_j (default: the class predicted most often over its most frequent runner-up)', parseNumberList)
+    .option('--rescale-labels', 'map the data file\'s labels affinely onto [-1, 1] (and sigma2 with them) instead of refusing labels outside it')
     .option('--dist <name>', `or draw the data: ${DISTRIBUTION_NAMES.join(', ')} (d from the model)`)
     .option('--labels <name>', `labels for --dist: ${LABEL_NAMES.join(', ')}`, undefined)
     .option('--n <int>', 'points to draw with --dist, an integer >= 1', parseNumber, 200)
@@ -68,7 +75,11 @@ export function registerCheckModel(program: Command): void {
       requireInt(fn, '--rounds', flags.rounds, 0, MAX_ROUNDS);
       requireScaleRange(fn, flags.scale);
       if (flags.sigma2 !== undefined) requireClosed(fn, '--sigma2', flags.sigma2, 0, MAX_DATA_MAGNITUDE);
-      const model = loadMlpFile(flags.model);
+      const net = loadNetworkFile(flags.model, fn);
+      if (flags.data === undefined) refuseGiven(cmd, ['rescaleLabels'], 'with --dist (the drawn labels are in [-1, 1])');
+      if (net.outputs === 1) refuseGiven(cmd, ['margin'], `to a network with one output (${flags.model})`);
+      else refuseGiven(cmd, ['rescaleLabels'], `to a network with ${net.outputs} outputs (its labels are classes 0..${net.outputs - 1})`);
+      const pair = flags.margin === undefined ? undefined : requireMargin(net, flags.margin, fn);
       const streams = new Streams(seed);
       let data: DataSet;
       let sigma2 = flags.sigma2;
@@ -76,20 +87,21 @@ export function registerCheckModel(program: Command): void {
       let c = 1;
       let k = 1;
       if (flags.data !== undefined) {
-        data = readData(flags.data);
-        if (data.d !== model.d) throw new InputError('--data', `a data set with d = ${model.d} columns, as ${flags.model} takes ${model.d} inputs`, flags.data, { context: fn, shown: `${flags.data}, with ${data.d} columns` });
-        // the law is stated for labels in [-1, 1]
-        requireLawLabels(data, flags.data);
+        data = readData(flags.data, fn);
+        if (data.d !== net.d) throw new InputError('--data', `a data set with d = ${net.d} columns, as ${flags.model} takes ${net.d} inputs`, flags.data, { context: fn, shown: `${flags.data}, with ${data.d} columns` });
+        if (flags.rescaleLabels) data = rescaleLabels(data, flags.data);
+        // the law is stated for labels in [-1, 1] (a classifier's are classes: see classifierMargin)
+        if (net.outputs === 1) requireLawLabels(data, flags.data);
         if (sigma2 === undefined && data.sigma2 !== undefined) sigma2 = data.sigma2;
       } else {
         const distName = requireOneOf(fn, '--dist', flags.dist, DISTRIBUTION_NAMES);
         const labelName = requireOneOf(fn, '--labels', flags.labels ?? 'signs', LABEL_NAMES);
         const n = requireInt(fn, '--n', flags.n, 1);
-        requireDataFits(fn, n, model.d, model.p);
-        const dist = makeDistribution(distName, model.d, { k: flags.components, m: flags.m, scale: flags.scale }, streams);
-        const labels = makeLabels(labelName, model.d, { eta: flags.eta, noise: flags.noise }, streams);
+        requireDataFits(fn, n, net.d, net.p);
+        const dist = makeDistribution(distName, net.d, { k: flags.components, m: flags.m, scale: flags.scale }, streams);
+        const labels = makeLabels(labelName, net.d, { eta: flags.eta, noise: flags.noise }, streams);
         const X = dist.sample(n, streams.stream('data'));
-        data = { X, y: labels.sample(X, n, model.d, streams.stream('noise')), n, d: model.d };
+        data = { X, y: labels.sample(X, n, net.d, streams.stream('noise')), n, d: net.d };
         if (sigma2 === undefined) {
           sigma2 = labels.sigma2;
           source = 'label model';
@@ -97,11 +109,21 @@ export function registerCheckModel(program: Command): void {
         c = dist.isoperimetry.c ?? 1;
         k = dist.components;
       }
+      // a classifier is judged by one scalar, the margin of two classes (src/law/classifier-margin.ts)
+      let model: MlpModel;
+      const preface: string[] = [];
+      if (net.outputs === 1) model = net.scalar(flags.model);
+      else {
+        const task = classifierMargin(net, data, { pair, labels: flags.data === undefined ? 'margin' : 'classes' }, flags.data ?? 'data');
+        model = task.model;
+        data = { ...data, X: task.X, y: task.y, n: task.n };
+        preface.push(task.sentence);
+      }
       const dataName = flags.data ?? `${flags.dist}/${flags.labels ?? 'signs'} n=${data.n} seed=${seed}`;
       // Fixed effort (--starts, --steps, --rounds) and no time limit: the record depends on the inputs only.
       const backend = await openBackendFlag(flags.backend);
       process.stderr.write(backendLines(fn, backend));
-      const report = checkModel({ model, X: data.X, y: data.y, n: data.n, sigma2, sigma2Source: sigma2 === undefined ? undefined : source, c, k, rng: streams.stream('estimator'), starts: flags.starts, steps: flags.steps, rounds: flags.rounds, backend: backend.kernels, source: { model: flags.model, data: dataName, seed } });
+      const report = checkModel({ model, X: data.X, y: data.y, n: data.n, sigma2, sigma2Source: sigma2 === undefined ? undefined : source, c, k, rng: streams.stream('estimator'), starts: flags.starts, steps: flags.steps, rounds: flags.rounds, backend: backend.kernels, source: { model: flags.model, data: dataName, seed }, preface });
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({ model: flags.model, data: dataName, ...report }, null, 2)}\n`);
         return;
