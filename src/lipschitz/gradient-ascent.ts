@@ -1,7 +1,7 @@
 import type { Rng } from '../core/rng.js';
 import { drawSpherePoint } from '../data/sphere.js';
 import type { Model } from '../models/model.js';
-import { certifyingGradients, domainName, project, type Domain } from './domain.js';
+import { certifyingGradients, contains, domainName, project, type Domain } from './domain.js';
 import type { LipEstimate } from './estimate.js';
 import { certifyTop, referenceSearch, type GradientSearch } from './gradient-search.js';
 import { refineWithSecant } from './secant.js';
@@ -24,7 +24,7 @@ export interface AscentOptions {
 
 /** Result of {@link gradientAscent}. */
 export interface AscentResult {
-  /** Best certified lower bound: a gradient norm (smooth models) or a secant (models with kinks). */
+  /** Best certified lower bound: a secant along the best point's gradient (docs/science.md section 3). */
   readonly best: LipEstimate;
   /** The best gradient norm seen, before any secant refinement. */
   readonly bestGradNorm: number;
@@ -52,7 +52,7 @@ function drawStart(D: Domain, d: number, rng: Rng, scale: number, out: Float64Ar
  * at the current step length (which smooths over ReLU kinks, where H = 0 almost everywhere); steps are
  * accepted only if ||grad f|| increases by more than 1e-12 relative (1.5x longer next time) and halved otherwise. All starts move
  * together in batched gradient calls. For d = 1 the random starts are stratified over the interval.
- * Models with kinks (`!model.smooth`) have their best point refined into a secant.
+ * The best point is refined into a certified secant (for every model: kinks, and rounding).
  */
 export function gradientAscent(model: Model, D: Domain, rng: Rng, options: AscentOptions = {}): AscentResult {
   const t0 = performance.now();
@@ -148,13 +148,11 @@ export function gradientAscent(model: Model, D: Domain, rng: Rng, options: Ascen
   const x = X.slice(bi * d, bi * d + d);
   const name = domainName(D);
   let best: LipEstimate = { kind: 'lower', value: top.norm, witness: { type: 'point', x: Array.from(x), gradNorm: top.norm }, domain: name, evaluations: evals, method: 'gradient-ascent' };
-  if (!model.smooth) {
-    const inside = (p: Float64Array) => {
-      const q = project(D, Float64Array.from(p));
-      let e = 0;
-      for (let t = 0; t < d; t++) e = Math.max(e, Math.abs(q[t] - p[t]));
-      return e === 0;
-    };
+  // Every model's best point becomes a certified secant (docs/science.md section 3, "Rounding"): for models
+  // with kinks a computed gradient may not be in the generalised gradient; for smooth ones a computed
+  // gradient norm carries rounding that nothing bounds, while a secant's evaluation error is bounded.
+  {
+    const inside = (p: Float64Array) => contains(D, p);
     const g = search.certifies ? G.slice(bi * d, bi * d + d) : certifyingGradients(D, x, model.gradient(x, 1), 1, d);
     const ref = refineWithSecant(model, x, g, scale, name, inside, (p) => project(D, Float64Array.from(p)));
     best = ref === null ? { ...best, value: 0, witness: { type: 'certificate', formula: 'no secant inside the domain', terms: {} } } : { ...ref, method: 'gradient-ascent+secant', evaluations: evals + ref.evaluations };

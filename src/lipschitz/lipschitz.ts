@@ -116,9 +116,13 @@ function estimate(model: Model, options: LipschitzOptions, search: GradientSearc
     for (let i = 0; i < m; i++) project(D, Q.subarray(i * d, i * d + d));
     return Q;
   };
-  /** Gradient norms at points; for models with kinks, the best point becomes a secant. */
+  /**
+   * Gradient norms at points; the best point becomes a certified secant (for models with kinks, where a
+   * computed gradient may not be a generalised one, and for every model because a secant's rounding is
+   * bounded by Model.evaluationError while a computed gradient norm's is not; docs/science.md section 3).
+   */
   const pointBound = (best: LipEstimate) => {
-    if (model.smooth || best.witness.type !== 'point') return best;
+    if (best.witness.type !== 'point') return best;
     const x = Float64Array.from(best.witness.x);
     const g = certifyingGradients(D, x, model.gradient(x, 1), 1, d);
     const ref = refineWithSecant(model, x, g, D.kind === 'Rd' ? 1 : D.radius, name, inside, (p) => project(D, Float64Array.from(p)));
