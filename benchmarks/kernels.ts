@@ -22,8 +22,30 @@ const rand = (len: number, seed: number) => {
  * matmul 1024 (`matmulF64`, cpu only).
  */
 export function realisticCases(): BenchCase[] {
+  return kernelCases(REALISTIC);
+}
+
+/** The sizes of one suite of {@link kernelCases}. */
+export interface CaseSizes {
+  readonly matmul: readonly number[];
+  readonly matmulF64: number;
+  /** Batch m, dimension d, width k of the gradient norms. */
+  readonly gradNorms: readonly [number, number, number];
+  /** Points n and dimension d of the pairwise secants. */
+  readonly pairwise: readonly [number, number];
+  /** Points n and features k of the Gram + solve. */
+  readonly gramSolve: readonly [number, number];
+}
+
+/** The realistic sizes (the committed baseline's). */
+export const REALISTIC: CaseSizes = { matmul: [256, 512, 1024], matmulF64: 1024, gradNorms: [4096, 256, 4096], pairwise: [4096, 256], gramSolve: [2000, 8000] };
+/** Tiny sizes for tests and smoke runs of the bench machinery (`robustlaw bench --small`): milliseconds per case, not comparable with realistic runs (their case ids differ). */
+export const SMALL: CaseSizes = { matmul: [128], matmulF64: 128, gradNorms: [256, 32, 256], pairwise: [512, 32], gramSolve: [100, 400] };
+
+/** The suite's cases at the given sizes. */
+export function kernelCases(sizes: CaseSizes): BenchCase[] {
   const cases: BenchCase[] = [];
-  for (const n of [256, 512, 1024]) {
+  for (const n of sizes.matmul) {
     cases.push({
       id: `matmul-${n}`,
       kernel: 'matmul',
@@ -37,21 +59,22 @@ export function realisticCases(): BenchCase[] {
     });
   }
   cases.push({
-    id: 'matmulF64-1024',
+    id: `matmulF64-${sizes.matmulF64}`,
     kernel: 'matmulF64',
-    size: '1024x1024x1024 f64',
-    flops: 2 * 1024 ** 3,
+    size: `${sizes.matmulF64}x${sizes.matmulF64}x${sizes.matmulF64} f64`,
+    flops: 2 * sizes.matmulF64 ** 3,
     prepare: (b) => {
       if (b.name !== 'cpu') throw new Error('f64 matmul runs on cpu only');
-      const A = Float64Array.from(rand(1024 * 1024, 1));
-      const B = Float64Array.from(rand(1024 * 1024, 2));
-      return () => matmulAB(A, 1024, 1024, B, 1024);
+      const q = sizes.matmulF64;
+      const A = Float64Array.from(rand(q * q, 1));
+      const B = Float64Array.from(rand(q * q, 2));
+      return () => matmulAB(A, q, q, B, q);
     },
   });
   {
-    const [m, d, k] = [4096, 256, 4096];
+    const [m, d, k] = sizes.gradNorms;
     cases.push({
-      id: 'gradNorms-4096x256x4096',
+      id: `gradNorms-${m}x${d}x${k}`,
       kernel: 'gradNorms',
       size: `batch ${m}, d ${d}, k ${k}`,
       flops: 4 * m * d * k,
@@ -65,9 +88,9 @@ export function realisticCases(): BenchCase[] {
     });
   }
   {
-    const [n, d] = [4096, 256];
+    const [n, d] = sizes.pairwise;
     cases.push({
-      id: 'pairwiseSecant-4096x256',
+      id: `pairwiseSecant-${n}x${d}`,
       kernel: 'pairwiseSecant',
       size: `n ${n}, d ${d}`,
       flops: 3 * n * n * d,
@@ -79,9 +102,9 @@ export function realisticCases(): BenchCase[] {
     });
   }
   {
-    const [n, k] = [2000, 8000];
+    const [n, k] = sizes.gramSolve;
     cases.push({
-      id: 'gramSolve-2000x8000',
+      id: `gramSolve-${n}x${k}`,
       kernel: 'gramSolve',
       size: `n ${n}, k ${k}`,
       flops: 2 * n * n * k + (n ** 3) / 3,

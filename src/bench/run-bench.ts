@@ -8,8 +8,9 @@ import type { Backend } from '../backends/backend.js';
 import { autoBackend, BACKEND_NAMES, createBackend, detectBackends, type BackendName } from '../backends/registry.js';
 import { CpuWorkerPool } from '../backends/cpu-workers.js';
 import { calibrationLoop } from './calibration.js';
-import { realisticCases } from '../../benchmarks/kernels.js';
+import { kernelCases, realisticCases, SMALL } from '../../benchmarks/kernels.js';
 import type { BenchCase } from './bench-case.js';
+import { InputError } from '../core/input-error.js';
 import type { BenchRecord } from './compare.js';
 
 /** One measured (case, backend). */
@@ -47,8 +48,10 @@ export interface RunBenchOptions {
   readonly kernels?: readonly string[];
   /** Measured iterations per case (default 3; plus 1 warm-up). */
   readonly iterations?: number;
-  /** Run this kernel's work twice (to show that the comparator catches a slowed kernel). */
+  /** Run this kernel's work twice, or `kernel:N` N times (to show that the comparator and the history catch a slowed kernel; test only). */
   readonly slow?: string | null;
+  /** The tiny sizes of benchmarks/kernels.ts (SMALL) instead of the realistic ones: for tests and smoke runs. */
+  readonly small?: boolean;
   readonly onProgress?: (label: string) => void;
 }
 
@@ -119,13 +122,24 @@ async function measure(fn: () => unknown, iterations: number): Promise<{ medianM
   return { medianMs: r.latency.p50, rme: r.latency.rme, samples: r.latency.samplesCount };
 }
 
+/** The kernel a `slow` option names and how many times its work runs: `matmul` twice, `matmul:4` four times. */
+export function slowSpec(slow: string | null | undefined): [string | null, number] {
+  if (!slow) return [null, 1];
+  const m = /^([A-Za-z0-9]+)(?::(\d+))?$/.exec(slow);
+  if (!m) throw new InputError('slow', 'a kernel name, optionally with :N (2 <= N <= 100)', slow);
+  const times = m[2] === undefined ? 2 : Number(m[2]);
+  if (!(times >= 2 && times <= 100)) throw new InputError('slow', 'a kernel name, optionally with :N (2 <= N <= 100)', slow);
+  return [m[1], times];
+}
+
 /** Runs the cases on the backends: medians, GFLOP/s, margins of error, speed-up over cpu, normalised times. */
 export async function runBench(options: RunBenchOptions = {}): Promise<BenchResult> {
   const iterations = options.iterations ?? 3;
   const status = await detectBackends();
   const wanted: readonly string[] = options.backends ?? [...BACKEND_NAMES, 'cpu-workers', 'auto'];
   const skipped = status.filter((s) => wanted.includes(s.name) && !s.available).map((s) => ({ backend: s.name, reason: s.reason ?? 'unavailable' }));
-  const cases = realisticCases().filter((c) => !options.kernels || options.kernels.includes(c.kernel));
+  const cases = (options.small ? kernelCases(SMALL) : realisticCases()).filter((c) => !options.kernels || options.kernels.includes(c.kernel));
+  const [slowKernel, slowTimes] = slowSpec(options.slow);
   const cal = await measure(calibrationLoop, 5);
   const rows: BenchRow[] = [];
   for (const s of status) {
@@ -136,7 +150,7 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
       if (c.kernel === 'matmulF64' && s.name !== 'cpu') continue;
       options.onProgress?.(`${c.id} on ${s.name}`);
       const work = c.prepare(backend);
-      const fn = options.slow && c.kernel === options.slow ? () => (work(), work()) : work;
+      const fn = slowKernel !== null && c.kernel === slowKernel ? () => { for (let t = 0; t < slowTimes; t++) work(); } : work;
       const m = await measure(fn, iterations);
       rows.push({
         key: `${c.id}@${s.name}`,
@@ -169,7 +183,7 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
         gradNorms: ((...args: Parameters<CpuWorkerPool['gradNorms']>) => pool.gradNorms(...args)) as never,
         pairwiseSecant: ((...args: Parameters<CpuWorkerPool['pairwiseSecant']>) => pool.pairwiseSecant(...args)) as never,
       });
-      const fn = options.slow && c.kernel === options.slow ? async () => { await run(); await run(); } : async () => { await run(); };
+      const fn = slowKernel !== null && c.kernel === slowKernel ? async () => { for (let t = 0; t < slowTimes; t++) await run(); } : async () => { await run(); };
       const m = await measure(fn, iterations);
       rows.push({ key: `${c.id}@cpu-workers`, caseId: c.id, backend: 'cpu-workers', mode: `${pool.size} worker threads`, kernel: c.kernel, size: c.size, flops: c.flops, gflops: c.flops / (m.medianMs * 1e6), medianMs: m.medianMs, rme: m.rme, samples: m.samples, normalized: m.medianMs / cal.medianMs, speedupVsCpu: null });
     }

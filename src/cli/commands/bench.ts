@@ -7,7 +7,9 @@ import type { Command } from 'commander';
 import { KERNELS } from '../../backends/backend.js';
 import { BACKEND_NAMES } from '../../backends/registry.js';
 import { bestOfRuns, compareBench, type BenchRecord } from '../../bench/compare.js';
-import { runBench, type BenchResult } from '../../bench/run-bench.js';
+import { runBench, slowSpec, type BenchResult } from '../../bench/run-bench.js';
+import { appendHistory, historyEntry, readHistory } from '../../bench/history.js';
+import { appendStepSummary } from '../step-summary.js';
 import { InputError } from '../../core/input-error.js';
 import { requireInt, requireOneOf, requirePositive } from '../../core/validate.js';
 import { benchTable, compareTable, writeBenchReports } from '../../report/bench-report.js';
@@ -24,6 +26,9 @@ interface BenchFlags {
   iterations: number;
   out: string;
   json?: boolean;
+  history?: string;
+  commit?: string;
+  small?: boolean;
 }
 
 const CASE_KERNELS = [...KERNELS, 'gramSolve', 'matmulF64'] as const;
@@ -39,11 +44,12 @@ const BENCH_FILES: readonly OutFile[] = [
 ];
 
 /** Runs the given backends' kernels again in a child process and returns its rows. */
-function remeasure(backends: readonly string[], kernels: readonly string[], iterations: number): readonly BenchRecord[] {
+function remeasure(backends: readonly string[], kernels: readonly string[], iterations: number, small: boolean): readonly BenchRecord[] {
   const dir = mkdtempSync(join(tmpdir(), 'robustlaw-bench-'));
-  const bin = fileURLToPath(new URL('../../../bin/robustlaw.js', import.meta.url));
+  // from a checkout the bin (which runs the TypeScript through tsx); from the installed package the compiled entry
+  const bin = fileURLToPath(import.meta.url.endsWith('.js') ? new URL('../run.js', import.meta.url) : new URL('../../../bin/robustlaw.js', import.meta.url));
   process.stderr.write(`robustlaw bench: re-measuring ${[...new Set(kernels)].join(', ')} on ${[...new Set(backends)].join(', ')} in a fresh process\n`);
-  const r = spawnSync(process.execPath, [bin, 'bench', '--backend', [...new Set(backends)].join(','), '--kernel', [...new Set(kernels)].join(','), '--iterations', String(iterations), '--out', dir, '--json'], {
+  const r = spawnSync(process.execPath, [bin, 'bench', '--backend', [...new Set(backends)].join(','), '--kernel', [...new Set(kernels)].join(','), '--iterations', String(iterations), '--out', dir, '--json', ...(small ? ['--small'] : [])], {
     encoding: 'utf8',
     env: process.env,
     maxBuffer: 1 << 26,
@@ -67,6 +73,9 @@ export function registerBench(program: Command): void {
     .option('--iterations <int>', 'measured iterations per case (plus one warm-up), an integer in [1, 1000]', parseNumber, 3)
     .option('--out <dir>', 'where latest.json, latest.benchmark.json and latest.md go', 'reports/bench')
     .option('--json', 'print the result JSON')
+    .option('--history <file.jsonl>', 'append this run (commit, date, machine, calibration, per-kernel medians) to a JSONL bench history; `robustlaw report --bench-history` plots it')
+    .option('--commit <sha>', 'the commit the history names for this run (default: git rev-parse HEAD)')
+    .option('--small', 'tiny case sizes, for tests and smoke runs of the bench machinery (not comparable with realistic runs)')
     .action(async (flags: BenchFlags) => {
       const fn = 'robustlaw bench';
       const backends = flags.backend?.map((b) => requireOneOf(fn, '--backend', b, [...BACKEND_NAMES, 'cpu-workers', 'auto'] as const));
@@ -81,28 +90,35 @@ export function registerBench(program: Command): void {
       }
       // --out checked before any work: a writable directory whose latest.* files, if any, are bench reports
       naming(OUT, () => checkOutFiles(flags.out, BENCH_FILES));
-      const slow = process.env.ROBUSTLAW_BENCH_SLOW ?? null;
+      // --history read before any work: a missing file starts a history, a file that is not one is refused
+      if (flags.history !== undefined) naming({ history: '--history' }, () => readHistory(flags.history!));
+      if (flags.commit !== undefined && !/^[\w./-]{1,200}$/.test(flags.commit)) throw new InputError('--commit', 'a commit id or ref (letters, digits, . / _ -; at most 200 characters)', flags.commit, { context: fn });
+      const slow = process.env.ROBUSTLAW_BENCH_SLOW || null;
+      naming({ slow: 'ROBUSTLAW_BENCH_SLOW' }, () => slowSpec(slow));
       if (slow) process.stderr.write(`robustlaw bench: DELIBERATELY SLOWING kernel ${slow} (ROBUSTLAW_BENCH_SLOW)\n`);
       // The number of cases is known only once the backends have loaded: one line per case, no bar.
       let done = 0;
-      const result = await runBench({ backends, kernels, iterations, slow, onProgress: (l) => process.stderr.write(`bench case ${++done}: ${l}\n`) });
+      const result = await runBench({ backends, kernels, iterations, slow, small: flags.small === true, onProgress: (l) => process.stderr.write(`bench case ${++done}: ${l}\n`) });
       const files = naming(OUT, () => withOutFiles(flags.out, BENCH_FILES, () => writeBenchReports(result, flags.out)));
       const baseRows = baseline ? baseline.rows.filter((r) => (!backends || (backends as readonly string[]).includes(r.backend)) && (!kernels || (kernels as readonly string[]).includes(r.kernel))) : [];
       let cmp = baseline ? compareBench(result.rows, baseRows, threshold) : null;
       if (cmp?.failed) {
         // Confirm each flagged case in a fresh process before calling it a regression (bestOfRuns).
         const flagged = result.rows.filter((r) => cmp!.rows.some((c) => c.key === r.key && c.status === 'regression'));
-        const again = remeasure(flagged.map((r) => r.backend), flagged.map((r) => r.kernel), iterations);
+        const again = remeasure(flagged.map((r) => r.backend), flagged.map((r) => r.kernel), iterations, flags.small === true);
         const keys = new Set(flagged.map((r) => r.key));
         const best = bestOfRuns(result.rows, again.filter((r) => keys.has(r.key)));
         const second = compareBench(best, baseRows, threshold);
         cmp = { failed: second.failed, rows: second.rows.map((r) => (keys.has(r.key) ? { ...r, remeasured: true } : r)) };
       }
+      const historyRuns = flags.history === undefined ? null : naming({ history: '--history' }, () => appendHistory(flags.history!, historyEntry(result, flags.commit)));
+      appendStepSummary(`## robustlaw bench\n\n${result.slowed ? `**DELIBERATELY SLOWED: ${result.slowed}**\n\n` : ''}${benchTable(result, true)}\n\ncalibration loop ${result.calibration.medianMs.toFixed(2)} ms${cmp ? `\n\n${compareTable(cmp.rows, true)}\n\n${cmp.failed ? `**REGRESSION**: slower than the baseline by more than ${threshold * 100}% plus noise` : 'No regression.'}` : ''}${historyRuns === null ? '' : `\n\nhistory: ${flags.history} (${historyRuns} runs)`}`);
       if (flags.json) process.stdout.write(`${JSON.stringify({ ...result, comparison: cmp }, null, 2)}\n`);
       else {
         process.stdout.write(`${benchTable(result, false)}\n`);
         for (const s of result.skipped) process.stdout.write(`skipped ${s.backend}: ${s.reason}\n`);
         process.stdout.write(`calibration loop ${result.calibration.medianMs.toFixed(2)} ms; wrote ${files.join(', ')}\n`);
+        if (historyRuns !== null) process.stdout.write(`appended run ${historyRuns} to the history ${flags.history}\n`);
         if (cmp) process.stdout.write(`\n${compareTable(cmp.rows, false)}\n${cmp.failed ? `REGRESSION: slower than the baseline by more than ${threshold * 100}% plus noise` : 'no regression'}\n`);
       }
       process.exitCode = cmp?.failed ? 1 : 0;

@@ -7,6 +7,9 @@ import { naming } from '../errors.js';
 import { checkBenchFlag } from '../files.js';
 import { fmtNum } from '../../report/table.js';
 import { writeReport } from '../../report/write-report.js';
+import { appendStepSummary } from '../step-summary.js';
+import { runStepSummary } from '../../report/step-summary-markdown.js';
+import { LAW_TOLERANCE } from '../../law/verdict.js';
 import { mergeRuns, writeMerge } from '../../sweep/merge.js';
 import { checkOutDir, checkRunDir } from '../../sweep/run-dir.js';
 import { isCounterexampleRecord } from '../../sweep/record.js';
@@ -61,6 +64,7 @@ export function registerMerge(program: Command): void {
         const { summary } = await naming(OUT, () => writeReport(flags.out, { bench: flags.bench === false ? null : flags.bench }));
         process.stdout.write(`smallest R over the law's regime ${fmtNum(summary.smallestR)}; report: ${flags.out}/report.md, ${flags.out}/report.html\n`);
       }
+      appendStepSummary(runStepSummary(`robustlaw merge of ${dirs.length} directories`, merged.records, LAW_TOLERANCE, flags.out));
       process.exitCode = merged.records.some(isCounterexampleRecord) ? 1 : 0;
     });
 }

@@ -18,6 +18,9 @@ import { checkBenchFlag, readFileFlag } from '../files.js';
 import { addDataOptions, requireScaleRange } from '../instance-flags.js';
 import { parseList, parseNumber, parseNumberList, UsageError } from '../parse.js';
 import { progress } from '../progress.js';
+import { appendStepSummary } from '../step-summary.js';
+import { runStepSummary } from '../../report/step-summary-markdown.js';
+import { LAW_TOLERANCE } from '../../law/verdict.js';
 import { addBackendOption, backendLines, openBackendFlag } from '../backend-flag.js';
 
 interface SweepFlags {
@@ -157,6 +160,7 @@ export function registerSweep(program: Command): void {
         process.stdout.write(`smallest R over the law's regime ${fmtNum(summary.smallestR)} (tau = ${summary.tau}); report: ${files.filter((f) => /report\.(md|html)$/.test(f)).join(', ')}\n`);
       }
       process.stdout.write(cex.length ? `CERTIFIED COUNTEREXAMPLE(S): ${cex.map((r) => r.id).join('; ')}\n` : 'No certified counterexample.\n');
+      appendStepSummary(runStepSummary(`robustlaw sweep${shard.count > 1 ? ` (shard ${shard.index}/${shard.count})` : ''}`, outcome.records, LAW_TOLERANCE, flags.out));
       process.exitCode = cex.length ? 1 : 0;
     });
 }

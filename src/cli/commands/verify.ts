@@ -6,6 +6,8 @@ import { verifyCount, verifyRun } from '../../law/verify-run.js';
 import { fmtNum, textTable } from '../../report/table.js';
 import { parseNumber } from '../parse.js';
 import { writeReport } from '../../report/write-report.js';
+import { appendStepSummary } from '../step-summary.js';
+import { runStepSummary } from '../../report/step-summary-markdown.js';
 import { refuseGiven } from '../applicable.js';
 import { checkBenchFlag } from '../files.js';
 import { naming } from '../errors.js';
@@ -95,6 +97,7 @@ export function registerVerify(program: Command): void {
           ].join('\n') + '\n',
         );
       }
+      appendStepSummary(runStepSummary(`robustlaw verify (profile ${profile}, seed ${seed})`, result.records, result.tau, flags.out ?? '(not written)'));
       process.exitCode = bad ? 1 : 0;
     });
 }
