@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/input-error.js';
 import { Streams } from '../../src/core/streams.js';
 import { covarianceSpectrum } from '../../src/data/effective-dimension/covariance-spectrum.js';
-import { effectiveDimension, FAR_BELOW_FACTOR } from '../../src/data/effective-dimension/effective-dimension.js';
+import { effectiveDimension, FAR_BELOW_FACTOR, MAX_POINTS } from '../../src/data/effective-dimension/effective-dimension.js';
 import { participationRatio } from '../../src/data/effective-dimension/participation-ratio.js';
 import { pcaDimension } from '../../src/data/effective-dimension/pca-dimension.js';
 import { twoNN } from '../../src/data/effective-dimension/two-nn.js';
@@ -122,5 +122,25 @@ describe('effectiveDimension and the far-below flag', () => {
     expect(e.lawEstimator).toBe('participation ratio');
     expect(e.lawD).toBeGreaterThanOrEqual(1);
     expect(e.lawD).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('effectiveDimension on large data sets', () => {
+  it(`reads at most ${MAX_POINTS} evenly spaced rows, and a thinned sample gives the same answer as the rows it reads`, () => {
+    const n = 2 * MAX_POINTS + 1;
+    const d = 6;
+    const X = draw('subspace', n, d, 9, { m: 3 });
+    const e = effectiveDimension(X, n, d);
+    expect(e.points).toBe(MAX_POINTS);
+    expect(e.resolvable).toBe(d);
+    const rows = new Float64Array(MAX_POINTS * d);
+    for (let j = 0; j < MAX_POINTS; j++) {
+      const i = Math.floor((j * n) / MAX_POINTS);
+      rows.set(X.subarray(i * d, (i + 1) * d), j * d);
+    }
+    const f = effectiveDimension(rows, MAX_POINTS, d);
+    expect({ ...e, n: 0 }).toEqual({ ...f, n: 0 });
+    expect(e.twoNN!).toBeGreaterThan(1.6);
+    expect(e.twoNN!).toBeLessThan(2.4);
   });
 });

@@ -11,9 +11,18 @@ import { twoNN } from './two-nn.js';
  */
 export const FAR_BELOW_FACTOR = 4;
 
+/**
+ * The most rows the estimators read: larger data sets are thinned to this many evenly spaced rows (row
+ * floor(j n / N), j = 0..N-1; deterministic, no seed), which bounds the O(N^2 d) neighbour search and the
+ * O(min(N, d)^3) eigenvalues. The estimators are scale-free, so a subsample estimates the same dimension.
+ */
+export const MAX_POINTS = 2000;
+
 /** The effective dimensions of one data set and the rule's reading of them. */
 export interface EffectiveDimension {
   readonly n: number;
+  /** Rows the estimators used: min(n, {@link MAX_POINTS}). */
+  readonly points: number;
   /** The ambient dimension. */
   readonly d: number;
   /** Smallest k whose top-k principal components carry 90% / 95% of the variance. */
@@ -27,7 +36,7 @@ export interface EffectiveDimension {
   readonly lawD: number;
   /** Which estimator gave {@link lawD}. */
   readonly lawEstimator: 'TwoNN' | 'participation ratio';
-  /** The largest dimension n points can show: min(d, n - 1) (the rank of a centred sample). */
+  /** The largest dimension the rows used can show: min(d, points - 1) (the rank of a centred sample). */
   readonly resolvable: number;
   /** lawD <= resolvable / {@link FAR_BELOW_FACTOR}: the data are far below their ambient dimension. */
   readonly farBelow: boolean;
@@ -43,17 +52,28 @@ export interface EffectiveDimension {
  * estimates and the linear estimators (PCA, participation ratio) overstate on curved sets. The data are
  * flagged `farBelow` when that dimension is at most a quarter of min(d, n - 1): with n <= d points no
  * estimator can show more than n - 1 dimensions, so isotropic data with n << d are not flagged.
+ * At most {@link MAX_POINTS} evenly spaced rows are read.
  */
 export function effectiveDimension(X: Float64Array, n: number, d: number): EffectiveDimension {
   requireDataMatrix('effectiveDimension', X, n, d, 3);
-  const spectrum = covarianceSpectrum(X, n, d);
+  const N = Math.min(n, MAX_POINTS);
+  let Y = X;
+  if (N < n) {
+    Y = new Float64Array(N * d);
+    for (let j = 0; j < N; j++) {
+      const i = Math.floor((j * n) / N);
+      Y.set(X.subarray(i * d, (i + 1) * d), j * d);
+    }
+  }
+  const spectrum = covarianceSpectrum(Y, N, d);
   const pr = participationRatio(spectrum);
-  const tn = twoNN(X, n, d).dimension;
+  const tn = twoNN(Y, N, d).dimension;
   const raw = tn ?? pr;
   const lawD = Math.min(d, Math.max(1, raw));
-  const resolvable = Math.min(d, n - 1);
+  const resolvable = Math.min(d, N - 1);
   return {
     n,
+    points: N,
     d,
     pca90: pcaDimension(spectrum, 0.9),
     pca95: pcaDimension(spectrum, 0.95),
