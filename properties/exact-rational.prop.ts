@@ -11,6 +11,10 @@ import { spectralNorm } from '../src/linalg/spectral-norm.js';
 import { ldexp } from '../src/linalg/pow2.js';
 import { ball, contains, project, type Domain } from '../src/lipschitz/domain.js';
 import { dataRadius } from '../src/models/model.js';
+import { certifiedKernelNorm, polyKernelError } from '../src/models/polynomial.js';
+import { gram, matVec } from '../src/linalg/gram.js';
+import { solveKernel } from '../src/linalg/min-norm.js';
+import { Rng } from '../src/core/rng.js';
 import { certainInterval } from '../src/lipschitz/estimate.js';
 import type { LipEstimate } from '../src/lipschitz/estimate.js';
 
@@ -38,6 +42,45 @@ function brackets(e: LipEstimate, truth: Q): boolean {
   const { lo, hi } = certainInterval(e);
   return cmp(q(lo), truth) <= 0 && cmp(truth, q(hi)) <= 0;
 }
+
+
+/** A polynomial-kernel interpolant on near-degenerate data (points on the sphere: K nearly singular) and its exact ||theta||^2 = alpha^T K* alpha. */
+function kernelNormCase(X: Float64Array, n: number, d: number, deg: number, y: Float64Array) {
+  const pk = (g: number) => {
+    let s = 1;
+    let p = 1;
+    for (let t = 1; t <= deg; t++) {
+      p *= g;
+      s += p;
+    }
+    return s;
+  };
+  const K = gram(X, n, d).map(pk);
+  const alpha = solveKernel(K, n, y, 1e-12, new Rng(1)).coef;
+  let exact = ZERO;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      let g = ZERO;
+      for (let t = 0; t < d; t++) g = add(g, mul(q(X[i * d + t]), q(X[j * d + t])));
+      let k: Q = qInt(1);
+      let p: Q = qInt(1);
+      for (let t = 1; t <= deg; t++) {
+        p = mul(p, g);
+        k = add(k, p);
+      }
+      exact = add(exact, mul(mul(q(alpha[i]), q(alpha[j])), k));
+    }
+  const naiveQ = alpha.reduce((s, a, i) => s + a * matVec(K, n, n, alpha)[i], 0);
+  return { K, alpha, exact, naive: Math.sqrt(Math.max(naiveQ, 0)) };
+}
+
+const sphereRows = (rows: number[][]) => {
+  const d = rows[0].length;
+  return Float64Array.from(rows.flatMap((r) => {
+    const nr = Math.hypot(...r) || 1;
+    return r.map((v) => v / nr);
+  })).subarray(0, rows.length * d);
+};
 
 // ---------- 1-D ReLU nets: the exact slope sweep ----------
 
@@ -188,6 +231,17 @@ describe('exact certificates against rational arithmetic (near-degenerate geomet
     expect(Number.isFinite(hi)).toBe(true);
     expect(cmp(mul(q(lo), q(lo)), s) <= 0 && cmp(s, mul(q(hi), q(hi))) <= 0).toBe(true);
   });
+
+  // ---------- kernel norms: ||theta|| of a polynomial-kernel interpolant, kernel error included ----------
+  test.prop([fc.record({ n: fc.integer({ min: 3, max: 6 }), d: fc.integer({ min: 2, max: 4 }), deg: fc.integer({ min: 2, max: 6 }), raw: fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 24, maxLength: 24 }), y: fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 6, maxLength: 6 }) })], { numRuns: DEEP ? 100 : 15 })('the certified ||theta|| of a polynomial-kernel interpolant on sphere data bounds the exact one (alpha^T K* alpha in rationals)', ({ n, d, deg, raw, y }) => {
+    const rows = Array.from({ length: n }, (_, i) => raw.slice(i * d, i * d + d));
+    if (rows.some((r) => Math.hypot(...r) < 1e-3)) return;
+    const X = sphereRows(rows);
+    const { K, alpha, exact } = kernelNormCase(X, n, d, deg, Float64Array.from(y.slice(0, n)));
+    const c = certifiedKernelNorm(K, n, alpha, polyKernelError(X, n, d, deg));
+    expect(cmp(exact, mul(q(c), q(c)))).toBeLessThanOrEqual(0);
+  });
+
   // ---------- witnesses inside the domain ----------
   const pointCase = fc.record({
     x: fc.array(fc.double({ min: -8, max: 8, noNaN: true }), { minLength: 1, maxLength: 12 }),
@@ -260,5 +314,17 @@ describe('the rational checks bite (known bad inputs)', () => {
       expect(cmp(sumSquares(project(ball(1), Float64Array.from(x))), qInt(1))).toBeLessThanOrEqual(0);
     }
     expect(outside).toBeGreaterThan(0);
+  });
+
+  it('sqrt(max(alpha^T K alpha, 0)) without allowances falls below the exact kernel norm for some interpolants', () => {
+    let seed = 5;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+    let below = 0;
+    for (let trial = 0; trial < 40; trial++) {
+      const X = sphereRows(Array.from({ length: 6 }, () => [rnd(), rnd(), rnd()]));
+      const { exact, naive } = kernelNormCase(X, 6, 3, 2 + (trial % 5), Float64Array.from({ length: 6 }, rnd));
+      if (cmp(mul(q(naive), q(naive)), exact) < 0) below++;
+    }
+    expect(below).toBeGreaterThan(0);
   });
 });

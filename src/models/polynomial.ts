@@ -48,7 +48,7 @@ export function fitPolynomial(X: Float64Array, n: number, d: number, y: Float64A
     const G = gram(X, n, d);
     const K = G.map((g) => polyKernel(g, q));
     const sol = solveKernel(K, n, y, ridge, ctx.solver);
-    const thetaNorm = certifiedKernelNorm(K, n, sol.coef);
+    const thetaNorm = certifiedKernelNorm(K, n, sol.coef, polyKernelError(X, n, d, q));
     const model = kernelPolynomial(X.slice(), sol.coef, n, d, q, p, thetaNorm, radius);
     return finishFit(model, X, n, y, ctx.sigma2, t0, { condition: sol.condition, jitter: sol.jitter, details: { method: sol.method } });
   }
@@ -62,17 +62,53 @@ export function fitPolynomial(X: Float64Array, n: number, d: number, y: Float64A
 }
 
 /**
- * A certified upper bound on ||theta|| = sqrt(alpha^T K alpha) for theta = sum_i alpha_i phi(x_i):
- * with T = sum_i |alpha_i| sqrt(K_ii) (the triangle inequality, ||theta|| <= T, free of cancellation)
- * and q the computed alpha^T K alpha, whose rounding error is at most about n eps T^2 (|K_ij| <=
- * sqrt(K_ii K_jj) for PSD K), ||theta||^2 <= min(T^2, max(q, 0) + 4 n eps T^2). Matters when K is
- * nearly singular (e.g. degree-2 monomials on sphere data, where ||x||^2 = 1).
+ * A certified upper bound on ||theta|| = sqrt(alpha^T K alpha) for theta = sum_i alpha_i phi(x_i), where
+ * K is the computed kernel matrix and `kernelError` bounds |K_ij - K*_ij| entrywise against the exact
+ * kernel K* (docs/science.md section 4): with T = sum_i |alpha_i| sqrt(K_ii + kernelError) (the triangle
+ * inequality, ||theta|| <= T, free of cancellation) and q the computed alpha^T K alpha, whose rounding
+ * error is at most about n eps T^2 (|K_ij| <= sqrt(K_ii K_jj) for PSD K) and whose kernel error is at
+ * most kernelError (sum |alpha_i|)^2,
+ *     ||theta||^2 <= min(T^2, max(q, 0) + 4 n eps T^2 + kernelError (sum_i |alpha_i|)^2).
+ * Matters when K is nearly singular (e.g. degree-2 monomials on sphere data, where ||x||^2 = 1).
  */
-export function certifiedKernelNorm(K: Float64Array, n: number, alpha: Float64Array): number {
+export function certifiedKernelNorm(K: Float64Array, n: number, alpha: Float64Array, kernelError = 0): number {
   let T = 0;
-  for (let i = 0; i < n; i++) T += Math.abs(alpha[i]) * Math.sqrt(K[i * n + i]);
+  let A = 0;
+  for (let i = 0; i < n; i++) {
+    T += Math.abs(alpha[i]) * Math.sqrt(K[i * n + i] + kernelError);
+    A += Math.abs(alpha[i]);
+  }
+  T *= 1 + 2 * (n + 2) * Number.EPSILON;
   const q = dot(alpha, matVec(K, n, n, alpha));
-  return Math.sqrt(Math.min(T * T, Math.max(q, 0) + 4 * n * Number.EPSILON * T * T));
+  return Math.sqrt(Math.min(T * T, Math.max(q, 0) + 4 * n * Number.EPSILON * T * T + kernelError * A * A)) * (1 + 2 * Number.EPSILON);
+}
+
+/**
+ * A bound on |K_ij - K*_ij| for the computed kernel K_ij = sum_{t <= q} g^t, g = x_i . x_j (docs/science.md
+ * section 4): with R the largest data norm, g carries e_g <= gamma_{d+1} R^2, which moves K by at most
+ * K'(R^2 + e_g) e_g (K'(G) = sum_t t G^(t-1)), and the power sum rounds by gamma_{2q+1} sum_t R^(2t).
+ */
+export function polyKernelError(X: Float64Array, n: number, d: number, q: number): number {
+  let R2 = 0;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let t = 0; t < d; t++) s += X[i * d + t] ** 2;
+    R2 = Math.max(R2, s);
+  }
+  R2 *= 1 + gamma(d + 2);
+  const eg = gamma(d + 1) * R2;
+  const G = R2 + eg;
+  let dK = 0;
+  let pw = 1;
+  let sum = 1;
+  let pr = 1;
+  for (let t = 1; t <= q; t++) {
+    dK += t * pw;
+    pw *= G;
+    pr *= R2;
+    sum += pr;
+  }
+  return (dK * eg + gamma(2 * q + 1) * sum) * BOUND_SLACK;
 }
 
 function polyKernel(g: number, q: number): number {
