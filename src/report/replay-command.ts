@@ -33,13 +33,18 @@ function seedsFlag(seeds: readonly number[]): string {
  * results.jsonl repeats these numbers. Uses the sweep's flags when they can state the instance, else a
  * spec file (class options such as `bandwidth` or `maxIter` have no sweep flag).
  *
+ * Seeds searched on different backends get one such sweep each (`--out replay-cpu && ...`).
+ *
  * @throws RangeError when the records are not one instance up to the seed (a caller's bug, not input).
  */
 export function replayCommand(records: readonly SweepRecord[], effort: ReplayEffort, out = 'replay'): string {
   const first = records[0];
   if (first === undefined) throw new RangeError('replayCommand: no record');
   const key = (s: InstanceSpec) => JSON.stringify({ ...s, seed: 0 });
-  if (records.some((r) => key(r.spec) !== key(first.spec) || r.search.backend !== first.search.backend)) throw new RangeError('replayCommand: the records differ in more than their seed');
+  if (records.some((r) => key(r.spec) !== key(first.spec))) throw new RangeError('replayCommand: the records differ in more than their seed');
+  // seeds searched on different backends (shards run on different machines): one sweep per backend
+  const backends = [...new Set(records.map((r) => r.search.backend))];
+  if (backends.length > 1) return backends.map((b) => replayCommand(records.filter((r) => r.search.backend === b), effort, `${out}-${b}`)).join(' && ');
   const s = first.spec;
   const seeds = records.map((r) => r.spec.seed);
   const mo = s.modelOptions ?? {};
@@ -82,4 +87,17 @@ export function replayCommand(records: readonly SweepRecord[], effort: ReplayEff
     estimator: { starts: effort.starts, steps: effort.steps, rounds: effort.rounds, dataFloor: effort.dataFloor },
   };
   return `echo ${shellQuote(JSON.stringify(spec))} > ${out}.json && ${['robustlaw', 'sweep', '--spec', `${out}.json`, ...tail].map(shellQuote).join(' ')}`;
+}
+
+/**
+ * The command that replays a `verify` run (its records carry ids `verify#i ...`): verify at the run's
+ * profile, seed and count. A verify instance cannot be replayed alone exactly: verify leaves the data floor
+ * to the estimator's default (computed for classes without an exact constant), which no sweep spec states,
+ * so the whole seeded run is replayed, instance i among the rest. The backend is the one every record
+ * names, or `auto` when they differ (auto keeps small models on the cpu: src/backends/search-backend.ts).
+ */
+export function verifyReplayCommand(run: { readonly profile: string; readonly seed: number; readonly count: number }, records: readonly SweepRecord[], out = 'replay'): string {
+  const backends = [...new Set(records.map((r) => r.search.backend))];
+  const backend = backends.length === 1 ? backends[0] : 'auto';
+  return ['robustlaw', 'verify', '--profile', run.profile, '--seed', String(run.seed), '--count', String(run.count), '--backend', backend, '--no-bench', '--out', out].map(shellQuote).join(' ');
 }

@@ -9,7 +9,7 @@ import { InputError, show } from '../core/input-error.js';
 import { benchPlot, lawScatterPlot, lipschitzPlot, ratioPlot, slopesPlot } from './plot-specs.js';
 import { renderSvg } from './render-svg.js';
 import { reportSections, toHtml, toMarkdown, type ReportPlot } from './run-report.js';
-import { replayCommand, type ReplayEffort } from './replay-command.js';
+import { replayCommand, verifyReplayCommand, type ReplayEffort } from './replay-command.js';
 import type { ReplayFn } from './point-details.js';
 import { VERIFY_EFFORT } from '../law/verify-run.js';
 import type { SweepSpec } from '../sweep/spec.js';
@@ -41,7 +41,8 @@ function describe(m: SweepManifest): string {
 
 /**
  * The estimator effort the run's records were computed at: a sweep's spec `estimator` (defaults 8 starts,
- * 60 steps, 1 round, data floor on: src/sweep/run-sweep.ts), verify's fixed effort (no data floor).
+ * 60 steps, 1 round, data floor on: src/sweep/run-sweep.ts), verify's fixed effort (its data floor is the
+ * estimator's default, which no sweep states: verify runs are replayed whole, by verifyReplayCommand).
  */
 export function runEffort(m: SweepManifest): ReplayEffort {
   if (m.kind === 'verify') return { starts: VERIFY_EFFORT.starts, steps: VERIFY_EFFORT.steps, rounds: VERIFY_EFFORT.rounds, dataFloor: VERIFY_EFFORT.dataFloor === true };
@@ -73,7 +74,9 @@ export async function writeReport(dir: string, options: WriteReportOptions = {})
   }
   const summary = summarize(records, manifest.gridSize);
   const effort = runEffort(manifest);
-  const replay: ReplayFn = (rs) => replayCommand(rs, effort);
+  // a sweep's instance replays alone; a verify run replays whole (src/report/replay-command.ts says why)
+  const verifyRun = manifest.kind === 'verify' ? (manifest.spec as { profile: string; seed: number; count: number }) : null;
+  const replay: ReplayFn = verifyRun ? () => verifyReplayCommand(verifyRun, records) : (rs) => replayCommand(rs, effort);
   const plots: Record<string, ReportPlot | undefined> = {};
   // the text alternative of each plot is its spec's description (what it shows, with its counts)
   const plot = async (name: string, spec: TopLevelSpec): Promise<ReportPlot> => ({ svg: await renderSvg(spec, name), alt: String(spec.description ?? name), spec });

@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { replayCommand, type ReplayEffort } from '../../src/report/replay-command.js';
+import { replayCommand, verifyReplayCommand, type ReplayEffort } from '../../src/report/replay-command.js';
 import { attentionRank, reportSections, toHtml, toMarkdown } from '../../src/report/run-report.js';
 import { summarize } from '../../src/report/summary.js';
 import { runSweep } from '../../src/sweep/run-sweep.js';
 import { parseSweepSpec } from '../../src/sweep/spec.js';
 import { withoutTiming, type SweepRecord } from '../../src/sweep/record.js';
+import { verifyRun } from '../../src/law/verify-run.js';
 
 const bin = fileURLToPath(new URL('../../bin/robustlaw.js', import.meta.url));
 const example: SweepRecord[] = readFileSync('reports/example/results.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SweepRecord);
@@ -34,6 +35,9 @@ describe('replayCommand', () => {
     expect(replayCommand(example.slice(0, 3), SWEEP)).toContain('--seeds 3 ');
     expect(replayCommand([example[0]], { ...SWEEP, starts: 16 })).toContain('--starts 16');
     expect(() => replayCommand([example[0], example[5]], SWEEP)).toThrow(/differ in more than their seed/);
+    // seeds searched on two backends: one sweep each
+    const mixed = [example[0], { ...example[1], search: { ...example[1].search, backend: 'tfjs-wasm' } }];
+    expect(replayCommand(mixed, SWEEP)).toMatch(/--seeds 1 --backend cpu --no-bench --out replay-cpu && robustlaw sweep .* --seeds 1,1 --backend tfjs-wasm --no-bench --out replay-tfjs-wasm$/);
   });
 
   it('recomputes a record of a larger sweep exactly (every field but timing and the grid index)', () => {
@@ -59,6 +63,21 @@ describe('replayCommand', () => {
     const c = replayCommand([r], { starts: 4, steps: 20, rounds: 1, dataFloor: false });
     expect(c).toMatch(/^echo '\{.*"bandwidth":0\.7.*\}' > replay\.json && robustlaw sweep --spec replay\.json --backend cpu --no-bench --out replay$/);
     same(replay(c)[0], r);
+  });
+});
+
+describe('verifyReplayCommand', () => {
+  it('replays a verify run whole, each record exactly', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'robustlaw-replay-verify-'));
+    const run = { profile: 'quick', seed: 7, count: 3 };
+    const records = verifyRun({ profile: 'quick', seed: 7, count: 3, outDir: dir }).records;
+    const c = verifyReplayCommand(run, records);
+    expect(c).toBe('robustlaw verify --profile quick --seed 7 --count 3 --backend cpu --no-bench --out replay');
+    const again = replay(c);
+    expect(again.length).toBe(3);
+    again.forEach((r, i) => same(r, records[i]));
+    // mixed backends replay with auto
+    expect(verifyReplayCommand(run, [records[0], { ...records[1], search: { ...records[1].search, backend: 'tfjs-wasm' } }])).toContain('--backend auto');
   });
 });
 
