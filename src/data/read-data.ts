@@ -79,7 +79,7 @@ export function parseNpyData(bytes: Uint8Array, source = 'data.npy'): DataSet {
  * A missing or unreadable file is an InputError on `path`; bad content one on `data.*` (context: the path).
  */
 export function readDataFile(path: string, context = 'readDataFile'): DataSet {
-  const bytes = readBytes(path, 'path', `a data file: ${DATA_FORMATS.join(', ')}`, context);
+  const bytes = readBytes(path, 'path', 'a readable data file (robustlaw-data/1 JSON, CSV or .npy)', context);
   if (isNpy(bytes)) return parseNpyData(bytes, path);
   const text = new TextDecoder().decode(bytes);
   if (/^\uFEFF?\s*[{[]/.test(text)) {
@@ -92,7 +92,7 @@ export function readDataFile(path: string, context = 'readDataFile'): DataSet {
     }
     return parseDataFile(json, path);
   }
-  if (text.includes('\u0000')) throw new InputError('path', `a data file: ${DATA_FORMATS.join(', ')}`, path, { context, shown: `${path}: binary, and not a .npy file` });
+  if (text.includes('\u0000')) throw new InputError('path', 'a readable data file (robustlaw-data/1 JSON, CSV or .npy)', path, { context, shown: `${path}: binary, and not a .npy file` });
   return parseCsvData(text, path);
 }
 

@@ -41,7 +41,7 @@ describe('robustlaw lip', () => {
   });
 
   it.each([
-    [['--model', '/nonexistent.json'], /--model must be a readable JSON file \(got cannot read \/nonexistent.json \(ENOENT\)\)/],
+    [['--model', '/nonexistent.json'], /--model must be a readable network file \(.*\) \(got cannot read \/nonexistent.json \(ENOENT\)\)/],
     [['--model', '/nonexistent.json', '--class', 'bumps'], /^robustlaw: --class does not apply with --model \(the network is loaded from the file, not fitted to drawn data\)$/m],
     [['--domain', 'cube'], /--domain must be one of Rd, ball, sphere, data-ball/],
     [['--starts', '0'], /--starts must be an integer in \[1, 10000\] \(got 0\)/],

@@ -118,7 +118,8 @@ describe('robustlaw check-model', () => {
     [['--model', 'examples/net.json', '--data', 'examples/data.json', '--dist', 'sphere'], /\(got both\)/],
     [['--model', 'examples/data.json', '--dist', 'sphere'], /^robustlaw: --model examples\/data\.json \(key format\) must be "robustlaw-mlp\/1" \(got "robustlaw-data\/1"\)$/m],
     [['--model', broken, '--dist', 'sphere'], /^robustlaw: --model .*broken-net\.json \(key layers\[1\]\.weights\[1\]\[2\]\) must be a finite number \(got "x"\)$/m],
-    [['--model', shallow, '--dist', 'sphere'], /^robustlaw: --model .*shallow-net\.json \(key layers\[1\]\) must be a last layer with 1 output row \(got 2 rows\)$/m],
+    // a network with 2 outputs is a classifier: its data file's labels must be classes 0 and 1
+    [['--model', shallow, '--data', 'examples/data.json'], /^robustlaw: --data examples\/data\.json \(key y\[1\]\) must be a class index, an integer in \[0, 1\] \(the network has 2 outputs, so its labels are classes\) \(got 0\.4\)$/m],
     [['--model', notJson, '--dist', 'sphere'], /^robustlaw: --model must be a readable JSON file \(got .*not-json\.json is not valid JSON \(/m],
     [['--model', 'examples/net.json', '--data', 'test/fixtures/nonneg-mlp.json'], /--data test\/fixtures\/nonneg-mlp\.json \(key format\) must be "robustlaw-data\/1" \(got "robustlaw-mlp\/1"\)/],
     [['--model', 'test/fixtures/nonneg-mlp.json', '--data', 'examples/data.json'], /--data must be a data set with d = 3 columns, as .*nonneg-mlp\.json takes 3 inputs \(got examples\/data\.json, with 2 columns\)/],

@@ -21,7 +21,7 @@ export function sniffNetworkFormat(bytes: Uint8Array): 'json' | 'onnx' | null {
   // a UTF-8 byte order mark, then whitespace
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) i = 3;
   while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
-  if (bytes[i] === 0x7b) return 'json';
+  if (bytes[i] === 0x7b || bytes[i] === 0x5b) return 'json';
   return decodeOnnx(bytes) === null ? null : 'onnx';
 }
 
@@ -49,18 +49,19 @@ export function readBytes(path: string, parameter: string, rule: string, context
  * InputError (parameter `mlp.*`, `tfjs.*` or `onnx.*`, context the path) when its content is bad.
  */
 export function readNetworkFile(path: string, context = 'readNetworkFile'): MlpNetwork {
-  const rule = `a network file: ${NETWORK_FORMATS.join(', ')}`;
+  const rule = 'a readable network file (robustlaw-mlp/1 JSON, a TF.js model.json or an ONNX model)';
   const bytes = readBytes(path, 'path', rule, context);
   const kind = sniffNetworkFormat(bytes);
   if (kind === 'onnx') return parseOnnx(bytes, path);
   if (kind === null) throw new InputError('path', rule, path, { context, shown: `${path}: neither JSON nor an ONNX model` });
   const text = new TextDecoder().decode(bytes);
-  if (nestingDepth(text, MAX_FILE_DEPTH) > MAX_FILE_DEPTH) throw new InputError('path', rule, path, { context, shown: `${path} nests arrays or objects more than ${MAX_FILE_DEPTH} levels deep` });
+  // the file starts as JSON: its errors are those of a JSON file
+  if (nestingDepth(text, MAX_FILE_DEPTH) > MAX_FILE_DEPTH) throw new InputError('path', 'a readable JSON file', path, { context, shown: `${path} nests arrays or objects more than ${MAX_FILE_DEPTH} levels deep` });
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new InputError('path', rule, path, { context, shown: `${path} is not valid JSON (${(e as Error).message.split('\n')[0]})` });
+    throw new InputError('path', 'a readable JSON file', path, { context, shown: `${path} is not valid JSON (${(e as Error).message.split('\n')[0]})` });
   }
   if (isTfjsModelJson(json)) {
     const dir = dirname(path);
