@@ -137,11 +137,15 @@ export function checkModel(input: CheckModelInput): CheckModelReport {
     throw new InputError(parameter, `small enough that the train MSE, eps = sigma^2 - MSE and the law's eps^2 n d are finite (n = ${n}, d = ${d})`, value, { context, shown: `sigma^2 = ${sigma2}, MSE = ${mse}` });
   }
   const R0 = dataRadius(X, n, d);
+  // W and J for inputs in the data's ball (a network's J grows with the input radius: docs/science.md section 4, mlp)
+  const stated = model.radius >= R0 ? model : model.withRadius?.(R0);
+  if (stated === undefined) throw new Error(`checkModel: ${model.className} states J for inputs of norm <= ${model.radius} only and cannot restate it for the data's radius ${R0}`);
+  if (!Number.isFinite(stated.J)) throw new InputError('model', "a network whose Theorem 3 constant J is finite on the data's ball", model.description, { context: modelName, shown: `J = ${stated.J} for inputs of norm <= ${R0}` });
   const lip = lipschitz(model, { domain: ball(R0), X, n, rng: input.rng, starts: input.starts ?? 16, steps: input.steps ?? 100, rounds: input.rounds ?? 3, backend: input.backend });
   const lower = Math.max(lip.lower.value, lip.exact ? certainInterval(lip.exact).lo : 0);
   const upper = lip.upper && Number.isFinite(lip.upper.value) ? lip.upper.value : null;
   if (!Number.isFinite(lower)) throw new InputError('model', 'a network whose certified Lipschitz lower bound is finite', lower, { context: modelName });
-  const v = verdict({ n, d, p: model.p, eps, sigma2: sigma2 > 0 ? sigma2 : 0, lower, upper, c: input.c ?? 1, k: input.k ?? 1, W: model.W, J: model.J });
+  const v = verdict({ n, d, p: model.p, eps, sigma2: sigma2 > 0 ? sigma2 : 0, lower, upper, c: input.c ?? 1, k: input.k ?? 1, W: stated.W, J: stated.J });
   const law = eps > 0 ? informalLaw(n, d, model.p, eps) : null;
   const pFor1 = eps > 0 ? parametersNeeded(n, d, eps, 1) : null;
   const pForObs = eps > 0 && lower > 0 ? parametersNeeded(n, d, eps, lower) : null;
@@ -185,8 +189,8 @@ export function checkModel(input: CheckModelInput): CheckModelReport {
   const record = toRecord(0, `check-model model=${spec.model},data=${spec.data}`, {
     spec,
     p: model.p,
-    W: model.W,
-    J: model.J,
+    W: stated.W,
+    J: stated.J,
     trainMse: mse,
     sigma2,
     eps,
@@ -200,7 +204,7 @@ export function checkModel(input: CheckModelInput): CheckModelReport {
     law,
     R: law ? lower / law : null,
     Rupper: law && upper !== null ? upper / law : null,
-    theorem3Formula: v.epsTheorem === null ? null : theorem3({ n, d, p: model.p, eps: v.epsTheorem, c, k, W: Math.max(model.W, 1e-300), J: Math.max(model.J, 1e-300) }).formula,
+    theorem3Formula: v.epsTheorem === null ? null : theorem3({ n, d, p: model.p, eps: v.epsTheorem, c, k, W: Math.max(stated.W, 1e-300), J: Math.max(stated.J, 1e-300) }).formula,
     verdict: v,
     lowerMethod,
     upperMethod: lip.upper?.method ?? null,

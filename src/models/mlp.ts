@@ -388,16 +388,19 @@ export interface MlpModelOptions {
   readonly p?: number;
   /** The description (default `mlp: D layers d-h-...-1, activation`). */
   readonly description?: string;
+  /** Radius R of the input ball that J and the default domain refer to (default 1; check-model passes the data's). */
+  readonly radius?: number;
 }
 
 /**
  * Wraps dense layers with one output as a {@link Model}. J (docs/science.md section 1, J = R (W Q p)^D with Q = 1):
  * R (rho p)^D with rho = ||theta||, which bounds every weight and bias in the centred parameter ball of
- * radius rho that W = 2 rho describes, and R = 1, the unit input ball.
+ * radius rho that W = 2 rho describes, and R the input ball's radius (`options.radius`, default 1).
  */
 export function mlpModel(layers: readonly DenseLayer[], activation: NetworkActivation | readonly NetworkActivation[], options: MlpModelOptions = {}): MlpModel {
   const acts = typeof activation === 'string' ? layers.slice(1).map(() => activation) : activation;
   if (acts.length !== layers.length - 1) throw new InputError('activations', `one per hidden layer (${layers.length - 1})`, acts.length, { context: 'mlpModel' });
+  const radius = options.radius ?? 1;
   const d = layers[0].inputs;
   const p = options.p ?? mlpParameterCount(layers);
   let sq = 0;
@@ -414,8 +417,9 @@ export function mlpModel(layers: readonly DenseLayer[], activation: NetworkActiv
     p,
     description: options.description ?? `mlp: ${D} layers ${widths}, ${uniform === 'mixed' ? acts.join('/') : uniform}`,
     W: 2 * Math.sqrt(sq),
-    J: (Math.sqrt(sq) * p) ** D,
-    radius: 1,
+    J: radius * (Math.sqrt(sq) * p) ** D,
+    radius,
+    withRadius: (R) => mlpModel(layers, acts, { ...options, radius: R }),
     smooth: !acts.includes('relu'),
     params: { layers: D, activation: uniform === 'mixed' ? acts.join('/') : uniform, widths },
     layers,

@@ -32,6 +32,11 @@ export interface Model {
   /** Radius R of the input ball on which J (and domain-dependent bounds) hold. */
   readonly radius: number;
   /**
+   * The same function with W, J and the default domain stated for inputs in the ball of radius R, for
+   * classes that are not fitted to data (a network from a file): check-model asks for the data's radius.
+   */
+  withRadius?(R: number): Model;
+  /**
    * Whether f is C^1 on R^d, so that any computed gradient norm is a valid lower bound. False for
    * relu units and hat bumps: there a reported lower bound comes from a secant (docs/science.md section 3).
    */

@@ -6,6 +6,7 @@ import { Streams } from '../../src/core/streams.js';
 import { parseDataFile } from '../../src/data/data-file.js';
 import { checkModel } from '../../src/law/check-model.js';
 import { parseMlp } from '../../src/models/mlp.js';
+import { dataRadius } from '../../src/models/model.js';
 import { cli } from '../cli/helpers.js';
 
 // model files the CLI must refuse, naming --model and the key inside the file
@@ -128,5 +129,17 @@ describe('robustlaw check-model', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(msg);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('checkModel states Theorem 3\'s J for the data\'s ball, not the unit ball', () => {
+  it('data of norm 4: J is the network\'s J on the ball of radius max ||x_i|| (J = R (rho p)^D grows with R)', () => {
+    const far = parseDataFile({ X: [[4, 0], [0, 4], [-4, 0], [0, -4]], y: [2, 5, 1, -1], sigma2: 2 });
+    const r = checkModel({ model: net, X: far.X, y: far.y, n: far.n, sigma2: far.sigma2, rng: new Streams(1).stream('estimator') });
+    expect(net.radius).toBe(1);
+    const R0 = dataRadius(far.X, far.n, 2);
+    expect(R0).toBeGreaterThan(4);
+    expect(r.record.J).toBeCloseTo(R0 * net.J, 6);
+    expect(net.withRadius!(R0).J).toBeCloseTo(R0 * net.J, 6);
   });
 });
