@@ -28,7 +28,7 @@ export interface PageFigure {
  */
 export function figureHtml(f: PageFigure): string {
   const vg = compile(f.spec).spec;
-  const svg = f.svg.replace(/^<\?xml[^>]*>\s*/, '');
+  const svg = f.svg.replace(/^<\?xml[^>]*>\s*/, '').replace(/^<svg /, `<svg aria-label="${escapeHtml(f.alt)}" `);
   return [
     `<figure class="rl-figure" id="${escapeHtml(f.id)}" aria-labelledby="${escapeHtml(f.id)}-caption">`,
     `<div class="rl-view" hidden></div>`,

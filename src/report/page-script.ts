@@ -126,6 +126,14 @@ export const PAGE_SCRIPT = String.raw`
     views.push(view);
     pending++;
     view.runAsync().then(function () {
+      var svg = holder.querySelector('svg');
+      if (!svg || holder.querySelectorAll('.role-mark').length === 0) {
+        console.error('robustlaw report: figure ' + fig.id + ' drew no marks, the static SVG stays');
+        settled();
+        return;
+      }
+      var caption = fig.querySelector('figcaption');
+      if (caption) svg.setAttribute('aria-label', caption.textContent);
       holder.hidden = false;
       if (fallback) fallback.hidden = true;
       fig.setAttribute('data-rl-rendered', 'true');
