@@ -178,6 +178,10 @@ describe.skipIf(!found.ok)(`report.html in a real browser (${why})`, () => {
     expect(await page.getAttribute('body', 'data-rl-copied')).toBe(replayCommand([record], runEffort(readManifest(dir)!)));
   });
 
+  it('the interactions above (hover, clicks, legend, sorting, filters, links) logged no console error', () => {
+    expect(errors).toEqual([]);
+  });
+
   it('with scripts disabled the page is the static report: every figure shows its SVG', async () => {
     const off = await browser.newContext({ javaScriptEnabled: false });
     try {
