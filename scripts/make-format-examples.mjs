@@ -6,13 +6,15 @@
 // written in the two other formats only), a TensorFlow.js LayersModel written by tfjs itself
 // (tf.LayersModel.save, through @tensorflow/tfjs-node) and an ONNX model shaped as torch.onnx.export
 // writes nn.Sequential(Linear, ReLU, ...) (Gemm with transB = 1, float32 initializers).
-// Also examples/formats/regressor-data.{csv,npy,json}: 40 points x in [-1, 1]^3 with labels in [-1, 1].
+// Also examples/formats/regressor-data.{csv,npy,json}: 40 points x in [-1, 1]^3 with labels in [-1, 1], and
+// examples/mnist-mlp/model.onnx: the trained 784-50-10 network (scripts/make-mnist-mlp.mjs) in ONNX.
 //
 // Run: npx tsx scripts/make-format-examples.mjs   (needs @tensorflow/tfjs-node loadable)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Rng } from '../src/core/rng.ts';
 import { encodeOnnx } from '../src/models/formats/onnx.ts';
 import { mlpNetwork } from '../src/models/mlp.ts';
+import { readNetworkFile } from '../src/models/formats/read-network.ts';
 import { npyBytes } from '../src/data/npy.ts';
 
 process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
@@ -78,3 +80,6 @@ writeFileSync(`${OUT}/regressor-data.csv`, `x1,x2,x3,y\n${rows.map((r) => r.join
 writeFileSync(`${OUT}/regressor-data.npy`, npyBytes(Float64Array.from(rows.flat()), [n, 4], 'f8'));
 writeFileSync(`${OUT}/regressor-data.json`, `${JSON.stringify({ format: 'robustlaw-data/1', X: rows.map((r) => r.slice(0, 3)), y: Array.from(y), sigma2: 0.01 })}\n`);
 console.log(`wrote ${OUT}/`);
+const mnist = readNetworkFile('examples/mnist-mlp/model.json');
+writeFileSync('examples/mnist-mlp/model.onnx', encodeOnnx(mnist.layers, mnist.activations, 'robustlaw scripts/make-format-examples.mjs (from model.json)'));
+console.log('wrote examples/mnist-mlp/model.onnx');
