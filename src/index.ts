@@ -66,6 +66,12 @@ export { BUMPS, fitBumps, bumpsModel, bumpsParameterCount, disjointRadius, avera
 export { GAUSSIAN_KERNEL, fitGaussianKernel, gaussianKernelModel, type GaussianKernelModel, type GaussianKernelOptions } from './models/gaussian-kernel.js';
 export { POLYNOMIAL, fitPolynomial, polynomialParameterCount, monomials, certifiedKernelNorm, type PolynomialModel, type PolynomialOptions } from './models/polynomial.js';
 export { MLP, parseMlp, mlpModel, mlpParameterCount, MLP_ACTIVATIONS, type MlpModel, type DenseLayer } from './models/mlp.js';
+export { parseMlpNetwork, mlpNetwork, NETWORK_ACTIVATIONS, ACTIVATION_SLOPE, type MlpNetwork, type NetworkActivation } from './models/mlp.js';
+export { readNetworkFile, sniffNetworkFormat, NETWORK_FORMATS } from './models/formats/read-network.js';
+export { parseTfjsLayersModel, TFJS_LAYERS } from './models/formats/tfjs-layers.js';
+export { parseOnnx, encodeOnnx, ONNX_OPS } from './models/formats/onnx.js';
+export { vectorLipschitz, type VectorLipschitzReport } from './lipschitz/vector-lipschitz.js';
+export { classifierMargin, type MarginTask } from './law/classifier-margin.js';
 export { INTRINSIC_BUMPS, fitIntrinsicBumps } from './models/intrinsic-bumps.js';
 export { ATOM_BUMPS, fitAtomBumps } from './models/atom-bumps.js';
 // Lipschitz estimators
@@ -125,6 +131,8 @@ export { readStructuredFile } from './core/read-file.js';
 // checking a user's model
 export { checkModel, type CheckModelInput, type CheckModelReport, type NoiseSource, type CheckedModelSpec } from './law/check-model.js';
 export { parseDataFile, type DataSet } from './data/data-file.js';
+export { readDataFile, parseCsvData, parseNpyData, rescaleLabels, DATA_FORMATS } from './data/read-data.js';
+export { parseNpy, npyBytes, type NpyArray } from './data/npy.js';
 // the WebAssembly f64 kernel
 export { matmulABt, matmulABtJs, matmulAB, transpose } from './linalg/matmul.js';
 export { gram } from './linalg/gram.js';
