@@ -94,7 +94,7 @@ const STYLE = `body{font-family:system-ui,sans-serif;max-width:1180px;margin:2em
 table{border-collapse:collapse;font-size:13px;margin:1em 0}th,td{border:1px solid #ccc;padding:2px 6px;vertical-align:top}td.num{text-align:right;font-variant-numeric:tabular-nums}
 caption{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}.rl-table-wrap{overflow-x:auto}
 figure{margin:1em 0}figcaption{font-size:13px;color:#333;max-width:900px}.rl-view svg,.rl-fallback svg{max-width:100%;height:auto}
-details>summary{cursor:pointer;color:#0b4f8a}pre,code{font-size:12px;white-space:pre-wrap;word-break:break-all}
+details>summary{cursor:pointer;color:#0b4f8a}pre,code{font-size:12px;white-space:pre-wrap;overflow-wrap:anywhere}
 tr.rl-cex{background:#fde0d0;border-left:4px solid #b34700}tr.rl-inc{background:#fff3c4;border-left:4px solid #8a6d00}.rl-mark{font-weight:bold}
 tr.rl-selected{outline:3px solid #0072B2}tr[hidden]{display:none}
 .rl-copy,.rl-show,.rl-filters{display:none}.rl-js .rl-copy,.rl-js .rl-show{display:inline}.rl-js .rl-filters{display:table-row}

@@ -15,6 +15,7 @@ export const INSTANCE_TOOLTIP = [
   ['tt_activation', 'activation'],
   ['tt_data', 'data law'],
   ['tt_labels', 'labels'],
+  ['tt_options', 'other options'],
   ['tt_n', 'n'],
   ['tt_d', 'd'],
   ['tt_p', 'p'],
@@ -46,6 +47,18 @@ export function lawVerdictText(r: SweepRecord): string {
   return r.inLawRegime ? r.lawVerdict : 'outside the law regime (eps < 0.1 or n eps^2 < 8 k)';
 }
 
+/** The instance's options besides class, activation and width: data law (components, m, scale), labels (eta, noise) and class options, or `-`. */
+export function optionsText(r: SweepRecord): string {
+  const { k: _k, activation: _a, ...model } = r.spec.modelOptions ?? {};
+  const d = r.spec.distOptions ?? {};
+  const parts = [
+    ...Object.entries({ components: d.k, m: d.m, scale: d.scale }),
+    ...Object.entries(r.spec.labelOptions ?? {}),
+    ...Object.entries(model),
+  ].filter(([, v]) => v !== undefined && v !== null);
+  return parts.length ? parts.map(([key, v]) => `${key} ${String(v)}`).join(', ') : '-';
+}
+
 /** The tooltip values of one instance (every value a string, numbers to 4 significant digits). */
 export function instanceDetails(r: SweepRecord, replay: ReplayFn | undefined): Record<(typeof INSTANCE_TOOLTIP)[number][0], string> {
   const mo = r.spec.modelOptions ?? {};
@@ -55,6 +68,7 @@ export function instanceDetails(r: SweepRecord, replay: ReplayFn | undefined): R
     tt_activation: mo.activation ?? '-',
     tt_data: r.spec.dist,
     tt_labels: r.spec.labels,
+    tt_options: optionsText(r),
     tt_n: String(r.spec.n),
     tt_d: String(r.spec.d),
     tt_p: String(r.p),

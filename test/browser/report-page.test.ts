@@ -114,6 +114,7 @@ describe.skipIf(!found.ok)(`report.html in a real browser (${why})`, () => {
     expect(text).toContain(id);
     expect(text).toContain(classLabel(record.spec));
     expect(text).toContain(`${record.lowerMethod})`);
+    expect(text).toContain('other options');
     expect(text).toContain(record.theorem3.verdict);
     expect(await tip.locator('code.rl-replay').innerText()).toBe(command);
     await page.mouse.click(target!.x, target!.y);

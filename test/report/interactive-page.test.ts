@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { figureHtml, interactivePage, tableHtml } from '../../src/report/interactive-page.js';
 import { vegaRuntime } from '../../src/report/vega-runtime.js';
+import { INSTANCE_TOOLTIP, instanceDetails, optionsText } from '../../src/report/point-details.js';
+import type { SweepRecord } from '../../src/sweep/record.js';
+import { readFileSync } from 'node:fs';
 
 const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 const hostile = 'a </script><script>alert(1)</script> <!-- "quoted" & more';
@@ -40,5 +43,17 @@ describe('the interactive page', () => {
     expect(vegaRuntime()).toMatch(/^\/\*! vega 6\.\d+\.\d+ \(BSD-3-Clause\)/);
     expect(page).not.toMatch(/<script [^>]*src=|<link |https?:\/\/(?!vega\.github\.io\/schema|www\.w3\.org|github\.com|opensource)/);
     expect(page.length).toBeLessThan(700_000);
+  });
+
+  it("a mark's tooltip: every field of INSTANCE_TOOLTIP, options beyond class, activation and width, bounds with their methods", () => {
+    const r = JSON.parse(readFileSync('reports/example/results.jsonl', 'utf8').split('\n')[0]) as SweepRecord;
+    const t = instanceDetails(r, () => 'cmd');
+    expect(Object.keys(t)).toEqual(INSTANCE_TOOLTIP.map(([f]) => f));
+    expect(t.tt_options).toBe('-');
+    expect(t.tt_lower).toBe(`${Number(r.lower.toPrecision(4))} (${r.lowerMethod})`);
+    expect(t.tt_replay).toBe('cmd');
+    const other = { ...r, spec: { ...r.spec, distOptions: { k: 3, scale: 0.5 }, labelOptions: { eta: 0.2 }, modelOptions: { k: 9, activation: 'cos' as const, ridge: 0.01 } } };
+    expect(optionsText(other)).toBe('components 3, scale 0.5, eta 0.2, ridge 0.01');
+    expect(instanceDetails({ ...r, upper: null }, undefined).tt_upper).toBe('- (no certificate)');
   });
 });
