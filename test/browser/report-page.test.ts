@@ -47,6 +47,8 @@ describe.skipIf(!found.ok)(`report.html in a real browser (${why})`, () => {
     for (const f of ['sweep.json', 'results.jsonl']) copyFileSync(join('reports/example', f), join(dir, f));
     await writeReport(dir, { bench: 'reports/bench/baseline.json' });
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // the copies go to the real clipboard, read back below
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     ({ page, errors, ms } = await open(context));
   });
   afterAll(async () => {
@@ -90,7 +92,7 @@ describe.skipIf(!found.ok)(`report.html in a real browser (${why})`, () => {
     }
   });
 
-  it('hovering a known point shows its instance and the exact replay command; clicking copies it', async () => {
+  it('hovering a known point shows its instance and the exact replay command; clicking copies it to the clipboard', async () => {
     // the first lower-bound mark of the law plot that no other mark covers at its centre
     const target = await page.evaluate(() => {
       for (const p of document.querySelectorAll('#fig-law .rl-view .role-mark path[aria-label*="instance: "]')) {
@@ -117,8 +119,10 @@ describe.skipIf(!found.ok)(`report.html in a real browser (${why})`, () => {
     expect(text).toContain('other options');
     expect(text).toContain(record.theorem3.verdict);
     expect(await tip.locator('code.rl-replay').innerText()).toBe(command);
+    await page.evaluate(() => navigator.clipboard.writeText('before'));
     await page.mouse.click(target!.x, target!.y);
     expect(await page.getAttribute('body', 'data-rl-copied')).toBe(command);
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(command);
     expect(await page.locator('#rl-status').innerText()).toContain(command);
     // the click also marks the instance's row in the table
     expect(await page.getAttribute(`tr[data-rl-id="${id}"]`, 'class')).toContain('rl-selected');
@@ -176,7 +180,9 @@ describe.skipIf(!found.ok)(`report.html in a real browser (${why})`, () => {
     const thick = await page.$$eval('#fig-law .rl-view .role-mark path[stroke-width="3"]', (ps) => ps.map((p) => /instance: ([^;]+)/.exec(p.getAttribute('aria-label') ?? '')?.[1]));
     expect(new Set(thick)).toEqual(new Set([record.id]));
     await row.locator('button.rl-copy').click();
-    expect(await page.getAttribute('body', 'data-rl-copied')).toBe(replayCommand([record], runEffort(readManifest(dir)!)));
+    const command = replayCommand([record], runEffort(readManifest(dir)!));
+    expect(await page.getAttribute('body', 'data-rl-copied')).toBe(command);
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(command);
   });
 
   it('the interactions above (hover, clicks, legend, sorting, filters, links) logged no console error', () => {
