@@ -7,7 +7,8 @@
  * regression: the first run of an unbroken streak of regressed runs of a kernel.
  * @module
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { InputError } from '../core/input-error.js';
@@ -76,6 +77,28 @@ export function readHistory(path: string, parameter = 'history'): HistoryEntry[]
       out.push(parsed.data);
     });
   return out;
+}
+
+/**
+ * Checks, before any work, that `path` can take the history (or, for a report, the files next to it): a
+ * non-empty path whose file, if it exists, is a writable history ({@link readHistory}), and whose nearest
+ * existing ancestor directory is writable. Returns the history read.
+ */
+export function checkHistoryPath(path: string, parameter = 'history'): HistoryEntry[] {
+  if (path.trim() === '') throw new InputError(parameter, 'a file path', path);
+  const history = readHistory(path, parameter);
+  let dir = dirname(resolve(path));
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  const writable = (p: string) => {
+    try {
+      accessSync(p, constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!statSync(dir).isDirectory() || !writable(dir) || (existsSync(path) && !writable(path))) throw new InputError(parameter, 'a file in a writable directory', path, { shown: `${path} (not writable)` });
+  return history;
 }
 
 /** Appends a run to a history file (rewritten atomically: a reader sees the old history or the new one). */

@@ -8,7 +8,8 @@ import { KERNELS } from '../../backends/backend.js';
 import { BACKEND_NAMES } from '../../backends/registry.js';
 import { bestOfRuns, compareBench, type BenchRecord } from '../../bench/compare.js';
 import { runBench, slowSpec, type BenchResult } from '../../bench/run-bench.js';
-import { appendHistory, historyEntry, readHistory } from '../../bench/history.js';
+import { appendHistory, checkHistoryPath, historyEntry } from '../../bench/history.js';
+import { refuseGiven } from '../applicable.js';
 import { appendStepSummary } from '../step-summary.js';
 import { InputError } from '../../core/input-error.js';
 import { requireInt, requireOneOf, requirePositive } from '../../core/validate.js';
@@ -76,7 +77,7 @@ export function registerBench(program: Command): void {
     .option('--history <file.jsonl>', 'append this run (commit, date, machine, calibration, per-kernel medians) to a JSONL bench history; `robustlaw report --bench-history` plots it')
     .option('--commit <sha>', 'the commit the history names for this run (default: git rev-parse HEAD)')
     .option('--small', 'tiny case sizes, for tests and smoke runs of the bench machinery (not comparable with realistic runs)')
-    .action(async (flags: BenchFlags) => {
+    .action(async (flags: BenchFlags, cmd: Command) => {
       const fn = 'robustlaw bench';
       const backends = flags.backend?.map((b) => requireOneOf(fn, '--backend', b, [...BACKEND_NAMES, 'cpu-workers', 'auto'] as const));
       const kernels = flags.kernel?.map((k) => requireOneOf(fn, '--kernel', k, CASE_KERNELS));
@@ -91,7 +92,8 @@ export function registerBench(program: Command): void {
       // --out checked before any work: a writable directory whose latest.* files, if any, are bench reports
       naming(OUT, () => checkOutFiles(flags.out, BENCH_FILES));
       // --history read before any work: a missing file starts a history, a file that is not one is refused
-      if (flags.history !== undefined) naming({ history: '--history' }, () => readHistory(flags.history!));
+      if (flags.history !== undefined) naming({ history: '--history' }, () => checkHistoryPath(flags.history!));
+      else refuseGiven(cmd, ['commit'], 'without --history (it names the run in the history)');
       if (flags.commit !== undefined && !/^[\w./-]{1,200}$/.test(flags.commit)) throw new InputError('--commit', 'a commit id or ref (letters, digits, . / _ -; at most 200 characters)', flags.commit, { context: fn });
       const slow = process.env.ROBUSTLAW_BENCH_SLOW || null;
       naming({ slow: 'ROBUSTLAW_BENCH_SLOW' }, () => slowSpec(slow));

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { checkHistoryPath } from '../../bench/history.js';
+import { refuseGiven } from '../applicable.js';
 import { fmtNum } from '../../report/table.js';
 import { writeReport } from '../../report/write-report.js';
 import { checkBenchFlag } from '../files.js';
@@ -11,7 +13,7 @@ import { requirePositive } from '../../core/validate.js';
 interface ReportFlags {
   bench?: string | false;
   benchHistory?: string;
-  threshold: number;
+  threshold?: number;
 }
 
 /** `robustlaw report`: (re)writes summary.json, report.md, report.html and plots/*.svg of a run directory. */
@@ -23,12 +25,17 @@ export function registerReport(program: Command): void {
     .option('--bench <file>', 'benchmark JSON for the bars (default reports/bench/latest.json, else baseline.json)')
     .option('--no-bench', 'no benchmark bars')
     .option('--bench-history <file.jsonl>', 'plot a bench history (robustlaw bench --history): writes <name>.svg, <name>.md and <name>.benchmark.json next to it')
-    .option('--threshold <x>', 'with --bench-history: the regression threshold on normalised time (0.25 = 25% slower)', parseNumber, 0.25)
-    .action(async (dir: string | undefined, flags: ReportFlags) => {
+    .option('--threshold <x>', 'with --bench-history: the regression threshold on normalised time (0.25 = 25% slower)', parseNumber)
+    .action(async (dir: string | undefined, flags: ReportFlags, cmd: Command) => {
       if (dir === undefined && flags.benchHistory === undefined) throw new UsageError('report needs a run directory, --bench-history FILE, or both');
-      const threshold = requirePositive('robustlaw report', '--threshold', flags.threshold);
+      if (flags.benchHistory === undefined) refuseGiven(cmd, ['threshold'], 'without --bench-history (it judges the history)');
+      const threshold = requirePositive('robustlaw report', '--threshold', flags.threshold ?? 0.25);
       if (flags.benchHistory !== undefined) {
-        const h = await naming({ benchHistory: '--bench-history' }, () => writeBenchHistoryReport(flags.benchHistory!, threshold));
+        const file = flags.benchHistory;
+        const h = await naming({ benchHistory: '--bench-history', threshold: '--threshold' }, () => {
+          checkHistoryPath(file, 'benchHistory');
+          return writeBenchHistoryReport(file, threshold);
+        });
         const regs = h.trend.regressions.map((r) => `REGRESSION ${r.key} from commit ${shortCommit(r.firstCommit)} (runs ${r.firstRun}..${r.lastRun}, worst ${r.worstRatio.toFixed(2)}x the baseline${r.open ? ', still regressed' : ''})`);
         process.stdout.write(`bench history: ${h.runs} runs, ${h.trend.keys.length} cases, ${h.trend.regressions.length} regression(s)\n${regs.map((l) => `${l}\n`).join('')}${h.files.join('\n')}\n`);
         if (dir === undefined) return;
