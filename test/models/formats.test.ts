@@ -130,6 +130,21 @@ describe('network formats: the same network in robustlaw-mlp/1, TF.js and ONNX c
     expect(decodeOnnx(new Uint8Array([0xff, 0xff, 0xff]))).toBeNull();
   });
 
+  it('a functional TF.js Model is read when its layers form a chain; a branch is refused naming the layer off the chain', () => {
+    const layers = f32Layers([3, 4, 2], 12);
+    const functional = (inbound: string[]) => {
+      const { json, shard } = tfjsFiles(layers, ['tanh']);
+      const seq = json.modelTopology.config.layers as { config: { name: string } }[];
+      const input = { name: 'x', class_name: 'InputLayer', config: { batch_input_shape: [null, 3], name: 'x' }, inbound_nodes: [] };
+      const chained = seq.map((l, i) => ({ ...l, name: l.config.name, inbound_nodes: [[[inbound[i], 0, 0, {}]]] }));
+      const out = { ...json, modelTopology: { class_name: 'Model', config: { name: 'f', layers: [input, ...chained], input_layers: [['x', 0, 0]], output_layers: [['dense_2', 0, 0]] } } };
+      return parseTfjsLayersModel(out, () => shard, 'f.json');
+    };
+    const X = points(10, 3);
+    expect(Array.from(functional(['x', 'dense_1']).forward(X, 10))).toEqual(Array.from(mlpNetwork(layers, ['tanh']).forward(X, 10)));
+    expect(thrown(() => functional(['x', 'x'])).message).toBe('f.json: tfjs.modelTopology.layers[3].inbound_nodes must be a chain of layers, each taking the one before it (no branches) (got layer "dense_2" takes "x", not "dense_1")');
+  });
+
   it('uint8 affine-quantized TF.js weights are dequantized (q scale + min)', () => {
     const layers = f32Layers([2, 1], 3);
     const { json } = tfjsFiles(layers, []);

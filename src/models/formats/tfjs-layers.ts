@@ -44,6 +44,7 @@ export function parseTfjsLayersModel(json: unknown, readShard: (path: string) =>
   const cfg = top.config;
   const rawLayers = Array.isArray(cfg) ? cfg : isObj(cfg) && Array.isArray(cfg.layers) ? cfg.layers : fail('modelTopology.config.layers', 'an array of layers', cfg);
   const weights = readWeights(o.weightsManifest, readShard, fail);
+  if (isObj(cfg) && top.class_name !== 'Sequential') requireChain(cfg, rawLayers as unknown[], fail);
 
   const layers: DenseLayer[] = [];
   const acts: NetworkActivation[] = [];
@@ -115,6 +116,47 @@ export function parseTfjsLayersModel(json: unknown, readShard: (path: string) =>
   weights.requireAllUsed();
   requireBoundedActivations(layers, acts, (l, rows, shown) => fail(`weightsManifest (layer ${l + 1})`, ACTIVATION_BOUND_RULE, rows, shown));
   return mlpNetwork(layers, acts);
+}
+
+/**
+ * The layers a functional model's layer takes its input from: Keras 2 / tfjs write
+ * `inbound_nodes: [[[name, node, tensor, {}], ...]]`, Keras 3 `[{args: [{config: {keras_history: [name, ...]}}]}]`.
+ */
+function inboundNames(nodes: unknown): string[][] | null {
+  if (!Array.isArray(nodes)) return null;
+  return nodes.map((node) => {
+    if (Array.isArray(node)) return node.map((t) => (Array.isArray(t) && typeof t[0] === 'string' ? t[0] : '?'));
+    const names: string[] = [];
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (isObj(v)) {
+        if (Array.isArray(v.keras_history) && typeof v.keras_history[0] === 'string') names.push(v.keras_history[0]);
+        else Object.values(v).forEach(walk);
+      }
+    };
+    walk(node);
+    return names;
+  });
+}
+
+/**
+ * A functional model is read only when its layers form a chain, in their listed order: each layer takes
+ * one input, the layer before it, and the model has one input and one output, the last layer. Branches
+ * (two heads, a residual) are refused naming the first layer off the chain.
+ */
+function requireChain(cfg: Obj, layers: unknown[], fail: (field: string, rule: string, value: unknown, shown?: string) => never): void {
+  const name = (l: unknown) => (isObj(l) ? (typeof l.name === 'string' ? l.name : isObj(l.config) && typeof l.config.name === 'string' ? l.config.name : '') : '');
+  const rule = 'a chain of layers, each taking the one before it (no branches)';
+  layers.forEach((l, i) => {
+    if (i === 0 || !isObj(l)) return;
+    const ins = inboundNames(l.inbound_nodes);
+    if (ins === null) return;
+    const flat = ins.flat();
+    if (ins.length !== 1 || flat.length !== 1 || flat[0] !== name(layers[i - 1])) fail(`modelTopology.layers[${i + 1}].inbound_nodes`, rule, flat.join(', '), `layer "${name(l)}" takes ${flat.length === 0 ? 'nothing' : flat.map((n) => `"${n}"`).join(', ')}${i > 0 ? `, not "${name(layers[i - 1])}"` : ''}`);
+  });
+  const outs = Array.isArray(cfg.output_layers) ? cfg.output_layers : null;
+  const last = name(layers[layers.length - 1]);
+  if (outs !== null && (outs.length !== 1 || !Array.isArray(outs[0]) || outs[0][0] !== last)) fail('modelTopology.config.output_layers', `one output, the last layer "${last}"`, outs, JSON.stringify(outs));
 }
 
 interface Tensor {
