@@ -9,7 +9,7 @@ import type { Domain } from '../lipschitz/domain.js';
 import type { LipEstimate } from '../lipschitz/estimate.js';
 import type { Model } from './model.js';
 import { layeredEvaluationError } from './evaluation-error.js';
-import { lipSdpForLayers, tighterUpper } from '../lipschitz/sdp/network-bounds.js';
+import { lipSdpForLayers, reluExactForLayers, tighterUpper } from '../lipschitz/sdp/network-bounds.js';
 
 /** Activations a robustlaw-mlp/1 file may use. */
 export const MLP_ACTIVATIONS = ['relu', 'tanh'] as const;
@@ -432,7 +432,8 @@ export function mlpModel(layers: readonly DenseLayer[], activation: NetworkActiv
     // circle has Lip 1, not sqrt 2), so the value is only an upper bound there. Linear units are always active.
     exactLipschitz: (Dom) => {
       const v = nonnegativeAllActive(layers, acts, Dom);
-      if (v === null) return null;
+      // small relu nets on R^d: the activation patterns enumerated (docs/science.md section 10)
+      if (v === null) return reluExactForLayers(layers, acts, Dom);
       // products of nonnegative entries: each layer's sums of `outputs` terms round relatively by at most
       // (outputs + 1) u, compounding over the layers; then the norm of d terms
       return exactEstimate(norm2(v), domainName(Dom), 'nonnegative-all-active', '||W_D ... W_1||_2 (all units active)', {}, productRounding(layers, d) * norm2(v));

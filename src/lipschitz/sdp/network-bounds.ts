@@ -1,6 +1,7 @@
 import type { Domain } from '../domain.js';
 import type { LipEstimate } from '../estimate.js';
 import { lipSdpUpper, type LipSdpOptions } from './lipsdp-neuron.js';
+import { reluExactLipschitz } from '../relu-exact.js';
 
 /** A dense layer as the network models hold it: weights out x in (row-major) and biases. */
 interface Layer {
@@ -42,6 +43,19 @@ export function lipSdpForLayers(layers: readonly Layer[], activations: readonly 
  */
 export function lipSdpForTwoLayer(net: { readonly W: Float64Array; readonly b: Float64Array; readonly a: Float64Array; readonly k: number; readonly d: number; readonly act: { readonly name: string } }, D: Domain, radius: number, options: LipSdpOptions = {}): LipEstimate | null {
   return lipSdpUpper({ W: net.W, b: net.b, V: net.a, k: net.k, d: net.d, m: 1, activation: net.act.name }, D, radius, { maxIterations: modelSdpIterations(net.k, net.d), ...options }).estimate;
+}
+
+/** Largest input dimension for which the models' exact values enumerate activation patterns (cost grows like k^d). */
+export const MODEL_ENUMERATION_MAX_INPUTS = 8;
+
+/**
+ * The exact Lipschitz constant over R^d of a relu network with one output, at most 20 hidden units and at
+ * most {@link MODEL_ENUMERATION_MAX_INPUTS} inputs, by pattern enumeration with a budget of 20,000 search nodes
+ * (docs/science.md section 10); null elsewhere, on other domains, or when the budget runs out.
+ */
+export function reluExactForLayers(layers: readonly Layer[], activations: readonly string[], D: Domain): LipEstimate | null {
+  if (D.kind !== 'Rd' || layers.length < 2 || layers[0].inputs > MODEL_ENUMERATION_MAX_INPUTS) return null;
+  return reluExactLipschitz(layers, activations, { maxNodes: 20000 }).estimate;
 }
 
 /** The smaller of two certified upper bounds (either may be missing); the first on a tie. */
