@@ -37,7 +37,7 @@ export type Witness =
   | { readonly type: 'certificate'; readonly formula: string; readonly terms: Readonly<Record<string, number>> }
   /** ||J(x)||_2 = sigma = u^T J(x) v for a vector-valued f: the Jacobian at x and its top singular vectors u (outputs), v (inputs). */
   | { readonly type: 'jacobian'; readonly x: number[]; readonly u: number[]; readonly v: number[]; readonly sigma: number }
-  /** ||f(a) - f(b)||_2 / ||a - b||_2 = secant for a vector-valued f, with f(a) and f(b). */
-  | { readonly type: 'vector-pair'; readonly a: number[]; readonly b: number[]; readonly fa: number[]; readonly fb: number[]; readonly secant: number }
+  /** ||f(a) - f(b)||_2 / ||a - b||_2 = secant for a vector-valued f, with f(a) and f(b), certified: lowered by `allowance`, the norm of the outputs' evaluation-error bounds E_i(a) + E_i(b). */
+  | { readonly type: 'vector-pair'; readonly a: number[]; readonly b: number[]; readonly fa: number[]; readonly fb: number[]; readonly secant: number; readonly allowance?: number }
   /** A Monte Carlo statistic: sample size and standard error. */
   | { readonly type: 'sample'; readonly samples: number; readonly stderr: number };

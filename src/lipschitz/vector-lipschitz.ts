@@ -172,13 +172,18 @@ export function vectorLipschitz(net: MlpNetwork, options: VectorLipschitzOptions
 
 /**
  * The best secant ||f(a) - f(b)|| / ||a - b|| along v at x (a, b = x -+ t v, and the one-sided pairs with x,
- * t = 1e-3 ... 1e-7 times the domain's scale; endpoints projected onto D when outside), less a rounding
- * allowance of 8 ulps of ||f(a)|| + ||f(b)||: a certified lower bound on the l2 -> l2 constant over D.
+ * t = 1e-3 ... 1e-7 times the domain's scale; endpoints projected onto D when outside), certified against
+ * rounding and cancellation: with |f^_i(p) - f_i(p)| <= E_i(p) (each output's evaluation-error bound,
+ * `Model.evaluationError` of its head, docs/science.md section 3 "Rounding"),
+ * ||f(a) - f(b)|| >= ||f^(a) - f^(b)|| - ||(E_i(a) + E_i(b))_i||, and the distance is raised by its own
+ * rounding: a certified lower bound on the l2 -> l2 constant over D.
  * Stops at the first t whose secant reaches sigma (the Jacobian's norm at x) to 1e-9 relative.
  */
 export function vectorSecant(net: MlpNetwork, D: Domain, x: Float64Array, v: Float64Array, sigma: number, scale: number, domain: string, evaluations = 0): LipEstimate {
   const { d, outputs: m } = net;
   let best: LipEstimate = { kind: 'lower', value: 0, witness: { type: 'certificate', formula: 'no secant found', terms: {} }, domain, evaluations, method: 'jacobian-ascent+secant' };
+  // output i's head computes exactly the network's output i (its last layer is row i, copied): its error bound is output i's
+  const heads = Array.from({ length: m }, (_, i) => net.head(Float64Array.from({ length: m }, (_, k) => (k === i ? 1 : 0)), `output ${i}`));
   const nrm = (w: ArrayLike<number>, n: number) => {
     let s = 0;
     for (let t = 0; t < n; t++) s += w[t] ** 2;
@@ -198,9 +203,16 @@ export function vectorSecant(net: MlpNetwork, D: Domain, x: Float64Array, v: Flo
       for (let i = 0; i < m; i++) diff[i] = F[i] - F[m + i];
       const dist = nrm(Float64Array.from(p, (pi, k) => pi - q[k]), d);
       if (!(dist > 0)) continue;
-      const allowance = 8 * Number.EPSILON * (nrm(F.subarray(0, m), m) + nrm(F.subarray(m), m));
-      const value = Math.max(0, nrm(diff, m) - allowance) / dist;
-      if (value > best.value) best = { kind: 'lower', value, witness: { type: 'vector-pair', a: Array.from(p), b: Array.from(q), fa: Array.from(F.subarray(0, m)), fb: Array.from(F.subarray(m)), secant: value }, domain, evaluations, method: 'jacobian-ascent+secant' };
+      let e2 = 0;
+      for (const h of heads) {
+        const E = h.evaluationError(P, 2);
+        e2 += (E[0] + E[1]) ** 2;
+      }
+      const allowance = Math.sqrt(e2) * (1 + 8 * UNIT_ROUNDOFF);
+      // the differences and the norms round by at most (m + 4) u and (d + 8) u relatively
+      const num = nrm(diff, m) * (1 - (m + 4) * UNIT_ROUNDOFF) - allowance;
+      const value = num > 0 ? (num / (dist * (1 + (d + 8) * UNIT_ROUNDOFF))) * (1 - 2 * UNIT_ROUNDOFF) : 0;
+      if (value > best.value) best = { kind: 'lower', value, witness: { type: 'vector-pair', a: Array.from(p), b: Array.from(q), fa: Array.from(F.subarray(0, m)), fb: Array.from(F.subarray(m)), secant: value, allowance }, domain, evaluations, method: 'jacobian-ascent+secant' };
     }
     // the longest segment that matches the Jacobian's norm (no kink crossed, least rounding) is kept
     if (best.value >= sigma * (1 - 1e-9)) break;

@@ -3,7 +3,7 @@ import { Rng } from '../../src/core/rng.js';
 import { ball, type Domain } from '../../src/lipschitz/domain.js';
 import { certainInterval, type LipEstimate } from '../../src/lipschitz/estimate.js';
 import { lipschitz } from '../../src/lipschitz/lipschitz.js';
-import { topSingular, vectorLipschitz } from '../../src/lipschitz/vector-lipschitz.js';
+import { topSingular, vectorLipschitz, vectorSecant } from '../../src/lipschitz/vector-lipschitz.js';
 import { mlpNetwork, type DenseLayer, type MlpNetwork, type NetworkActivation } from '../../src/models/mlp.js';
 import { cli } from '../cli/helpers.js';
 
@@ -103,6 +103,19 @@ describe('vector outputs: l2 -> l2 Lipschitz bounds of f: R^d -> R^m (lower <= e
     const w = r.lower.witness as Extract<LipEstimate['witness'], { type: 'jacobian' }>;
     const tampered = { ...r.lower, witness: { ...w, x: w.x.map((v) => v + 0.5) } };
     expect(recheck(net, tampered)).toBeLessThan(r.lower.value);
+  });
+
+  it('secants are certified against cancellation: f = (relu(x1 + 1e16) - relu(1e16), 0) has Lip 1, its computed values jump by 2', () => {
+    const net = mlpNetwork([dense([[1], [0]], [1e16, 1e16]), dense([[1, -1], [0, 0]])], 'relu');
+    const x = Float64Array.from([1]);
+    const F = net.forward(Float64Array.from([1 - 1e-3, 1 + 1e-3]), 2);
+    // the bad input for an allowance of a few ulps of ||f||: the computed difference is 2 over a distance of 2e-3
+    const raw = Math.abs(F[0] - F[2]) / 2e-3;
+    expect(raw).toBeGreaterThan(100);
+    const s = vectorSecant(net, { kind: 'Rd' }, x, Float64Array.from([1]), 1, 1, 'R^d');
+    expect(s.value).toBeLessThanOrEqual(1);
+    const r = run(net, { kind: 'Rd' });
+    expect(r.lower.value).toBeLessThanOrEqual(1);
   });
 
   it('heads: output i and the margin f_i - f_j are the network outputs; p counts the whole network', () => {
