@@ -79,7 +79,7 @@ export function solveLipSdp(P: HiddenLayerProblem, options: LipSdpSolveOptions =
     x0[nJ] = sigma;
     return evalAt(x0, 0, false)?.top ?? Number.POSITIVE_INFINITY;
   };
-  const sigma0 = nJ === 0 ? 0 : goldenMin(topAt, -8, SIGMA_MAX, 24);
+  const sigma0 = nJ === 0 ? 0 : goldenMin(topAt, -8, SIGMA_MAX, 16);
   x0[nJ] = sigma0;
   let x = x0;
   let best = { x, top: evalAt(x, 0, false)?.top ?? Number.POSITIVE_INFINITY };

@@ -13,12 +13,14 @@ interface Layer {
 
 /**
  * Iteration cap of the certificate inside the models' upper bounds (the sweep computes one per instance):
- * 3e6 / (k d) clamped to [20, 300], so that small nets converge fully and the default sweep's random
- * features (k up to 2,500, d = 25) stay near 20 iterations, about 0.5 s each (docs/evidence.md). A capped
- * solve gives a looser certificate, never a wrong one.
+ * 5e6 / ((k + m) min(d, k + m)^2), the work of one evaluation (section 9.4), clamped to [10, 300]: small
+ * nets converge fully, a 784-50-10 net gets about 23 iterations and the default sweep's random features
+ * (k up to 2,500, d = 25) 10 to 40 (docs/evidence.md). A capped solve gives a looser certificate, never a
+ * wrong one.
  */
-export function modelSdpIterations(k: number, d: number): number {
-  return Math.round(Math.min(300, Math.max(20, 3e6 / Math.max(1, k * d))));
+export function modelSdpIterations(k: number, d: number, m = 1): number {
+  const side = Math.min(d, k + m);
+  return Math.round(Math.min(300, Math.max(10, 5e6 / Math.max(1, (k + m) * side * side))));
 }
 
 /**
@@ -33,7 +35,7 @@ export function lipSdpForLayers(layers: readonly Layer[], activations: readonly 
     { W: L1.weights, b: L1.biases, V: L2.weights, k: L1.outputs, d: L1.inputs, m: L2.outputs, activation: activations[0] },
     D,
     radius,
-    { maxIterations: modelSdpIterations(L1.outputs, L1.inputs), ...options },
+    { maxIterations: modelSdpIterations(L1.outputs, L1.inputs, L2.outputs), ...options },
   ).estimate;
 }
 
