@@ -4,7 +4,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'reports/', 'coverage/', 'scratch/', 'examples/**/node_modules/'] },
+  // examples/consumer-project is a project of its own (its deps are the packed tarball's): test/package/package.test.ts typechecks it there
+  { ignores: ['node_modules/', 'reports/', 'coverage/', 'scratch/', 'examples/**/node_modules/', 'examples/consumer-project/', 'dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
