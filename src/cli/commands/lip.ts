@@ -32,11 +32,6 @@ interface LipFlags extends InstanceFlags {
   json?: boolean;
 }
 
-/** Loads a one-output network given by --model (any format, by content); errors name the flag, the file and the layer. */
-export function loadMlpFile(path: string) {
-  return loadNetworkFile(path, 'robustlaw lip').scalar(path);
-}
-
 /** Builds the domain from --domain/--radius. */
 export function domainFromFlags(kind: string, radius: number | undefined, model: Pick<Model, 'radius'>, fn: string): Domain {
   const k = requireOneOf(fn, '--domain', kind, DOMAIN_KINDS);
