@@ -59,7 +59,7 @@ beforeAll(() => {
   let r = timed('install', () => npmCi('--offline'));
   installMode = 'offline';
   if (r.status !== 0 && /ENOTCACHED/.test(r.stderr)) {
-    process.stderr.write(`package test: the npm cache lacked entries for an offline install (${r.stderr.split('\n').find((l) => /ENOTCACHED|request to/.test(l))}); retrying with --prefer-offline\n`);
+    process.stderr.write(`package test: the npm cache lacked entries for an offline install (${r.stderr.split('\n').find((l) => /request to/.test(l)) ?? 'ENOTCACHED'}); retrying with --prefer-offline\n`);
     r = timed('install', () => npmCi('--prefer-offline'));
     installMode = 'prefer-offline';
   }

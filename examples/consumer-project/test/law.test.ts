@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { lawInstanceSpec } from 'robustlaw/fast-check';
+import { expectedParameterCount, lawInstanceSpec } from 'robustlaw/fast-check';
 import { buildInstance } from 'robustlaw';
 import { net, X, y, sigma2 } from './network.js';
 
@@ -15,11 +15,11 @@ describe('the network satisfies the universal law of robustness', () => {
   });
 });
 
-describe('radial bumps, which interpolate noise, satisfy the law on every drawn instance', () => {
+describe('random features with p >= 2n, which interpolate noise, satisfy the law on every drawn instance', () => {
   test('property over seeded in-regime instances (fast-check shrinks a failure to a small one)', () => {
-    const bumps = lawInstanceSpec({ nMax: 30, dMax: 6, workMax: 30_000 }).filter((s) => s.className === 'bumps');
+    const features = lawInstanceSpec({ nMax: 30, dMax: 6, workMax: 30_000 }).filter((s) => s.className === 'random-features' && expectedParameterCount(s) >= 2 * s.n);
     fc.assert(
-      fc.property(bumps, (spec) => {
+      fc.property(features, (spec) => {
         const { fit, X: Xi, y: yi } = buildInstance(spec);
         expect(fit.model).toSatisfyLaw({ X: Xi, y: yi, sigma2: fit.sigma2, seed: spec.seed });
       }),
