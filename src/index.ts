@@ -99,6 +99,10 @@ export { cpuBackend } from './backends/cpu.js';
 export { BACKEND_NAMES, createBackend, detectBackends, autoBackend, type BackendName, type BackendStatus } from './backends/registry.js';
 export { compareBench, type BenchRecord, type CompareRow } from './bench/compare.js';
 export { runBench, type BenchResult, type BenchRow, type RunBenchOptions } from './bench/run-bench.js';
+export { HISTORY_FORMAT, historyEntry, readHistory, appendHistory, historyTrend, type HistoryEntry, type Trend, type TrendPoint, type Regression } from './bench/history.js';
+export { writeBenchHistoryReport, historyCustomSmallerIsBetter } from './report/write-bench-history.js';
+// law-aware checks behind robustlaw/vitest (docs/package.md)
+export { lawCheck, lipschitzAboveCheck, describeWitness, type LawCheckOptions, type LipschitzAboveOptions, type CheckOutcome, type LawCheckOutcome } from './testing/law-checks.js';
 // sweeps, shards and merges
 export { SWEEP_CLASSES, SWEEP_LIMITS, sweepSpecSchema, parseSweepSpec, loadSweepSpec, canonicalJson, type SweepSpec } from './sweep/spec.js';
 export { DEFAULT_SWEEP_SPEC, defaultSweepSpec } from './sweep/default-spec.js';
