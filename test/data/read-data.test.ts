@@ -116,6 +116,14 @@ describe('a classifier against the law: the margin of two classes', () => {
     expect(thrown(() => classifierMargin(net, parseCsvData('1,1,0\n2,2,0.5\n'), { labels: 'classes' }, 'd.csv')).message).toBe('d.csv: data.y[2] must be a class index, an integer in [0, 2] (the network has 3 outputs, so its labels are classes) (got 0.5)');
   });
 
+  it('check-model --dist on a classifier judges the margin against the drawn labels; --json names the pair', () => {
+    const r = cli(['check-model', '--model', 'examples/formats/classifier.onnx', '--dist', 'sphere', '--n', '30', '--rounds', '0', '--margin', '2,0', '--json']);
+    const j = JSON.parse(r.stdout) as { classifier: { outputs: number; margin: number[]; chosen: string }; n: number; sentences: string[] };
+    expect(j.classifier).toEqual({ outputs: 3, margin: [2, 0], chosen: 'given' });
+    expect(j.n).toBe(30);
+    expect(j.sentences[0]).toMatch(/judges the margin f_2 - f_0 you chose, fitted to the labels in \[-1, 1\]/);
+  });
+
   it('check-model on the trained 784-50-10 example says it judges a margin', () => {
     const r = cli(['check-model', '--model', 'examples/mnist-mlp/model.json', '--data', 'examples/mnist-mlp/digits-200.npy', '--rounds', '0', '--starts', '1']);
     expect(r.code).toBe(0);

@@ -112,12 +112,14 @@ export function registerCheckModel(program: Command): void {
       // a classifier is judged by one scalar, the margin of two classes (src/law/classifier-margin.ts)
       let model: MlpModel;
       const preface: string[] = [];
+      let classifier: { outputs: number; margin: readonly [number, number]; chosen: string } | undefined;
       if (net.outputs === 1) model = net.scalar(flags.model);
       else {
         const task = classifierMargin(net, data, { pair, labels: flags.data === undefined ? 'margin' : 'classes' }, flags.data ?? 'data');
         model = task.model;
         data = { ...data, X: task.X, y: task.y, n: task.n };
         preface.push(task.sentence);
+        classifier = { outputs: net.outputs, margin: task.pair, chosen: task.chosen };
       }
       const dataName = flags.data ?? `${flags.dist}/${flags.labels ?? 'signs'} n=${data.n} seed=${seed}`;
       // Fixed effort (--starts, --steps, --rounds) and no time limit: the record depends on the inputs only.
@@ -125,7 +127,7 @@ export function registerCheckModel(program: Command): void {
       process.stderr.write(backendLines(fn, backend));
       const report = checkModel({ model, X: data.X, y: data.y, n: data.n, sigma2, sigma2Source: sigma2 === undefined ? undefined : source, c, k, rng: streams.stream('estimator'), starts: flags.starts, steps: flags.steps, rounds: flags.rounds, backend: backend.kernels, source: { model: flags.model, data: dataName, seed }, preface });
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ model: flags.model, data: dataName, ...report }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ model: flags.model, data: dataName, ...(classifier ? { classifier } : {}), ...report }, null, 2)}\n`);
         return;
       }
       const lines = [
