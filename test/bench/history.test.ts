@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -7,6 +7,23 @@ import { benchHistoryPlot } from '../../src/report/bench-history-plot.js';
 import { historyCustomSmallerIsBetter, writeBenchHistoryReport } from '../../src/report/write-bench-history.js';
 import { InputError } from '../../src/core/input-error.js';
 import { cli } from '../cli/helpers.js';
+import { main } from '../../src/cli/main.js';
+
+/** Runs the CLI in this process (no start-up cost): exit code, stdout and stderr. */
+async function inProcess(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const before = process.exitCode;
+  try {
+    const code = await main(argv, { writeErr: (t) => void (stderr += t) });
+    return { code, stdout, stderr };
+  } finally {
+    process.stdout.write = write;
+    process.exitCode = before;
+  }
+}
 
 /** A run: normalised times per key (calibration 10 ms), margins of error `rme` percent. */
 const run = (commit: string, kernels: Record<string, number>, rme = 2, slowed: string | null = null): HistoryEntry => ({
@@ -81,7 +98,7 @@ describe('the history file', () => {
 });
 
 describe('robustlaw bench --history and report --bench-history (three small runs, one deliberately slowed)', () => {
-  test('the slowed run is flagged and plotted as the first commit of a regression', () => {
+  test('the slowed run is flagged and plotted as the first commit of a regression', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'robustlaw-history-'));
     const file = join(dir, 'bench.jsonl');
     const bench = (commit: string, slow: string) => {
@@ -94,17 +111,18 @@ describe('robustlaw bench --history and report --bench-history (three small runs
     expect(bench('bbbbbbb0002', 'matmul:8').stderr).toContain('DELIBERATELY SLOWING kernel matmul:8');
     bench('ccccccc0003', '');
     expect(readHistory(file).map((e) => [e.commit, e.slowed])).toEqual([['aaaaaaa0001', null], ['bbbbbbb0002', 'matmul:8'], ['ccccccc0003', null]]);
-    const r = cli(['report', '--bench-history', file]);
-    expect(r.code).toBe(0);
+    const r = await inProcess(['report', '--bench-history', file]);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^bench history: 3 runs, 1 cases, \d regression\(s\)\nREGRESSION matmul-128@cpu from commit bbbbbbb \(runs 1\.\./);
     const svg = readFileSync(join(dir, 'bench.svg'), 'utf8');
     expect(svg).toContain('regression from bbbbbbb');
     expect(svg).toContain('1: bbbbbbb');
     // bad input: a history that is not one, before any work
     writeFileSync(join(dir, 'bad.jsonl'), '[]\n');
-    const bad = cli(['bench', '--small', '--history', join(dir, 'bad.jsonl'), '--out', join(dir, 'x')]);
+    const bad = await inProcess(['bench', '--small', '--history', join(dir, 'bad.jsonl'), '--out', join(dir, 'x')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^robustlaw: --history must be a robustlaw-bench-history\/1 JSONL file/);
-    expect(cli(['report']).stderr).toContain('report needs a run directory, --bench-history FILE, or both');
+    expect(existsSync(join(dir, 'x'))).toBe(false);
+    expect((await inProcess(['report'])).stderr).toContain('report needs a run directory, --bench-history FILE, or both');
   }, 300_000);
 });
