@@ -144,3 +144,20 @@ describe('effectiveDimension on large data sets', () => {
     expect(e.twoNN!).toBeLessThan(2.4);
   });
 });
+
+describe('effectiveDimension is scale-free', () => {
+  it('gives the same dimensions for data scaled by 2^-990 and 2^600 (no underflow or overflow of the squares)', () => {
+    const n = 120;
+    const d = 40;
+    const X = draw('subspace', n, d, 11, { m: 5 });
+    const e = effectiveDimension(X, n, d);
+    for (const s of [2 ** -990, 2 ** 600]) {
+      const f = effectiveDimension(X.map((v) => v * s), n, d);
+      expect(f.pca90).toBe(e.pca90);
+      expect(f.pca95).toBe(e.pca95);
+      expect(f.participationRatio).toBeCloseTo(e.participationRatio, 10);
+      expect(f.twoNN!).toBeCloseTo(e.twoNN!, 10);
+      expect(f.farBelow).toBe(true);
+    }
+  });
+});

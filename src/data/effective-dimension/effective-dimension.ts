@@ -52,19 +52,22 @@ export interface EffectiveDimension {
  * estimates and the linear estimators (PCA, participation ratio) overstate on curved sets. The data are
  * flagged `farBelow` when that dimension is at most a quarter of min(d, n - 1): with n <= d points no
  * estimator can show more than n - 1 dimensions, so isotropic data with n << d are not flagged.
- * At most {@link MAX_POINTS} evenly spaced rows are read.
+ * At most {@link MAX_POINTS} evenly spaced rows are read, divided by their largest magnitude (the
+ * estimators are scale-free; this keeps squares of tiny or huge entries finite and non-zero).
  */
 export function effectiveDimension(X: Float64Array, n: number, d: number): EffectiveDimension {
   requireDataMatrix('effectiveDimension', X, n, d, 3);
   const N = Math.min(n, MAX_POINTS);
-  let Y = X;
-  if (N < n) {
-    Y = new Float64Array(N * d);
-    for (let j = 0; j < N; j++) {
-      const i = Math.floor((j * n) / N);
-      Y.set(X.subarray(i * d, (i + 1) * d), j * d);
-    }
+  // The rows read, divided by their largest magnitude: every estimator is scale-free, and squares of
+  // entries near 1e-300 or 1e+200 would underflow or overflow.
+  const Y = new Float64Array(N * d);
+  for (let j = 0; j < N; j++) {
+    const i = Math.floor((j * n) / N);
+    Y.set(X.subarray(i * d, (i + 1) * d), j * d);
   }
+  let top = 0;
+  for (let i = 0; i < Y.length; i++) top = Math.max(top, Math.abs(Y[i]));
+  if (top > 0) for (let i = 0; i < Y.length; i++) Y[i] /= top;
   const spectrum = covarianceSpectrum(Y, N, d);
   const pr = participationRatio(spectrum);
   const tn = twoNN(Y, N, d).dimension;
