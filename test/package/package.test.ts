@@ -84,13 +84,18 @@ describe('the packed tarball', () => {
     for (const heavy of ['tsx', 'gpu.js', 'webgpu', '@tensorflow/tfjs-node']) expect(existsSync(join(dir, 'node_modules', heavy)), heavy).toBe(false);
   });
 
-  test('the robustlaw bin runs from the installed package (compiled, no tsx)', () => {
+  test('the robustlaw bin runs from the installed package (compiled, no tsx): bound, a refusal, a sweep with its report', () => {
     const r = inProject(join(dir, 'node_modules', '.bin', 'robustlaw'), ['bound', '--n', '1e6', '--d', '1000', '--p', '1e4', '--eps', '0.5', '--W', '10', '--J', '10', '--delta', '0.01']);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('Theorem 3 lower bound: Lip(f) >= 0.1008');
     expect(r.status).toBe(0);
     const bad = inProject(join(dir, 'node_modules', '.bin', 'robustlaw'), ['predict', '--n', '-3']);
     expect(bad.status).toBe(2);
+    // the main job end to end: a one-instance sweep with its report (vega from the consumer's node_modules)
+    const sweep = inProject(join(dir, 'node_modules', '.bin', 'robustlaw'), ['sweep', '--class', 'bumps', '--n', '20', '--d', '4', '--seeds', '1', '--backend', 'cpu', '--out', 'sweep-out']);
+    expect(sweep.status, sweep.stderr).toBe(0);
+    expect(sweep.stdout).toContain('No certified counterexample.');
+    for (const f of ['results.jsonl', 'report.md', 'report.html', 'plots/lipschitz.svg']) expect(existsSync(join(dir, 'sweep-out', f)), f).toBe(true);
   });
 
   test('the library, robustlaw/vitest and robustlaw/fast-check import from the installed package; the cpu worker starts', () => {
