@@ -63,3 +63,25 @@ export function readStructuredFile(path: string, context = 'readStructuredFile',
     refuse(`${path} is not valid ${asYaml ? 'YAML' : 'JSON'} (${(e as Error).message.split('\n')[0]})`);
   }
 }
+
+/**
+ * The bytes of a regular file of at most {@link MAX_FILE_BYTES} (binary formats: ONNX, .npy, weight
+ * shards). A missing or unreadable file, one that is not a regular file, or one too large gives one
+ * {@link InputError} on `parameter` with `rule`, shown with the path and the reason; `context` is its context.
+ */
+export function readFileBytes(path: string, parameter: string, rule: string, context?: string): Uint8Array {
+  const refuse = (why: string): never => {
+    throw new InputError(parameter, rule, path, { context, shown: why });
+  };
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) refuse(`${path} is not a regular file`);
+    if (st.size > MAX_FILE_BYTES) refuse(`${path} has ${st.size} bytes, over the ${MAX_FILE_BYTES / 2 ** 20} MiB limit`);
+    const bytes = readFileSync(path);
+    if (bytes.length > MAX_FILE_BYTES) refuse(`${path} has more than ${MAX_FILE_BYTES / 2 ** 20} MiB`);
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    return refuse(`cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}

@@ -6,8 +6,7 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { InputError } from '../core/input-error.js';
-import { MAX_FILE_DEPTH, nestingDepth } from '../core/read-file.js';
-import { readBytes } from '../models/formats/read-network.js';
+import { MAX_FILE_DEPTH, nestingDepth, readFileBytes } from '../core/read-file.js';
 import { MAX_DATA_MAGNITUDE, parseDataFile, type DataSet } from './data-file.js';
 import { isNpy, parseNpy } from './npy.js';
 
@@ -79,7 +78,7 @@ export function parseNpyData(bytes: Uint8Array, source = 'data.npy'): DataSet {
  * A missing or unreadable file is an InputError on `path`; bad content one on `data.*` (context: the path).
  */
 export function readDataFile(path: string, context = 'readDataFile'): DataSet {
-  const bytes = readBytes(path, 'path', 'a readable data file (robustlaw-data/1 JSON, CSV or .npy)', context);
+  const bytes = readFileBytes(path, 'path', 'a readable data file (robustlaw-data/1 JSON, CSV or .npy)', context);
   if (isNpy(bytes)) return parseNpyData(bytes, path);
   const text = new TextDecoder().decode(bytes);
   if (/^\uFEFF?\s*[{[]/.test(text)) {

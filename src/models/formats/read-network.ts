@@ -4,10 +4,9 @@
  * model (binary protobuf).
  * @module
  */
-import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../../core/input-error.js';
-import { MAX_FILE_BYTES, MAX_FILE_DEPTH, nestingDepth } from '../../core/read-file.js';
+import { MAX_FILE_DEPTH, nestingDepth, readFileBytes } from '../../core/read-file.js';
 import { parseMlpNetwork, type MlpNetwork } from '../mlp.js';
 import { decodeOnnx, parseOnnx } from './onnx.js';
 import { isTfjsModelJson, parseTfjsLayersModel } from './tfjs-layers.js';
@@ -25,24 +24,6 @@ export function sniffNetworkFormat(bytes: Uint8Array): 'json' | 'onnx' | null {
   return decodeOnnx(bytes) === null ? null : 'onnx';
 }
 
-/** The bytes of a regular file of at most {@link MAX_FILE_BYTES}; an InputError on `parameter` otherwise. */
-export function readBytes(path: string, parameter: string, rule: string, context?: string): Uint8Array {
-  const refuse = (why: string): never => {
-    throw new InputError(parameter, rule, path, { context, shown: why });
-  };
-  try {
-    const st = statSync(path);
-    if (!st.isFile()) refuse(`${path} is not a regular file`);
-    if (st.size > MAX_FILE_BYTES) refuse(`${path} has ${st.size} bytes, over the ${MAX_FILE_BYTES / 2 ** 20} MiB limit`);
-    const bytes = readFileSync(path);
-    if (bytes.length > MAX_FILE_BYTES) refuse(`${path} has more than ${MAX_FILE_BYTES / 2 ** 20} MiB`);
-    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    return refuse(`cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-}
-
 /**
  * Reads the network at `path`: an {@link InputError} on `path` (context `context`) when the file is
  * missing, unreadable, too large or in none of the {@link NETWORK_FORMATS}; the format's parser's
@@ -50,7 +31,7 @@ export function readBytes(path: string, parameter: string, rule: string, context
  */
 export function readNetworkFile(path: string, context = 'readNetworkFile'): MlpNetwork {
   const rule = 'a readable network file (robustlaw-mlp/1 JSON, a TF.js model.json or an ONNX model)';
-  const bytes = readBytes(path, 'path', rule, context);
+  const bytes = readFileBytes(path, 'path', rule, context);
   const kind = sniffNetworkFormat(bytes);
   if (kind === 'onnx') return parseOnnx(bytes, path);
   if (kind === null) throw new InputError('path', rule, path, { context, shown: `${path}: neither JSON nor an ONNX model` });
@@ -65,7 +46,7 @@ export function readNetworkFile(path: string, context = 'readNetworkFile'): MlpN
   }
   if (isTfjsModelJson(json)) {
     const dir = dirname(path);
-    return parseTfjsLayersModel(json, (shard) => readBytes(resolve(dir, shard), 'tfjs.weightsManifest', 'weight shards readable beside model.json', path), path);
+    return parseTfjsLayersModel(json, (shard) => readFileBytes(resolve(dir, shard), 'tfjs.weightsManifest', 'weight shards readable beside model.json', path), path);
   }
   return parseMlpNetwork(json, path);
 }
