@@ -6,6 +6,8 @@ import { hiddenLayerProblem, scaleProblem } from './hidden-layer-problem.js';
 import { solveLipSdp } from './lipsdp-solver.js';
 import { preActivationRanges, slopeInterval } from './slope-bounds.js';
 import { verifyLipSdp, type LipSdpVerdict } from './verify-certificate.js';
+import { deepProblem, deepSlopes, verifyDeepLipSdp, type DeepLayer } from './deep-problem.js';
+import { solveDeepLipSdp } from './deep-solver.js';
 
 /** The method name of the certificate in estimates and reports. */
 export const LIPSDP_NEURON = 'lipsdp-neuron';
@@ -106,4 +108,62 @@ export function lipSdpUpper(net: OneHiddenLayerNet, D: Domain, modelRadius: numb
     },
   );
   return { estimate, verdict, seconds: (performance.now() - t0) / 1000 };
+}
+
+/**
+ * The certificate of a network with two or more hidden layers (docs/science.md section 9.5): slope intervals
+ * by interval arithmetic through the layers, the deep problem, its solver, and the f64 verification of
+ * diag(rho I, 2T) - Z^T Z >= 0. ReLU (and linear) networks are first scaled layer by layer by powers of two
+ * (exactly equivariant); others as given. Null where a slope is unbounded, the matrix would exceed
+ * `maxFullSize`, or no certificate verified.
+ */
+export function lipSdpDeepUpper(layers: readonly DeepLayer[], activations: readonly string[], D: Domain, modelRadius: number, options: LipSdpOptions = {}): LipSdpResult {
+  const t0 = performance.now();
+  const none = (): LipSdpResult => ({ estimate: null, verdict: null, seconds: (performance.now() - t0) / 1000 });
+  if (layers.length < 3 || activations.length !== layers.length - 1) return none();
+  const R = D.kind === 'ball' || D.kind === 'sphere' ? D.radius : withinBall(D, modelRadius) ? modelRadius : Number.POSITIVE_INFINITY;
+  const homogeneous = activations.every((a) => a === 'relu' || a === 'linear');
+  let E = 0;
+  let cum = 1;
+  const scaled = layers.map((L) => {
+    if (!homogeneous) return L;
+    const mx = L.weights.reduce((s, v) => Math.max(s, Math.abs(v)), 0);
+    const e = mx > 0 && Number.isFinite(mx) ? exponentOf(mx) : 0;
+    E += e;
+    cum = ldexp(cum, -e);
+    return { ...L, weights: L.weights.map((v) => ldexp(v, -e)), biases: L.biases.map((v) => v * cum) };
+  });
+  const slopes = deepSlopes(scaled, activations, R);
+  if (slopes === null) return none();
+  const P = deepProblem(scaled, slopes);
+  if (!P.Zhat.every(Number.isFinite) || !P.ZhatErr.every(Number.isFinite)) return none();
+  // the output map C is exactly zero (its entries and their rounding bounds are 0): every path from the input
+  // passes a unit that is off on the domain, f is constant there, and 0 is the bound (the solver could only
+  // approach it)
+  const outStart = P.nJ * P.cols;
+  if (P.Zhat.subarray(outStart).every((v) => v === 0) && P.ZhatErr.subarray(outStart).every((v) => v === 0)) {
+    const zero = upperEstimate(0, domainName(D), LIPSDP_NEURON, 'the output map is exactly zero on the domain: every path passes a unit whose slope interval is [0, 0] (docs/science.md section 9.5)', { multipliers: 0 });
+    return { estimate: zero, verdict: null, seconds: (performance.now() - t0) / 1000 };
+  }
+  if (P.cols > (options.maxFullSize ?? 2000) || P.rows > 400 || P.nJ === 0) return none();
+  const sol = solveDeepLipSdp(P, options.maxIterations ?? 300);
+  if (sol === null) return none();
+  let ok: { bound: number; margin: number } | null = null;
+  let rho = sol.rho;
+  for (const slack of [1e-7, 1e-5, 1e-3, 1e-2]) {
+    rho = sol.rho * (1 + slack);
+    ok = verifyDeepLipSdp(P, sol.t.map((v) => v * (1 + slack / 2)), rho);
+    if (ok !== null) break;
+  }
+  if (ok === null) return none();
+  const value = ldexp(ok.bound, E);
+  if (!(value < Number.POSITIVE_INFINITY) || ldexp(value, -E) !== ok.bound) return none();
+  const estimate = upperEstimate(
+    value,
+    domainName(D),
+    LIPSDP_NEURON,
+    `sqrt(rho): diag(rho I, 2T) - Z^T Z >= 0 (LipSDP-Neuron, ${layers.length - 1} hidden layers, ${P.nJ} multipliers from ${sol.iterations} solver iterations), verified in f64 by Cholesky (size ${P.cols}) with a shift covering rounding; docs/science.md section 9.5`,
+    { rho: ldexp(rho, 2 * E), multipliers: P.nJ, solverIterations: sol.iterations, choleskySize: P.cols, choleskyShift: ldexp(ok.margin, 2 * E), verifiedInF64: 1 },
+  );
+  return { estimate, verdict: null, seconds: (performance.now() - t0) / 1000 };
 }

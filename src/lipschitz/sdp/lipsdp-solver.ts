@@ -451,7 +451,7 @@ function evaluate(pre: Pre, tau: Float64Array, mu: number, wantGrad: boolean): E
 }
 
 /** L-BFGS two-loop recursion: -H g with the stored pairs (s, y). */
-function lbfgsDirection(g: Float64Array, S: Float64Array[], Y: Float64Array[]): Float64Array {
+export function lbfgsDirection(g: Float64Array, S: Float64Array[], Y: Float64Array[]): Float64Array {
   const q = Float64Array.from(g);
   const n = S.length;
   const alpha = new Float64Array(n);
@@ -500,7 +500,7 @@ function goldenMin(f: (s: number) => number, a: number, b: number, evals: number
 }
 
 /** Lower Cholesky factor of a symmetric positive definite n x n matrix (lower triangle read), or null. */
-function cholesky(A: Float64Array, n: number): Float64Array | null {
+export function cholesky(A: Float64Array, n: number): Float64Array | null {
   const L = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     let s = A[j * n + j];
@@ -518,7 +518,7 @@ function cholesky(A: Float64Array, n: number): Float64Array | null {
 }
 
 /** Eigenvalues (descending) and eigenvectors (columns of a row-major n x n array) of a symmetric matrix, by ml-matrix. */
-function symmetricEigen(A: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+export function symmetricEigen(A: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
   // ml-matrix's QL iteration runs off its arrays on NaN input: a non-finite matrix has no eigenvalues here
   if (!A.every(Number.isFinite)) return { values: new Float64Array(n).fill(Number.NaN), vectors: new Float64Array(n * n) };
   let evd: EigenvalueDecomposition;

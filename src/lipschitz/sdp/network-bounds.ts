@@ -1,6 +1,6 @@
 import type { Domain } from '../domain.js';
 import type { LipEstimate } from '../estimate.js';
-import { lipSdpUpper, type LipSdpOptions } from './lipsdp-neuron.js';
+import { lipSdpDeepUpper, lipSdpUpper, type LipSdpOptions } from './lipsdp-neuron.js';
 import { reluExactLipschitz } from '../relu-exact.js';
 
 /** A dense layer as the network models hold it: weights out x in (row-major) and biases. */
@@ -28,10 +28,17 @@ export function modelSdpIterations(k: number, d: number, m = 1): number {
 
 /**
  * The LipSDP-Neuron certificate (docs/science.md section 9) of a network given as dense layers, where it
- * applies: exactly one hidden layer (two dense layers) with an activation whose slope is bounded on D.
- * l2 -> l2 for several outputs. Null otherwise (deeper networks keep the product of spectral norms).
+ * applies: activations whose slopes are bounded on D (one hidden layer: section 9.2; several: section
+ * 9.5, slopes by interval arithmetic through the layers). l2 -> l2 for several outputs. Null otherwise.
  */
 export function lipSdpForLayers(layers: readonly Layer[], activations: readonly string[], D: Domain, radius: number, options: LipSdpOptions = {}): LipEstimate | null {
+  if (layers.length > 2) {
+    // several hidden layers (section 9.5): the work of one evaluation is about R min(d, R)^2 + R^3, R = units + m
+    const R = layers.slice(0, -1).reduce((s, L) => s + L.outputs, 0) + layers[layers.length - 1].outputs;
+    const side = Math.min(layers[0].inputs, R);
+    const iterations = Math.round(Math.min(1000, Math.max(10, 2e7 / (R * side * side + R ** 3))));
+    return lipSdpDeepUpper(layers, activations, D, radius, { maxIterations: iterations, ...options }).estimate;
+  }
   if (layers.length !== 2 || activations.length !== 1) return null;
   const [L1, L2] = layers;
   return lipSdpUpper(

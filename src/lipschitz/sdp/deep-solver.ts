@@ -1,0 +1,290 @@
+import type { DeepProblem } from './deep-problem.js';
+import { cholesky, lbfgsDirection, symmetricEigen } from './lipsdp-solver.js';
+
+/** Zhat_x Zhat_x^T per problem (R x R), for inputs wider than the rows: then nothing per evaluation is d long. */
+const gramCache = new WeakMap<DeepProblem, Float64Array>();
+
+/**
+ * The evaluation on the R side when d > R: with M = Lambda K Lambda (K = Zhat_x Zhat_x^T), H = L^-1 M L^-T has
+ * the eigenvalues of Z_x^T S^-1 Z_x, and for an eigenvector f (eigenvalue lambda) of H, e = F^T f / sqrt(lambda)
+ * has Z_x e = M L^-T f / sqrt(lambda).
+ */
+function evaluateOnGram(P: DeepProblem, t: Float64Array, lam: Float64Array, Zr: Float64Array, S: Float64Array, L: Float64Array, mu: number, wantGrad: boolean): Evaluation | null {
+  void S;
+  const { nJ, rows: R } = P;
+  const K = gramCache.get(P)!;
+  const M = new Float64Array(R * R);
+  for (let a = 0; a < R; a++) for (let b = 0; b < R; b++) M[a * R + b] = lam[a] * K[a * R + b] * lam[b];
+  // X = L^-1 M (column by column), H = L^-1 X^T (X^T = M L^-T since M is symmetric)
+  const solveCols = (A: Float64Array) => {
+    const X = new Float64Array(R * R);
+    for (let c = 0; c < R; c++)
+      for (let i = 0; i < R; i++) {
+        let s = A[i * R + c];
+        for (let k = 0; k < i; k++) s -= L[i * R + k] * X[k * R + c];
+        X[i * R + c] = s / L[i * R + i];
+      }
+    return X;
+  };
+  const X = solveCols(M);
+  const Xt = new Float64Array(R * R);
+  for (let i = 0; i < R; i++) for (let c = 0; c < R; c++) Xt[i * R + c] = X[c * R + i];
+  const H = solveCols(Xt);
+  for (let i = 0; i < R; i++) for (let j = 0; j < i; j++) H[i * R + j] = H[j * R + i] = (H[i * R + j] + H[j * R + i]) / 2;
+  const { values, vectors } = symmetricEigen(H, R);
+  const top = values[0];
+  if (!Number.isFinite(top)) return null;
+  if (mu <= 0) return { value: top, top, grad: null };
+  let z = 0;
+  const used: number[] = [];
+  for (let i = 0; i < R; i++) {
+    const w = Math.exp((values[i] - top) / mu);
+    if (w < 1e-9) break;
+    z += w;
+    used.push(i);
+  }
+  const value = top + mu * Math.log(z);
+  if (!wantGrad) return { value, top, grad: null };
+  const grad = new Float64Array(nJ);
+  for (const i of used) {
+    if (!(values[i] > 0)) continue;
+    const pi = Math.exp((values[i] - top) / mu) / z;
+    const sig = Math.sqrt(values[i]);
+    // g = L^-T f, v = M g / sigma, y = S^-1 v
+    const g = new Float64Array(R);
+    for (let a = R - 1; a >= 0; a--) {
+      let s = vectors[a * R + i];
+      for (let k = a + 1; k < R; k++) s -= L[k * R + a] * g[k];
+      g[a] = s / L[a * R + a];
+    }
+    const y = new Float64Array(R);
+    for (let a = 0; a < R; a++) {
+      let s = 0;
+      for (let b = 0; b < R; b++) s += M[a * R + b] * g[b];
+      s /= sig;
+      for (let k = 0; k < a; k++) s -= L[a * R + k] * y[k];
+      y[a] = s / L[a * R + a];
+    }
+    for (let a = R - 1; a >= 0; a--) {
+      let s = y[a];
+      for (let k = a + 1; k < R; k++) s -= L[k * R + a] * y[k];
+      y[a] = s / L[a * R + a];
+    }
+    for (let j = 0; j < nJ; j++) {
+      let q = 0;
+      for (let a = 0; a < R; a++) q += Zr[a * nJ + j] * y[a];
+      grad[j] += pi * (y[j] * y[j] - (q * q) / (2 * t[j]));
+    }
+  }
+  return { value, top, grad };
+}
+
+/** What the deep solver found (NOT certified: verify with verifyDeepLipSdp). */
+export interface DeepSolution {
+  readonly t: Float64Array;
+  readonly rho: number;
+  readonly iterations: number;
+}
+
+interface Evaluation {
+  readonly value: number;
+  readonly top: number;
+  readonly grad: Float64Array | null;
+}
+
+/**
+ * The reduced objective of the deep problem at t (docs/science.md section 9.5): with Z = Lambda Zhat,
+ * Lambda = diag(sqrt(2 t_j) on the slack rows, 1 on the output rows), Z = [Z_x, Z_r],
+ *   S = I - Z_r diag(1 / (2 t)) Z_r^T > 0,   rho(t) = lambda_max(Z_x^T S^-1 Z_x),
+ * smoothed as mu log sum exp(lambda_i / mu), with its gradient in tau = log t:
+ *   t_j d rho / d t_j = y_j^2 - (Z_r^T y)_j^2 / (2 t_j),  y = S^-1 Z_x e  (e a top eigenvector).
+ * Null when S is not positive definite.
+ */
+function evaluate(P: DeepProblem, tau: Float64Array, mu: number, wantGrad: boolean): Evaluation | null {
+  const { d, nJ, rows: R, cols, Zhat } = P;
+  if (d > R && !gramCache.has(P)) {
+    const K = new Float64Array(R * R);
+    for (let a = 0; a < R; a++)
+      for (let b = 0; b <= a; b++) {
+        let s = 0;
+        for (let c = 0; c < d; c++) s += Zhat[a * cols + c] * Zhat[b * cols + c];
+        K[a * R + b] = K[b * R + a] = s;
+      }
+    gramCache.set(P, K);
+  }
+  const t = tau.map(Math.exp);
+  if (!t.every((v) => v > 0 && Number.isFinite(v))) return null;
+  const lam = new Float64Array(R).fill(1);
+  for (let j = 0; j < nJ; j++) lam[j] = Math.sqrt(2 * t[j]);
+  const Zx = new Float64Array(R * d);
+  const Zr = new Float64Array(R * nJ);
+  for (let i = 0; i < R; i++) {
+    for (let c = 0; c < d; c++) Zx[i * d + c] = lam[i] * Zhat[i * cols + c];
+    for (let c = 0; c < nJ; c++) Zr[i * nJ + c] = lam[i] * Zhat[i * cols + d + c];
+  }
+  const S = new Float64Array(R * R);
+  for (let i = 0; i < R; i++) {
+    S[i * R + i] = 1;
+    for (let k = 0; k <= i; k++) {
+      let s = 0;
+      for (let c = 0; c < nJ; c++) s += (Zr[i * nJ + c] * Zr[k * nJ + c]) / (2 * t[c]);
+      S[i * R + k] -= s;
+    }
+  }
+  const L = cholesky(S, R);
+  if (L === null) return null;
+  if (d > R) return evaluateOnGram(P, t, lam, Zr, S, L, mu, wantGrad);
+  const F = new Float64Array(R * d);
+  for (let c = 0; c < d; c++)
+    for (let i = 0; i < R; i++) {
+      let s = Zx[i * d + c];
+      for (let k = 0; k < i; k++) s -= L[i * R + k] * F[k * d + c];
+      F[i * d + c] = s / L[i * R + i];
+    }
+  const small = d <= R;
+  const n = small ? d : R;
+  const G = new Float64Array(n * n);
+  if (small) {
+    for (let r = 0; r < R; r++) for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) G[i * n + j] += F[r * d + i] * F[r * d + j];
+  } else {
+    for (let a = 0; a < R; a++)
+      for (let b = 0; b <= a; b++) {
+        let s = 0;
+        for (let c = 0; c < d; c++) s += F[a * d + c] * F[b * d + c];
+        G[a * n + b] = s;
+      }
+  }
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) G[j * n + i] = G[i * n + j];
+  const { values, vectors } = symmetricEigen(G, n);
+  const top = values[0];
+  if (!Number.isFinite(top)) return null;
+  if (mu <= 0) return { value: top, top, grad: null };
+  let z = 0;
+  const used: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const w = Math.exp((values[i] - top) / mu);
+    if (w < 1e-9) break;
+    z += w;
+    used.push(i);
+  }
+  const value = top + mu * Math.log(z);
+  if (!wantGrad) return { value, top, grad: null };
+  const grad = new Float64Array(nJ);
+  const e = new Float64Array(d);
+  for (const i of used) {
+    const pi = Math.exp((values[i] - top) / mu) / z;
+    if (small) for (let c = 0; c < d; c++) e[c] = vectors[c * n + i];
+    else {
+      if (!(values[i] > 0)) continue;
+      e.fill(0);
+      for (let r = 0; r < R; r++) {
+        const f = vectors[r * n + i];
+        if (f !== 0) for (let c = 0; c < d; c++) e[c] += f * F[r * d + c];
+      }
+      const norm = Math.hypot(...e);
+      if (!(norm > 0)) continue;
+      for (let c = 0; c < d; c++) e[c] /= norm;
+    }
+    // y = S^-1 Z_x e
+    const y = new Float64Array(R);
+    for (let a = 0; a < R; a++) {
+      let s = 0;
+      for (let c = 0; c < d; c++) s += Zx[a * d + c] * e[c];
+      for (let k = 0; k < a; k++) s -= L[a * R + k] * y[k];
+      y[a] = s / L[a * R + a];
+    }
+    for (let a = R - 1; a >= 0; a--) {
+      let s = y[a];
+      for (let k = a + 1; k < R; k++) s -= L[k * R + a] * y[k];
+      y[a] = s / L[a * R + a];
+    }
+    for (let j = 0; j < nJ; j++) {
+      let q = 0;
+      for (let a = 0; a < R; a++) q += Zr[a * nJ + j] * y[a];
+      grad[j] += pi * (y[j] * y[j] - (q * q) / (2 * t[j]));
+    }
+  }
+  return { value, top, grad };
+}
+
+/**
+ * Minimises the deep reduced objective over tau = log t (docs/science.md section 9.5): a feasible start
+ * t_j = 4^{s (L - layer_j)} (layers counted from 0) with the smallest s = 0, 1, 2, ... that makes S positive definite (earlier
+ * layers' multipliers larger: the slack rows of later layers then see their inputs' r through ever smaller
+ * factors), the best common scale by golden-section search, then the smoothing stages and L-BFGS of
+ * solveLipSdp; infeasible trial points are backtracked from.
+ */
+export function solveDeepLipSdp(P: DeepProblem, maxIterations = 300): DeepSolution | null {
+  const nJ = P.nJ;
+  let tau: Float64Array | null = null;
+  for (let s = 0; s < 40 && tau === null; s++) {
+    const x = Float64Array.from(P.layerOf, (l) => s * (P.L - l) * Math.log(4));
+    if (evaluate(P, x, 0, false) !== null) tau = x;
+  }
+  if (tau === null) return null;
+  const base = tau;
+  const topAt = (k: number) => evaluate(P, base.map((v) => v + k), 0, false)?.top ?? Number.POSITIVE_INFINITY;
+  let a = -10;
+  let b = 20;
+  const r = (Math.sqrt(5) - 1) / 2;
+  for (let i = 0; i < 30; i++) {
+    const c1 = b - r * (b - a);
+    const c2 = a + r * (b - a);
+    if (topAt(c1) <= topAt(c2)) b = c2;
+    else a = c1;
+  }
+  let x: Float64Array = base.map((v) => v + (a + b) / 2);
+  let first = evaluate(P, x, 0, false);
+  if (first === null) {
+    x = base;
+    first = evaluate(P, x, 0, false)!;
+  }
+  let best = { x, top: first.top };
+  let iterations = 0;
+  const stages = [1e-2, 3e-3, 1e-3, 3e-4, 1e-4, 3e-5, 1e-5, 3e-6];
+  outer: for (const rel of nJ === 0 ? [] : stages) {
+    const mu = rel * best.top;
+    let cur = evaluate(P, x, mu, true);
+    if (cur === null) break;
+    const S: Float64Array[] = [];
+    const Y: Float64Array[] = [];
+    // each stage runs to its own convergence; only the total is capped
+    for (;;) {
+      if (iterations >= maxIterations) break outer;
+      iterations++;
+      const g = cur.grad!;
+      let dir = lbfgsDirection(g, S, Y);
+      let slope = dir.reduce((s, v, q) => s + v * g[q], 0);
+      if (!(slope < 0)) {
+        S.length = 0;
+        Y.length = 0;
+        dir = g.map((v) => -v);
+        slope = -g.reduce((s, v) => s + v * v, 0);
+      }
+      if (slope > -1e-14 * Math.abs(cur.value)) break;
+      let step = S.length === 0 ? Math.min(1, 1 / Math.sqrt(-slope / Math.max(cur.value, 1e-300))) : 1;
+      let next: Evaluation | null = null;
+      let xn = x;
+      for (let ls = 0; ls < 40; ls++) {
+        xn = x.map((v, q) => v + step * dir[q]);
+        next = xn.every((v) => Math.abs(v) <= 200) ? evaluate(P, xn, mu, true) : null;
+        if (next !== null && next.value <= cur.value + 1e-4 * step * slope) break;
+        next = null;
+        step /= 2;
+      }
+      if (next === null) break;
+      S.push(xn.map((v, q) => v - x[q]));
+      Y.push(next.grad!.map((v, q) => v - g[q]));
+      if (S.length > 10) {
+        S.shift();
+        Y.shift();
+      }
+      const gain = cur.value - next.value;
+      x = xn;
+      cur = next;
+      if (next.top < best.top) best = { x: xn, top: next.top };
+      if (gain <= 1e-10 * Math.abs(cur.value)) break;
+    }
+  }
+  return { t: best.x.map(Math.exp), rho: best.top, iterations };
+}
