@@ -139,7 +139,7 @@ export function checkModel(input: CheckModelInput): CheckModelReport {
   const R0 = dataRadius(X, n, d);
   // W and J for inputs in the data's ball (a network's J grows with the input radius: docs/science.md section 4, mlp)
   const stated = model.radius >= R0 ? model : model.withRadius?.(R0);
-  if (stated === undefined) throw new Error(`checkModel: ${model.className} states J for inputs of norm <= ${model.radius} only and cannot restate it for the data's radius ${R0}`);
+  if (stated === undefined) throw new InputError('model', `a model whose stated input ball contains the data (a ${model.className} model states W and J for inputs of norm <= ${model.radius}; fit it to these data)`, model.radius, { context: modelName, shown: `data radius ${R0}` });
   if (!Number.isFinite(stated.J)) throw new InputError('model', "a network whose Theorem 3 constant J is finite on the data's ball", model.description, { context: modelName, shown: `J = ${stated.J} for inputs of norm <= ${R0}` });
   const lip = lipschitz(model, { domain: ball(R0), X, n, rng: input.rng, starts: input.starts ?? 16, steps: input.steps ?? 100, rounds: input.rounds ?? 3, backend: input.backend });
   const lower = Math.max(lip.lower.value, lip.exact ? certainInterval(lip.exact).lo : 0);

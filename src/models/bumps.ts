@@ -2,7 +2,7 @@ import { InputError } from '../core/input-error.js';
 import { requireOneOf, requirePositive } from '../core/validate.js';
 import { norm2 } from '../linalg/gram.js';
 import { exactEstimate, UNIT_ROUNDOFF, upperEstimate } from '../lipschitz/certificate.js';
-import { domainName } from '../lipschitz/domain.js';
+import { domainName, normRoundoff } from '../lipschitz/domain.js';
 import type { FitContext } from './fit-context.js';
 import type { FunctionClass } from './function-class.js';
 import { finishFit } from './fit-result.js';
@@ -93,8 +93,10 @@ export function bumpsModel(centres: Float64Array, heights: Float64Array, d: numb
   };
   // no slack in favour of "disjoint": a radius must stay inside the rounded-down half distance
   const disjoint = r <= disjointRadius(minDistance ?? minPairwiseDistance(centres, n, d), d);
+  // the centred ball containing every support, with room for the rounding of the norms (as dataRadius)
   let radius = 1;
   for (let c = 0; c < n; c++) radius = Math.max(radius, norm2(centres.subarray(c * d, c * d + d)) + r);
+  radius *= 1 + 3 * normRoundoff(d);
   let sumAbs = 0;
   for (const h of heights) sumAbs += Math.abs(h);
   // radius of the centred parameter ball that W describes: every height in it is at most rho

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { Streams } from '../../src/core/streams.js';
 import { parseDataFile } from '../../src/data/data-file.js';
 import { checkModel } from '../../src/law/check-model.js';
+import { buildInstance } from '../../src/law/instance.js';
+import { InputError } from '../../src/core/input-error.js';
 import { parseMlp } from '../../src/models/mlp.js';
 import { dataRadius } from '../../src/models/model.js';
 import { cli } from '../cli/helpers.js';
@@ -141,5 +143,18 @@ describe('checkModel states Theorem 3\'s J for the data\'s ball, not the unit ba
     expect(R0).toBeGreaterThan(4);
     expect(r.record.J).toBeCloseTo(R0 * net.J, 6);
     expect(net.withRadius!(R0).J).toBeCloseTo(R0 * net.J, 6);
+  });
+});
+
+describe('checkModel on a model fitted to the same data', () => {
+  it.each(['bumps', 'random-features', 'intrinsic-bumps'] as const)('%s on sphere data (radius 1 up to rounding): its stated ball contains the data, no restatement needed', (className) => {
+    const inst = buildInstance({ dist: className === 'intrinsic-bumps' ? 'subspace' : 'sphere', labels: 'signs', className, n: 30, d: 6, seed: 3 });
+    const r = checkModel({ model: inst.fit.model, X: inst.X, y: inst.y, n: 30, sigma2: 1, rng: new Streams(1).stream('estimator') });
+    expect(r.record.J).toBe(inst.fit.model.J);
+  });
+  it('a model whose ball does not contain the data and that cannot restate it is refused as bad input', () => {
+    const inst = buildInstance({ dist: 'sphere', labels: 'signs', className: 'bumps', n: 10, d: 3, seed: 1 });
+    const X = inst.X.map((v) => 5 * v);
+    expect(() => checkModel({ model: inst.fit.model, X, y: inst.y, n: 10, sigma2: 1, rng: new Streams(1).stream('estimator') })).toThrow(InputError);
   });
 });
