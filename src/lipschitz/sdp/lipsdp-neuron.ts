@@ -78,6 +78,9 @@ export function lipSdpUpper(net: OneHiddenLayerNet, D: Domain, modelRadius: numb
   const eV = exponentOf(mV);
   const P = scaleProblem(raw, ldexp(1, -eW), ldexp(1, -eV));
   if (m > 1 && d + P.slack.length > (options.maxFullSize ?? 2000)) return none();
+  // one evaluation costs about (k + m) min(d, k + m)^2: beyond 1e9 (a minute of solver time) there is no certificate
+  const side = Math.min(d, P.k + m);
+  if ((P.k + m) * side * side > 1e9) return none();
   const sol = solveLipSdp(P, { maxIterations: options.maxIterations, timeLimitMs: options.timeLimitMs });
   if (sol === null) return none();
   let verdict: LipSdpVerdict | null = null;
@@ -121,6 +124,9 @@ export function lipSdpDeepUpper(layers: readonly DeepLayer[], activations: reado
   const t0 = performance.now();
   const none = (): LipSdpResult => ({ estimate: null, verdict: null, seconds: (performance.now() - t0) / 1000 });
   if (layers.length < 3 || activations.length !== layers.length - 1) return none();
+  // sizes first: the matrices below are (units + m) x (d + units)
+  const units = layers.slice(0, -1).reduce((s, L) => s + L.outputs, 0);
+  if (layers[0].inputs + units > (options.maxFullSize ?? 2000) || units + layers[layers.length - 1].outputs > 400) return none();
   const R = D.kind === 'ball' || D.kind === 'sphere' ? D.radius : withinBall(D, modelRadius) ? modelRadius : Number.POSITIVE_INFINITY;
   const homogeneous = activations.every((a) => a === 'relu' || a === 'linear');
   let E = 0;
