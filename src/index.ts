@@ -86,6 +86,9 @@ export { certainInterval } from './lipschitz/estimate.js';
 export { twoLayerExact, twoLayerUpper, relu1d } from './models/two-layer-lipschitz.js';
 export { averageGradientNorm } from './lipschitz/average-gradient.js';
 export { lipschitz, type LipschitzOptions, type LipschitzReport } from './lipschitz/lipschitz.js';
+export { lipSdpUpper, lipSdpDeepUpper, LIPSDP_NEURON, type OneHiddenLayerNet, type LipSdpOptions, type LipSdpResult } from './lipschitz/sdp/lipsdp-neuron.js';
+export { verifyLipSdp, type LipSdpCertificate, type LipSdpVerdict } from './lipschitz/sdp/verify-certificate.js';
+export { reluExactLipschitz, RELU_EXACT_MAX_UNITS, type ReluExactOptions, type ReluExactStats } from './lipschitz/relu-exact.js';
 export { referenceSearch, residentSearch, certifyTop, type GradientSearch } from './lipschitz/gradient-search.js';
 // linear algebra
 export { spectralNorm, type SpectralNorm } from './linalg/spectral-norm.js';
