@@ -54,6 +54,17 @@ describe('the digits study (docs/evidence.md) matches a fresh run', () => {
       expect(pointMismatches(at, fresh), 'docs/evidence/digits/results.json is stale: rerun npm run evidence:digits').toEqual([]);
     });
   }
+  // The deep profile reruns every point (a few minutes on 2 cores).
+  it.runIf(process.env.ROBUSTLAW_PROFILE === 'deep')('(deep) reruns every point of the study to the committed numbers', () => {
+    const mismatched: string[] = [];
+    for (const at of committed.result.points) {
+      const cls = DIGITS_STUDY.classes.find((c) => c.className === at.className && c.activation === at.activation)!;
+      const m = DIGITS_STUDY.pMultiples.find((k) => Math.abs(at.p / committed.result.n - k) < 0.1 * k)!;
+      const fresh = studyPoint(data, sample.labelSets.find((l) => l.name === at.labels)!, cls, m, DIGITS_STUDY);
+      for (const x of pointMismatches(at, fresh)) mismatched.push(`${at.labels} ${at.className} p=${at.p}: ${x}`);
+    }
+    expect(mismatched, 'docs/evidence/digits/results.json is stale: rerun npm run evidence:digits').toEqual([]);
+  }, 1_800_000);
   it('detects a committed number that a fresh run does not give (the comparison can fail)', () => {
     const pt = committed.result.points[0];
     expect(pointMismatches(pt, { ...pt, lower: pt.lower * (1 + 1e-6) })).toEqual([expect.stringContaining('lower')]);
