@@ -62,9 +62,14 @@ export function refineWithSecant(
     }
     // the symmetric pair and both one-sided pairs with x (at a kink, one side lies in one linear piece)
     const pairs: [Float64Array, Float64Array][] = [];
-    if (inDomain(a) && inDomain(b)) pairs.push([a, b]);
-    if (inDomain(a)) pairs.push([a, x]);
-    if (inDomain(b)) pairs.push([x, b]);
+    const symmetric = inDomain(a) && inDomain(b);
+    if (symmetric) pairs.push([a, b]);
+    // one-sided pairs matter at kinks (one side lies in one linear piece); for a smooth f the symmetric
+    // pair is the better secant (error O(t^2) against O(t)) wherever it is inside
+    if (!(model.smooth && symmetric)) {
+      if (inDomain(a)) pairs.push([a, x]);
+      if (inDomain(b)) pairs.push([x, b]);
+    }
     if (pairs.length === 0 && toDomain !== undefined) {
       const [pa, pb] = [toDomain(a), toDomain(b)];
       pairs.push([pa, pb], [pa, x], [x, pb]);

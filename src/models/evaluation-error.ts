@@ -13,6 +13,17 @@ import type { TwoLayerWeights } from './two-layer-net.js';
  * signs summing to a small value), which a fixed number of ulps of |f^| does not.
  */
 
+/** |W| entrywise, made once per weight array (a model's weights are not written after it is built). */
+const absCache = new WeakMap<Float64Array, Float64Array>();
+function absolute(W: Float64Array): Float64Array {
+  let A = absCache.get(W);
+  if (A === undefined) {
+    A = W.map(Math.abs);
+    absCache.set(W, A);
+  }
+  return A;
+}
+
 /** Unit roundoff u = 2^-53. */
 export const U = 2 ** -53;
 
@@ -57,9 +68,8 @@ export function activationError(act: Activation, zHat: number, ez: number, sHat:
 export function twoLayerEvaluationError(net: TwoLayerWeights, X: Float64Array, m: number): Float64Array {
   const { W, b, a, c, k, d, act } = net;
   const Z = matmulABt(X, m, d, W, k);
-  const absW = W.map(Math.abs);
   const absX = X.subarray(0, m * d).map(Math.abs);
-  const M = matmulABt(absX, m, d, absW, k);
+  const M = matmulABt(absX, m, d, absolute(W), k);
   const gz = gamma(d + 2);
   const gs = gamma(k + 1);
   const E = new Float64Array(m);
@@ -92,8 +102,8 @@ export function ntkEvaluationError(W: Float64Array, Theta: Float64Array, k: numb
   const Z = matmulABt(X, m, d, W, k);
   const T = matmulABt(X, m, d, Theta, k);
   const absX = X.subarray(0, m * d).map(Math.abs);
-  const MZ = matmulABt(absX, m, d, W.map(Math.abs), k);
-  const MT = matmulABt(absX, m, d, Theta.map(Math.abs), k);
+  const MZ = matmulABt(absX, m, d, absolute(W), k);
+  const MT = matmulABt(absX, m, d, absolute(Theta), k);
   const g = gamma(d + 1);
   const gs = gamma(k + 1);
   const E = new Float64Array(m);

@@ -1,4 +1,6 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { gramTranspose } from '../../linalg/gram.js';
+import { matmulABt } from '../../linalg/matmul.js';
 import type { HiddenLayerProblem } from './hidden-layer-problem.js';
 
 /** Options of {@link solveLipSdp}. */
@@ -375,14 +377,10 @@ function evaluate(pre: Pre, tau: Float64Array, mu: number, wantGrad: boolean): E
   if (!F.every(Number.isFinite)) return null;
   const small = d <= R;
   const n = small ? d : R;
-  const G = new Float64Array(n * n);
-  if (small) {
-    for (let r = 0; r < R; r++)
-      for (let i = 0; i < d; i++) {
-        const fi = F[r * d + i];
-        if (fi !== 0) for (let j = 0; j <= i; j++) G[i * n + j] += fi * F[r * d + j];
-      }
-  } else {
+  // G = F^T F (d x d) on the blocked WebAssembly kernel: the evaluation's main cost, R d^2 (the solver
+  // only searches; the certificate is verified separately in f64, verified-psd.ts)
+  const G = small ? gramTranspose(F, R, d) : new Float64Array(n * n);
+  if (!small) {
     for (let a = 0; a < R; a++)
       for (let b = 0; b <= a; b++) {
         let s = 0;
@@ -390,7 +388,7 @@ function evaluate(pre: Pre, tau: Float64Array, mu: number, wantGrad: boolean): E
         G[a * n + b] = s;
       }
   }
-  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) G[j * n + i] = G[i * n + j];
+  if (!small) for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) G[j * n + i] = G[i * n + j];
   const { values, vectors } = symmetricEigen(G, n);
   const top = values[0];
   if (!Number.isFinite(top)) return null;
@@ -407,7 +405,17 @@ function evaluate(pre: Pre, tau: Float64Array, mu: number, wantGrad: boolean): E
   if (!wantGrad) return { value, top, grad: null };
   const grad = new Float64Array(nJ);
   const e = new Float64Array(d);
-  for (const i of used) {
+  // w_q . e_i for every unit q and used eigenvector e_i, as one product on the WebAssembly kernel (small case)
+  const u = used.length;
+  let WE: Float64Array | null = null;
+  if (small) {
+    const Et = new Float64Array(u * d);
+    used.forEach((i, r) => {
+      for (let c = 0; c < d; c++) Et[r * d + c] = vectors[c * n + i];
+    });
+    WE = matmulABt(WJ, nJ, d, Et, u);
+  }
+  for (const [r, i] of used.entries()) {
     const pi = Math.exp((values[i] - top) / mu) / z;
     // the eigenvector e of G = F^T F (on the d side, directly; else F^T f / sqrt(lambda))
     if (small) for (let c = 0; c < d; c++) e[c] = vectors[c * n + i];
@@ -440,7 +448,8 @@ function evaluate(pre: Pre, tau: Float64Array, mu: number, wantGrad: boolean): E
     }
     for (let q = 0; q < nJ; q++) {
       let we = 0;
-      for (let c = 0; c < d; c++) we += WJ[q * d + c] * e[c];
+      if (WE !== null) we = WE[q * u + r];
+      else for (let c = 0; c < d; c++) we += WJ[q * d + c] * e[c];
       let vy = 0;
       for (let a = 0; a < m; a++) vy += VJ[a * nJ + q] * y[a];
       // d/dt_j of e^T G e, times t_j for tau = log t

@@ -54,8 +54,24 @@ export function lipSdpForLayers(layers: readonly Layer[], activations: readonly 
  * (docs/science.md section 9).
  */
 export function lipSdpForTwoLayer(net: { readonly W: Float64Array; readonly b: Float64Array; readonly a: Float64Array; readonly k: number; readonly d: number; readonly act: { readonly name: string } }, D: Domain, radius: number, options: LipSdpOptions = {}): LipEstimate | null {
+  // a fitted model's certificate is computed for every instance of a sweep: only where one evaluation is
+  // cheap (docs/performance.md, "The certificate's budget"); beyond, the class's spectral and sum bounds stand
+  const side = Math.min(net.d, net.k + 1);
+  if ((net.k + 1) * side * side + 20 * side ** 3 > FITTED_SDP_MAX_WORK) return null;
   return lipSdpUpper({ W: net.W, b: net.b, V: net.a, k: net.k, d: net.d, m: 1, activation: net.act.name }, D, radius, { maxIterations: modelSdpIterations(net.k, net.d), ...options }).estimate;
 }
+
+/**
+ * Largest estimated work of one solver evaluation for which the fitted random-feature and two-layer
+ * models compute the certificate: (k + 1) min(d, k + 1)^2 multiply-adds for the Gram product plus
+ * 20 min(d, k + 1)^3 for the eigen-decomposition, at most 1e7 (measured here, 2026-11-27: about 0.02 s per
+ * evaluation, 0.1-0.4 s per instance). A sweep computes one certificate per instance, so beyond this budget
+ * the classes' spectral and sum bounds stand (docs/performance.md, "The certificate's budget"). The default
+ * sweep (d = 25, k <= 2,500: at most 2e6) is inside; the peer grid (d = 100: 0.8 s at k = 800, 4.5 s at
+ * k = 12,800) and Bombari's scale (d = 1,000) are not. A network file's certificate (`lip --model`) is not
+ * budgeted this way.
+ */
+export const FITTED_SDP_MAX_WORK = 1e7;
 
 /** Largest input dimension for which the models' exact values enumerate activation patterns (cost grows like k^d). */
 export const MODEL_ENUMERATION_MAX_INPUTS = 8;
