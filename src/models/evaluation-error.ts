@@ -1,3 +1,4 @@
+import { norm2 } from '../linalg/gram.js';
 import { matmulABt } from '../linalg/matmul.js';
 import type { Activation } from './activation.js';
 import type { TwoLayerWeights } from './two-layer-net.js';
@@ -13,15 +14,25 @@ import type { TwoLayerWeights } from './two-layer-net.js';
  * signs summing to a small value), which a fixed number of ulps of |f^| does not.
  */
 
-/** |W| entrywise, made once per weight array (a model's weights are not written after it is built). */
-const absCache = new WeakMap<Float64Array, Float64Array>();
-function absolute(W: Float64Array): Float64Array {
-  let A = absCache.get(W);
-  if (A === undefined) {
-    A = W.map(Math.abs);
-    absCache.set(W, A);
+/**
+ * The Euclidean norms of W's rows (k rows of length d), made once per weight array (a model's weights are
+ * not written after it is built). sum_t |w_jt x_t| <= ||w_j|| ||x|| (Cauchy-Schwarz) bounds the absolute
+ * sums the error terms need without a second k x d matrix |W| (400 MB at k = 50,000, d = 1,000).
+ */
+const rowNormCache = new WeakMap<Float64Array, Float64Array>();
+function rowNorms(W: Float64Array, k: number, d: number): Float64Array {
+  let N = rowNormCache.get(W);
+  if (N === undefined) {
+    N = new Float64Array(k);
+    for (let j = 0; j < k; j++) N[j] = norm2(W.subarray(j * d, j * d + d)) * (1 + gamma(d + 2));
+    rowNormCache.set(W, N);
   }
-  return A;
+  return N;
+}
+
+/** ||x_i|| of each row of X (m x d), raised by their rounding. */
+function pointNorms(X: Float64Array, m: number, d: number): Float64Array {
+  return Float64Array.from({ length: m }, (_, i) => norm2(X.subarray(i * d, i * d + d)) * (1 + gamma(d + 2)));
 }
 
 /** Unit roundoff u = 2^-53. */
@@ -61,15 +72,15 @@ export function activationError(act: Activation, zHat: number, ez: number, sHat:
 /**
  * Evaluation error of the two-layer form f(x) = sum_j a_j s(w_j . x + b_j) + c at each row of X (m x d),
  * as computed by twoLayerPredict (docs/science.md section 3, "Rounding"):
- *   e_j = gamma_{d+1} (sum_t |w_jt x_t| + |b_j|)                       (the pre-activation z_j)
+ *   e_j = gamma_{d+2} (||w_j|| ||x|| + |b_j|)   (the pre-activation z_j; ||w_j|| ||x|| >= sum_t |w_jt x_t|)
  *   E   = sum_j |a_j| (sup|s'| e_j + ELEMENTARY |s^_j|) + gamma_{k+1} (sum_j |a_j s^_j| + |c|) + TINY,
- * inflated by BOUND_SLACK. Two products of the size of the forward pass (|X| |W|^T and X W^T).
+ * inflated by BOUND_SLACK. One product of the size of the forward pass (X W^T) and W's row norms (cached).
  */
 export function twoLayerEvaluationError(net: TwoLayerWeights, X: Float64Array, m: number): Float64Array {
   const { W, b, a, c, k, d, act } = net;
   const Z = matmulABt(X, m, d, W, k);
-  const absX = X.subarray(0, m * d).map(Math.abs);
-  const M = matmulABt(absX, m, d, absolute(W), k);
+  const wn = rowNorms(W, k, d);
+  const xn = pointNorms(X, m, d);
   const gz = gamma(d + 2);
   const gs = gamma(k + 1);
   const E = new Float64Array(m);
@@ -78,8 +89,8 @@ export function twoLayerEvaluationError(net: TwoLayerWeights, X: Float64Array, m
     let mag = Math.abs(c);
     for (let j = 0; j < k; j++) {
       const z = Z[i * k + j] + b[j];
-      // the product's own rounding (gamma_d of |X||W|) also bounds the magnitude sum
-      const ez = gz * (M[i * k + j] * (1 + gz) + Math.abs(b[j]));
+      // sum_t |w_jt x_t| <= ||w_j|| ||x_i|| (the product's own rounding is inside gamma)
+      const ez = gz * (wn[j] * xn[i] * (1 + gz) + Math.abs(b[j]));
       const s = act.f(z);
       const aj = Math.abs(a[j]);
       err += aj * activationError(act, z, ez, s);
@@ -101,9 +112,9 @@ export function twoLayerEvaluationError(net: TwoLayerWeights, X: Float64Array, m
 export function ntkEvaluationError(W: Float64Array, Theta: Float64Array, k: number, d: number, act: Activation, scale: number, X: Float64Array, m: number): Float64Array {
   const Z = matmulABt(X, m, d, W, k);
   const T = matmulABt(X, m, d, Theta, k);
-  const absX = X.subarray(0, m * d).map(Math.abs);
-  const MZ = matmulABt(absX, m, d, absolute(W), k);
-  const MT = matmulABt(absX, m, d, absolute(Theta), k);
+  const wn = rowNorms(W, k, d);
+  const tn = rowNorms(Theta, k, d);
+  const xn = pointNorms(X, m, d);
   const g = gamma(d + 1);
   const gs = gamma(k + 1);
   const E = new Float64Array(m);
@@ -113,8 +124,8 @@ export function ntkEvaluationError(W: Float64Array, Theta: Float64Array, k: numb
     for (let j = 0; j < k; j++) {
       const z = Z[i * k + j];
       const t = T[i * k + j];
-      const ez = g * MZ[i * k + j] * (1 + g);
-      const et = g * MT[i * k + j] * (1 + g);
+      const ez = g * wn[j] * xn[i] * (1 + g);
+      const et = g * tn[j] * xn[i] * (1 + g);
       const ds = act.df(z);
       const eds = act.kinks ? (Math.abs(z) <= ez ? 2 * act.supAbsDf(Math.abs(z) + ez) : 0) : act.supAbsD2f(Math.abs(z) + ez) * ez + ELEMENTARY * Math.abs(ds) + TINY;
       err += (Math.abs(ds) + eds) * et + Math.abs(t) * eds;
