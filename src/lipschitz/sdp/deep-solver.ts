@@ -1,5 +1,6 @@
 import type { DeepProblem } from './deep-problem.js';
 import { cholesky, lbfgsDirection, symmetricEigen } from './lipsdp-solver.js';
+import { smoothedMax } from './smoothed-max.js';
 
 /** Zhat_x Zhat_x^T per problem (R x R), for inputs wider than the rows: then nothing per evaluation is d long. */
 const gramCache = new WeakMap<DeepProblem, Float64Array>();
@@ -35,15 +36,7 @@ function evaluateOnGram(P: DeepProblem, t: Float64Array, lam: Float64Array, Zr: 
   const top = values[0];
   if (!Number.isFinite(top)) return null;
   if (mu <= 0) return { value: top, top, grad: null };
-  let z = 0;
-  const used: number[] = [];
-  for (let i = 0; i < R; i++) {
-    const w = Math.exp((values[i] - top) / mu);
-    if (w < 1e-9) break;
-    z += w;
-    used.push(i);
-  }
-  const value = top + mu * Math.log(z);
+  const { value, z, used } = smoothedMax(values, R, mu);
   if (!wantGrad) return { value, top, grad: null };
   const grad = new Float64Array(nJ);
   for (const i of used) {
@@ -159,15 +152,7 @@ function evaluate(P: DeepProblem, tau: Float64Array, mu: number, wantGrad: boole
   const top = values[0];
   if (!Number.isFinite(top)) return null;
   if (mu <= 0) return { value: top, top, grad: null };
-  let z = 0;
-  const used: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const w = Math.exp((values[i] - top) / mu);
-    if (w < 1e-9) break;
-    z += w;
-    used.push(i);
-  }
-  const value = top + mu * Math.log(z);
+  const { value, z, used } = smoothedMax(values, n, mu);
   if (!wantGrad) return { value, top, grad: null };
   const grad = new Float64Array(nJ);
   const e = new Float64Array(d);

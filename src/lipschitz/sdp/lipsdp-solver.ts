@@ -2,6 +2,7 @@ import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { gramTranspose } from '../../linalg/gram.js';
 import { matmulABt } from '../../linalg/matmul.js';
 import type { HiddenLayerProblem } from './hidden-layer-problem.js';
+import { smoothedMax } from './smoothed-max.js';
 
 /** Options of {@link solveLipSdp}. */
 export interface LipSdpSolveOptions {
@@ -299,15 +300,7 @@ function evaluateOnGrams(pre: Pre, t: Float64Array, L: Float64Array, mu: number,
   const top = values[0];
   if (!Number.isFinite(top)) return null;
   if (mu <= 0) return { value: top, top, grad: null };
-  let z = 0;
-  const used: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const w = Math.exp((values[i] - top) / mu);
-    if (w < 1e-9) break;
-    z += w;
-    used.push(i);
-  }
-  const value = top + mu * Math.log(z);
+  const { value, z, used } = smoothedMax(values, n, mu);
   if (!wantGrad) return { value, top, grad: null };
   const grad = new Float64Array(nJ);
   for (const i of used) {
@@ -393,15 +386,7 @@ function evaluate(pre: Pre, tau: Float64Array, mu: number, wantGrad: boolean): E
   const top = values[0];
   if (!Number.isFinite(top)) return null;
   if (mu <= 0) return { value: top, top, grad: null };
-  let z = 0;
-  const used: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const w = Math.exp((values[i] - top) / mu);
-    if (w < 1e-9) break;
-    z += w;
-    used.push(i);
-  }
-  const value = top + mu * Math.log(z);
+  const { value, z, used } = smoothedMax(values, n, mu);
   if (!wantGrad) return { value, top, grad: null };
   const grad = new Float64Array(nJ);
   const e = new Float64Array(d);
