@@ -7,6 +7,7 @@ import type { FitContext } from './fit-context.js';
 import type { FunctionClass } from './function-class.js';
 import { finishFit } from './fit-result.js';
 import { BOUND_SLACK, gamma, TINY } from './evaluation-error.js';
+import { exponentOf, ldexp, nextUp } from '../linalg/pow2.js';
 import { dataRadius, type FitResult, type Model } from './model.js';
 
 /** Options of {@link fitPolynomial}. */
@@ -72,6 +73,22 @@ export function fitPolynomial(X: Float64Array, n: number, d: number, y: Float64A
  * Matters when K is nearly singular (e.g. degree-2 monomials on sphere data, where ||x||^2 = 1).
  */
 export function certifiedKernelNorm(K: Float64Array, n: number, alpha: Float64Array, kernelError = 0): number {
+  // scale-safe: alpha scaled by the exact power of two 2^-E that puts its largest entry in [1, 2), the bound
+  // scaled back by 2^E, rounded up where that lands below the normal range (tiny or subnormal alpha)
+  let maxAbs = 0;
+  for (let i = 0; i < n; i++) maxAbs = Math.max(maxAbs, Math.abs(alpha[i]));
+  if (maxAbs === 0) return 0;
+  if (!(maxAbs <= Number.MAX_VALUE)) return Number.POSITIVE_INFINITY;
+  const E = exponentOf(maxAbs);
+  if (E !== 0) {
+    const scaled = scaledKernelNorm(K, n, alpha.map((a) => ldexp(a, -E)), kernelError);
+    const back = ldexp(scaled, E);
+    return back < 2 ** -1022 ? nextUp(back) : back;
+  }
+  return scaledKernelNorm(K, n, alpha, kernelError);
+}
+
+function scaledKernelNorm(K: Float64Array, n: number, alpha: Float64Array, kernelError: number): number {
   let T = 0;
   let A = 0;
   for (let i = 0; i < n; i++) {
