@@ -1,5 +1,6 @@
 import type { DeepProblem } from './deep-problem.js';
-import { cholesky, lbfgsDirection, symmetricEigen } from './lipsdp-solver.js';
+import { cholesky, symmetricEigen } from './lipsdp-solver.js';
+import { lbfgsStage } from './lbfgs-stage.js';
 import { smoothedMax } from './smoothed-max.js';
 
 /** Zhat_x Zhat_x^T per problem (R x R), for inputs wider than the rows: then nothing per evaluation is d long. */
@@ -227,49 +228,19 @@ export function solveDeepLipSdp(P: DeepProblem, maxIterations = 300): DeepSoluti
   let best = { x, top: first.top };
   let iterations = 0;
   const stages = [1e-2, 3e-3, 1e-3, 3e-4, 1e-4, 3e-5, 1e-5, 3e-6];
-  outer: for (const rel of nJ === 0 ? [] : stages) {
+  for (const rel of nJ === 0 ? [] : stages) {
     const mu = rel * best.top;
-    let cur = evaluate(P, x, mu, true);
+    const cur = evaluate(P, x, mu, true);
     if (cur === null) break;
-    const S: Float64Array[] = [];
-    const Y: Float64Array[] = [];
     // each stage runs to its own convergence; only the total is capped
-    for (;;) {
-      if (iterations >= maxIterations) break outer;
+    const r = lbfgsStage(x, cur, (xn) => (xn.every((v) => Math.abs(v) <= 200) ? evaluate(P, xn, mu, true) : null), best, Number.POSITIVE_INFINITY, () => {
+      if (iterations >= maxIterations) return 'iterations';
       iterations++;
-      const g = cur.grad!;
-      let dir = lbfgsDirection(g, S, Y);
-      let slope = dir.reduce((s, v, q) => s + v * g[q], 0);
-      if (!(slope < 0)) {
-        S.length = 0;
-        Y.length = 0;
-        dir = g.map((v) => -v);
-        slope = -g.reduce((s, v) => s + v * v, 0);
-      }
-      if (slope > -1e-14 * Math.abs(cur.value)) break;
-      let step = S.length === 0 ? Math.min(1, 1 / Math.sqrt(-slope / Math.max(cur.value, 1e-300))) : 1;
-      let next: Evaluation | null = null;
-      let xn = x;
-      for (let ls = 0; ls < 40; ls++) {
-        xn = x.map((v, q) => v + step * dir[q]);
-        next = xn.every((v) => Math.abs(v) <= 200) ? evaluate(P, xn, mu, true) : null;
-        if (next !== null && next.value <= cur.value + 1e-4 * step * slope) break;
-        next = null;
-        step /= 2;
-      }
-      if (next === null) break;
-      S.push(xn.map((v, q) => v - x[q]));
-      Y.push(next.grad!.map((v, q) => v - g[q]));
-      if (S.length > 10) {
-        S.shift();
-        Y.shift();
-      }
-      const gain = cur.value - next.value;
-      x = xn;
-      cur = next;
-      if (next.top < best.top) best = { x: xn, top: next.top };
-      if (gain <= 1e-10 * Math.abs(cur.value)) break;
-    }
+      return null;
+    });
+    x = r.x;
+    best = r.best;
+    if (r.stopped !== null) break;
   }
   return { t: best.x.map(Math.exp), rho: best.top, iterations };
 }

@@ -2,6 +2,7 @@ import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { gramTranspose } from '../../linalg/gram.js';
 import { matmulABt } from '../../linalg/matmul.js';
 import type { HiddenLayerProblem } from './hidden-layer-problem.js';
+import { lbfgsStage } from './lbfgs-stage.js';
 import { smoothedMax } from './smoothed-max.js';
 
 /** Options of {@link solveLipSdp}. */
@@ -84,63 +85,28 @@ export function solveLipSdp(P: HiddenLayerProblem, options: LipSdpSolveOptions =
   };
   const sigma0 = nJ === 0 ? 0 : goldenMin(topAt, -8, SIGMA_MAX, 16);
   x0[nJ] = sigma0;
-  let x = x0;
-  let best = { x, top: evalAt(x, 0, false)?.top ?? Number.POSITIVE_INFINITY };
+  let x: Float64Array = x0;
+  let best: { readonly x: Float64Array; readonly top: number } = { x, top: evalAt(x, 0, false)?.top ?? Number.POSITIVE_INFINITY };
   if (!Number.isFinite(best.top)) return null;
   let iterations = 0;
   let stop: LipSdpSolution['stop'] = 'converged';
   const stages = [1e-2, 3e-3, 1e-3, 3e-4, 1e-4, 3e-5];
   const perStage = Math.max(1, Math.ceil(maxIter / stages.length));
-  const n = nJ + 1;
-  outer: for (const rel of nJ === 0 ? [] : stages) {
+  for (const rel of nJ === 0 ? [] : stages) {
     const mu = rel * best.top;
-    let cur = evalAt(x, mu, true);
+    const cur = evalAt(x, mu, true);
     if (cur === null) break;
-    const S: Float64Array[] = [];
-    const Y: Float64Array[] = [];
-    for (let it = 0; it < perStage; it++) {
-      if (iterations >= maxIter) {
-        stop = 'iterations';
-        break outer;
-      }
-      if (performance.now() - t0 > limit) {
-        stop = 'time';
-        break outer;
-      }
+    const r = lbfgsStage(x, cur, (xn) => evalAt(xn, mu, true), best, perStage, () => {
+      if (iterations >= maxIter) return 'iterations';
+      if (performance.now() - t0 > limit) return 'time';
       iterations++;
-      const g = cur.grad!;
-      const dir = lbfgsDirection(g, S, Y);
-      let slope = 0;
-      for (let q = 0; q < n; q++) slope += g[q] * dir[q];
-      if (!(slope < 0)) {
-        S.length = 0;
-        Y.length = 0;
-        for (let q = 0; q < n; q++) dir[q] = -g[q];
-        slope = -g.reduce((a, v) => a + v * v, 0);
-      }
-      if (slope > -1e-14 * Math.abs(cur.value)) break;
-      let step = S.length === 0 ? Math.min(1, 1 / Math.sqrt(-slope / Math.max(cur.value, 1e-300))) : 1;
-      let next: Evaluation | null = null;
-      let xn = x;
-      for (let ls = 0; ls < 40; ls++) {
-        xn = x.map((v, q) => v + step * dir[q]);
-        next = evalAt(xn, mu, true);
-        if (next !== null && next.value <= cur.value + 1e-4 * step * slope) break;
-        next = null;
-        step /= 2;
-      }
-      if (next === null) break;
-      S.push(xn.map((v, q) => v - x[q]));
-      Y.push(next.grad!.map((v, q) => v - g[q]));
-      if (S.length > 10) {
-        S.shift();
-        Y.shift();
-      }
-      const gain = cur.value - next.value;
-      x = xn;
-      cur = next;
-      if (next.top < best.top) best = { x: xn, top: next.top };
-      if (gain <= 1e-10 * Math.abs(cur.value)) break;
+      return null;
+    });
+    x = r.x;
+    best = r.best;
+    if (r.stopped !== null) {
+      stop = r.stopped;
+      break;
     }
   }
   if (stop === 'converged' && iterations >= maxIter) stop = 'iterations';
