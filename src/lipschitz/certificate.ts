@@ -4,6 +4,17 @@ import type { LipEstimate } from './estimate.js';
 export const UNIT_ROUNDOFF = 2 ** -53;
 
 /**
+ * gamma_k = k u / (1 - k u): a sum or dot product of k terms computed in f64 in any order (any
+ * association, with or without fused multiply-adds) differs from the exact one by at most
+ * gamma_k sum |terms| (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed., Lemma 3.1 and
+ * section 3.1). The one rounding constant of every certificate and evaluation-error bound.
+ */
+export function gamma(k: number): number {
+  const ku = k * UNIT_ROUNDOFF;
+  return ku / (1 - ku);
+}
+
+/**
  * An exact Lipschitz constant with its certificate (the formula and its inputs): both a lower and an
  * upper bound over `domain` (docs/science.md section 3). `error` bounds the rounding of its floating-point
  * computation (absolute): the estimate carries [value - error, value + error], widened outward by two

@@ -1,4 +1,5 @@
 import { norm2 } from '../linalg/gram.js';
+import { gamma, UNIT_ROUNDOFF } from '../lipschitz/certificate.js';
 import { matmulABt } from '../linalg/matmul.js';
 import type { Activation } from './activation.js';
 import type { TwoLayerWeights } from './two-layer-net.js';
@@ -36,16 +37,10 @@ function pointNorms(X: Float64Array, m: number, d: number): Float64Array {
 }
 
 /** Unit roundoff u = 2^-53. */
-export const U = 2 ** -53;
+const U = UNIT_ROUNDOFF;
 
-/**
- * gamma_k = k u / (1 - k u): a sum or dot product of k terms computed in f64 in any order (any
- * association, with or without fused multiply-adds) differs from the exact one by at most
- * gamma_k sum |terms| (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed., section 3.1).
- */
-export function gamma(k: number): number {
-  return (k * U) / (1 - k * U);
-}
+/** gamma_k = k u / (1 - k u) (src/lipschitz/certificate.ts). */
+export { gamma };
 
 /**
  * Relative error allowed for one activation or profile value (Math.exp, tanh, log1p, cos, sqrt, and

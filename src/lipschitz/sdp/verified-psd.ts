@@ -1,10 +1,6 @@
-import { UNIT_ROUNDOFF } from '../certificate.js';
+import { gamma, UNIT_ROUNDOFF } from '../certificate.js';
 
-/** gamma_n = n u / (1 - n u): the relative error bound of a sum of n floating-point products (Higham, Lemma 3.1). */
-export function gamma(n: number): number {
-  const nu = n * UNIT_ROUNDOFF;
-  return nu / (1 - nu);
-}
+export { gamma };
 
 /** What {@link verifyDiagMinusGram} found. */
 export interface PsdCheck {
