@@ -1,17 +1,10 @@
-import { solve, type Coefficients } from 'yalps';
-import { exactScaled, ldexp } from '../linalg/pow2.js';
 import { exactEstimate, UNIT_ROUNDOFF } from './certificate.js';
 import type { LipEstimate } from './estimate.js';
-import { gordanCertificate } from './farkas.js';
+import { decideChild, formGradNorm, gradNormRelativeError, isZeroForm, patternAt, unitForm, wholeSpace, type Form, type PatternRegion, type ReluLayer } from './relu-patterns.js';
 import { Rng } from '../core/rng.js';
 
 /** A dense layer: weights out x in (row-major) and biases. */
-interface Layer {
-  readonly weights: Float64Array;
-  readonly biases: Float64Array;
-  readonly inputs: number;
-  readonly outputs: number;
-}
+type Layer = ReluLayer;
 
 /** The most hidden units {@link reluExactLipschitz} enumerates. */
 export const RELU_EXACT_MAX_UNITS = 20;
@@ -38,14 +31,6 @@ export interface ReluExactStats {
   readonly undecided: number;
   readonly lps: number;
   readonly nodes: number;
-}
-
-/** An affine form c . x + c0, exact: c and c0 are integers times 2^-scale. */
-interface Form {
-  readonly c: bigint[];
-  readonly c0: bigint;
-  /** c and c0 are integer multiples of 2^-scale. */
-  readonly scale: number;
 }
 
 /**
@@ -83,37 +68,13 @@ export function reluExactLipschitz(layers: readonly Layer[], activations: readon
   if (!layers.every((L) => L.weights.every(Number.isFinite) && L.biases.every(Number.isFinite))) return fail();
   const d = layers[0].inputs;
   const maxNodes = options.maxNodes ?? 200000;
-  const E = 1074;
 
   // unit order: layer by layer; an entry per unit: layer index, row
   const order: { l: number; r: number }[] = [];
   for (let l = 0; l < D - 1; l++) for (let r = 0; r < layers[l].outputs; r++) order.push({ l, r });
 
   /** The form of unit r of layer l given the forms and signs of layer l - 1 (null for l = 0: from the input). */
-  const formOf = (l: number, r: number, prev: readonly Form[] | null, prevOn: readonly boolean[] | null): Form => {
-    const L = layers[l];
-    if (prev === null) {
-      return { c: Array.from({ length: d }, (_, t) => exactScaled(L.weights[r * d + t])), c0: exactScaled(L.biases[r]), scale: E };
-    }
-    const scale = E + prev[0].scale;
-    const c = new Array<bigint>(d).fill(0n);
-    let c0 = exactScaled(L.biases[r]) << BigInt(prev[0].scale);
-    for (let i = 0; i < L.inputs; i++) {
-      if (!prevOn![i]) continue;
-      const w = exactScaled(L.weights[r * L.inputs + i]);
-      if (w === 0n) continue;
-      for (let t = 0; t < d; t++) c[t] += w * prev[i].c[t];
-      c0 += w * prev[i].c0;
-    }
-    return { c, c0, scale };
-  };
-  // x as integers times 2^-1074: the sign of c . x + c0 exactly
-  const signAt = (f: Form, X: readonly bigint[]) => {
-    let s = f.c0 << BigInt(E);
-    for (let t = 0; t < d; t++) s += f.c[t] * X[t];
-    return s > 0n ? 1 : s < 0n ? -1 : 0;
-  };
-  const isZero = (f: Form) => f.c0 === 0n && f.c.every((v) => v === 0n);
+  const formOf = (l: number, r: number, prev: readonly Form[] | null, prevOn: readonly boolean[] | null): Form => unitForm(layers, l, r, prev, prevOn);
 
   // single hidden layer: the pruning bound
   const single = D === 2;
@@ -131,32 +92,18 @@ export function reluExactLipschitz(layers: readonly Layer[], activations: readon
   let best = -1; // the largest gradient norm of a region shown non-empty (lower end of its interval)
   let bestValue = 0;
   let undecidedMax = -1;
-  const relErr = (17 * d + 8) * UNIT_ROUNDOFF;
+  const relErr = gradNormRelativeError(d);
 
-  /**
-   * ||gradient|| of the output form from its exact integer coefficients: each shifted right so that the largest
-   * keeps 60 bits (the truncation errs by at most 2^-59 of the largest entry, so of the norm, per entry), then
-   * rounded to a double (u), squared, summed and rooted ((d + 2) u): relative error below (17 d + 8) u.
-   */
-  const gradNorm = (f: Form) => {
-    let maxBits = 0;
-    for (const v of f.c) maxBits = Math.max(maxBits, (v < 0n ? -v : v).toString(2).length);
-    const shift = Math.max(0, maxBits - 60);
-    let s = 0;
-    for (const v of f.c) s += Number(v >> BigInt(shift)) ** 2;
-    return ldexp(Math.sqrt(s), shift - f.scale);
-  };
-
-  // rows of the homogenised strict system for the LP and the Gordan certificate: (s c, s c0) > 0, plus tau > 0
-  const search = (depth: number, forms: Form[][], signs: boolean[][], rows: bigint[][], witness: bigint[] | null, witnessX: Float64Array | null, proven: boolean): boolean => {
+  // the partial pattern's region: its homogenised strict rows (s c, s c0) . (x, tau) > 0 and a point, if known
+  const search = (depth: number, forms: Form[][], signs: boolean[][], region: PatternRegion): boolean => {
     stats.nodes++;
     if (stats.nodes > maxNodes) return false;
     if (depth === order.length) {
       // the output form on this region
       const l = D - 1;
       const out = formOf(l, 0, forms[l - 1], signs[l - 1]);
-      const g = gradNorm(out);
-      if (proven) {
+      const g = formGradNorm(out);
+      if (region.proven) {
         stats.regions++;
         if (g > bestValue) {
           bestValue = g;
@@ -191,35 +138,19 @@ export function reluExactLipschitz(layers: readonly Layer[], activations: readon
       layerSigns[l] = [];
     }
     layerForms[l].push(f);
-    if (isZero(f)) {
+    if (isZeroForm(f)) {
       layerSigns[l].push(false);
-      return search(depth + 1, layerForms, layerSigns, rows, witness, witnessX, proven);
+      return search(depth + 1, layerForms, layerSigns, region);
     }
     for (const on of [true, false]) {
-      const sgn = on ? 1n : -1n;
-      const row = [...f.c.map((v) => sgn * v), sgn * f.c0];
-      const childRows = [...rows, row];
       const childSigns = layerSigns.map((x) => x.slice());
       childSigns[l].push(on);
-      let w = witness;
-      let wx = witnessX;
-      let childProven = false;
-      if (w !== null && signAt(f, w) === (on ? 1 : -1)) childProven = proven;
-      if (!childProven) {
-        const found = feasiblePoint(childRows, d, stats);
-        if (found !== null && childRows.every((rw) => rowSign(rw, found.X, E) > 0)) {
-          w = found.X;
-          wx = found.x;
-          childProven = true;
-        } else if (emptyCertified(childRows, d, stats)) {
-          stats.emptyCertified++;
-          continue;
-        } else {
-          w = null;
-          wx = null;
-        }
+      const child = decideChild(region, f, on, stats);
+      if (child === 'empty') {
+        stats.emptyCertified++;
+        continue;
       }
-      if (!search(depth + 1, layerForms, childSigns, childRows, w, wx, childProven)) return false;
+      if (!search(depth + 1, layerForms, childSigns, child)) return false;
     }
     return true;
   };
@@ -234,31 +165,15 @@ export function reluExactLipschitz(layers: readonly Layer[], activations: readon
   }
   for (let i = 0; i < (options.samples ?? 256); i++) {
     const x = rng.fillNormal(new Float64Array(d), spread * 4 ** ((i % 4) - 1));
-    const X = Array.from(x, exactScaled);
-    let prev: Form[] | null = null;
-    let prevOn: boolean[] | null = null;
-    let onBoundary = false;
-    for (let l = 0; l < D - 1 && !onBoundary; l++) {
-      const fs: Form[] = [];
-      const on: boolean[] = [];
-      for (let r = 0; r < layers[l].outputs; r++) {
-        const f = formOf(l, r, prev, prevOn);
-        const sg = signAt(f, X);
-        if (sg === 0 && !isZero(f)) onBoundary = true;
-        fs.push(f);
-        on.push(sg > 0);
-      }
-      prev = fs;
-      prevOn = on;
-    }
-    if (onBoundary) continue;
-    const g = gradNorm(formOf(D - 1, 0, prev, prevOn));
+    const at = patternAt(layers, x);
+    if (at === null) continue;
+    const g = formGradNorm(at.out);
     if (g > bestValue) {
       bestValue = g;
       best = g * (1 - relErr);
     }
   }
-  const ok = search(0, [], [], [], new Array<bigint>(d).fill(0n), new Float64Array(d), true);
+  const ok = search(0, [], [], wholeSpace(d));
   if (!ok || best < 0) return fail();
   if (undecidedMax > best) return fail();
   const estimate = exactEstimate(
@@ -270,73 +185,4 @@ export function reluExactLipschitz(layers: readonly Layer[], activations: readon
     bestValue * relErr,
   );
   return { estimate, stats };
-}
-
-/** The sign of r . (X, 2^1074) for integer X (x = X 2^-1074): the homogenised row at tau = 1. */
-function rowSign(row: readonly bigint[], X: readonly bigint[], E: number): number {
-  const d = X.length;
-  let s = row[d] << BigInt(E);
-  for (let t = 0; t < d; t++) s += row[t] * X[t];
-  return s > 0n ? 1 : s < 0n ? -1 : 0;
-}
-
-/** Rows scaled to largest entry 1 as doubles, for the floating-point LPs. */
-function floatRows(rows: readonly bigint[][]): number[][] {
-  return rows.map((r) => {
-    let maxBits = 0;
-    for (const v of r) maxBits = Math.max(maxBits, (v < 0n ? -v : v).toString(2).length);
-    const shift = BigInt(Math.max(0, maxBits - 60));
-    const x = r.map((v) => Number(v >> shift));
-    const m = Math.max(...x.map(Math.abs));
-    return m > 0 ? x.map((v) => v / m) : x;
-  });
-}
-
-/**
- * A point of { x : r_i . (x, 1) > 0 } from the LP  r_i . (x, tau) >= 1, tau >= 1 (x free, split in
- * x+ - x-), or null. The caller checks it exactly.
- */
-function feasiblePoint(rows: readonly bigint[][], d: number, stats: { lps: number }): { x: Float64Array; X: bigint[] } | null {
-  stats.lps++;
-  const F = floatRows(rows);
-  const variables = new Map<string, Coefficients>();
-  for (let t = 0; t < d; t++) {
-    variables.set(`p${t}`, F.map((r, i) => [`r${i}`, r[t]] as const));
-    variables.set(`n${t}`, F.map((r, i) => [`r${i}`, -r[t]] as const));
-  }
-  variables.set('tau', [...F.map((r, i) => [`r${i}`, r[d]] as const), ['tauRow', 1]]);
-  const constraints = new Map<string, { min: number }>(F.map((_, i) => [`r${i}`, { min: 1 }]));
-  constraints.set('tauRow', { min: 1 });
-  const sol = solve({ constraints, variables }, { includeZeroVariables: true, maxPivots: 20000 });
-  if (sol.status !== 'optimal') return null;
-  const v = new Map(sol.variables);
-  const tau = v.get('tau') ?? 0;
-  if (!(tau > 0)) return null;
-  const x = new Float64Array(d);
-  for (let t = 0; t < d; t++) x[t] = ((v.get(`p${t}`) ?? 0) - (v.get(`n${t}`) ?? 0)) / tau;
-  if (!x.every(Number.isFinite)) return null;
-  return { x, X: Array.from(x, exactScaled) };
-}
-
-/**
- * Whether the strict system r_i . (x, tau) > 0, tau > 0 is certainly infeasible: the LP for lambda >= 0,
- * sum lambda = 1, sum lambda_i r_i + mu (0, 1) = 0 gives a support, and {@link gordanCertificate} checks it
- * exactly.
- */
-function emptyCertified(rows: readonly bigint[][], d: number, stats: { lps: number }): boolean {
-  stats.lps++;
-  const all = [...rows, [...new Array<bigint>(d).fill(0n), 1n]];
-  const F = floatRows(all);
-  const variables = new Map<string, Coefficients>();
-  F.forEach((r, i) => variables.set(`l${i}`, [...r.map((v, t) => [`c${t}`, v] as const), ['sum', 1]]));
-  const constraints = new Map<string, { equal: number }>();
-  for (let t = 0; t <= d; t++) constraints.set(`c${t}`, { equal: 0 });
-  constraints.set('sum', { equal: 1 });
-  const sol = solve({ constraints, variables }, { includeZeroVariables: true, maxPivots: 20000 });
-  if (sol.status !== 'optimal') return false;
-  const lam = new Map(sol.variables);
-  const vals = F.map((_, i) => lam.get(`l${i}`) ?? 0);
-  const top = Math.max(...vals);
-  const support = vals.map((v, i) => (v > 1e-9 * top ? i : -1)).filter((i) => i >= 0);
-  return gordanCertificate(all, support) !== null;
 }
