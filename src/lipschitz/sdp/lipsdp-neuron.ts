@@ -57,7 +57,7 @@ export interface LipSdpResult {
 export function lipSdpUpper(net: OneHiddenLayerNet, D: Domain, modelRadius: number, options: LipSdpOptions = {}): LipSdpResult {
   const t0 = performance.now();
   const none = (verdict: LipSdpVerdict | null = null): LipSdpResult => ({ estimate: null, verdict, seconds: (performance.now() - t0) / 1000 });
-  const { W, b, V, k, d, m } = net;
+  const { W, b, k, d } = net;
   const R = D.kind === 'ball' || D.kind === 'sphere' ? D.radius : withinBall(D, modelRadius) ? modelRadius : Number.POSITIVE_INFINITY;
   const { lo: zlo, hi: zhi } = preActivationRanges(W, b, k, d, R);
   const lo = new Float64Array(k);
@@ -67,6 +67,18 @@ export function lipSdpUpper(net: OneHiddenLayerNet, D: Domain, modelRadius: numb
     if (s === null) return none();
     [lo[j], hi[j]] = s;
   }
+  return lipSdpUpperForSlopes(net, lo, hi, domainName(D), options, t0);
+}
+
+/**
+ * The certificate of {@link lipSdpUpper} for given per-unit slope intervals [lo_j, hi_j] (docs/science.md
+ * section 9.2): every unit's difference quotients on the domain are assumed to lie in its interval, and the
+ * bound then holds for f there, and for every linear map V diag(kappa) W with kappa_j in [lo_j, hi_j] on all
+ * of R^d (section 9.6). `domain` names where the caller's intervals hold. Null as lipSdpUpper.
+ */
+export function lipSdpUpperForSlopes(net: OneHiddenLayerNet, lo: Float64Array, hi: Float64Array, domain: string, options: LipSdpOptions = {}, t0 = performance.now()): LipSdpResult {
+  const none = (verdict: LipSdpVerdict | null = null): LipSdpResult => ({ estimate: null, verdict, seconds: (performance.now() - t0) / 1000 });
+  const { W, V, k, d, m } = net;
   const raw = hiddenLayerProblem(W, V, k, d, m, lo, hi);
   if (raw === null) return none();
   const maxAbs = (A: Float64Array) => A.reduce((s, v) => Math.max(s, Math.abs(v)), 0);
@@ -98,7 +110,7 @@ export function lipSdpUpper(net: OneHiddenLayerNet, D: Domain, modelRadius: numb
   if (!(value < Number.POSITIVE_INFINITY) || ldexp(value, -eW - eV) !== verdict.bound) return none(verdict);
   const estimate = upperEstimate(
     value,
-    domainName(D),
+    domain,
     LIPSDP_NEURON,
     `sqrt(rho): diag(rho I, 2T) - Z^T Z >= 0 (LipSDP-Neuron, ${P.slack.length} multipliers from ${sol.iterations} solver iterations, stop: ${sol.stop}), verified in f64 by Cholesky (${verdict.route} form, size ${verdict.size}) with a shift covering rounding; docs/science.md section 9`,
     {
@@ -141,6 +153,40 @@ export function lipSdpDeepUpper(layers: readonly DeepLayer[], activations: reado
   });
   const slopes = deepSlopes(scaled, activations, R);
   if (slopes === null) return none();
+  return deepCertificate(scaled, slopes, E, domainName(D), options, t0);
+}
+
+/**
+ * The certificate of {@link lipSdpDeepUpper} for a relu (or linear) network with two or more hidden layers
+ * and given per-unit slope intervals (docs/science.md sections 9.5 and 9.6): the layers are scaled by powers
+ * of two as there (the slopes of relu and linear units do not change under it), and the bound holds for f on
+ * the set where every unit's difference quotients lie in its interval, and for every linear map
+ * W_out diag(kappa_L) ... diag(kappa_1) W_1 with kappa in the intervals. `domain` names that set. Null as
+ * lipSdpDeepUpper, or when an activation is neither relu nor linear.
+ */
+export function lipSdpDeepForSlopes(layers: readonly DeepLayer[], activations: readonly string[], slopes: readonly { lo: Float64Array; hi: Float64Array }[], domain: string, options: LipSdpOptions = {}): LipSdpResult {
+  const t0 = performance.now();
+  const none = (): LipSdpResult => ({ estimate: null, verdict: null, seconds: (performance.now() - t0) / 1000 });
+  if (layers.length < 3 || activations.length !== layers.length - 1 || slopes.length !== layers.length - 1) return none();
+  if (!activations.every((a) => a === 'relu' || a === 'linear')) return none();
+  const units = layers.slice(0, -1).reduce((s, L) => s + L.outputs, 0);
+  if (layers[0].inputs + units > (options.maxFullSize ?? 2000) || units + layers[layers.length - 1].outputs > 400) return none();
+  let E = 0;
+  let cum = 1;
+  const scaled = layers.map((L) => {
+    const mx = L.weights.reduce((s, v) => Math.max(s, Math.abs(v)), 0);
+    const e = mx > 0 && Number.isFinite(mx) ? exponentOf(mx) : 0;
+    E += e;
+    cum = ldexp(cum, -e);
+    return { ...L, weights: L.weights.map((v) => ldexp(v, -e)), biases: L.biases.map((v) => v * cum) };
+  });
+  return deepCertificate(scaled, slopes, E, domain, options, t0);
+}
+
+/** The deep problem of the scaled layers (f scaled by 2^-E) with the slopes, solved, verified and scaled back by 2^E. */
+function deepCertificate(scaled: readonly DeepLayer[], slopes: readonly { lo: Float64Array; hi: Float64Array }[], E: number, domain: string, options: LipSdpOptions, t0: number): LipSdpResult {
+  const none = (): LipSdpResult => ({ estimate: null, verdict: null, seconds: (performance.now() - t0) / 1000 });
+  const layers = scaled;
   const P = deepProblem(scaled, slopes);
   if (!P.Zhat.every(Number.isFinite) || !P.ZhatErr.every(Number.isFinite)) return none();
   // the output map C is exactly zero (its entries and their rounding bounds are 0): every path from the input
@@ -148,7 +194,7 @@ export function lipSdpDeepUpper(layers: readonly DeepLayer[], activations: reado
   // approach it)
   const outStart = P.nJ * P.cols;
   if (P.Zhat.subarray(outStart).every((v) => v === 0) && P.ZhatErr.subarray(outStart).every((v) => v === 0)) {
-    const zero = upperEstimate(0, domainName(D), LIPSDP_NEURON, 'the output map is exactly zero on the domain: every path passes a unit whose slope interval is [0, 0] (docs/science.md section 9.5)', { multipliers: 0 });
+    const zero = upperEstimate(0, domain, LIPSDP_NEURON, 'the output map is exactly zero on the domain: every path passes a unit whose slope interval is [0, 0] (docs/science.md section 9.5)', { multipliers: 0 });
     return { estimate: zero, verdict: null, seconds: (performance.now() - t0) / 1000 };
   }
   if (P.cols > (options.maxFullSize ?? 2000) || P.rows > 400 || P.nJ === 0) return none();
@@ -166,7 +212,7 @@ export function lipSdpDeepUpper(layers: readonly DeepLayer[], activations: reado
   if (!(value < Number.POSITIVE_INFINITY) || ldexp(value, -E) !== ok.bound) return none();
   const estimate = upperEstimate(
     value,
-    domainName(D),
+    domain,
     LIPSDP_NEURON,
     `sqrt(rho): diag(rho I, 2T) - Z^T Z >= 0 (LipSDP-Neuron, ${layers.length - 1} hidden layers, ${P.nJ} multipliers from ${sol.iterations} solver iterations), verified in f64 by Cholesky (size ${P.cols}) with a shift covering rounding; docs/science.md section 9.5`,
     { rho: ldexp(rho, 2 * E), multipliers: P.nJ, solverIterations: sol.iterations, choleskySize: P.cols, choleskyShift: ldexp(ok.margin, 2 * E), verifiedInF64: 1 },
