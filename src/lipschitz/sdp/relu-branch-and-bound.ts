@@ -1,0 +1,334 @@
+import { exactScaled } from '../../linalg/pow2.js';
+import { contains, domainName, withinBall, type Domain } from '../domain.js';
+import type { LipEstimate } from '../estimate.js';
+import { decideChild, formGradNorm, gradNormRelativeError, isZeroForm, patternAt, unitForm, wholeSpace, type Form, type PatternRegion, type ReluLayer } from '../relu-patterns.js';
+import { Rng } from '../../core/rng.js';
+import { deepSlopes } from './deep-problem.js';
+import { lipSdpDeepForSlopes, lipSdpUpperForSlopes } from './lipsdp-neuron.js';
+import { preActivationRanges, slopeInterval } from './slope-bounds.js';
+
+/** The method name of the branch-and-bound certificate in estimates and reports. */
+export const LIPSDP_BNB = 'lipsdp-bnb';
+
+/** Options of {@link reluBranchAndBound}. */
+export interface ReluBnbOptions {
+  /** Stop when upper <= (1 + tolerance) lower (default 0.005). */
+  readonly tolerance?: number;
+  /** LipSDP problems solved, the root included, before the search stops (default 2,000); the bound is valid at any stop. */
+  readonly maxNodes?: number;
+  /** Solver iterations of each node's LipSDP problem (default 300). */
+  readonly maxIterations?: number;
+  /** Seed of the random points in the domain whose regions give the first proven values (default 0). */
+  readonly seed?: number;
+  /** How many (default 64). */
+  readonly samples?: number;
+}
+
+/** What the search did. */
+export interface ReluBnbStats {
+  /** LipSDP problems solved and verified in f64 (the root included). */
+  solved: number;
+  /** LipSDP problems whose certificate did not verify (the node keeps its parent's bound). */
+  unverified: number;
+  /** Partial patterns dropped because their region is empty (an exact Gordan certificate). */
+  droppedEmpty: number;
+  /** Open nodes when the search stopped. */
+  open: number;
+  /** Complete patterns whose region was shown non-empty by a point checked in exact arithmetic. */
+  regions: number;
+  /** Complete patterns neither shown non-empty nor certified empty (their values count in the upper bound). */
+  undecided: number;
+  /** LPs solved deciding regions. */
+  lps: number;
+  /** Whether the search stopped because upper <= (1 + tolerance) lower (else: the node budget, or no lower bound). */
+  converged: boolean;
+  seconds: number;
+}
+
+/** The result of {@link reluBranchAndBound}. */
+export interface ReluBnbResult {
+  /** The certified upper bound (method `lipsdp-bnb`), or null where the network is not a relu net with one output or the root's certificate did not verify. */
+  readonly upper: LipEstimate | null;
+  /** The largest gradient norm of a region shown non-empty by a point in the domain (a lower bound, method `relu-region`), or null. */
+  readonly lower: LipEstimate | null;
+  readonly stats: ReluBnbStats;
+}
+
+/**
+ * Deliberate faults for the tests only (test/lipschitz/relu-bnb.test.ts shows that each makes the bound go
+ * below the exact value on some net): never set outside the tests.
+ */
+export interface ReluBnbTestFaults {
+  /** Report max over the complete patterns' values only, dropping the open nodes' bounds at a stop. */
+  readonly dropOpenNodes?: boolean;
+  /** Multiply every node's LipSDP value by this factor (< 1: a value accepted without its f64 verification). */
+  readonly scaleNodeBounds?: number;
+}
+
+/** A node: a partial pattern, layer by layer (every layer before `layer` complete). */
+interface Node {
+  readonly layer: number;
+  /** Per hidden layer, per unit: true (on), false (off) or null (free); layers after `layer` all null. */
+  readonly signs: (boolean | null)[][];
+  /** The exact forms of the units of layers 0..layer (each computable once the earlier layers are fixed). */
+  readonly forms: Form[][];
+  readonly region: PatternRegion;
+  /** A verified upper bound on ||grad f|| over every region whose pattern completes this one. */
+  readonly bound: number;
+}
+
+/**
+ * A certified upper bound on the Lipschitz constant of a relu network with one output over D, by
+ * branch and bound over activation patterns with LipSDP-Neuron bounds (docs/science.md section 9.6).
+ * Lip(f) over a ball (or R^d) is the max over the activation patterns s whose region meets it of
+ * ||W_out D_s,L ... D_s,1 W_1|| (section 10.1). A node fixes some units on (slope [1, 1]) or off
+ * ([0, 0]), the others keep their slope interval on the domain (section 9.1); its verified LipSDP value
+ * bounds ||W_out diag(kappa_L) ... diag(kappa_1) W_1|| for every kappa in the box, so every region under
+ * it. Best-first: the open node with the largest bound is split on one unit of its first incomplete layer
+ * (the unit with the largest ||c_j|| (|W_out| ... |W_{l+1}|)_j, c_j its exact input form: a simple proxy of
+ * how much its slack moves the bound); a child whose region is empty (an exact Gordan certificate, over the
+ * box |x_t| < R on a ball of radius R) is dropped; a complete pattern's value is its exact gradient norm.
+ * It stops when upper <= (1 + tolerance) lower, when no node is open, or after `maxNodes` LipSDP solves,
+ * and reports
+ *   upper = min(root's bound, max(max over open nodes' bounds, max over complete patterns' values)),
+ * valid at any stop; lower = the largest value of a region shown non-empty by a point in D (checked
+ * exactly). Deterministic for a given seed.
+ */
+export function reluBranchAndBound(layers: readonly ReluLayer[], activations: readonly string[], D: Domain, modelRadius: number, options: ReluBnbOptions = {}): ReluBnbResult {
+  return branchAndBound(layers, activations, D, modelRadius, options, {});
+}
+
+/** {@link reluBranchAndBound} with deliberate faults: for the tests only (they must catch each fault). */
+export function reluBranchAndBoundWithTestFaults(layers: readonly ReluLayer[], activations: readonly string[], D: Domain, modelRadius: number, options: ReluBnbOptions, faults: ReluBnbTestFaults): ReluBnbResult {
+  return branchAndBound(layers, activations, D, modelRadius, options, faults);
+}
+
+function branchAndBound(layers: readonly ReluLayer[], activations: readonly string[], D: Domain, modelRadius: number, options: ReluBnbOptions, faults: ReluBnbTestFaults): ReluBnbResult {
+  const t0 = performance.now();
+  const stats: ReluBnbStats = { solved: 0, unverified: 0, droppedEmpty: 0, open: 0, regions: 0, undecided: 0, lps: 0, converged: false, seconds: 0 };
+  const done = (upper: LipEstimate | null, lower: LipEstimate | null): ReluBnbResult => {
+    stats.seconds = (performance.now() - t0) / 1000;
+    return { upper, lower, stats };
+  };
+  const H = layers.length - 1;
+  if (H < 1 || activations.length !== H || !activations.every((a) => a === 'relu') || layers[H].outputs !== 1) return done(null, null);
+  if (!layers.every((L) => L.weights.every(Number.isFinite) && L.biases.every(Number.isFinite))) return done(null, null);
+  const tolerance = options.tolerance ?? 0.005;
+  const maxNodes = options.maxNodes ?? 2000;
+  const d = layers[0].inputs;
+  const R = D.kind === 'ball' || D.kind === 'sphere' ? D.radius : withinBall(D, modelRadius) ? modelRadius : Number.POSITIVE_INFINITY;
+  const name = domainName(D);
+  const relErr = gradNormRelativeError(d);
+  const scaleBound = faults.scaleNodeBounds ?? 1;
+
+  // the slope interval of every unit on the ball of radius R (section 9.1): [1, 1] or [0, 0] fix the unit's sign
+  const rootSlopes = H === 1 ? oneLayerSlopes(layers[0], R) : deepSlopes(layers, activations, R);
+  if (rootSlopes === null) return done(null, null);
+
+  // (|W_out| |W_H| ... |W_{l+1}|)_j for every unit j of hidden layer l: the heuristic's downstream weight
+  const down: Float64Array[] = new Array<Float64Array>(H);
+  let acc = Float64Array.from(layers[H].weights, Math.abs);
+  for (let l = H - 1; l >= 0; l--) {
+    down[l] = acc;
+    const L = layers[l];
+    const next = new Float64Array(L.inputs);
+    for (let r = 0; r < L.outputs; r++) for (let c = 0; c < L.inputs; c++) next[c] += acc[r] * Math.abs(L.weights[r * L.inputs + c]);
+    acc = next;
+  }
+
+  /** The verified LipSDP value of the box of slopes the partial pattern leaves (null: none verified). */
+  const solveNode = (signs: readonly (boolean | null)[][]): number | null => {
+    const slopes = signs.map((row, l) => {
+      const lo = new Float64Array(row.length);
+      const hi = new Float64Array(row.length);
+      row.forEach((s, j) => {
+        lo[j] = s === null ? rootSlopes[l].lo[j] : s ? 1 : 0;
+        hi[j] = s === null ? rootSlopes[l].hi[j] : s ? 1 : 0;
+      });
+      return { lo, hi };
+    });
+    const iterations = { maxIterations: options.maxIterations };
+    const r =
+      H === 1
+        ? lipSdpUpperForSlopes({ W: layers[0].weights, b: layers[0].biases, V: layers[1].weights, k: layers[0].outputs, d, m: 1, activation: 'relu' }, slopes[0].lo, slopes[0].hi, name, iterations)
+        : lipSdpDeepForSlopes(layers, activations, slopes, name, iterations);
+    if (r.estimate === null) {
+      stats.unverified++;
+      return null;
+    }
+    stats.solved++;
+    return r.estimate.value * scaleBound;
+  };
+
+  // the regions of complete patterns: the largest value of any (upper end), and the best lower bound in D
+  let completeMax = 0;
+  let lowerValue = -1;
+  let lowerPoint: Float64Array | null = null;
+  const completePattern = (out: Form, region: PatternRegion | null) => {
+    const g = formGradNorm(out);
+    completeMax = Math.max(completeMax, g * (1 + relErr));
+    if (region === null || !region.proven || region.point === null) return;
+    if (D.kind !== 'sphere' && contains(D, region.point) && g * (1 - relErr) > lowerValue) {
+      lowerValue = g * (1 - relErr);
+      lowerPoint = region.point;
+    }
+  };
+
+  // seeded points in the domain (a sphere: none) give the first proven regions
+  const rng = new Rng(options.seed ?? 0);
+  const spread = Number.isFinite(R) ? R / Math.sqrt(d) / 2 : 1;
+  if (D.kind !== 'sphere') {
+    for (let i = 0; i < (options.samples ?? 64); i++) {
+      const x = rng.fillNormal(new Float64Array(d), spread * 2 ** ((i % 4) - 1));
+      if (!contains(D, x)) continue;
+      const at = patternAt(layers, x);
+      if (at !== null) completePattern(at.out, { rows: [], witness: null, point: x, proven: true });
+    }
+  }
+
+  // the root: layer 0's forms; units fixed by their slope interval on the domain (or a zero form) need no split
+  const rootRegion = Number.isFinite(R) ? boxRegion(d, R) : wholeSpace(d);
+  const open: Node[] = [];
+  const rootSigns = layers.slice(0, H).map((L) => new Array<boolean | null>(L.outputs).fill(null));
+  const rootBound = solveNode(rootSigns);
+  if (rootBound === null) return done(null, null);
+  const rootForms = [Array.from({ length: layers[0].outputs }, (_, r) => unitForm(layers, 0, r, null, null))];
+
+  /**
+   * Fixes the forced units of the node's current layer (and of the next layers once one is complete), then
+   * completes its pattern or opens it with its own LipSDP value (when `solve`) capped by its parent's bound.
+   */
+  const settle = (layer: number, signs: (boolean | null)[][], forms: Form[][], region: PatternRegion, parentBound: number, solve: boolean): void => {
+    let l = layer;
+    let reg = region;
+    for (;;) {
+      // forced units of layer l: a zero form is off with no row; a fixed slope interval gives the one side
+      for (let j = 0; j < forms[l].length; j++) {
+        if (signs[l][j] !== null) continue;
+        const f = forms[l][j];
+        if (isZeroForm(f)) {
+          signs[l][j] = false;
+          continue;
+        }
+        const { lo, hi } = rootSlopes[l];
+        if (lo[j] === hi[j]) {
+          const on = lo[j] === 1;
+          const child = decideChild(reg, f, on, stats);
+          if (child === 'empty') {
+            stats.droppedEmpty++;
+            return;
+          }
+          signs[l][j] = on;
+          reg = child;
+        }
+      }
+      if (signs[l].some((s) => s === null)) break;
+      if (l === H - 1) {
+        const out = unitForm(layers, H, 0, forms[H - 1], signs[H - 1] as boolean[]);
+        if (reg.proven) stats.regions++;
+        else stats.undecided++;
+        completePattern(out, reg);
+        return;
+      }
+      forms.push(Array.from({ length: layers[l + 1].outputs }, (_, r) => unitForm(layers, l + 1, r, forms[l], signs[l] as boolean[])));
+      l++;
+    }
+    const own = solve ? solveNode(signs) : null;
+    open.push({ layer: l, signs, forms, region: reg, bound: own === null ? parentBound : Math.min(own, parentBound) });
+  };
+  settle(0, rootSigns.map((s) => s.slice()), rootForms, rootRegion, rootBound, false);
+
+  const currentUpper = () => Math.min(rootBound, Math.max(completeMax, faults.dropOpenNodes ? 0 : open.reduce((m, n) => Math.max(m, n.bound), 0)));
+  while (open.length > 0) {
+    if (lowerValue >= 0 && currentUpper() <= (1 + tolerance) * lowerValue) {
+      stats.converged = true;
+      break;
+    }
+    if (stats.solved + stats.unverified >= maxNodes) break;
+    let at = 0;
+    for (let i = 1; i < open.length; i++) if (open[i].bound > open[at].bound) at = i;
+    const node = open[at];
+    open.splice(at, 1);
+    // the free unit of the current layer with the largest ||c_j|| down_j
+    const l = node.layer;
+    let unit = -1;
+    let score = -1;
+    node.signs[l].forEach((s, j) => {
+      if (s !== null) return;
+      const v = formGradNorm(node.forms[l][j]) * down[l][j];
+      if (v > score) {
+        score = v;
+        unit = j;
+      }
+    });
+    for (const on of [true, false]) {
+      const child = decideChild(node.region, node.forms[l][unit], on, stats);
+      if (child === 'empty') {
+        stats.droppedEmpty++;
+        continue;
+      }
+      const signs = node.signs.map((s) => s.slice());
+      signs[l][unit] = on;
+      settle(l, signs, node.forms.slice(), child, node.bound, true);
+    }
+  }
+  stats.open = open.length;
+  const upperValue = currentUpper();
+  const upper: LipEstimate = {
+    kind: 'upper',
+    value: upperValue,
+    witness: {
+      type: 'certificate',
+      formula: `min(root, max(open nodes' LipSDP bounds, complete patterns' ||grad f||)): branch and bound over relu activation patterns, every node's LipSDP-Neuron value verified in f64 (docs/science.md section 9.6)`,
+      terms: {
+        lower: Math.max(lowerValue, 0),
+        ratio: lowerValue > 0 ? upperValue / lowerValue : Number.POSITIVE_INFINITY,
+        root: rootBound,
+        nodesSolved: stats.solved,
+        nodesUnverified: stats.unverified,
+        droppedEmpty: stats.droppedEmpty,
+        openAtStop: open.length,
+        regions: stats.regions,
+        undecided: stats.undecided,
+        tolerance,
+        converged: stats.converged ? 1 : 0,
+        verifiedInF64: 1,
+      },
+    },
+    domain: name,
+    evaluations: 0,
+    method: LIPSDP_BNB,
+  };
+  const lp = lowerPoint as Float64Array | null;
+  const lower: LipEstimate | null =
+    lp === null ? null : { kind: 'lower', value: lowerValue, witness: { type: 'point', x: Array.from(lp), gradNorm: lowerValue }, domain: name, evaluations: 0, method: 'relu-region' };
+  return done(upper, lower);
+}
+
+/** Slope intervals of one hidden layer's relu units on the ball of radius R (section 9.1). */
+function oneLayerSlopes(L: ReluLayer, R: number): { lo: Float64Array; hi: Float64Array }[] {
+  const { lo: zlo, hi: zhi } = preActivationRanges(L.weights, L.biases, L.outputs, L.inputs, R);
+  const lo = new Float64Array(L.outputs);
+  const hi = new Float64Array(L.outputs);
+  for (let j = 0; j < L.outputs; j++) [lo[j], hi[j]] = slopeInterval('relu', zlo[j], zhi[j])!;
+  return [{ lo, hi }];
+}
+
+/**
+ * The region of the open box |x_t| < R (rows R - x_t > 0 and R + x_t > 0, exact), with the origin inside: it
+ * contains the ball of radius R, so a partial pattern empty in it has no region meeting the ball.
+ */
+function boxRegion(d: number, R: number): PatternRegion {
+  const one = exactScaled(1);
+  const r0 = exactScaled(R);
+  const rows: bigint[][] = [];
+  for (let t = 0; t < d; t++) {
+    for (const s of [-1n, 1n]) {
+      const row = new Array<bigint>(d + 1).fill(0n);
+      row[t] = s * one;
+      row[d] = r0;
+      rows.push(row);
+    }
+  }
+  return { rows, witness: new Array<bigint>(d).fill(0n), point: new Float64Array(d), proven: true };
+}
