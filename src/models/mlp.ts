@@ -9,7 +9,7 @@ import type { Domain } from '../lipschitz/domain.js';
 import type { LipEstimate } from '../lipschitz/estimate.js';
 import type { Model } from './model.js';
 import { layeredEvaluationError } from './evaluation-error.js';
-import { lipSdpForLayers, reluExactForLayers, tighterUpper } from '../lipschitz/sdp/network-bounds.js';
+import { lipSdpForLayers, networkCertificate, reluExactForLayers, tighterUpper } from '../lipschitz/sdp/network-bounds.js';
 
 /** Activations a robustlaw-mlp/1 file may use. */
 export const MLP_ACTIVATIONS = ['relu', 'tanh'] as const;
@@ -439,8 +439,9 @@ export function mlpModel(layers: readonly DenseLayer[], activation: NetworkActiv
       return exactEstimate(norm2(v), domainName(Dom), 'nonnegative-all-active', '||W_D ... W_1||_2 (all units active)', {}, productRounding(layers, d) * norm2(v));
     },
     // activations with slopes in [alpha, beta]: Lip <= prod_l beta_l ||W_l||_op, each a certified spectral norm (docs/science.md section 3)
-    // with one hidden layer, the LipSDP-Neuron certificate where it is tighter (docs/science.md section 9)
-    upperLipschitz: (Dom, rng) => tighterUpper(spectralProduct(layers, acts, Dom, rng, ''), lipSdpForLayers(layers, acts, Dom, 1)),
+    // with one hidden layer, the LipSDP-Neuron certificate where it is tighter (docs/science.md section 9); small
+    // relu nets: its branch and bound over activation patterns (section 9.6)
+    upperLipschitz: (Dom, rng) => tighterUpper(spectralProduct(layers, acts, Dom, rng, ''), networkCertificate(layers, acts, Dom, 1)),
     predict(X, m) {
       const out = new Float64Array(m);
       for (let i = 0; i < m; i++) out[i] = forwardOne(layers, acts, X.subarray(i * d, i * d + d))[D - 1][0];

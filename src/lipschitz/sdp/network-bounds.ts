@@ -2,6 +2,7 @@ import type { Domain } from '../domain.js';
 import type { LipEstimate } from '../estimate.js';
 import { lipSdpDeepUpper, lipSdpUpper, type LipSdpOptions } from './lipsdp-neuron.js';
 import { reluExactLipschitz } from '../relu-exact.js';
+import { reluBranchAndBound } from './relu-branch-and-bound.js';
 
 /** A dense layer as the network models hold it: weights out x in (row-major) and biases. */
 interface Layer {
@@ -47,6 +48,41 @@ export function lipSdpForLayers(layers: readonly Layer[], activations: readonly 
     radius,
     { maxIterations: modelSdpIterations(L1.outputs, L1.inputs, L2.outputs), ...options },
   ).estimate;
+}
+
+/** The most hidden units for which {@link networkCertificate} runs the branch and bound (docs/science.md section 9.6). */
+export const BNB_MAX_UNITS = 64;
+
+/** The most inputs for which {@link networkCertificate} runs the branch and bound. */
+export const BNB_MAX_INPUTS = 64;
+
+/**
+ * Multiply-adds the branch and bound of {@link networkCertificate} may spend on its nodes' solvers: its node
+ * budget is 2e8 / (iterations x the work of one evaluation), clamped to [10, 2,000] (a tiny net gets
+ * 2,000 nodes, a 64-64-1 net about 40). The bound is valid at any stop; the budget only costs tightness.
+ */
+export const BNB_WORK = 2e8;
+
+/**
+ * The certificate of a network file's model (`lip --model`, check-model): for a relu network with one output,
+ * at most {@link BNB_MAX_UNITS} hidden units and {@link BNB_MAX_INPUTS} inputs, the branch and bound over
+ * activation patterns (`lipsdp-bnb`, docs/science.md section 9.6; its root is the plain certificate, and its
+ * bound is at most the root's) with tolerance 0.5% and a node budget from {@link BNB_WORK}; elsewhere the
+ * plain LipSDP-Neuron certificate of {@link lipSdpForLayers}. The fitted classes (random features, two-layer
+ * nets) use {@link lipSdpForTwoLayer}, not this.
+ */
+export function networkCertificate(layers: readonly Layer[], activations: readonly string[], D: Domain, radius: number): LipEstimate | null {
+  const H = layers.length - 1;
+  const units = layers.slice(0, H).reduce((s, L) => s + L.outputs, 0);
+  const d = layers[0]?.inputs ?? 0;
+  if (H < 1 || units > BNB_MAX_UNITS || d > BNB_MAX_INPUTS || layers[H].outputs !== 1 || !activations.every((a) => a === 'relu')) return lipSdpForLayers(layers, activations, D, radius);
+  // the plain certificate's iteration caps (lipSdpForLayers) for every node, and the work of one evaluation
+  const R = units + 1;
+  const side = Math.min(d, R);
+  const evaluation = H === 1 ? R * side * side : R * side * side + R ** 3;
+  const iterations = H === 1 ? modelSdpIterations(units, d, 1) : Math.round(Math.min(1000, Math.max(10, 2e7 / evaluation)));
+  const maxNodes = Math.round(Math.min(2000, Math.max(10, BNB_WORK / (iterations * evaluation))));
+  return reluBranchAndBound(layers, activations, D, radius, { maxIterations: iterations, maxNodes }).upper ?? lipSdpForLayers(layers, activations, D, radius);
 }
 
 /**

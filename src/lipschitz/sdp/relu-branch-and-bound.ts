@@ -3,6 +3,7 @@ import { contains, domainName, withinBall, type Domain } from '../domain.js';
 import type { LipEstimate } from '../estimate.js';
 import { decideChild, formGradNorm, gradNormRelativeError, isZeroForm, patternAt, unitForm, wholeSpace, type Form, type PatternRegion, type ReluLayer } from '../relu-patterns.js';
 import { Rng } from '../../core/rng.js';
+import { requireInt, requireNonNegative } from '../../core/validate.js';
 import { deepSlopes } from './deep-problem.js';
 import { lipSdpDeepForSlopes, lipSdpUpperForSlopes } from './lipsdp-neuron.js';
 import { preActivationRanges, slopeInterval } from './slope-bounds.js';
@@ -104,6 +105,12 @@ export function reluBranchAndBoundWithTestFaults(layers: readonly ReluLayer[], a
 }
 
 function branchAndBound(layers: readonly ReluLayer[], activations: readonly string[], D: Domain, modelRadius: number, options: ReluBnbOptions, faults: ReluBnbTestFaults): ReluBnbResult {
+  const fn = 'reluBranchAndBound';
+  if (options.tolerance !== undefined) requireNonNegative(fn, 'tolerance', options.tolerance);
+  if (options.maxNodes !== undefined) requireInt(fn, 'maxNodes', options.maxNodes, 1);
+  if (options.maxIterations !== undefined) requireInt(fn, 'maxIterations', options.maxIterations, 0);
+  if (options.samples !== undefined) requireInt(fn, 'samples', options.samples, 0);
+  if (options.seed !== undefined) requireInt(fn, 'seed', options.seed, 0);
   const t0 = performance.now();
   const stats: ReluBnbStats = { solved: 0, unverified: 0, droppedEmpty: 0, open: 0, regions: 0, undecided: 0, lps: 0, converged: false, seconds: 0 };
   const done = (upper: LipEstimate | null, lower: LipEstimate | null): ReluBnbResult => {
