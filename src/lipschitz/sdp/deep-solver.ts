@@ -230,6 +230,9 @@ export function solveDeepLipSdp(P: DeepProblem, maxIterations = 300): DeepSoluti
   const stages = [1e-2, 3e-3, 1e-3, 3e-4, 1e-4, 3e-5, 1e-5, 3e-6];
   for (const rel of nJ === 0 ? [] : stages) {
     const mu = rel * best.top;
+    // lambda_max <= 0 at the best point (an output map that vanishes on the slopes' box): nothing to smooth,
+    // and the evaluation has no gradient at mu <= 0
+    if (mu <= 0) break;
     const cur = evaluate(P, x, mu, true);
     if (cur === null) break;
     // each stage runs to its own convergence; only the total is capped

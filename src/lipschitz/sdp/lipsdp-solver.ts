@@ -94,6 +94,9 @@ export function solveLipSdp(P: HiddenLayerProblem, options: LipSdpSolveOptions =
   const perStage = Math.max(1, Math.ceil(maxIter / stages.length));
   for (const rel of nJ === 0 ? [] : stages) {
     const mu = rel * best.top;
+    // lambda_max <= 0 at the best point (an output map that vanishes on the slopes' box): nothing to smooth,
+    // and the evaluation has no gradient at mu <= 0
+    if (mu <= 0) break;
     const cur = evalAt(x, mu, true);
     if (cur === null) break;
     const r = lbfgsStage(x, cur, (xn) => evalAt(xn, mu, true), best, perStage, () => {
