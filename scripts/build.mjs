@@ -12,5 +12,5 @@ const dist = join(root, 'dist');
 rmSync(dist, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
-for (const asset of ['src/backends/cpu-worker.mjs']) copyFileSync(join(root, asset), join(dist, asset));
+for (const asset of ['src/backends/cpu-worker.mjs', 'src/linalg/abt-worker.mjs']) copyFileSync(join(root, asset), join(dist, asset));
 process.stdout.write('robustlaw build: dist/ written\n');

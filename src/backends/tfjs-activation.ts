@@ -6,8 +6,9 @@ type Tf = typeof import('@tensorflow/tfjs-core');
 /**
  * The activations of src/models/activation.ts as tfjs ops (f32): s, s' and s'', the one table the tfjs
  * kernels (benchmarks and the resident search kernels) share. s'(0) for relu is the right derivative 1
- * only in the f64 models; tf.step(z, 0) gives 0 at z = 0 (a measure-zero set the search never relies on:
- * its values are re-evaluated in f64).
+ * only in the f64 models; here it is 0 at z = 0, as (z > 0) cast to f32 (a measure-zero set the search never
+ * relies on: its values are re-evaluated in f64). tf.step gives the same values but ran 2.5x slower on
+ * tfjs-node (a gradient call at d = 100, k = 12,800, 48 points: 3.2 ms against 1.3 ms).
  */
 export function tfActivation(tf: Tf): { readonly s: (z: Tensor, name: ActivationName) => Tensor; readonly ds: (z: Tensor, name: ActivationName) => Tensor; readonly d2s: (z: Tensor, name: ActivationName) => Tensor } {
   return {
@@ -28,7 +29,7 @@ export function tfActivation(tf: Tf): { readonly s: (z: Tensor, name: Activation
     ds: (z, name) => {
       switch (name) {
         case 'relu':
-          return tf.step(z, 0);
+          return tf.cast(tf.greater(z, 0), 'float32');
         case 'tanh':
           return tf.sub(1, tf.square(tf.tanh(z)));
         case 'softplus':

@@ -22,8 +22,13 @@ function choleskyInPlace(A: Float64Array, n: number): boolean {
   return true;
 }
 
-/** Solves L L^T x = b given the Cholesky factor L (lower triangle of a row-major n x n array). */
-export function choleskySolve(L: Float64Array, n: number, b: Float64Array): Float64Array {
+/**
+ * Solves L L^T x = b given the Cholesky factor L (lower triangle of a row-major n x n array). `LT`, the
+ * factor's transpose (from {@link transposedFactor}), makes the backward substitution read rows instead of
+ * columns of L: the same operations in the same order (bit-identical results), several times faster at
+ * n in the hundreds, worth it when one factor solves many right-hand sides.
+ */
+export function choleskySolve(L: Float64Array, n: number, b: Float64Array, LT?: Float64Array): Float64Array {
   const x = Float64Array.from(b);
   for (let i = 0; i < n; i++) {
     let s = x[i];
@@ -31,12 +36,28 @@ export function choleskySolve(L: Float64Array, n: number, b: Float64Array): Floa
     for (let t = 0; t < i; t++) s -= L[ri + t] * x[t];
     x[i] = s / L[ri + i];
   }
+  if (LT !== undefined) {
+    for (let i = n - 1; i >= 0; i--) {
+      let s = x[i];
+      const ri = i * n;
+      for (let t = i + 1; t < n; t++) s -= LT[ri + t] * x[t];
+      x[i] = s / LT[ri + i];
+    }
+    return x;
+  }
   for (let i = n - 1; i >= 0; i--) {
     let s = x[i];
     for (let t = i + 1; t < n; t++) s -= L[t * n + i] * x[t];
     x[i] = s / L[i * n + i];
   }
   return x;
+}
+
+/** The transpose of a Cholesky factor (row-major n x n), for {@link choleskySolve}'s row-wise backward pass. */
+export function transposedFactor(L: Float64Array, n: number): Float64Array {
+  const LT = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let t = 0; t <= i; t++) LT[t * n + i] = L[i * n + t];
+  return LT;
 }
 
 /** Result of {@link choleskyWithJitter}. */

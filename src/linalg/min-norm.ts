@@ -1,6 +1,6 @@
 import type { Rng } from '../core/rng.js';
 import { requireNonNegative } from '../core/validate.js';
-import { choleskySolve, choleskyWithJitter } from './cholesky.js';
+import { choleskySolve, choleskyWithJitter, transposedFactor } from './cholesky.js';
 import { spdCondition } from './condition.js';
 import { gram, gramTranspose, matTVec, matVec } from './gram.js';
 
@@ -34,14 +34,15 @@ export function solveKernel(K: Float64Array, n: number, y: Float64Array, lambda:
   if (lambda > 0) for (let i = 0; i < n; i++) A[i * n + i] += lambda;
   const { L, jitter } = choleskyWithJitter(A, n);
   if (jitter > 0) for (let i = 0; i < n; i++) A[i * n + i] += jitter;
-  const alpha = choleskySolve(L, n, y);
+  const LT = transposedFactor(L, n);
+  const alpha = choleskySolve(L, n, y, LT);
   // One step of iterative refinement: alpha += A^{-1} (y - A alpha).
   const r = matVec(A, n, n, alpha);
   for (let i = 0; i < n; i++) r[i] = y[i] - r[i];
-  const corr = choleskySolve(L, n, r);
+  const corr = choleskySolve(L, n, r, LT);
   for (let i = 0; i < n; i++) alpha[i] += corr[i];
   assertFinite('solveKernel', alpha);
-  return { coef: alpha, condition: spdCondition(A, L, n, rng), jitter, method: 'dual' };
+  return { coef: alpha, condition: spdCondition(A, L, n, rng, LT), jitter, method: 'dual' };
 }
 
 /**

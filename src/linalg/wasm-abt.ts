@@ -1,14 +1,23 @@
+import { threadedAbt } from './abt-threads.js';
 import { ABT_F64X2_WASM } from './wasm/abt-f64x2.js';
+
+/** A shared WebAssembly memory (its buffer is a SharedArrayBuffer). */
+interface SharedMemory {
+  readonly buffer: SharedArrayBuffer;
+  grow(pages: number): number;
+}
 
 /** The slice of the WebAssembly API used here (the project's TypeScript lib has no DOM types). */
 interface WasmApi {
   readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object) => { readonly exports: unknown };
+  readonly Instance: new (module: object, imports: object) => { readonly exports: unknown };
+  readonly Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => SharedMemory;
 }
 
 interface AbtExports {
-  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
-  abt(A: number, B: number, C: number, m2: number, d: number, k: number, k4: number): void;
+  readonly module: object;
+  readonly memory: SharedMemory;
+  abt(this: void, A: number, B: number, C: number, m2: number, d: number, k: number, k4: number): void;
 }
 
 let exportsCache: AbtExports | null | undefined;
@@ -22,7 +31,11 @@ function load(): AbtExports | null {
   try {
     const bytes = Buffer.from(ABT_F64X2_WASM, 'base64');
     const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    exportsCache = new wasm.Instance(new wasm.Module(bytes)).exports as AbtExports;
+    const module = new wasm.Module(bytes);
+    // the heap is shared so that worker threads run the kernel on it (abt-threads.ts); 2 GiB at most (MAX_BYTES)
+    const memory = new wasm.Memory({ initial: 1, maximum: MAX_BYTES / 65536, shared: true });
+    const { abt } = new wasm.Instance(module, { env: { memory } }).exports as Pick<AbtExports, 'abt'>;
+    exportsCache = { module, memory, abt };
   } catch {
     exportsCache = null; // no WebAssembly SIMD here: the plain-JS kernel runs
   }
@@ -43,16 +56,15 @@ export function useWasmKernel(on: boolean): boolean {
 
 /** Inner-dimension block: products with d above this are summed block by block (see wasmAbtBlocks). */
 const T_BLOCK = 512;
-/** Rows of B per call of the kernel, so that they stay in cache while every row pair of A passes over them. */
-const J_BLOCK = 64;
 
 /**
  * Computes the 2 x 4 blocked part of C = A B^T (rows i < m - m mod 2, columns j < k - k mod 4) with the
  * WebAssembly SIMD kernel (src/linalg/wasm/abt-f64x2.wat) and writes it into C (m x k). Returns false,
  * touching nothing, when the kernel is off, unavailable, or the operands exceed its heap limit.
  *
- * Cache blocking: the kernel is called on J_BLOCK rows of B at a time (the same sums, so bit-identical to
- * one call), and when d > T_BLOCK on column blocks of A and B of T_BLOCK entries whose partial products
+ * Cache blocking: the kernel is called on tiles of 64 rows of B at a time (the same sums, so bit-identical
+ * to one call), spread over the kernel's threads for large products (abt-threads.ts: same bits for any
+ * number of threads), and when d > T_BLOCK on column blocks of A and B of T_BLOCK entries whose partial products
  * are added in order (sums then group by block: they agree with one pass to rounding, not bit for bit).
  * Without it every pair of A's rows streamed all of B from memory: 2-3 GFLOP/s at k = 50,000.
  */
@@ -71,9 +83,7 @@ export function wasmAbtBlocks(A: Float64Array, m: number, d: number, B: Float64A
   const a = 0;
   const b = m * tb;
   const c = b + k * tb;
-  const run = (w: number) => {
-    for (let j0 = 0; j0 < k4; j0 += J_BLOCK) ex.abt(a * 8, (b + j0 * w) * 8, (c + j0) * 8, m2, w, k, Math.min(J_BLOCK, k4 - j0));
-  };
+  const run = (w: number) => threadedAbt(ex.abt, ex.module, ex.memory, a * 8, b * 8, c * 8, m2, w, k, k4);
   if (d <= T_BLOCK) {
     heap.set(A.subarray(0, m * d), a);
     heap.set(B.subarray(0, k * d), b);

@@ -7,11 +7,11 @@ export type ActivationName = (typeof ACTIVATIONS)[number];
 export interface Activation {
   readonly name: ActivationName;
   /** s(t) */
-  f(t: number): number;
+  f(this: void, t: number): number;
   /** s'(t) (right derivative at kinks) */
-  df(t: number): number;
+  df(this: void, t: number): number;
   /** s''(t) (0 almost everywhere for relu) */
-  d2f(t: number): number;
+  d2f(this: void, t: number): number;
   /** Global Lipschitz constant of s (Infinity for square). */
   readonly lip: number;
   /** sup |s| on [-T, T]. */

@@ -45,8 +45,13 @@ export function fitRandomFeatures(X: Float64Array, n: number, d: number, y: Floa
   // s(X W^T + b) is kept: the model's predictions at the data are sum_j a_j s(z_ij) in this same order
   // (twoLayerPredict), so the training error needs no second feature map (bit-identical to predict)
   const S = preActivations(proto, X, n);
-  for (let i = 0; i < S.length; i++) S[i] = act.f(S[i]);
-  const Phi = S.map((v) => scale * v);
+  const Phi = new Float64Array(S.length);
+  const f = act.f;
+  for (let i = 0; i < S.length; i++) {
+    const s = f(S[i]);
+    S[i] = s;
+    Phi[i] = scale * s;
+  }
   const sol = leastSquares(Phi, n, k, y, ridge, ctx.solver);
   const a = sol.coef.map((t) => t * scale);
   const predictions = new Float64Array(n);
