@@ -23,6 +23,12 @@ function mapLayer(layers: DenseLayer[], l: number, f: (W: Float64Array, L: Dense
 
 const report = (layers: DenseLayer[], act: 'relu' | 'tanh', domain: Domain) => lipschitz(mlpModel(layers, act), { rng: new Rng(11), domain, rounds: 1, starts: 6, steps: 40 });
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
+/**
+ * How far an upper bound may move under an exact symmetry: the LipSDP certificate is a solver's result,
+ * invariant up to its convergence (docs/science.md sections 9.4, 9.5); the branch and bound stops once upper
+ * <= 1.005 lower, so the rounding can make two runs stop at different nodes (section 9.6); others 1e-9.
+ */
+const upperTolerance = (method: string, otherwise = 1e-9) => (method === 'lipsdp-neuron' ? 1e-6 : method === 'lipsdp-bnb' ? 5e-3 : otherwise);
 
 describe('invariances of every bound', () => {
   it('scaling f by s scales lower, upper and exact by |s|', () => {
@@ -34,7 +40,7 @@ describe('invariances of every bound', () => {
         const a = report(layers, act, ball(1));
         const b = report(scaled, act, ball(1));
         // the LipSDP certificate is a solver's result: invariant up to its convergence (docs/science.md sections 9.4, 9.5)
-        expect(rel(b.upper!.value, Math.abs(s) * a.upper!.value)).toBeLessThan(a.upper!.method === 'lipsdp-neuron' ? 1e-6 : 1e-9);
+        expect(rel(b.upper!.value, Math.abs(s) * a.upper!.value)).toBeLessThan(upperTolerance(a.upper!.method));
         expect(rel(b.lower.value, Math.abs(s) * a.lower.value)).toBeLessThan(1e-6);
       }),
       { numRuns: 15 },
@@ -52,7 +58,7 @@ describe('invariances of every bound', () => {
           return { weights: out };
         });
         const base = report(layers, act, ball(1)).upper!;
-        expect(rel(report(rotated, act, ball(1)).upper!.value, base.value)).toBeLessThan(base.method === 'lipsdp-neuron' ? 1e-6 : 1e-8);
+        expect(rel(report(rotated, act, ball(1)).upper!.value, base.value)).toBeLessThan(upperTolerance(base.method, 1e-8));
       }),
       { numRuns: 15 },
     );
@@ -73,7 +79,7 @@ describe('invariances of every bound', () => {
         const dilated = mapLayer(layers, 0, (W) => ({ weights: W.map((v) => v * t) }));
         const a = report(layers, act, ball(1));
         const b = report(dilated, act, ball(1 / t));
-        expect(rel(b.upper!.value, t * a.upper!.value)).toBeLessThan(a.upper!.method === 'lipsdp-neuron' ? 1e-6 : 1e-9);
+        expect(rel(b.upper!.value, t * a.upper!.value)).toBeLessThan(upperTolerance(a.upper!.method));
         expect(rel(b.lower.value, t * a.lower.value)).toBeLessThan(1e-6);
       }),
       { numRuns: 15 },
