@@ -89,6 +89,7 @@ export { lipschitz, type LipschitzOptions, type LipschitzReport } from './lipsch
 export { lipSdpUpper, lipSdpDeepUpper, LIPSDP_NEURON, type OneHiddenLayerNet, type LipSdpOptions, type LipSdpResult } from './lipschitz/sdp/lipsdp-neuron.js';
 export { verifyLipSdp, type LipSdpCertificate, type LipSdpVerdict } from './lipschitz/sdp/verify-certificate.js';
 export { reluExactLipschitz, RELU_EXACT_MAX_UNITS, type ReluExactOptions, type ReluExactStats } from './lipschitz/relu-exact.js';
+export { reluBranchAndBound, LIPSDP_BNB, type ReluBnbOptions, type ReluBnbResult, type ReluBnbStats } from './lipschitz/sdp/relu-branch-and-bound.js';
 export { referenceSearch, residentSearch, certifyTop, type GradientSearch } from './lipschitz/gradient-search.js';
 // linear algebra
 export { spectralNorm, type SpectralNorm } from './linalg/spectral-norm.js';
