@@ -156,6 +156,35 @@ export function decideChild(parent: PatternRegion, f: Form, on: boolean, stats: 
   return { rows, witness: null, point: null, proven: false };
 }
 
+/**
+ * A point of the region cut by `extra` homogenised rows (e.g. a box inside a ball), from one LP and checked
+ * exactly against every row, or null. `stats.lps` counts the LP.
+ */
+export function pointWithin(region: PatternRegion, extra: readonly bigint[][], stats: { lps: number }): { x: Float64Array; X: bigint[] } | null {
+  const rows = [...region.rows, ...extra];
+  const d = extra.length > 0 ? extra[0].length - 1 : region.rows.length > 0 ? region.rows[0].length - 1 : 0;
+  const found = feasiblePoint(rows, d, stats);
+  return found !== null && rows.every((rw) => rowSign(rw, found.X) > 0) ? found : null;
+}
+
+/**
+ * The rows R - x_t > 0 and R + x_t > 0 (t < d) of the open box |x_t| < R, exact (R a positive double).
+ */
+export function boxRows(d: number, R: number): bigint[][] {
+  const one = exactScaled(1);
+  const r0 = exactScaled(R);
+  const rows: bigint[][] = [];
+  for (let t = 0; t < d; t++) {
+    for (const s of [-1n, 1n]) {
+      const row = new Array<bigint>(d + 1).fill(0n);
+      row[t] = s * one;
+      row[d] = r0;
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
 /** The sign of r . (X, 2^1074) for integer X (x = X 2^-1074): the homogenised row at tau = 1. */
 function rowSign(row: readonly bigint[], X: readonly bigint[]): number {
   const d = X.length;

@@ -1,7 +1,6 @@
-import { exactScaled } from '../../linalg/pow2.js';
 import { contains, domainName, withinBall, type Domain } from '../domain.js';
 import type { LipEstimate } from '../estimate.js';
-import { decideChild, formGradNorm, gradNormRelativeError, isZeroForm, patternAt, unitForm, wholeSpace, type Form, type PatternRegion, type ReluLayer } from '../relu-patterns.js';
+import { boxRows, decideChild, formGradNorm, gradNormRelativeError, isZeroForm, patternAt, pointWithin, unitForm, wholeSpace, type Form, type PatternRegion, type ReluLayer } from '../relu-patterns.js';
 import { Rng } from '../../core/rng.js';
 import { requireInt, requireNonNegative } from '../../core/validate.js';
 import { deepSlopes } from './deep-problem.js';
@@ -167,6 +166,8 @@ function branchAndBound(layers: readonly ReluLayer[], activations: readonly stri
     return r.estimate.value * scaleBound;
   };
 
+  // the box inscribed in the ball (a little inside: contains() checks each point it gives)
+  const innerBox = D.kind === 'ball' ? boxRows(d, (D.radius / Math.sqrt(d)) * (1 - 1e-9)) : [];
   // the regions of complete patterns: the largest value of any (upper end), and the best lower bound in D
   let completeMax = 0;
   let lowerValue = -1;
@@ -174,10 +175,13 @@ function branchAndBound(layers: readonly ReluLayer[], activations: readonly stri
   const completePattern = (out: Form, region: PatternRegion | null) => {
     const g = formGradNorm(out);
     completeMax = Math.max(completeMax, g * (1 + relErr));
-    if (region === null || !region.proven || region.point === null) return;
-    if (D.kind !== 'sphere' && contains(D, region.point) && g * (1 - relErr) > lowerValue) {
+    if (region === null || !region.proven || region.point === null || D.kind === 'sphere' || !(g * (1 - relErr) > lowerValue)) return;
+    let point: Float64Array | null = region.point;
+    // a point outside the ball: one more LP for a point of the region in the box |x_t| < R / sqrt(d) inside it
+    if (!contains(D, point)) point = D.kind === 'ball' ? (pointWithin(region, innerBox, stats)?.x ?? null) : null;
+    if (point !== null && contains(D, point)) {
       lowerValue = g * (1 - relErr);
-      lowerPoint = region.point;
+      lowerPoint = point;
     }
   };
 
@@ -322,20 +326,9 @@ function oneLayerSlopes(L: ReluLayer, R: number): { lo: Float64Array; hi: Float6
 }
 
 /**
- * The region of the open box |x_t| < R (rows R - x_t > 0 and R + x_t > 0, exact), with the origin inside: it
- * contains the ball of radius R, so a partial pattern empty in it has no region meeting the ball.
+ * The region of the open box |x_t| < R, with the origin inside: it contains the ball of radius R, so a partial
+ * pattern empty in it has no region meeting the ball.
  */
 function boxRegion(d: number, R: number): PatternRegion {
-  const one = exactScaled(1);
-  const r0 = exactScaled(R);
-  const rows: bigint[][] = [];
-  for (let t = 0; t < d; t++) {
-    for (const s of [-1n, 1n]) {
-      const row = new Array<bigint>(d + 1).fill(0n);
-      row[t] = s * one;
-      row[d] = r0;
-      rows.push(row);
-    }
-  }
-  return { rows, witness: new Array<bigint>(d).fill(0n), point: new Float64Array(d), proven: true };
+  return { rows: boxRows(d, R), witness: new Array<bigint>(d).fill(0n), point: new Float64Array(d), proven: true };
 }
