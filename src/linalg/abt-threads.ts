@@ -13,7 +13,8 @@
  * Control block (Int32Array): GEN (generation, -1 while the main thread writes a call), ACTIVE (workers
  * inside a generation), NEXT (next tile to claim), DONE (tiles finished), TILES, then the call's
  * arguments: A, B, C (byte offsets), m2, w (inner dimension), k (row stride of C), k4 (columns), ROWS and
- * COLS (tile size), JT (column tiles per row of tiles). A worker joins a generation by incrementing ACTIVE
+ * COLS (tile size), JT (column tiles per row of tiles), UPPER (1: skip tiles strictly below the diagonal,
+ * for a symmetric product whose lower triangle the caller mirrors). A worker joins a generation by incrementing ACTIVE
  * and re-reading GEN (backing off if it changed); the main thread closes the previous generation (GEN =
  * -1) and waits for ACTIVE = 0 before writing new arguments, so no worker ever reads a half-written call.
  * @module
@@ -22,7 +23,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
-const [GEN, ACTIVE, NEXT, DONE, TILES, A, B, C, M2, W, K, K4, ROWS, COLS, JT] = Array.from({ length: 15 }, (_, i) => i);
+const [GEN, ACTIVE, NEXT, DONE, TILES, A, B, C, M2, W, K, K4, ROWS, COLS, JT, UPPER] = Array.from({ length: 16 }, (_, i) => i);
 
 /** Multiply-adds below which a call stays on the calling thread (about 1 ms of work: waking a thread costs tens of microseconds). */
 export const THREADED_MIN_WORK = 2 ** 22;
@@ -91,20 +92,33 @@ function openPool(module: object, memory: object): Pool | null {
 /**
  * Computes C[i k + j] = sum_t A[i w + t] B[j w + t] for i < m2, j < k4 (byte offsets a, b, c into the shared
  * heap) with `abt`, the main thread's instance of the kernel, split into tiles over the threads when the
- * call has at least {@link THREADED_MIN_WORK} multiply-adds. Same bits as one call of `abt`.
+ * call has at least {@link THREADED_MIN_WORK} multiply-adds. Same bits as one call of `abt`. With `upper`
+ * (a symmetric product, a = b), tiles whose columns all lie left of their first row are skipped: every entry
+ * with j >= i is computed, those below the diagonal are left as they were.
  */
-export function threadedAbt(abt: AbtFunction, module: object, memory: object, a: number, b: number, c: number, m2: number, w: number, k: number, k4: number): void {
-  const work = m2 * k4 * w;
+export function threadedAbt(abt: AbtFunction, module: object, memory: object, a: number, b: number, c: number, m2: number, w: number, k: number, k4: number, upper = false): void {
+  const work = (upper ? 0.5 : 1) * m2 * k4 * w;
   const p = work >= THREADED_MIN_WORK ? openPool(module, memory) : null;
   const jt = Math.ceil(k4 / TILE_COLS);
   if (p === null) {
-    for (let j0 = 0; j0 < k4; j0 += TILE_COLS) abt(a, b + j0 * w * 8, c + j0 * 8, m2, w, k, Math.min(TILE_COLS, k4 - j0));
+    if (!upper) {
+      for (let j0 = 0; j0 < k4; j0 += TILE_COLS) abt(a, b + j0 * w * 8, c + j0 * 8, m2, w, k, Math.min(TILE_COLS, k4 - j0));
+      return;
+    }
+    // rows in blocks of TILE_COLS, so that the blocks left of the diagonal can be skipped
+    for (let i0 = 0; i0 < m2; i0 += TILE_COLS) {
+      for (let j0 = 0; j0 < k4; j0 += TILE_COLS) {
+        if (j0 + TILE_COLS <= i0) continue;
+        abt(a + i0 * w * 8, b + j0 * w * 8, c + (i0 * k + j0) * 8, Math.min(TILE_COLS, m2 - i0), w, k, Math.min(TILE_COLS, k4 - j0));
+      }
+    }
     return;
   }
   // enough tiles for about 4 per thread: split the rows too when there are few column tiles (even row counts)
   const want = 4 * (p.workers.length + 1);
   const rowTiles = Math.min(m2 / 2, Math.max(1, Math.ceil(want / jt)));
-  const rows = 2 * Math.ceil(m2 / 2 / rowTiles);
+  // a symmetric product: square tiles, so that those left of the diagonal can be skipped
+  const rows = upper ? Math.min(m2, TILE_COLS) : 2 * Math.ceil(m2 / 2 / rowTiles);
   const tiles = Math.ceil(m2 / rows) * jt;
   const ctrl = p.ctrl;
   // close the previous generation and wait until no worker is inside it
@@ -121,6 +135,7 @@ export function threadedAbt(abt: AbtFunction, module: object, memory: object, a:
   ctrl[ROWS] = rows;
   ctrl[COLS] = TILE_COLS;
   ctrl[JT] = jt;
+  ctrl[UPPER] = upper ? 1 : 0;
   Atomics.store(ctrl, NEXT, 0);
   Atomics.store(ctrl, DONE, 0);
   p.gen = p.gen >= 2 ** 30 ? 1 : p.gen + 1;
@@ -130,7 +145,7 @@ export function threadedAbt(abt: AbtFunction, module: object, memory: object, a:
   for (let t = Atomics.add(ctrl, NEXT, 1); t < tiles; t = Atomics.add(ctrl, NEXT, 1)) {
     const i0 = Math.floor(t / jt) * rows;
     const j0 = (t % jt) * TILE_COLS;
-    abt(a + i0 * w * 8, b + j0 * w * 8, c + (i0 * k + j0) * 8, Math.min(rows, m2 - i0), w, k, Math.min(TILE_COLS, k4 - j0));
+    if (!(upper && j0 + TILE_COLS <= i0)) abt(a + i0 * w * 8, b + j0 * w * 8, c + (i0 * k + j0) * 8, Math.min(rows, m2 - i0), w, k, Math.min(TILE_COLS, k4 - j0));
     Atomics.add(ctrl, DONE, 1);
     mine++;
   }

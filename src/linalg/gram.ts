@@ -1,13 +1,13 @@
-import { matmulABt, transpose } from './matmul.js';
+import { matmulAAtUpper, transpose } from './matmul.js';
 import { exponentOf, ldexp } from './pow2.js';
 
 /**
- * Gram matrix G = A A^T of a row-major m x p matrix A (G is m x m, symmetric, row-major): the full
- * product on the WebAssembly SIMD kernel of {@link matmulABt} (faster than the half product in plain JS),
- * then the upper triangle mirrored so that G is exactly symmetric.
+ * Gram matrix G = A A^T of a row-major m x p matrix A (G is m x m, symmetric, row-major): the upper
+ * triangle on the WebAssembly SIMD kernel ({@link matmulAAtUpper}: the entries of the full product, at
+ * half its cost), mirrored so that G is exactly symmetric.
  */
 export function gram(A: Float64Array, m: number, p: number): Float64Array {
-  const G = matmulABt(A, m, p, A, m);
+  const G = matmulAAtUpper(A, m, p);
   for (let i = 0; i < m; i++) for (let j = 0; j < i; j++) G[i * m + j] = G[j * m + i];
   return G;
 }

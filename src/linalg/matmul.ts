@@ -8,13 +8,26 @@ import { wasmAbtBlocks } from './wasm-abt.js';
  * fused multiply-add); the two paths sum in different orders, so they agree to rounding, not bit for bit.
  */
 export function matmulABt(A: Float64Array, m: number, d: number, B: Float64Array, k: number): Float64Array {
+  return product(A, m, d, B, k, false);
+}
+
+/**
+ * The upper triangle (j >= i) of A A^T for row-major A (m x d), bit-identical to those entries of
+ * {@link matmulABt}(A, m, d, A, m), at about half its cost on the WebAssembly kernel; the entries below
+ * the diagonal are unspecified (the caller mirrors them: {@link gram}).
+ */
+export function matmulAAtUpper(A: Float64Array, m: number, d: number): Float64Array {
+  return product(A, m, d, A, m, true);
+}
+
+function product(A: Float64Array, m: number, d: number, B: Float64Array, k: number, upper: boolean): Float64Array {
   const C = new Float64Array(m * k);
-  if (!wasmAbtBlocks(A, m, d, B, k, C)) return matmulABtJs(A, m, d, B, k);
+  if (!wasmAbtBlocks(A, m, d, B, k, C, upper)) return matmulABtJs(A, m, d, B, k);
   const m2 = m & ~1;
   const k4 = k & ~3;
   for (let i = 0; i < m; i++) {
     const a = i * d;
-    for (let j = i < m2 ? k4 : 0; j < k; j++) {
+    for (let j = i < m2 ? k4 : upper ? i : 0; j < k; j++) {
       const b = j * d;
       let s = 0;
       for (let t = 0; t < d; t++) s += A[a + t] * B[b + t];

@@ -67,8 +67,12 @@ const T_BLOCK = 512;
  * number of threads), and when d > T_BLOCK on column blocks of A and B of T_BLOCK entries whose partial products
  * are added in order (sums then group by block: they agree with one pass to rounding, not bit for bit).
  * Without it every pair of A's rows streamed all of B from memory: 2-3 GFLOP/s at k = 50,000.
+ *
+ * `upper` (only for B = A, k = m): a Gram matrix, of which only the entries with j >= i are computed (the
+ * operand is copied once, tiles left of the diagonal are skipped); those below are left unspecified for
+ * the caller to mirror. The entries computed are bit-identical to the full product's.
  */
-export function wasmAbtBlocks(A: Float64Array, m: number, d: number, B: Float64Array, k: number, C: Float64Array): boolean {
+export function wasmAbtBlocks(A: Float64Array, m: number, d: number, B: Float64Array, k: number, C: Float64Array, upper = false): boolean {
   const m2 = m & ~1;
   const k4 = k & ~3;
   if (!enabled || m2 === 0 || k4 === 0 || d === 0) return false;
@@ -81,12 +85,13 @@ export function wasmAbtBlocks(A: Float64Array, m: number, d: number, B: Float64A
   if (need > have) ex.memory.grow(Math.ceil((need - have) / 65536));
   const heap = new Float64Array(ex.memory.buffer);
   const a = 0;
-  const b = m * tb;
-  const c = b + k * tb;
-  const run = (w: number) => threadedAbt(ex.abt, ex.module, ex.memory, a * 8, b * 8, c * 8, m2, w, k, k4);
+  if (upper && (B !== A || k !== m)) throw new Error('wasmAbtBlocks: upper needs B = A and k = m');
+  const b = upper ? a : m * tb;
+  const c = upper ? m * tb : b + k * tb;
+  const run = (w: number) => threadedAbt(ex.abt, ex.module, ex.memory, a * 8, b * 8, c * 8, m2, w, k, k4, upper);
   if (d <= T_BLOCK) {
     heap.set(A.subarray(0, m * d), a);
-    heap.set(B.subarray(0, k * d), b);
+    if (!upper) heap.set(B.subarray(0, k * d), b);
     run(d);
     if (k4 === k) C.set(heap.subarray(c, c + m2 * k));
     else for (let i = 0; i < m2; i++) C.set(heap.subarray(c + i * k, c + i * k + k4), i * k);
@@ -95,11 +100,11 @@ export function wasmAbtBlocks(A: Float64Array, m: number, d: number, B: Float64A
   for (let t0 = 0; t0 < d; t0 += T_BLOCK) {
     const w = Math.min(T_BLOCK, d - t0);
     for (let i = 0; i < m; i++) heap.set(A.subarray(i * d + t0, i * d + t0 + w), a + i * w);
-    for (let j = 0; j < k; j++) heap.set(B.subarray(j * d + t0, j * d + t0 + w), b + j * w);
+    if (!upper) for (let j = 0; j < k; j++) heap.set(B.subarray(j * d + t0, j * d + t0 + w), b + j * w);
     run(w);
     for (let i = 0; i < m2; i++) {
       const src = c + i * k;
-      for (let j = 0; j < k4; j++) C[i * k + j] += heap[src + j];
+      for (let j = upper ? i : 0; j < k4; j++) C[i * k + j] += heap[src + j];
     }
   }
   return true;
