@@ -170,7 +170,7 @@ describe('lipsdp-bnb: branch and bound over relu patterns with verified LipSDP b
 
   it('bad options are one InputError before any work', () => {
     const layers = randomLayers(1, [2, 3, 1]);
-    const bad: [ReluBnbOptions, string][] = [[{ tolerance: -0.1 }, 'tolerance'], [{ tolerance: Number.NaN }, 'tolerance'], [{ maxNodes: 0 }, 'maxNodes'], [{ maxNodes: 2.5 }, 'maxNodes'], [{ maxIterations: -1 }, 'maxIterations'], [{ samples: -3 }, 'samples'], [{ seed: -1 }, 'seed']];
+    const bad: [ReluBnbOptions, string][] = [[{ maxSolverIterations: 0 }, 'maxSolverIterations'], [{ nodeIterations: -2 }, 'nodeIterations'], [{ tolerance: -0.1 }, 'tolerance'], [{ tolerance: Number.NaN }, 'tolerance'], [{ maxNodes: 0 }, 'maxNodes'], [{ maxNodes: 2.5 }, 'maxNodes'], [{ maxIterations: -1 }, 'maxIterations'], [{ samples: -3 }, 'samples'], [{ seed: -1 }, 'seed']];
     for (const [options, parameter] of bad) {
       const call = () => reluBranchAndBound(layers, ['relu'], Rd, 1, options);
       expect(call).toThrow(InputError);
@@ -188,17 +188,17 @@ describe('lipsdp-bnb: branch and bound over relu patterns with verified LipSDP b
 
 describe('lipsdp-bnb is an upper bound at any budget, and the tests catch a search that is not', () => {
   /** Random relu nets with one or two hidden layers (d <= 3, <= 10 units) and their exact values. */
-  const netArb = fc.record({ seed: fc.nat(), d: fc.integer({ min: 1, max: 3 }), widths: fc.array(fc.integer({ min: 2, max: 5 }), { minLength: 1, maxLength: 2 }), budget: fc.constantFrom(1, 2, 3, 5, 8) });
+  const netArb = fc.record({ seed: fc.nat(), d: fc.integer({ min: 1, max: 3 }), widths: fc.array(fc.integer({ min: 2, max: 5 }), { minLength: 1, maxLength: 2 }), budget: fc.constantFrom(1, 2, 3, 5, 8), iterations: fc.constantFrom(undefined, 1, 40, 150) });
   const property = (faults: ReluBnbTestFaults) =>
-    fc.property(netArb, ({ seed, d, widths, budget }) => {
+    fc.property(netArb, ({ seed, d, widths, budget, iterations }) => {
       const layers = randomLayers(seed, [d, ...widths, 1]);
       const exact = reluExactLipschitz(layers, relus(layers)).estimate;
       fc.pre(exact !== null && exact.kind === 'exact');
-      const r = reluBranchAndBoundWithTestFaults(layers, relus(layers), Rd, 1, { maxNodes: budget }, faults);
+      const r = reluBranchAndBoundWithTestFaults(layers, relus(layers), Rd, 1, { maxNodes: budget, maxSolverIterations: iterations, nodeIterations: 20 }, faults);
       expect(r.upper!.value).toBeGreaterThanOrEqual(exact.interval!.lo);
     });
 
-  it('property: upper >= exact for maxNodes = 1, 2, 3, 5, 8 (fast-check, seeded)', () => {
+  it('property: upper >= exact for maxNodes = 1, 2, 3, 5, 8 and total solver iterations 1, 40, 150 (fast-check, seeded)', () => {
     fc.assert(property({}), { seed: 14, numRuns: 60 });
   });
 
@@ -228,5 +228,18 @@ describe('networkCertificate (lip --model, check-model)', () => {
     expect(networkCertificate(wide, ['relu'], Rd, 1)!.method).toBe('lipsdp-neuron');
     const two = randomLayers(3, [3, 6, 2]);
     expect(networkCertificate(two, ['relu'], Rd, 1)!.method).toBe('lipsdp-neuron');
+    // a 64-64-1 net: one evaluation is beyond the budget's gate
+    expect(networkCertificate(randomLayers(4, [64, 64, 1]), ['relu'], Rd, 1)!.method).toBe('lipsdp-neuron');
+  });
+
+  it('inside its budget, the certificate lip --model reports reaches 0.5% on the deep nets', () => {
+    for (const [seed, dims] of DEEP) {
+      const layers = randomLayers(seed, dims);
+      const exact = exactOf(layers);
+      const e = networkCertificate(layers, relus(layers), Rd, 1)!;
+      expect(e.method).toBe(LIPSDP_BNB);
+      expect(e.value).toBeGreaterThanOrEqual(exact.interval!.lo);
+      expect(e.value / exact.value).toBeLessThanOrEqual(1.005);
+    }
   });
 });

@@ -57,17 +57,26 @@ export const BNB_MAX_UNITS = 64;
 export const BNB_MAX_INPUTS = 64;
 
 /**
- * Multiply-adds the branch and bound of {@link networkCertificate} may spend on its nodes' solvers: its node
- * budget is 2e8 / (iterations x the work of one evaluation), clamped to [10, 2,000] (a tiny net gets
- * 2,000 nodes, a 64-64-1 net about 40). The bound is valid at any stop; the budget only costs tightness.
+ * Multiply-adds the branch and bound of {@link networkCertificate} may spend on its nodes' solvers: the solver
+ * iterations of all nodes together are at most 1.5e8 / (the work of one evaluation: the products as
+ * {@link lipSdpForLayers} estimates them plus 20 min(d, units + 1)^3 for the eigen-decomposition), counted as
+ * the solver reports them (deterministic), with at most 2,000 nodes, the root at the plain certificate's
+ * iteration cap and the other nodes at most 50 (their bounds need not be tight: complete patterns are exact).
+ * Only where one evaluation costs at most {@link BNB_MAX_EVALUATION}. Measured (2 cores, loaded): the small
+ * nets of docs/evidence.md all converge (2-10-10-1: 333 nodes, 0.5 s); a 10-64-1 net stops after about 5,600
+ * iterations (0.8 s); 64-64-1, 8-32-32-1 and 20-20-20-20-1 nets keep the plain certificate. The bound is valid
+ * at any stop; the budget only costs tightness.
  */
-export const BNB_WORK = 2e8;
+export const BNB_WORK = 1.5e8;
+
+/** The largest work of one evaluation (as in {@link BNB_WORK}) for which the branch and bound runs. */
+export const BNB_MAX_EVALUATION = 5e4;
 
 /**
  * The certificate of a network file's model (`lip --model`, check-model): for a relu network with one output,
  * at most {@link BNB_MAX_UNITS} hidden units and {@link BNB_MAX_INPUTS} inputs, the branch and bound over
  * activation patterns (`lipsdp-bnb`, docs/science.md section 9.6; its root is the plain certificate, and its
- * bound is at most the root's) with tolerance 0.5% and a node budget from {@link BNB_WORK}; elsewhere the
+ * bound is at most the root's) with tolerance 0.5% and a work budget from {@link BNB_WORK}; elsewhere the
  * plain LipSDP-Neuron certificate of {@link lipSdpForLayers}. The fitted classes (random features, two-layer
  * nets) use {@link lipSdpForTwoLayer}, not this.
  */
@@ -79,10 +88,12 @@ export function networkCertificate(layers: readonly Layer[], activations: readon
   // the plain certificate's iteration caps (lipSdpForLayers) for every node, and the work of one evaluation
   const R = units + 1;
   const side = Math.min(d, R);
-  const evaluation = H === 1 ? R * side * side : R * side * side + R ** 3;
-  const iterations = H === 1 ? modelSdpIterations(units, d, 1) : Math.round(Math.min(1000, Math.max(10, 2e7 / evaluation)));
-  const maxNodes = Math.round(Math.min(2000, Math.max(10, BNB_WORK / (iterations * evaluation))));
-  return reluBranchAndBound(layers, activations, D, radius, { maxIterations: iterations, maxNodes }).upper ?? lipSdpForLayers(layers, activations, D, radius);
+  const iterations = H === 1 ? modelSdpIterations(units, d, 1) : Math.round(Math.min(1000, Math.max(10, 2e7 / (R * side * side + R ** 3))));
+  // one evaluation: the products of lipSdpForLayers' estimates plus 20 side^3 for the eigen-decomposition (as FITTED_SDP_MAX_WORK)
+  const evaluation = (H === 1 ? R * side * side : R * side * side + R ** 3) + 20 * side ** 3;
+  if (evaluation > BNB_MAX_EVALUATION) return lipSdpForLayers(layers, activations, D, radius);
+  const maxSolverIterations = Math.floor(BNB_WORK / evaluation);
+  return reluBranchAndBound(layers, activations, D, radius, { maxIterations: iterations, nodeIterations: Math.min(iterations, 50), maxNodes: 2000, maxSolverIterations }).upper ?? lipSdpForLayers(layers, activations, D, radius);
 }
 
 /**

@@ -16,8 +16,15 @@ export interface ReluBnbOptions {
   readonly tolerance?: number;
   /** LipSDP problems solved, the root included, before the search stops (default 2,000); the bound is valid at any stop. */
   readonly maxNodes?: number;
-  /** Solver iterations of each node's LipSDP problem (default 300). */
+  /** Solver iterations of the root's LipSDP problem (default 300). */
   readonly maxIterations?: number;
+  /** Solver iterations of every other node's LipSDP problem (default `maxIterations`). */
+  readonly nodeIterations?: number;
+  /**
+   * Solver iterations of all nodes together before the search stops (default: no limit; a node whose
+   * certificate did not verify counts `maxIterations`): a deterministic work budget.
+   */
+  readonly maxSolverIterations?: number;
   /** Seed of the random points in the domain whose regions give the first proven values (default 0). */
   readonly seed?: number;
   /** How many (default 64). */
@@ -30,6 +37,8 @@ export interface ReluBnbStats {
   solved: number;
   /** LipSDP problems whose certificate did not verify (the node keeps its parent's bound). */
   unverified: number;
+  /** Solver iterations of all nodes. */
+  solverIterations: number;
   /** Partial patterns dropped because their region is empty (an exact Gordan certificate). */
   droppedEmpty: number;
   /** Open nodes when the search stopped. */
@@ -88,8 +97,8 @@ interface Node {
  * (the unit with the largest ||c_j|| (|W_out| ... |W_{l+1}|)_j, c_j its exact input form: a simple proxy of
  * how much its slack moves the bound); a child whose region is empty (an exact Gordan certificate, over the
  * box |x_t| < R on a ball of radius R) is dropped; a complete pattern's value is its exact gradient norm.
- * It stops when upper <= (1 + tolerance) lower, when no node is open, or after `maxNodes` LipSDP solves,
- * and reports
+ * It stops when upper <= (1 + tolerance) lower, when no node is open, or after `maxNodes` LipSDP solves or
+ * `maxSolverIterations` solver iterations, and reports
  *   upper = min(root's bound, max(max over open nodes' bounds, max over complete patterns' values)),
  * valid at any stop; lower = the largest value of a region shown non-empty by a point in D (checked
  * exactly). Deterministic for a given seed.
@@ -108,10 +117,12 @@ function branchAndBound(layers: readonly ReluLayer[], activations: readonly stri
   if (options.tolerance !== undefined) requireNonNegative(fn, 'tolerance', options.tolerance);
   if (options.maxNodes !== undefined) requireInt(fn, 'maxNodes', options.maxNodes, 1);
   if (options.maxIterations !== undefined) requireInt(fn, 'maxIterations', options.maxIterations, 0);
+  if (options.nodeIterations !== undefined) requireInt(fn, 'nodeIterations', options.nodeIterations, 0);
+  if (options.maxSolverIterations !== undefined) requireInt(fn, 'maxSolverIterations', options.maxSolverIterations, 1);
   if (options.samples !== undefined) requireInt(fn, 'samples', options.samples, 0);
   if (options.seed !== undefined) requireInt(fn, 'seed', options.seed, 0);
   const t0 = performance.now();
-  const stats: ReluBnbStats = { solved: 0, unverified: 0, droppedEmpty: 0, open: 0, regions: 0, undecided: 0, lps: 0, converged: false, seconds: 0 };
+  const stats: ReluBnbStats = { solved: 0, unverified: 0, solverIterations: 0, droppedEmpty: 0, open: 0, regions: 0, undecided: 0, lps: 0, converged: false, seconds: 0 };
   const done = (upper: LipEstimate | null, lower: LipEstimate | null): ReluBnbResult => {
     stats.seconds = (performance.now() - t0) / 1000;
     return { upper, lower, stats };
@@ -121,6 +132,7 @@ function branchAndBound(layers: readonly ReluLayer[], activations: readonly stri
   if (!layers.every((L) => L.weights.every(Number.isFinite) && L.biases.every(Number.isFinite))) return done(null, null);
   const tolerance = options.tolerance ?? 0.005;
   const maxNodes = options.maxNodes ?? 2000;
+  const maxSolverIterations = options.maxSolverIterations ?? Number.POSITIVE_INFINITY;
   const d = layers[0].inputs;
   const R = D.kind === 'ball' || D.kind === 'sphere' ? D.radius : withinBall(D, modelRadius) ? modelRadius : Number.POSITIVE_INFINITY;
   const name = domainName(D);
@@ -143,7 +155,7 @@ function branchAndBound(layers: readonly ReluLayer[], activations: readonly stri
   }
 
   /** The verified LipSDP value of the box of slopes the partial pattern leaves (null: none verified). */
-  const solveNode = (signs: readonly (boolean | null)[][]): number | null => {
+  const solveNode = (signs: readonly (boolean | null)[][], maxIterations: number | undefined): number | null => {
     const slopes = signs.map((row, l) => {
       const lo = new Float64Array(row.length);
       const hi = new Float64Array(row.length);
@@ -153,16 +165,19 @@ function branchAndBound(layers: readonly ReluLayer[], activations: readonly stri
       });
       return { lo, hi };
     });
-    const iterations = { maxIterations: options.maxIterations };
+    const iterations = { maxIterations };
     const r =
       H === 1
         ? lipSdpUpperForSlopes({ W: layers[0].weights, b: layers[0].biases, V: layers[1].weights, k: layers[0].outputs, d, m: 1, activation: 'relu' }, slopes[0].lo, slopes[0].hi, name, iterations)
         : lipSdpDeepForSlopes(layers, activations, slopes, name, iterations);
     if (r.estimate === null) {
       stats.unverified++;
+      stats.solverIterations += maxIterations ?? 300;
       return null;
     }
     stats.solved++;
+    const w = r.estimate.witness;
+    stats.solverIterations += w.type === 'certificate' ? (w.terms.solverIterations ?? 0) : 0;
     return r.estimate.value * scaleBound;
   };
 
@@ -201,7 +216,7 @@ function branchAndBound(layers: readonly ReluLayer[], activations: readonly stri
   const rootRegion = Number.isFinite(R) ? boxRegion(d, R) : wholeSpace(d);
   const open: Node[] = [];
   const rootSigns = layers.slice(0, H).map((L) => new Array<boolean | null>(L.outputs).fill(null));
-  const rootBound = solveNode(rootSigns);
+  const rootBound = solveNode(rootSigns, options.maxIterations);
   if (rootBound === null) return done(null, null);
   const rootForms = [Array.from({ length: layers[0].outputs }, (_, r) => unitForm(layers, 0, r, null, null))];
 
@@ -244,7 +259,7 @@ function branchAndBound(layers: readonly ReluLayer[], activations: readonly stri
       forms.push(Array.from({ length: layers[l + 1].outputs }, (_, r) => unitForm(layers, l + 1, r, forms[l], signs[l] as boolean[])));
       l++;
     }
-    const own = solve ? solveNode(signs) : null;
+    const own = solve ? solveNode(signs, options.nodeIterations ?? options.maxIterations) : null;
     open.push({ layer: l, signs, forms, region: reg, bound: own === null ? parentBound : Math.min(own, parentBound) });
   };
   settle(0, rootSigns.map((s) => s.slice()), rootForms, rootRegion, rootBound, false);
@@ -255,7 +270,7 @@ function branchAndBound(layers: readonly ReluLayer[], activations: readonly stri
       stats.converged = true;
       break;
     }
-    if (stats.solved + stats.unverified >= maxNodes) break;
+    if (stats.solved + stats.unverified >= maxNodes || stats.solverIterations >= maxSolverIterations) break;
     let at = 0;
     for (let i = 1; i < open.length; i++) if (open[i].bound > open[at].bound) at = i;
     const node = open[at];
@@ -297,6 +312,7 @@ function branchAndBound(layers: readonly ReluLayer[], activations: readonly stri
         root: rootBound,
         nodesSolved: stats.solved,
         nodesUnverified: stats.unverified,
+        solverIterations: stats.solverIterations,
         droppedEmpty: stats.droppedEmpty,
         openAtStop: open.length,
         regions: stats.regions,
