@@ -3,12 +3,14 @@
 // On the 20 mixed-sign one-hidden-layer nets of benchmarks/lipsdp-evidence.ts (item 2: Rng(2026) after the 40
 // nonnegative nets) and six nets with two and three hidden layers (test/lipschitz/relu-bnb.test.ts): the exact value
 // by enumeration (relu-exact.ts), plain LipSDP-Neuron / exact, the branch and bound (tolerance 0.5%) / exact,
-// its LipSDP solves, empty nodes dropped, and times. Then each output of examples/formats/classifier.json on
-// ball(0, 1) (what `lip --model` reports per output).
+// its LipSDP solves, empty nodes dropped, and times; the certificate `lip --model` reports (networkCertificate:
+// the bnb inside its budget) / exact. Then each output of examples/formats/classifier.json on ball(0, 1) (what
+// `lip --model` reports per output), and larger nets: plain certificate against networkCertificate, with times.
 import { Rng } from '../src/core/rng.js';
 import { reluExactLipschitz } from '../src/lipschitz/relu-exact.js';
 import { lipSdpDeepUpper, lipSdpUpper } from '../src/lipschitz/sdp/lipsdp-neuron.js';
 import { reluBranchAndBound } from '../src/lipschitz/sdp/relu-branch-and-bound.js';
+import { lipSdpForLayers, networkCertificate } from '../src/lipschitz/sdp/network-bounds.js';
 import { readNetworkFile } from '../src/models/formats/read-network.js';
 
 interface Layer {
@@ -47,8 +49,8 @@ for (const [seed, dims] of [[4, [2, 6, 5, 1]], [5, [3, 5, 5, 1]], [6, [2, 4, 4, 
   nets.push({ name: `deep (seed ${seed}): ${dims.join('-')}`, layers: dims.slice(1).map((o, l) => ({ weights: r.fillNormal(new Float64Array(o * dims[l])), biases: r.fillNormal(new Float64Array(o)), inputs: dims[l], outputs: o })) });
 }
 
-console.log('| net | exact | plain SDP / exact | bnb / exact | bnb lower / exact | LipSDP solves | empty dropped | bnb s | plain SDP s | enumeration s |');
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('| net | exact | plain SDP / exact | bnb / exact | bnb lower / exact | LipSDP solves | empty dropped | bnb s | plain SDP s | enumeration s | lip --model / exact |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 const sdpRatios: number[] = [];
 const bnbRatios: number[] = [];
 for (const { name, layers } of nets) {
@@ -61,9 +63,10 @@ for (const { name, layers } of nets) {
   const [bnb, tb] = seconds(() => reluBranchAndBound(layers, relus(layers), Rd, 1));
   const up = bnb.upper!.value;
   if (up < exact.interval!.lo) throw new Error(`${name}: bnb ${up} below exact ${exact.value}`);
+  const wired = networkCertificate(layers, relus(layers), Rd, 1)!.value;
   sdpRatios.push(sdp / exact.value);
   bnbRatios.push(up / exact.value);
-  console.log(`| ${name} | ${exact.value.toFixed(6)} | ${(sdp / exact.value).toFixed(4)} | ${(up / exact.value).toFixed(6)} | ${(bnb.lower!.value / exact.value).toFixed(6)} | ${bnb.stats.solved} | ${bnb.stats.droppedEmpty} | ${tb.toFixed(3)} | ${ts.toFixed(3)} | ${te.toFixed(3)} |`);
+  console.log(`| ${name} | ${exact.value.toFixed(6)} | ${(sdp / exact.value).toFixed(4)} | ${(up / exact.value).toFixed(6)} | ${(bnb.lower!.value / exact.value).toFixed(6)} | ${bnb.stats.solved} | ${bnb.stats.droppedEmpty} | ${tb.toFixed(3)} | ${ts.toFixed(3)} | ${te.toFixed(3)} | ${(wired / exact.value).toFixed(6)} |`);
 }
 const max = (xs: number[]) => Math.max(...xs);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -78,4 +81,14 @@ for (let i = 0; i < L2.outputs; i++) {
   const sdp = lipSdpUpper({ W: L1.weights, b: L1.biases, V: head[1].weights, k: L1.outputs, d: L1.inputs, m: 1, activation: 'relu' }, ball, 1).estimate!.value;
   const [b, t] = seconds(() => reluBranchAndBound(head, ['relu'], ball, 1));
   console.log(`classifier.json output ${i} on ball(0, 1): plain SDP ${sdp.toFixed(4)}, bnb ${b.upper!.value.toFixed(4)} (lower ${b.lower?.value.toFixed(4) ?? 'none'}, ${b.stats.solved} solves, ${b.stats.open} open, converged ${b.stats.converged}, ${t.toFixed(3)} s)`);
+}
+
+// larger nets (weights N(0, 1 / fan-in), biases N(0, 0.09)): the plain certificate against networkCertificate on R^d
+for (const dims of [[4, 16, 1], [10, 64, 1], [64, 64, 1], [8, 32, 32, 1], [20, 20, 20, 20, 1]]) {
+  const r = new Rng(1);
+  const layers = dims.slice(1).map((o, l) => ({ weights: r.fillNormal(new Float64Array(o * dims[l]), 1 / Math.sqrt(dims[l])), biases: r.fillNormal(new Float64Array(o), 0.3), inputs: dims[l], outputs: o }));
+  const [p, tp] = seconds(() => lipSdpForLayers(layers, relus(layers), Rd, 1)!);
+  const [w, tw] = seconds(() => networkCertificate(layers, relus(layers), Rd, 1)!);
+  const terms = w.witness.type === 'certificate' ? w.witness.terms : {};
+  console.log(`${dims.join('-')}: plain ${p.value.toFixed(4)} (${tp.toFixed(2)} s), networkCertificate ${w.value.toFixed(4)} (${w.method}${w.method === 'lipsdp-bnb' ? `, ${terms.nodesSolved} solves, ${terms.solverIterations} iterations, converged ${terms.converged}` : ''}, ${tw.toFixed(2)} s)`);
 }
