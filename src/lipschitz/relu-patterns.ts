@@ -168,6 +168,34 @@ export function pointWithin(region: PatternRegion, extra: readonly bigint[][], s
 }
 
 /**
+ * Whether the region meets the open ball ||x|| < R (docs/science.md section 9.6), by cutting planes: a point of
+ * the region (its own, or one from an LP on its rows, the cuts and `extra` rows that contain the ball) inside
+ * the ball is returned (`inBall` decides, rounding-safe); a point outside adds the cut v . x < R ||v|| (v the
+ * point; it contains the ball by Cauchy-Schwarz, its constant rounded up) and the LP is solved again; an exact
+ * Gordan certificate for the rows and cuts gives 'empty' (the region misses the ball); after `maxCuts` cuts,
+ * or an inconclusive LP, null (unknown).
+ */
+export function regionMeetsBall(region: PatternRegion, d: number, R: number, extra: readonly bigint[][], inBall: (x: Float64Array) => boolean, maxCuts: number, stats: { lps: number }): { x: Float64Array } | 'empty' | null {
+  const rows: bigint[][] = [...region.rows, ...extra];
+  let x: Float64Array | null = region.proven ? region.point : null;
+  for (let cut = 0; ; cut++) {
+    if (x !== null && inBall(x)) return { x };
+    if (x !== null) {
+      if (cut >= maxCuts) return null;
+      const c = R * Math.hypot(...x) * (1 + 1e-12);
+      if (!(c > 0 && c < Number.POSITIVE_INFINITY)) return null;
+      rows.push([...Array.from(x, (v) => -exactScaled(v)), exactScaled(c)]);
+    }
+    const found = feasiblePoint(rows, d, stats);
+    if (found !== null && rows.every((rw) => rowSign(rw, found.X) > 0)) {
+      x = found.x;
+      continue;
+    }
+    return emptyCertified(rows, d, stats) ? 'empty' : null;
+  }
+}
+
+/**
  * The rows R - x_t > 0 and R + x_t > 0 (t < d) of the open box |x_t| < R, exact (R a positive double).
  */
 export function boxRows(d: number, R: number): bigint[][] {

@@ -61,6 +61,33 @@ const DEEP: readonly (readonly [number, readonly number[]])[] = [
   [9, [2, 5, 5, 5, 1]],
 ];
 
+/** ||grad f(x)|| of a relu net at x (backprop with the pattern at x). */
+function gradNormAt(layers: Layer[], x: Float64Array): number {
+  const masks: boolean[][] = [];
+  let h = x;
+  layers.forEach((L, l) => {
+    const z = new Float64Array(L.outputs);
+    for (let r = 0; r < L.outputs; r++) {
+      let s = L.biases[r];
+      for (let c = 0; c < L.inputs; c++) s += L.weights[r * L.inputs + c] * h[c];
+      z[r] = s;
+    }
+    if (l < layers.length - 1) {
+      masks.push(Array.from(z, (v) => v > 0));
+      h = z.map((v) => Math.max(v, 0));
+    }
+  });
+  let g = new Float64Array([1]);
+  for (let l = layers.length - 1; l >= 0; l--) {
+    const L = layers[l];
+    if (l < layers.length - 1) g = g.map((v, r) => (masks[l][r] ? v : 0));
+    const gi = new Float64Array(L.inputs);
+    for (let r = 0; r < L.outputs; r++) for (let c = 0; c < L.inputs; c++) gi[c] += g[r] * L.weights[r * L.inputs + c];
+    g = gi;
+  }
+  return Math.hypot(...g);
+}
+
 const plainSdp = (layers: Layer[]) =>
   layers.length === 2
     ? lipSdpUpper({ W: layers[0].weights, b: layers[0].biases, V: layers[1].weights, k: layers[0].outputs, d: layers[0].inputs, m: 1, activation: 'relu' }, Rd, 1).estimate!.value
@@ -200,6 +227,31 @@ describe('lipsdp-bnb is an upper bound at any budget, and the tests catch a sear
 
   it('property: upper >= exact for maxNodes = 1, 2, 3, 5, 8 and total solver iterations 1, 40, 150 (fast-check, seeded)', () => {
     fc.assert(property({}), { seed: 14, numRuns: 60 });
+  });
+
+  const ballProperty = (faults: ReluBnbTestFaults) =>
+    fc.property(netArb, fc.double({ min: 0.2, max: 3, noNaN: true }), ({ seed, d, widths, budget }, radius) => {
+      const layers = randomLayers(seed, [d, ...widths, 1]);
+      // tolerance 0, no sampled points and, for budget 8, room to close every node: then only the complete
+      // regions' values remain
+      const r = reluBranchAndBoundWithTestFaults(layers, relus(layers), { kind: 'ball', radius }, 1, { maxNodes: budget === 8 ? 2000 : budget, tolerance: 0, samples: 0 }, faults);
+        const rng = new Rng(seed + 1);
+        let best = 0;
+        for (let i = 0; i < 1500; i++) {
+          const x = rng.fillNormal(new Float64Array(d));
+          const n = Math.hypot(...x);
+          const t = (radius * rng.uniform() ** (1 / d)) / n;
+          best = Math.max(best, gradNormAt(layers, x.map((v) => v * t)));
+        }
+        expect(r.upper!.value).toBeGreaterThanOrEqual(best * (1 - 1e-12));
+        if (r.lower !== null) expect(r.lower.value).toBeLessThanOrEqual(r.upper!.value);
+    });
+
+  it('property on balls: upper >= every sampled gradient norm inside the ball (regions cut away as missing the ball never hold one), lower <= upper; dropping regions whose point is outside the ball without the cuts is caught', () => {
+    fc.assert(ballProperty({}), { seed: 15, numRuns: 60 });
+    const bad = fc.check(ballProperty({ dropRegionsOutsideBall: true }), { seed: 15, numRuns: 60 });
+    expect(bad.failed).toBe(true);
+    expect(String(bad.errorInstance)).toMatch(/to be greater than or equal to/);
   });
 
   it('the bad inputs: dropping the open nodes at a stop, or node values accepted 10% below their verified value, are caught', () => {

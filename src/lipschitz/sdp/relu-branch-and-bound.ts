@@ -1,6 +1,6 @@
 import { contains, domainName, withinBall, type Domain } from '../domain.js';
 import type { LipEstimate } from '../estimate.js';
-import { boxRows, decideChild, formGradNorm, gradNormRelativeError, isZeroForm, patternAt, pointWithin, unitForm, wholeSpace, type Form, type PatternRegion, type ReluLayer } from '../relu-patterns.js';
+import { boxRows, decideChild, formGradNorm, gradNormRelativeError, isZeroForm, patternAt, pointWithin, regionMeetsBall, unitForm, wholeSpace, type Form, type PatternRegion, type ReluLayer } from '../relu-patterns.js';
 import { Rng } from '../../core/rng.js';
 import { requireInt, requireNonNegative } from '../../core/validate.js';
 import { deepSlopes } from './deep-problem.js';
@@ -47,6 +47,8 @@ export interface ReluBnbStats {
   regions: number;
   /** Complete patterns neither shown non-empty nor certified empty (their values count in the upper bound). */
   undecided: number;
+  /** Complete patterns whose region was certified to miss the ball (cutting planes; their values do not count). */
+  missBall: number;
   /** LPs solved deciding regions. */
   lps: number;
   /** Whether the search stopped because upper <= (1 + tolerance) lower (else: the node budget, or no lower bound). */
@@ -72,7 +74,12 @@ export interface ReluBnbTestFaults {
   readonly dropOpenNodes?: boolean;
   /** Multiply every node's LipSDP value by this factor (< 1: a value accepted without its f64 verification). */
   readonly scaleNodeBounds?: number;
+  /** On a ball, drop every complete region whose known point lies outside it, without the cutting planes. */
+  readonly dropRegionsOutsideBall?: boolean;
 }
+
+/** Cutting planes per complete pattern deciding whether its region meets the ball. */
+const BALL_CUTS = 8;
 
 /** A node: a partial pattern, layer by layer (every layer before `layer` complete). */
 interface Node {
@@ -122,7 +129,7 @@ function branchAndBound(layers: readonly ReluLayer[], activations: readonly stri
   if (options.samples !== undefined) requireInt(fn, 'samples', options.samples, 0);
   if (options.seed !== undefined) requireInt(fn, 'seed', options.seed, 0);
   const t0 = performance.now();
-  const stats: ReluBnbStats = { solved: 0, unverified: 0, solverIterations: 0, droppedEmpty: 0, open: 0, regions: 0, undecided: 0, lps: 0, converged: false, seconds: 0 };
+  const stats: ReluBnbStats = { solved: 0, unverified: 0, solverIterations: 0, droppedEmpty: 0, open: 0, regions: 0, undecided: 0, missBall: 0, lps: 0, converged: false, seconds: 0 };
   const done = (upper: LipEstimate | null, lower: LipEstimate | null): ReluBnbResult => {
     stats.seconds = (performance.now() - t0) / 1000;
     return { upper, lower, stats };
@@ -181,20 +188,31 @@ function branchAndBound(layers: readonly ReluLayer[], activations: readonly stri
     return r.estimate.value * scaleBound;
   };
 
-  // the box inscribed in the ball (a little inside: contains() checks each point it gives)
-  const innerBox = D.kind === 'ball' ? boxRows(d, (D.radius / Math.sqrt(d)) * (1 - 1e-9)) : [];
+  // the ball of radius R (balls and spheres), and the box inscribed in it (a little inside: contains() checks
+  // each point it gives)
+  const ballOf: Domain = { kind: 'ball', radius: R };
+  const innerBox = D.kind === 'ball' || D.kind === 'sphere' ? boxRows(d, (R / Math.sqrt(d)) * (1 - 1e-9)) : [];
   // the regions of complete patterns: the largest value of any (upper end), and the best lower bound in D
   let completeMax = 0;
   let lowerValue = -1;
   let lowerPoint: Float64Array | null = null;
-  const completePattern = (out: Form, region: PatternRegion | null) => {
+  const completePattern = (out: Form, region: PatternRegion) => {
     const g = formGradNorm(out);
+    let point: Float64Array | null = region.proven && region.point !== null && D.kind !== 'sphere' && contains(D, region.point) ? region.point : null;
+    if (point === null && (D.kind === 'ball' || D.kind === 'sphere') && !(g * (1 + relErr) <= completeMax && g * (1 - relErr) <= lowerValue)) {
+      // a region shown non-empty only outside the ball (or undecided): a point in the inscribed box, else
+      // cutting planes; a region certified to miss the ball has no value on D (section 9.6)
+      if (faults.dropRegionsOutsideBall) return;
+      const inner = region.proven ? pointWithin(region, innerBox, stats) : null;
+      const side = inner !== null && contains(ballOf, inner.x) ? { x: inner.x } : regionMeetsBall(region, d, R, [], (x) => contains(ballOf, x), BALL_CUTS, stats);
+      if (side === 'empty') {
+        stats.missBall++;
+        return;
+      }
+      if (side !== null && D.kind === 'ball') point = side.x;
+    }
     completeMax = Math.max(completeMax, g * (1 + relErr));
-    if (region === null || !region.proven || region.point === null || D.kind === 'sphere' || !(g * (1 - relErr) > lowerValue)) return;
-    let point: Float64Array | null = region.point;
-    // a point outside the ball: one more LP for a point of the region in the box |x_t| < R / sqrt(d) inside it
-    if (!contains(D, point)) point = D.kind === 'ball' ? (pointWithin(region, innerBox, stats)?.x ?? null) : null;
-    if (point !== null && contains(D, point)) {
+    if (point !== null && g * (1 - relErr) > lowerValue) {
       lowerValue = g * (1 - relErr);
       lowerPoint = point;
     }
@@ -216,8 +234,9 @@ function branchAndBound(layers: readonly ReluLayer[], activations: readonly stri
   const rootRegion = Number.isFinite(R) ? boxRegion(d, R) : wholeSpace(d);
   const open: Node[] = [];
   const rootSigns = layers.slice(0, H).map((L) => new Array<boolean | null>(L.outputs).fill(null));
-  const rootBound = solveNode(rootSigns, options.maxIterations);
-  if (rootBound === null) return done(null, null);
+  // no verified root certificate (e.g. every unit fixed off on the ball: LipSDP has nothing to bound): the
+  // search still completes the patterns; without a finite bound at the stop there is no upper bound
+  const rootBound = solveNode(rootSigns, options.maxIterations) ?? Number.POSITIVE_INFINITY;
   const rootForms = [Array.from({ length: layers[0].outputs }, (_, r) => unitForm(layers, 0, r, null, null))];
 
   /**
@@ -300,6 +319,7 @@ function branchAndBound(layers: readonly ReluLayer[], activations: readonly stri
   }
   stats.open = open.length;
   const upperValue = currentUpper();
+  if (!(upperValue < Number.POSITIVE_INFINITY)) return done(null, null);
   const upper: LipEstimate = {
     kind: 'upper',
     value: upperValue,
@@ -317,6 +337,7 @@ function branchAndBound(layers: readonly ReluLayer[], activations: readonly stri
         openAtStop: open.length,
         regions: stats.regions,
         undecided: stats.undecided,
+        missBall: stats.missBall,
         tolerance,
         converged: stats.converged ? 1 : 0,
         verifiedInF64: 1,
