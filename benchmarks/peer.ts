@@ -9,7 +9,9 @@
  * wall time and their ratio, and per row the script's lower bound (max gradient norm found, no
  * certificate) next to the harness's certified lower and upper bounds.
  *
- * Usage: npm run bench:peer -- [--backend auto|cpu|tfjs-tensorflow|tfjs-wasm] [--n 200] [--d 100] [--json FILE] [--harness-only] [--kernels]
+ * Usage: npm run bench:peer -- [--backend auto|cpu|tfjs-tensorflow|tfjs-wasm] [--n 200] [--d 100] [--json FILE] [--harness-only] [--kernels] [--repeat R]
+ * (--repeat R runs the script and the harness alternately R times and reports each pair's ratio and their median:
+ * on a 2-core machine one pair swings by 10% and more)
  * (--kernels adds the two hot kernels on auto against numpy; ROBUSTLAW_NO_NATIVE=1 measures as without tfjs-node)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -26,7 +28,12 @@ import { runInstances } from '../src/sweep/runner.js';
 import { parseSweepSpec } from '../src/sweep/spec.js';
 import type { SweepRecord } from '../src/sweep/record.js';
 
-const { values } = parseArgs({ options: { backend: { type: 'string', default: 'auto' }, n: { type: 'string', default: '200' }, d: { type: 'string', default: '100' }, json: { type: 'string' }, 'harness-only': { type: 'boolean', default: false }, kernels: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { backend: { type: 'string', default: 'auto' }, n: { type: 'string', default: '200' }, d: { type: 'string', default: '100' }, json: { type: 'string' }, 'harness-only': { type: 'boolean', default: false }, kernels: { type: 'boolean', default: false }, repeat: { type: 'string', default: '1' } } });
+const repeat = Number(values.repeat);
+if (!Number.isInteger(repeat) || repeat < 1 || repeat > 20) {
+  process.stderr.write(`bench:peer: --repeat must be an integer in [1, 20], got ${values.repeat}\n`);
+  process.exit(2);
+}
 const n = Number(values.n);
 const d = Number(values.d);
 const peer = fileURLToPath(new URL('./peers/numpy_sweep.py', import.meta.url));
@@ -117,8 +124,17 @@ print(json.dumps(out))`;
 }
 
 const fmt = (x: number | null | undefined) => (x === null || x === undefined ? '-' : x.toPrecision(4));
-const peerRun = values['harness-only'] ? { skipped: 'not run (--harness-only)' } : runPeer();
-const harness = await runHarness(values.backend as SearchBackendName);
+// alternate the two sides, so that a slow spell of the machine hits both
+const pairs: { peer: ReturnType<typeof runPeer>; harness: Awaited<ReturnType<typeof runHarness>> }[] = [];
+for (let r = 0; r < repeat; r++) {
+  const p = values['harness-only'] ? { skipped: 'not run (--harness-only)' } : runPeer();
+  pairs.push({ peer: p, harness: await runHarness(values.backend as SearchBackendName) });
+}
+const peerRun = pairs[pairs.length - 1].peer;
+const harness = pairs[pairs.length - 1].harness;
+// the harness is deterministic: every repetition must give the same records (timings aside)
+const strip = (rs: readonly SweepRecord[]) => JSON.stringify(rs.map(({ timing: _t, ...rest }) => rest));
+if (pairs.some((q) => strip(q.harness.records) !== strip(harness.records))) throw new Error('bench:peer: two runs of the harness gave different records');
 const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;
 const lines: string[] = [];
 lines.push(`bench:peer on ${machine}; grid n = ${n}, d = ${d}, sphere, sign labels, seed 0`);
@@ -135,9 +151,16 @@ lines.push('');
 if ('skipped' in peerRun) lines.push(`numpy script: skipped: ${peerRun.skipped}`);
 else lines.push(`numpy script: ${peerRun.seconds.toFixed(1)} s (lower bounds only, no certificates)`);
 lines.push(`harness (${harness.backend}): ${harness.seconds.toFixed(1)} s (certified lower and upper bounds)`);
-if (!('skipped' in peerRun)) lines.push(`ratio harness / numpy: ${(harness.seconds / peerRun.seconds).toFixed(2)}x`);
+const ratios = pairs.flatMap((q) => ('seconds' in q.peer ? [q.harness.seconds / q.peer.seconds] : []));
+if (ratios.length === 1) lines.push(`ratio harness / numpy: ${ratios[0].toFixed(2)}x`);
+else if (ratios.length > 1) {
+  const sorted = [...ratios].sort((x, y) => x - y);
+  const median = sorted.length % 2 ? sorted[sorted.length >> 1] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  lines.push(`${pairs.length} alternating runs: numpy ${pairs.map((q) => ('seconds' in q.peer ? q.peer.seconds.toFixed(1) : '-')).join(', ')} s; harness ${pairs.map((q) => q.harness.seconds.toFixed(1)).join(', ')} s`);
+  lines.push(`ratio harness / numpy: median ${median.toFixed(2)}x (runs: ${ratios.map((x) => x.toFixed(2)).join(', ')})`);
+}
 const lowerWins = rows.length ? harness.records.filter((r) => { const pr = rows.find((q) => q.cls === r.spec.className && q.p === r.p && q.act === (r.spec.modelOptions?.activation ?? 'hat')); return pr === undefined || r.lower >= pr.lip * (1 - 1e-9); }).length : 0;
 if (rows.length) lines.push(`rows where the harness's certified lower bound is at least the script's: ${lowerWins} of ${harness.records.length}; rows with a certified upper bound: ${harness.records.filter((r) => r.upper !== null).length} of ${harness.records.length}`);
 if (values.kernels) lines.push('', ...(await hotKernels()));
 process.stdout.write(`${lines.join('\n')}\n`);
-if (values.json) writeFileSync(values.json, `${JSON.stringify({ machine, n, d, peer: peerRun, harness: { backend: harness.backend, seconds: harness.seconds, records: harness.records } }, null, 2)}\n`);
+if (values.json) writeFileSync(values.json, `${JSON.stringify({ machine, n, d, peer: peerRun, harness: { backend: harness.backend, seconds: harness.seconds, records: harness.records }, runs: pairs.map((q) => ({ numpySeconds: 'seconds' in q.peer ? q.peer.seconds : null, harnessSeconds: q.harness.seconds })), ratios }, null, 2)}\n`);

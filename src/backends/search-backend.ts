@@ -16,12 +16,14 @@ export type SearchBackendName = (typeof SEARCH_BACKENDS)[number];
  * `auto` keeps a model on the f64 cpu path below these many weights (d k), per backend and kernel: there a
  * gradient call is a few microseconds of arithmetic and the accelerated backend's tensor round trip
  * costs more. Measured with `npm run bench:peer` and the built-in sweep (docs/performance.md, "Search
- * backends"): tfjs-node pays off from about 10,000 weights; tfjs-wasm for the two-layer form only from
- * about 100,000 (at d = 25 it lost to the f64 wasm kernel even at 62,500), for NTK features, whose cpu
- * gradient has a plain-JS inner loop, from a few thousand.
+ * backends"): tfjs-node pays off for the two-layer form from about 10,000 weights, and for NTK features
+ * at every size (their cpu gradient has a plain-JS inner loop: the peer grid's NTK rows, 800 to 20,000
+ * weights, searched in 0.16 s on tfjs-node against 0.24 s with a 10,000-weight threshold and 0.5 s on
+ * the cpu, 2026-11-27); tfjs-wasm for the two-layer form only from about 100,000 (at d = 25 it lost to
+ * the f64 wasm kernel even at 62,500), for NTK features from a few thousand.
  */
 export const AUTO_MIN_WEIGHTS: Readonly<Record<'tfjs-tensorflow' | 'tfjs-wasm', { readonly twoLayer: number; readonly ntk: number }>> = {
-  'tfjs-tensorflow': { twoLayer: 8_000, ntk: 10_000 },
+  'tfjs-tensorflow': { twoLayer: 8_000, ntk: 0 },
   'tfjs-wasm': { twoLayer: 100_000, ntk: 3_000 },
 };
 
