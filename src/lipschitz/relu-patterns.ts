@@ -82,6 +82,23 @@ export function formGradNorm(f: Form): number {
   return ldexp(Math.sqrt(s), shift - f.scale);
 }
 
+/**
+ * The sign of the form on the whole open ball ||x|| < R: 1 when c0 > ||c|| R (then c . x + c0 > 0 there, by
+ * Cauchy-Schwarz), -1 when -c0 > ||c|| R, else 0; ||c|| by {@link formGradNorm} rounded up by its error bound,
+ * c0 truncated to 60 bits and rounded, and the comparison widened by 8 u, so that no rounding decides a sign.
+ */
+export function formSignOnBall(f: Form, R: number): number {
+  if (!(R < Number.POSITIVE_INFINITY)) return 0;
+  const reach = formGradNorm(f) * (1 + gradNormRelativeError(f.c.length)) * R * (1 + 8 * UNIT_ROUNDOFF);
+  const bits = (f.c0 < 0n ? -f.c0 : f.c0).toString(2).length;
+  const shift = Math.max(0, bits - 60);
+  const c0 = ldexp(Number(f.c0 >> BigInt(shift)), shift - f.scale);
+  if (!Number.isFinite(reach) || !Number.isFinite(c0)) return 0;
+  if (c0 * (1 - 8 * UNIT_ROUNDOFF) > reach) return 1;
+  if (-c0 * (1 - 8 * UNIT_ROUNDOFF) > reach) return -1;
+  return 0;
+}
+
 /** The relative error bound (17 d + 8) u of {@link formGradNorm} on d inputs. */
 export function gradNormRelativeError(d: number): number {
   return (17 * d + 8) * UNIT_ROUNDOFF;

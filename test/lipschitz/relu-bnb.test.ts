@@ -3,6 +3,7 @@ import { fc } from '@fast-check/vitest';
 import { Rng } from '../../src/core/rng.js';
 import { InputError } from '../../src/core/input-error.js';
 import { reluExactLipschitz } from '../../src/lipschitz/relu-exact.js';
+import { formSignOnBall, unitForm } from '../../src/lipschitz/relu-patterns.js';
 import { lipSdpDeepUpper, lipSdpUpper } from '../../src/lipschitz/sdp/lipsdp-neuron.js';
 import { networkCertificate } from '../../src/lipschitz/sdp/network-bounds.js';
 import { LIPSDP_BNB, reluBranchAndBound, reluBranchAndBoundWithTestFaults, type ReluBnbOptions, type ReluBnbTestFaults } from '../../src/lipschitz/sdp/relu-branch-and-bound.js';
@@ -266,6 +267,18 @@ describe('lipsdp-bnb is an upper bound at any budget, and the tests catch a sear
       evidenceNets().some((layers) => reluBranchAndBoundWithTestFaults(layers, ['relu'], Rd, 1, { maxNodes: 1 }, faults).upper!.value < exactOf(layers).interval!.lo);
     expect(below({ dropOpenNodes: true })).toBe(true);
     expect(below({ scaleNodeBounds: 0.9 })).toBe(true);
+  });
+});
+
+describe('formSignOnBall: a form that keeps one sign on the whole ball', () => {
+  it('c0 > ||c|| R gives 1, -c0 > ||c|| R gives -1, the boundary case and beyond 0', () => {
+    const form = (w: number[], b: number) => unitForm([{ weights: Float64Array.from(w), biases: Float64Array.from([b]), inputs: w.length, outputs: 1 }], 0, 0, null, null);
+    expect(formSignOnBall(form([3, 4], 6), 1)).toBe(1); // ||c|| = 5 < 6
+    expect(formSignOnBall(form([3, 4], -6), 1)).toBe(-1);
+    expect(formSignOnBall(form([3, 4], 5), 1)).toBe(0); // touches: c . x + 5 > 0 on the open ball, but no margin for rounding
+    expect(formSignOnBall(form([3, 4], 6), 1.3)).toBe(0); // the ball reaches c . x = -6.5
+    expect(formSignOnBall(form([0, 0], -1e-300), 1e300)).toBe(-1); // constant
+    expect(formSignOnBall(form([3, 4], 6), Number.POSITIVE_INFINITY)).toBe(0);
   });
 });
 

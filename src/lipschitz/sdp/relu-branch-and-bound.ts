@@ -1,6 +1,6 @@
 import { contains, domainName, withinBall, type Domain } from '../domain.js';
 import type { LipEstimate } from '../estimate.js';
-import { boxRows, decideChild, formGradNorm, gradNormRelativeError, isZeroForm, patternAt, pointWithin, regionMeetsBall, unitForm, wholeSpace, type Form, type PatternRegion, type ReluLayer } from '../relu-patterns.js';
+import { boxRows, decideChild, formGradNorm, formSignOnBall, gradNormRelativeError, isZeroForm, patternAt, pointWithin, regionMeetsBall, unitForm, wholeSpace, type Form, type PatternRegion, type ReluLayer } from '../relu-patterns.js';
 import { Rng } from '../../core/rng.js';
 import { requireInt, requireNonNegative } from '../../core/validate.js';
 import { deepSlopes } from './deep-problem.js';
@@ -51,7 +51,7 @@ export interface ReluBnbStats {
   missBall: number;
   /** LPs solved deciding regions. */
   lps: number;
-  /** Whether the search stopped because upper <= (1 + tolerance) lower (else: the node budget, or no lower bound). */
+  /** Whether upper <= (1 + tolerance) lower at the stop (else it stopped at a budget, or found no lower bound in D). */
   converged: boolean;
   seconds: number;
 }
@@ -256,8 +256,10 @@ function branchAndBound(layers: readonly ReluLayer[], activations: readonly stri
           continue;
         }
         const { lo, hi } = rootSlopes[l];
-        if (lo[j] === hi[j]) {
-          const on = lo[j] === 1;
+        // on a ball, a later layer's unit whose exact form keeps one sign on the whole ball is fixed too
+        const onBall = l > 0 ? formSignOnBall(f, R) : 0;
+        if (lo[j] === hi[j] || onBall !== 0) {
+          const on = lo[j] === hi[j] ? lo[j] === 1 : onBall > 0;
           const child = decideChild(reg, f, on, stats);
           if (child === 'empty') {
             stats.droppedEmpty++;
@@ -320,6 +322,8 @@ function branchAndBound(layers: readonly ReluLayer[], activations: readonly stri
   stats.open = open.length;
   const upperValue = currentUpper();
   if (!(upperValue < Number.POSITIVE_INFINITY)) return done(null, null);
+  // every node closed: converged too when the bounds meet
+  if (lowerValue >= 0 && upperValue <= (1 + tolerance) * lowerValue) stats.converged = true;
   const upper: LipEstimate = {
     kind: 'upper',
     value: upperValue,
