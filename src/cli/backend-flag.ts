@@ -20,7 +20,7 @@ export async function openBackendFlag(value: string | undefined, fallback: Searc
  */
 export function backendLines(command: string, b: SearchBackend): string {
   const where = b.precision === 'f32' ? `f32 search on ${b.mode}, f64 certificates` : 'f64';
-  const small = b.requested === 'auto' && b.name !== 'cpu' ? `, chosen by auto for models of at least ${AUTO_MIN_WEIGHTS[b.name].twoLayer.toLocaleString('en-US')} (two-layer form) or ${AUTO_MIN_WEIGHTS[b.name].ntk === 0 ? 'any number of' : AUTO_MIN_WEIGHTS[b.name].ntk.toLocaleString('en-US')} (NTK) weights; smaller ones and other classes search in f64 on the cpu, as each record says` : b.requested === 'auto' ? ', chosen by auto' : '';
+  const small = b.requested === 'auto' && b.name !== 'cpu' ? `, chosen by auto for two-layer-form models of at least ${AUTO_MIN_WEIGHTS[b.name].twoLayer.toLocaleString('en-US')} weights and NTK features ${AUTO_MIN_WEIGHTS[b.name].ntk === 0 ? 'of any size' : `of at least ${AUTO_MIN_WEIGHTS[b.name].ntk.toLocaleString('en-US')} weights`}; smaller ones and other classes search in f64 on the cpu, as each record says` : b.requested === 'auto' ? ', chosen by auto' : '';
   const what = `${command}: search backend ${b.name} (${where})${small}\n`;
   return `${b.note === null ? '' : `${command}: ${b.note}\n`}${what}`;
 }
