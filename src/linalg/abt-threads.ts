@@ -49,9 +49,11 @@ export interface F64ThreadStats {
   readonly tiles: number;
   /** Tiles computed by worker threads (the rest by the calling thread). */
   readonly workerTiles: number;
+  /** Why a worker thread stopped, if one did (the calling thread then computes every tile: same results). */
+  readonly workerError: string | null;
 }
 
-const stats = { calls: 0, tiles: 0, workerTiles: 0 };
+const stats: { calls: number; tiles: number; workerTiles: number; workerError: string | null } = { calls: 0, tiles: 0, workerTiles: 0, workerError: null };
 
 /** How many calls and tiles ran threaded, and how many tiles the workers computed. */
 export function f64ThreadStats(): F64ThreadStats {
@@ -79,6 +81,10 @@ function openPool(module: object, memory: object): Pool | null {
     const ctrl = new Int32Array(new SharedArrayBuffer(16 * 4));
     const workers = Array.from({ length: threads - 1 }, () => {
       const w = new Worker(new URL('./abt-worker.mjs', import.meta.url), { workerData: { module, memory, control: ctrl.buffer } });
+      // a worker that fails to start (or dies) never claims a tile again; the failure is kept for `robustlaw backends`
+      w.on('error', (e: Error) => {
+        stats.workerError ??= e.message;
+      });
       w.unref();
       return w;
     });

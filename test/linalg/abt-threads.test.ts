@@ -31,4 +31,11 @@ describe('the f64 kernel on several threads (src/linalg/abt-threads.ts)', () => 
   it('refuses a thread count outside [1, 64] by name', () => {
     expect(() => run({ ROBUSTLAW_F64_THREADS: '0' })).toThrow(/ROBUSTLAW_F64_THREADS must be an integer in \[1, 64\], got "0"/);
   }, 30_000);
+
+  it('`robustlaw backends --json` reports whether the threads run, and why not', () => {
+    const backends = (env: Record<string, string>) =>
+      (JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', 'backends', '--json'], { env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) as { f64Threads: { threads: number; running: boolean; reason: string | null } }).f64Threads;
+    expect(backends({ ROBUSTLAW_F64_THREADS: '2' })).toEqual({ threads: 2, running: true, reason: null });
+    expect(backends({ ROBUSTLAW_F64_THREADS: '1' })).toMatchObject({ threads: 1, running: false, reason: expect.stringMatching(/one thread configured/) as unknown });
+  }, 60_000);
 });
