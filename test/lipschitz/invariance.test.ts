@@ -25,10 +25,13 @@ const report = (layers: DenseLayer[], act: 'relu' | 'tanh', domain: Domain) => l
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
 /**
  * How far an upper bound may move under an exact symmetry: the LipSDP certificate is a solver's result,
- * invariant up to its convergence (docs/science.md sections 9.4, 9.5); the branch and bound stops once upper
- * <= 1.005 lower, so the rounding can make two runs stop at different nodes (section 9.6); others 1e-9.
+ * invariant up to its convergence (docs/science.md sections 9.4, 9.5), and it is verified after raising rho
+ * by a slack of 1e-7, else 1e-5, ...: a transformed problem whose rounding needs the next rung moves sqrt(rho)
+ * by about 5e-6 (seen: seed 114218253 failed the former 1e-6 at 1.0000000001e-6, also before the threads
+ * change); the branch and bound stops once upper <= 1.005 lower, so the rounding can make two runs stop at
+ * different nodes (section 9.6); others 1e-9.
  */
-const upperTolerance = (method: string, otherwise = 1e-9) => (method === 'lipsdp-neuron' ? 1e-6 : method === 'lipsdp-bnb' ? 5e-3 : otherwise);
+const upperTolerance = (method: string, otherwise = 1e-9) => (method === 'lipsdp-neuron' ? 1e-5 : method === 'lipsdp-bnb' ? 5e-3 : otherwise);
 
 describe('invariances of every bound', () => {
   it('scaling f by s scales lower, upper and exact by |s|', () => {
