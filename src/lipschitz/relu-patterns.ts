@@ -203,7 +203,10 @@ export function regionMeetsBall(region: PatternRegion, d: number, R: number, ext
       if (!(c > 0 && c < Number.POSITIVE_INFINITY)) return null;
       rows.push([...Array.from(x, (v) => -exactScaled(v)), exactScaled(c)]);
     }
-    const found = feasiblePoint(rows, d, stats);
+    // the point of least l1 norm (with a small margin) first, so that a region meeting the ball shows a point
+    // near its centre; any feasible point if that one fails the exact check
+    const near = nearPoint(rows, d, stats);
+    const found = near !== null && rows.every((rw) => rowSign(rw, near.X) > 0) ? near : feasiblePoint(rows, d, stats);
     if (found !== null && rows.every((rw) => rowSign(rw, found.X) > 0)) {
       x = found.x;
       continue;
@@ -272,6 +275,28 @@ function feasiblePoint(rows: readonly (readonly bigint[])[], d: number, stats: {
   if (!(tau > 0)) return null;
   const x = new Float64Array(d);
   for (let t = 0; t < d; t++) x[t] = ((v.get(`p${t}`) ?? 0) - (v.get(`n${t}`) ?? 0)) / tau;
+  if (!x.every(Number.isFinite)) return null;
+  return { x, X: Array.from(x, exactScaled) };
+}
+
+/**
+ * The point of least l1 norm with r_i . (x, 1) >= 1e-7 (rows scaled to largest entry 1), from an LP (x free,
+ * split in x+ - x-), or null. The caller checks it exactly.
+ */
+function nearPoint(rows: readonly (readonly bigint[])[], d: number, stats: { lps: number }): { x: Float64Array; X: bigint[] } | null {
+  stats.lps++;
+  const F = floatRows(rows);
+  const variables = new Map<string, Coefficients>();
+  for (let t = 0; t < d; t++) {
+    variables.set(`p${t}`, [...F.map((r, i) => [`r${i}`, r[t]] as const), ['norm', 1]]);
+    variables.set(`n${t}`, [...F.map((r, i) => [`r${i}`, -r[t]] as const), ['norm', 1]]);
+  }
+  const constraints = new Map<string, { min: number }>(F.map((r, i) => [`r${i}`, { min: 1e-7 - r[d] }]));
+  const sol = solve({ direction: 'minimize', objective: 'norm', constraints, variables }, { includeZeroVariables: true, maxPivots: 20000 });
+  if (sol.status !== 'optimal') return null;
+  const v = new Map(sol.variables);
+  const x = new Float64Array(d);
+  for (let t = 0; t < d; t++) x[t] = (v.get(`p${t}`) ?? 0) - (v.get(`n${t}`) ?? 0);
   if (!x.every(Number.isFinite)) return null;
   return { x, X: Array.from(x, exactScaled) };
 }

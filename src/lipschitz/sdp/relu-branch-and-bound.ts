@@ -79,7 +79,7 @@ export interface ReluBnbTestFaults {
 }
 
 /** Cutting planes per complete pattern deciding whether its region meets the ball. */
-const BALL_CUTS = 8;
+const BALL_CUTS = 24;
 
 /** A node: a partial pattern, layer by layer (every layer before `layer` complete). */
 interface Node {
