@@ -12,13 +12,8 @@ import { lipSdpDeepUpper, lipSdpUpper } from '../src/lipschitz/sdp/lipsdp-neuron
 import { reluBranchAndBound } from '../src/lipschitz/sdp/relu-branch-and-bound.js';
 import { lipSdpForLayers, networkCertificate } from '../src/lipschitz/sdp/network-bounds.js';
 import { readNetworkFile } from '../src/models/formats/read-network.js';
+import { DEEP_NETS, evidenceNets, randomLayers, type Layer } from '../test/fixtures/relu-nets.js';
 
-interface Layer {
-  weights: Float64Array;
-  biases: Float64Array;
-  inputs: number;
-  outputs: number;
-}
 const Rd = { kind: 'Rd' } as const;
 const relus = (layers: Layer[]) => layers.slice(1).map(() => 'relu');
 const seconds = <T>(f: () => T): [T, number] => {
@@ -27,27 +22,10 @@ const seconds = <T>(f: () => T): [T, number] => {
   return [v, (performance.now() - t0) / 1000];
 };
 
-const nets: { name: string; layers: Layer[] }[] = [];
-const rng = new Rng(2026);
-for (let i = 0; i < 40; i++) {
-  const d = 1 + (i % 6);
-  const k = 1 + ((i * 7) % 20);
-  rng.fillNormal(new Float64Array(k * d));
-  rng.fillNormal(new Float64Array(k));
-  rng.fillNormal(new Float64Array(k));
-}
-for (let i = 0; i < 20; i++) {
-  const d = 2 + (i % 2);
-  const k = 4 + (i % 9);
-  const W = rng.fillNormal(new Float64Array(k * d));
-  const b = rng.fillNormal(new Float64Array(k));
-  const a = rng.fillNormal(new Float64Array(k));
-  nets.push({ name: `mixed ${i}: ${d}-${k}-1`, layers: [{ weights: W, biases: b, inputs: d, outputs: k }, { weights: a, biases: new Float64Array(1), inputs: k, outputs: 1 }] });
-}
-for (const [seed, dims] of [[4, [2, 6, 5, 1]], [5, [3, 5, 5, 1]], [6, [2, 4, 4, 4, 1]], [7, [3, 8, 6, 1]], [8, [2, 10, 10, 1]], [9, [2, 5, 5, 5, 1]]] as const) {
-  const r = new Rng(seed);
-  nets.push({ name: `deep (seed ${seed}): ${dims.join('-')}`, layers: dims.slice(1).map((o, l) => ({ weights: r.fillNormal(new Float64Array(o * dims[l])), biases: r.fillNormal(new Float64Array(o)), inputs: dims[l], outputs: o })) });
-}
+const nets: { name: string; layers: Layer[] }[] = [
+  ...evidenceNets().map((layers, i) => ({ name: `mixed ${i}: ${layers[0].inputs}-${layers[0].outputs}-1`, layers })),
+  ...DEEP_NETS.map(([seed, dims]) => ({ name: `deep (seed ${seed}): ${dims.join('-')}`, layers: randomLayers(seed, dims) })),
+];
 
 console.log('| net | exact | plain SDP / exact | bnb / exact | bnb lower / exact | LipSDP solves | empty dropped | bnb s | plain SDP s | enumeration s | lip --model / exact |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');

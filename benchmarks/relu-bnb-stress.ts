@@ -9,39 +9,8 @@
 import { Rng } from '../src/core/rng.js';
 import { reluExactLipschitz } from '../src/lipschitz/relu-exact.js';
 import { reluBranchAndBound } from '../src/lipschitz/sdp/relu-branch-and-bound.js';
+import { reluGradNormAt as gradNormAt } from '../test/fixtures/relu-nets.js';
 
-interface Layer {
-  weights: Float64Array;
-  biases: Float64Array;
-  inputs: number;
-  outputs: number;
-}
-
-function gradNormAt(layers: Layer[], x: Float64Array): number {
-  const masks: boolean[][] = [];
-  let h = x;
-  layers.forEach((L, l) => {
-    const z = new Float64Array(L.outputs);
-    for (let r = 0; r < L.outputs; r++) {
-      let s = L.biases[r];
-      for (let c = 0; c < L.inputs; c++) s += L.weights[r * L.inputs + c] * h[c];
-      z[r] = s;
-    }
-    if (l < layers.length - 1) {
-      masks.push(Array.from(z, (v) => v > 0));
-      h = z.map((v) => Math.max(v, 0));
-    }
-  });
-  let g = new Float64Array([1]);
-  for (let l = layers.length - 1; l >= 0; l--) {
-    const L = layers[l];
-    if (l < layers.length - 1) g = g.map((v, r) => (masks[l][r] ? v : 0));
-    const gi = new Float64Array(L.inputs);
-    for (let r = 0; r < L.outputs; r++) for (let c = 0; c < L.inputs; c++) gi[c] += g[r] * L.weights[r * L.inputs + c];
-    g = gi;
-  }
-  return Math.hypot(...g);
-}
 
 const first = Number(process.argv[2] ?? 1000);
 const count = Number(process.argv[3] ?? 400);

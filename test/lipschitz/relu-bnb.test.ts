@@ -6,88 +6,11 @@ import { reluExactLipschitz } from '../../src/lipschitz/relu-exact.js';
 import { formSignOnBall, unitForm } from '../../src/lipschitz/relu-patterns.js';
 import { lipSdpDeepUpper, lipSdpUpper } from '../../src/lipschitz/sdp/lipsdp-neuron.js';
 import { networkCertificate } from '../../src/lipschitz/sdp/network-bounds.js';
+import { DEEP_NETS as DEEP, evidenceNets, randomLayers, reluGradNormAt as gradNormAt, type Layer } from '../fixtures/relu-nets.js';
 import { LIPSDP_BNB, reluBranchAndBound, reluBranchAndBoundWithTestFaults, type ReluBnbOptions, type ReluBnbTestFaults } from '../../src/lipschitz/sdp/relu-branch-and-bound.js';
-
-interface Layer {
-  weights: Float64Array;
-  biases: Float64Array;
-  inputs: number;
-  outputs: number;
-}
 
 const Rd = { kind: 'Rd' } as const;
 const relus = (layers: Layer[]) => layers.slice(1).map(() => 'relu');
-
-function randomLayers(seed: number, dims: readonly number[], nonneg = false): Layer[] {
-  const rng = new Rng(seed);
-  return dims.slice(1).map((o, l) => {
-    const weights = rng.fillNormal(new Float64Array(o * dims[l]));
-    if (nonneg) weights.forEach((v, i) => (weights[i] = Math.abs(v)));
-    return { weights, biases: rng.fillNormal(new Float64Array(o)), inputs: dims[l], outputs: o };
-  });
-}
-
-/**
- * The 20 mixed-sign one-hidden-layer nets of docs/evidence.md ("Network certificates", benchmarks/lipsdp-evidence.ts
- * item 2: Rng(2026) after the 40 nonnegative nets; d = 2..3, k = 4..12).
- */
-function evidenceNets(): Layer[][] {
-  const rng = new Rng(2026);
-  for (let i = 0; i < 40; i++) {
-    const d = 1 + (i % 6);
-    const k = 1 + ((i * 7) % 20);
-    rng.fillNormal(new Float64Array(k * d));
-    rng.fillNormal(new Float64Array(k));
-    rng.fillNormal(new Float64Array(k));
-  }
-  const nets: Layer[][] = [];
-  for (let i = 0; i < 20; i++) {
-    const d = 2 + (i % 2);
-    const k = 4 + (i % 9);
-    const W = rng.fillNormal(new Float64Array(k * d));
-    const b = rng.fillNormal(new Float64Array(k));
-    const a = rng.fillNormal(new Float64Array(k));
-    nets.push([{ weights: W, biases: b, inputs: d, outputs: k }, { weights: a, biases: new Float64Array(1), inputs: k, outputs: 1 }]);
-  }
-  return nets;
-}
-
-/** Several hidden layers, at most 20 units. */
-const DEEP: readonly (readonly [number, readonly number[]])[] = [
-  [4, [2, 6, 5, 1]],
-  [5, [3, 5, 5, 1]],
-  [6, [2, 4, 4, 4, 1]],
-  [7, [3, 8, 6, 1]],
-  [8, [2, 10, 10, 1]],
-  [9, [2, 5, 5, 5, 1]],
-];
-
-/** ||grad f(x)|| of a relu net at x (backprop with the pattern at x). */
-function gradNormAt(layers: Layer[], x: Float64Array): number {
-  const masks: boolean[][] = [];
-  let h = x;
-  layers.forEach((L, l) => {
-    const z = new Float64Array(L.outputs);
-    for (let r = 0; r < L.outputs; r++) {
-      let s = L.biases[r];
-      for (let c = 0; c < L.inputs; c++) s += L.weights[r * L.inputs + c] * h[c];
-      z[r] = s;
-    }
-    if (l < layers.length - 1) {
-      masks.push(Array.from(z, (v) => v > 0));
-      h = z.map((v) => Math.max(v, 0));
-    }
-  });
-  let g = new Float64Array([1]);
-  for (let l = layers.length - 1; l >= 0; l--) {
-    const L = layers[l];
-    if (l < layers.length - 1) g = g.map((v, r) => (masks[l][r] ? v : 0));
-    const gi = new Float64Array(L.inputs);
-    for (let r = 0; r < L.outputs; r++) for (let c = 0; c < L.inputs; c++) gi[c] += g[r] * L.weights[r * L.inputs + c];
-    g = gi;
-  }
-  return Math.hypot(...g);
-}
 
 const plainSdp = (layers: Layer[]) =>
   layers.length === 2

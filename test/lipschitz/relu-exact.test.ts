@@ -5,49 +5,8 @@ import { gordanCertificate } from '../../src/lipschitz/farkas.js';
 import { reluExactLipschitz, RELU_EXACT_MAX_UNITS } from '../../src/lipschitz/relu-exact.js';
 import { ACTIVATION } from '../../src/models/activation.js';
 import { relu1d } from '../../src/models/two-layer-lipschitz.js';
+import { randomLayers, reluGradNormAt as gradNorm, type Layer } from '../fixtures/relu-nets.js';
 
-interface Layer {
-  weights: Float64Array;
-  biases: Float64Array;
-  inputs: number;
-  outputs: number;
-}
-
-function randomLayers(seed: number, dims: number[], nonneg = false): Layer[] {
-  const rng = new Rng(seed);
-  return dims.slice(1).map((out, l) => {
-    const weights = rng.fillNormal(new Float64Array(out * dims[l]));
-    if (nonneg) weights.forEach((v, i) => (weights[i] = Math.abs(v)));
-    return { weights, biases: rng.fillNormal(new Float64Array(out)), inputs: dims[l], outputs: out };
-  });
-}
-
-/** ||grad f(x)|| of a relu net at x (backprop with the pattern at x). */
-function gradNorm(layers: Layer[], x: Float64Array): number {
-  const masks: boolean[][] = [];
-  let h = x;
-  layers.forEach((L, l) => {
-    const z = new Float64Array(L.outputs);
-    for (let r = 0; r < L.outputs; r++) {
-      let s = L.biases[r];
-      for (let c = 0; c < L.inputs; c++) s += L.weights[r * L.inputs + c] * h[c];
-      z[r] = s;
-    }
-    if (l < layers.length - 1) {
-      masks.push(Array.from(z, (v) => v > 0));
-      h = z.map((v) => Math.max(v, 0));
-    }
-  });
-  let g = new Float64Array([1]);
-  for (let l = layers.length - 1; l >= 0; l--) {
-    const L = layers[l];
-    if (l < layers.length - 1) g = g.map((v, r) => (masks[l][r] ? v : 0));
-    const gi = new Float64Array(L.inputs);
-    for (let r = 0; r < L.outputs; r++) for (let c = 0; c < L.inputs; c++) gi[c] += g[r] * L.weights[r * L.inputs + c];
-    g = gi;
-  }
-  return Math.hypot(...g);
-}
 
 const sampledMax = (layers: Layer[], seed: number, n = 3000) => {
   const rng = new Rng(seed);
