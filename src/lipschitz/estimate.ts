@@ -29,8 +29,14 @@ export function certainInterval(e: LipEstimate): { readonly lo: number; readonly
 
 /** Evidence for an estimate. */
 export type Witness =
-  /** ||grad f(x)|| = gradNorm (on a sphere domain: the norm of the tangential part of grad f(x)). */
-  | { readonly type: 'point'; readonly x: number[]; readonly gradNorm: number }
+  /**
+   * ||grad f(x)|| = gradNorm (on a sphere domain: the norm of the tangential part of grad f(x)). With
+   * `region` (relu networks, method `relu-region`): x lies, checked in exact arithmetic, in the open region of
+   * the activation pattern `pattern` (per hidden layer, one 1 (on) or 0 (off) per unit, layers joined by `|`),
+   * where f is affine; gradNorm is the lower end of the exact interval of that region's gradient norm,
+   * `gradNormHi` its upper end (docs/science.md section 9.6, "Lower bound").
+   */
+  | { readonly type: 'point'; readonly x: number[]; readonly gradNorm: number; readonly region?: { readonly pattern: string; readonly gradNormHi: number; readonly checkedExactly: true } }
   /** |f(a) - f(b)| / ||a - b|| = secant, certified: lowered by `allowance`, the models' evaluation-error bound E(a) + E(b). */
   | { readonly type: 'pair'; readonly a: number[]; readonly b: number[]; readonly fa: number; readonly fb: number; readonly secant: number; readonly allowance?: number }
   /** The certificate of an upper bound or exact value: the formula and its inputs. */

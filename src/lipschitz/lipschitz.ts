@@ -72,9 +72,11 @@ export interface LipschitzReport {
 }
 
 /**
- * Lipschitz bounds for a model: cheap ones first (exact, class upper bound, data floor, gradients at the
- * data and at fresh draws), then rounds of multi-start gradient ascent, doubling the starts, only while
- * upper / lower > targetRatio and the time budget lasts. Lower bounds from models with kinks are secants.
+ * Lipschitz bounds for a model: cheap ones first (exact, class upper bound, the class's lower bound from the
+ * same certificate, data floor, gradients at the data and at fresh draws), then rounds of multi-start gradient
+ * ascent, doubling the starts, only while upper / lower > targetRatio and the time budget lasts. The searches'
+ * lower bounds are certified secants; the class's own (relu nets: a region's exact gradient norm at a point of
+ * D, docs/science.md section 9.6) is checked in exact arithmetic.
  */
 export function lipschitz(model: Model, options: LipschitzOptions): LipschitzReport {
   const resident = options.backend === undefined ? null : (model.searchGradient?.(options.backend) ?? null);
@@ -109,6 +111,9 @@ function estimate(model: Model, options: LipschitzOptions, search: GradientSearc
     estimates.push(e);
     if (e.value > lower.value) lower = e;
   };
+  // a lower bound the class computed with its certificate (relu nets: the branch and bound's relu-region
+  // bound, docs/science.md section 9.6), from the same search as `ub`
+  consider(model.lowerLipschitz?.(D) ?? null);
   const inside = (p: Float64Array) => contains(D, p);
   // Points that are not in the domain cannot certify anything about it: project them first.
   const inDomain = (P: Float64Array, m: number) => {

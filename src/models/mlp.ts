@@ -9,7 +9,7 @@ import type { Domain } from '../lipschitz/domain.js';
 import type { LipEstimate } from '../lipschitz/estimate.js';
 import type { Model } from './model.js';
 import { layeredEvaluationError } from './evaluation-error.js';
-import { lipSdpForLayers, networkCertificate, reluExactForLayers, tighterUpper } from '../lipschitz/sdp/network-bounds.js';
+import { lipSdpForLayers, networkBounds, reluExactForLayers, tighterUpper, type NetworkBounds } from '../lipschitz/sdp/network-bounds.js';
 
 /** Activations a robustlaw-mlp/1 file may use. */
 export const MLP_ACTIVATIONS = ['relu', 'tanh'] as const;
@@ -411,6 +411,16 @@ export function mlpModel(layers: readonly DenseLayer[], activation: NetworkActiv
   const uniform = acts.length > 0 && acts.every((a) => a === acts[0]) ? acts[0] : acts.length === 0 ? 'linear' : 'mixed';
   const widths = [d, ...layers.map((L) => L.outputs)].join('-');
   const one = new Float64Array([1]);
+  // the network certificate and its lower bound, one search per domain object (upperLipschitz, lowerLipschitz)
+  const certificates = new WeakMap<Domain, NetworkBounds>();
+  const certificateOn = (Dom: Domain): NetworkBounds => {
+    let b = certificates.get(Dom);
+    if (b === undefined) {
+      b = networkBounds(layers, acts, Dom, 1);
+      certificates.set(Dom, b);
+    }
+    return b;
+  };
   return {
     className: 'mlp',
     d,
@@ -441,7 +451,9 @@ export function mlpModel(layers: readonly DenseLayer[], activation: NetworkActiv
     // activations with slopes in [alpha, beta]: Lip <= prod_l beta_l ||W_l||_op, each a certified spectral norm (docs/science.md section 3)
     // with one hidden layer, the LipSDP-Neuron certificate where it is tighter (docs/science.md section 9); small
     // relu nets: its branch and bound over activation patterns (section 9.6)
-    upperLipschitz: (Dom, rng) => tighterUpper(spectralProduct(layers, acts, Dom, rng, ''), networkCertificate(layers, acts, Dom, 1)),
+    upperLipschitz: (Dom, rng) => tighterUpper(spectralProduct(layers, acts, Dom, rng, ''), certificateOn(Dom).upper),
+    // the lower bound of the same branch and bound (section 9.6, "Lower bound"), not a second search
+    lowerLipschitz: (Dom) => certificateOn(Dom).lower,
     predict(X, m) {
       const out = new Float64Array(m);
       for (let i = 0; i < m; i++) out[i] = forwardOne(layers, acts, X.subarray(i * d, i * d + d))[D - 1][0];

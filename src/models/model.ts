@@ -64,6 +64,13 @@ export interface Model {
   /** A certified upper bound on Lip(f) over D, or null where the class has none there. */
   upperLipschitz(D: Domain, rng: Rng): LipEstimate | null;
   /**
+   * A certified lower bound on Lip(f) over D that the class computed alongside its upper bound's certificate
+   * (relu networks: the `relu-region` bound of the branch and bound, docs/science.md section 9.6, "Lower
+   * bound"), or null. Classes cache it per domain object, so calling it after `upperLipschitz(D)` with the
+   * same D costs nothing more; the estimator considers it like any other lower bound.
+   */
+  lowerLipschitz?(D: Domain): LipEstimate | null;
+  /**
    * A certified upper bound on E ||grad f(x)|| for x uniform on the unit sphere, where the class has one
    * (bumps; see src/models/bumps.ts). The average is a statistic of f, not a bound on Lip(f).
    */

@@ -71,7 +71,9 @@ const vec = (v: readonly number[]) => `[${v.slice(0, 6).map((t) => g(t)).join(',
 export function describeWitness(w: Witness): string {
   switch (w.type) {
     case 'point':
-      return `||grad f(x)|| = ${g(w.gradNorm)} at x = ${vec(w.x)}`;
+      return w.region
+        ? `||grad f|| in [${g(w.gradNorm)}, ${g(w.region.gradNormHi)}] on the relu region of pattern ${w.region.pattern}, which contains x = ${vec(w.x)} (checked in exact arithmetic)`
+        : `||grad f(x)|| = ${g(w.gradNorm)} at x = ${vec(w.x)}`;
     case 'pair':
       return `|f(a) - f(b)| / ||a - b|| = ${g(w.secant)} with a = ${vec(w.a)}, b = ${vec(w.b)}${w.allowance ? ` (lowered by the evaluation-error allowance ${g(w.allowance)})` : ''}`;
     case 'jacobian':

@@ -144,7 +144,9 @@ export function registerLip(program: Command): void {
       const w = report.lower.witness;
       const witness =
         w.type === 'point'
-          ? `||grad f(x)|| = ${fmtNum(w.gradNorm)} at a point x (see --json)`
+          ? w.region
+            ? `||grad f|| >= ${fmtNum(w.gradNorm)} on the relu region of a point x of the domain, checked in exact arithmetic (see --json)`
+            : `||grad f(x)|| = ${fmtNum(w.gradNorm)} at a point x (see --json)`
           : w.type === 'pair'
             ? `|f(a) - f(b)| / ||a - b|| = ${fmtNum(w.secant)} for a pair (a, b) (see --json)`
             : w.type === 'certificate'

@@ -72,28 +72,48 @@ export const BNB_WORK = 1.5e8;
 /** The largest work of one evaluation (as in {@link BNB_WORK}) for which the branch and bound runs. */
 export const BNB_MAX_EVALUATION = 5e4;
 
+/** What {@link networkBounds} gives: the certified upper bound and, from the same branch and bound, a certified lower bound. */
+export interface NetworkBounds {
+  readonly upper: LipEstimate | null;
+  /** The branch and bound's `relu-region` lower bound (docs/science.md section 9.6, "Lower bound"), or null where it did not run or found none in D. */
+  readonly lower: LipEstimate | null;
+}
+
 /**
  * The certificate of a network file's model (`lip --model`, check-model): for a relu network with one output,
  * at most {@link BNB_MAX_UNITS} hidden units and {@link BNB_MAX_INPUTS} inputs, the branch and bound over
  * activation patterns (`lipsdp-bnb`, docs/science.md section 9.6; its root is the plain certificate, and its
  * bound is at most the root's) with tolerance 0.5% and a work budget from {@link BNB_WORK}; elsewhere the
  * plain LipSDP-Neuron certificate of {@link lipSdpForLayers}. The fitted classes (random features, two-layer
- * nets) use {@link lipSdpForTwoLayer}, not this.
+ * nets) use {@link lipSdpForTwoLayer}, not this. The upper bound of {@link networkBounds}.
  */
 export function networkCertificate(layers: readonly Layer[], activations: readonly string[], D: Domain, radius: number): LipEstimate | null {
+  return networkBounds(layers, activations, D, radius).upper;
+}
+
+/**
+ * {@link networkCertificate}'s upper bound together with the lower bound of the same search: where the branch
+ * and bound runs, the largest gradient norm ||g_s|| (1 - (17 d + 8) u) of a region shown non-empty, in exact
+ * arithmetic, by a point x of D (method `relu-region`; Lip_D(f) >= ||g_s|| because f is affine with gradient
+ * g_s on an open neighbourhood of x, docs/science.md section 9.6, "Lower bound"); null elsewhere. One search
+ * gives both.
+ */
+export function networkBounds(layers: readonly Layer[], activations: readonly string[], D: Domain, radius: number): NetworkBounds {
   const H = layers.length - 1;
   const units = layers.slice(0, H).reduce((s, L) => s + L.outputs, 0);
   const d = layers[0]?.inputs ?? 0;
-  if (H < 1 || units > BNB_MAX_UNITS || d > BNB_MAX_INPUTS || layers[H].outputs !== 1 || !activations.every((a) => a === 'relu')) return lipSdpForLayers(layers, activations, D, radius);
+  const plain = (): NetworkBounds => ({ upper: lipSdpForLayers(layers, activations, D, radius), lower: null });
+  if (H < 1 || units > BNB_MAX_UNITS || d > BNB_MAX_INPUTS || layers[H].outputs !== 1 || !activations.every((a) => a === 'relu')) return plain();
   // the plain certificate's iteration caps (lipSdpForLayers) for every node, and the work of one evaluation
   const R = units + 1;
   const side = Math.min(d, R);
   const iterations = H === 1 ? modelSdpIterations(units, d, 1) : Math.round(Math.min(1000, Math.max(10, 2e7 / (R * side * side + R ** 3))));
   // one evaluation: the products of lipSdpForLayers' estimates plus 20 side^3 for the eigen-decomposition (as FITTED_SDP_MAX_WORK)
   const evaluation = (H === 1 ? R * side * side : R * side * side + R ** 3) + 20 * side ** 3;
-  if (evaluation > BNB_MAX_EVALUATION) return lipSdpForLayers(layers, activations, D, radius);
+  if (evaluation > BNB_MAX_EVALUATION) return plain();
   const maxSolverIterations = Math.floor(BNB_WORK / evaluation);
-  return reluBranchAndBound(layers, activations, D, radius, { maxIterations: iterations, nodeIterations: Math.min(iterations, 50), maxNodes: 2000, maxSolverIterations }).upper ?? lipSdpForLayers(layers, activations, D, radius);
+  const bnb = reluBranchAndBound(layers, activations, D, radius, { maxIterations: iterations, nodeIterations: Math.min(iterations, 50), maxNodes: 2000, maxSolverIterations });
+  return { upper: bnb.upper ?? lipSdpForLayers(layers, activations, D, radius), lower: bnb.lower };
 }
 
 /**

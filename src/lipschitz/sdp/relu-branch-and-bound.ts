@@ -10,6 +10,9 @@ import { preActivationRanges, slopeInterval } from './slope-bounds.js';
 /** The method name of the branch-and-bound certificate in estimates and reports. */
 export const LIPSDP_BNB = 'lipsdp-bnb';
 
+/** The method name of the branch and bound's lower bound (a region's gradient norm at a point of the domain). */
+export const RELU_REGION = 'relu-region';
+
 /** Options of {@link reluBranchAndBound}. */
 export interface ReluBnbOptions {
   /** Stop when upper <= (1 + tolerance) lower (default 0.005). */
@@ -60,7 +63,10 @@ export interface ReluBnbStats {
 export interface ReluBnbResult {
   /** The certified upper bound (method `lipsdp-bnb`), or null where the network is not a relu net with one output or the root's certificate did not verify. */
   readonly upper: LipEstimate | null;
-  /** The largest gradient norm of a region shown non-empty by a point in the domain (a lower bound, method `relu-region`), or null. */
+  /**
+   * The largest gradient norm of a region shown non-empty by a point in the domain (a lower bound, method
+   * {@link RELU_REGION}; its witness: the point, the pattern, the exact value's interval), or null.
+   */
   readonly lower: LipEstimate | null;
   readonly stats: ReluBnbStats;
 }
@@ -76,6 +82,8 @@ export interface ReluBnbTestFaults {
   readonly scaleNodeBounds?: number;
   /** On a ball, drop every complete region whose known point lies outside it, without the cutting planes. */
   readonly dropRegionsOutsideBall?: boolean;
+  /** Take a region's known point as the lower bound's witness without checking that it lies in the domain. */
+  readonly lowerOutsideDomain?: boolean;
 }
 
 /** Cutting planes per complete pattern deciding whether its region meets the ball. */
@@ -196,9 +204,11 @@ function branchAndBound(layers: readonly ReluLayer[], activations: readonly stri
   let completeMax = 0;
   let lowerValue = -1;
   let lowerPoint: Float64Array | null = null;
-  const completePattern = (out: Form, region: PatternRegion) => {
+  let lowerPattern = '';
+  let lowerHi = 0;
+  const completePattern = (out: Form, region: PatternRegion, signs: readonly (readonly (boolean | null)[])[]) => {
     const g = formGradNorm(out);
-    let point: Float64Array | null = region.proven && region.point !== null && D.kind !== 'sphere' && contains(D, region.point) ? region.point : null;
+    let point: Float64Array | null = region.proven && region.point !== null && D.kind !== 'sphere' && (faults.lowerOutsideDomain || contains(D, region.point)) ? region.point : null;
     if (point === null && (D.kind === 'ball' || D.kind === 'sphere') && !(g * (1 + relErr) <= completeMax && g * (1 - relErr) <= lowerValue)) {
       // a region shown non-empty only outside the ball (or undecided): a point in the inscribed box, else
       // cutting planes; a region certified to miss the ball has no value on D (section 9.6)
@@ -212,9 +222,13 @@ function branchAndBound(layers: readonly ReluLayer[], activations: readonly stri
       if (side !== null && D.kind === 'ball') point = side.x;
     }
     completeMax = Math.max(completeMax, g * (1 + relErr));
+    // the lower end of the exact value's interval (section 9.6, "Lower bound": 1 - relErr is exact, the product
+    // rounds by at most u, inside the slack of relErr)
     if (point !== null && g * (1 - relErr) > lowerValue) {
       lowerValue = g * (1 - relErr);
       lowerPoint = point;
+      lowerHi = g * (1 + relErr);
+      lowerPattern = signs.map((row) => row.map((on) => (on ? '1' : '0')).join('')).join('|');
     }
   };
 
@@ -226,7 +240,7 @@ function branchAndBound(layers: readonly ReluLayer[], activations: readonly stri
       const x = rng.fillNormal(new Float64Array(d), spread * 2 ** ((i % 4) - 1));
       if (!contains(D, x)) continue;
       const at = patternAt(layers, x);
-      if (at !== null) completePattern(at.out, { rows: [], witness: null, point: x, proven: true });
+      if (at !== null) completePattern(at.out, { rows: [], witness: null, point: x, proven: true }, at.on);
     }
   }
 
@@ -274,7 +288,7 @@ function branchAndBound(layers: readonly ReluLayer[], activations: readonly stri
         const out = unitForm(layers, H, 0, forms[H - 1], signs[H - 1] as boolean[]);
         if (reg.proven) stats.regions++;
         else stats.undecided++;
-        completePattern(out, reg);
+        completePattern(out, reg, signs);
         return;
       }
       forms.push(Array.from({ length: layers[l + 1].outputs }, (_, r) => unitForm(layers, l + 1, r, forms[l], signs[l] as boolean[])));
@@ -353,7 +367,9 @@ function branchAndBound(layers: readonly ReluLayer[], activations: readonly stri
   };
   const lp = lowerPoint as Float64Array | null;
   const lower: LipEstimate | null =
-    lp === null ? null : { kind: 'lower', value: lowerValue, witness: { type: 'point', x: Array.from(lp), gradNorm: lowerValue }, domain: name, evaluations: 0, method: 'relu-region' };
+    lp === null
+      ? null
+      : { kind: 'lower', value: lowerValue, witness: { type: 'point', x: Array.from(lp), gradNorm: lowerValue, region: { pattern: lowerPattern, gradNormHi: lowerHi, checkedExactly: true } }, domain: name, evaluations: 0, method: RELU_REGION };
   return done(upper, lower);
 }
 
