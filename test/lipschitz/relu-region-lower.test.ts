@@ -2,13 +2,15 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import { Streams } from '../../src/core/streams.js';
-import type { Domain } from '../../src/lipschitz/domain.js';
+import { domainName, type Domain } from '../../src/lipschitz/domain.js';
 import type { LipEstimate } from '../../src/lipschitz/estimate.js';
 import { lipschitz } from '../../src/lipschitz/lipschitz.js';
+import { checkModel } from '../../src/law/check-model.js';
 import { reluExactLipschitz } from '../../src/lipschitz/relu-exact.js';
 import { networkBounds } from '../../src/lipschitz/sdp/network-bounds.js';
 import { LIPSDP_BNB, RELU_REGION, reluBranchAndBound, reluBranchAndBoundWithTestFaults } from '../../src/lipschitz/sdp/relu-branch-and-bound.js';
 import { mlpModel, parseMlpNetwork, type MlpModel } from '../../src/models/mlp.js';
+import { dataRadius } from '../../src/models/model.js';
 import { DEEP_NETS, evidenceNets, randomLayers, reluGradNormAt, type Layer } from '../fixtures/relu-nets.js';
 
 // The branch and bound's relu-region lower bound as lip --model and check-model report it (docs/science.md
@@ -146,5 +148,24 @@ describe('examples/formats/classifier.json (4-8-3): each output as lip --model r
     expect(a[2].ratio).toBeLessThan(1.005);
     const b = perOutput();
     expect(b.map((r) => [r.lower, r.upper, r.ratio])).toEqual(a.map((r) => [r.lower, r.upper, r.ratio]));
+  });
+
+  it('check-model on the margin f_1 - f_2 reports the relu-region lower bound, sound, on the data\'s ball', () => {
+    const rng = new Rng(5);
+    const n = 30;
+    const X = rng.fillNormal(new Float64Array(n * 4));
+    const y = Float64Array.from({ length: n }, (_, i) => (X[i * 4] > 0 ? 1 : -1));
+    const margin = net.head(Float64Array.from([0, 1, -1]), 'margin f_1 - f_2');
+    const run = () => checkModel({ model: margin, X, y, n, sigma2: 1, rng: new Streams(1).stream('estimator') });
+    const r = run();
+    expect(r.lowerMethod).toBe(RELU_REGION);
+    expect(r.upperMethod).toBe(LIPSDP_BNB);
+    // check-model's domain: the ball of the data's radius
+    const radius = dataRadius(X, n, 4);
+    expect(r.domain).toBe(domainName({ kind: 'ball', radius }));
+    expectSoundLower(margin.layers, { kind: 'ball', radius }, { kind: 'lower', value: r.lower, witness: r.lowerWitness, domain: r.domain, evaluations: 0, method: r.lowerMethod }, r.upper!);
+    expect(r.ratio!).toBeLessThan(1.005);
+    const again = run();
+    expect([again.lower, again.upper]).toEqual([r.lower, r.upper]);
   });
 });
