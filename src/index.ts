@@ -93,7 +93,7 @@ export { reluBranchAndBound, LIPSDP_BNB, type ReluBnbOptions, type ReluBnbResult
 export { referenceSearch, residentSearch, certifyTop, type GradientSearch } from './lipschitz/gradient-search.js';
 // linear algebra
 export { spectralNorm, type SpectralNorm } from './linalg/spectral-norm.js';
-export { choleskyWithJitter, choleskySolve } from './linalg/cholesky.js';
+export { choleskyWithJitter, choleskySolve, transposedFactor } from './linalg/cholesky.js';
 export { solveKernel, leastSquares, type LeastSquaresResult } from './linalg/min-norm.js';
 // backends and benchmarks
 export type { ResidentGradient, ResidentKernels } from './backends/resident.js';
@@ -142,6 +142,8 @@ export { parseDataFile, type DataSet } from './data/data-file.js';
 export { readDataFile, parseCsvData, parseNpyData, rescaleLabels, DATA_FORMATS } from './data/read-data.js';
 export { parseNpy, npyBytes, type NpyArray } from './data/npy.js';
 // the WebAssembly f64 kernel
-export { matmulABt, matmulABtJs, matmulAB, transpose } from './linalg/matmul.js';
+export { matmulABt, matmulABtJs, matmulAAtUpper, matmulAB, transpose } from './linalg/matmul.js';
 export { gram } from './linalg/gram.js';
 export { wasmKernelActive, useWasmKernel } from './linalg/wasm-abt.js';
+export { f64Threads, f64ThreadStats, THREADED_MIN_WORK, type F64ThreadStats } from './linalg/abt-threads.js';
+export { probeF64Threads, type F64ThreadsStatus } from './linalg/f64-threads-status.js';

@@ -74,7 +74,7 @@ afterAll(() => {
 describe('the packed tarball', () => {
   test('holds compiled JavaScript with declarations, the bin and the worker entry, and no TypeScript source', () => {
     const files = packed.files.map((f) => f.path);
-    for (const f of ['package.json', 'bin/robustlaw.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/run.js', 'dist/src/testing/vitest.js', 'dist/src/testing/vitest.d.ts', 'dist/src/testing/fast-check.js', 'dist/src/backends/cpu-worker.mjs', 'dist/src/backends/cpu-worker-task.js']) expect(files).toContain(f);
+    for (const f of ['package.json', 'bin/robustlaw.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/run.js', 'dist/src/testing/vitest.js', 'dist/src/testing/vitest.d.ts', 'dist/src/testing/fast-check.js', 'dist/src/backends/cpu-worker.mjs', 'dist/src/backends/cpu-worker-task.js', 'dist/src/linalg/abt-worker.mjs']) expect(files).toContain(f);
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     expect(files.some((f) => f.startsWith('test/') || f.startsWith('src/'))).toBe(false);
   });
@@ -96,6 +96,11 @@ describe('the packed tarball', () => {
     expect(sweep.status, sweep.stderr).toBe(0);
     expect(sweep.stdout).toContain('No certified counterexample.');
     for (const f of ['results.jsonl', 'report.md', 'report.html', 'plots/lipschitz.svg']) expect(existsSync(join(dir, 'sweep-out', f)), f).toBe(true);
+    // the f64 kernel's worker threads start from the compiled package (abt-worker.mjs next to abt-threads.js)
+    const backends = inProject(join(dir, 'node_modules', '.bin', 'robustlaw'), ['backends', '--json']);
+    expect(backends.status, backends.stderr).toBe(0);
+    const threads = (JSON.parse(backends.stdout) as { f64Threads: { threads: number; running: boolean; reason: string | null } }).f64Threads;
+    expect(threads.running, threads.reason ?? '').toBe(threads.threads > 1);
   });
 
   test('the library, robustlaw/vitest and robustlaw/fast-check import from the installed package; the cpu worker starts', () => {
