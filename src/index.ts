@@ -93,7 +93,7 @@ export { reluBranchAndBound, LIPSDP_BNB, type ReluBnbOptions, type ReluBnbResult
 export { referenceSearch, residentSearch, certifyTop, type GradientSearch } from './lipschitz/gradient-search.js';
 // linear algebra
 export { spectralNorm, type SpectralNorm } from './linalg/spectral-norm.js';
-export { choleskyWithJitter, choleskySolve, transposedFactor } from './linalg/cholesky.js';
+export { choleskyWithJitter, choleskySolve, choleskyFactor, forwardSubstitute, backSubstitute, transposedFactor } from './linalg/cholesky.js';
 export { solveKernel, leastSquares, type LeastSquaresResult } from './linalg/min-norm.js';
 // backends and benchmarks
 export type { ResidentGradient, ResidentKernels } from './backends/resident.js';

@@ -1,5 +1,6 @@
 import type { DeepProblem } from './deep-problem.js';
-import { cholesky, symmetricEigen } from './lipsdp-solver.js';
+import { backSubstitute, choleskyFactor, forwardSubstitute } from '../../linalg/cholesky.js';
+import { symmetricEigen } from './lipsdp-solver.js';
 import { lbfgsStage } from './lbfgs-stage.js';
 import { smoothedMax } from './smoothed-max.js';
 
@@ -11,8 +12,7 @@ const gramCache = new WeakMap<DeepProblem, Float64Array>();
  * the eigenvalues of Z_x^T S^-1 Z_x, and for an eigenvector f (eigenvalue lambda) of H, e = F^T f / sqrt(lambda)
  * has Z_x e = M L^-T f / sqrt(lambda).
  */
-function evaluateOnGram(P: DeepProblem, t: Float64Array, lam: Float64Array, Zr: Float64Array, S: Float64Array, L: Float64Array, mu: number, wantGrad: boolean): Evaluation | null {
-  void S;
+function evaluateOnGram(P: DeepProblem, t: Float64Array, lam: Float64Array, Zr: Float64Array, L: Float64Array, mu: number, wantGrad: boolean): Evaluation | null {
   const { nJ, rows: R } = P;
   const K = gramCache.get(P)!;
   const M = new Float64Array(R * R);
@@ -45,32 +45,27 @@ function evaluateOnGram(P: DeepProblem, t: Float64Array, lam: Float64Array, Zr: 
     const pi = Math.exp((values[i] - top) / mu) / z;
     const sig = Math.sqrt(values[i]);
     // g = L^-T f, v = M g / sigma, y = S^-1 v
-    const g = new Float64Array(R);
-    for (let a = R - 1; a >= 0; a--) {
-      let s = vectors[a * R + i];
-      for (let k = a + 1; k < R; k++) s -= L[k * R + a] * g[k];
-      g[a] = s / L[a * R + a];
-    }
-    const y = new Float64Array(R);
+    const f = new Float64Array(R);
+    for (let a = 0; a < R; a++) f[a] = vectors[a * R + i];
+    const g = backSubstitute(L, R, f);
+    const v = new Float64Array(R);
     for (let a = 0; a < R; a++) {
       let s = 0;
       for (let b = 0; b < R; b++) s += M[a * R + b] * g[b];
-      s /= sig;
-      for (let k = 0; k < a; k++) s -= L[a * R + k] * y[k];
-      y[a] = s / L[a * R + a];
+      v[a] = s / sig;
     }
-    for (let a = R - 1; a >= 0; a--) {
-      let s = y[a];
-      for (let k = a + 1; k < R; k++) s -= L[k * R + a] * y[k];
-      y[a] = s / L[a * R + a];
-    }
-    for (let j = 0; j < nJ; j++) {
-      let q = 0;
-      for (let a = 0; a < R; a++) q += Zr[a * nJ + j] * y[a];
-      grad[j] += pi * (y[j] * y[j] - (q * q) / (2 * t[j]));
-    }
+    addTauGradient(grad, pi, backSubstitute(L, R, forwardSubstitute(L, R, v)), Zr, t, R, nJ);
   }
   return { value, top, grad };
+}
+
+/** grad_j += pi (y_j^2 - (Z_r^T y)_j^2 / (2 t_j)): one eigenvector's share of t_j d rho / d t_j (section 9.5). */
+function addTauGradient(grad: Float64Array, pi: number, y: Float64Array, Zr: Float64Array, t: Float64Array, R: number, nJ: number): void {
+  for (let j = 0; j < nJ; j++) {
+    let q = 0;
+    for (let a = 0; a < R; a++) q += Zr[a * nJ + j] * y[a];
+    grad[j] += pi * (y[j] * y[j] - (q * q) / (2 * t[j]));
+  }
 }
 
 /** What the deep solver found (NOT certified: verify with verifyDeepLipSdp). */
@@ -125,9 +120,9 @@ function evaluate(P: DeepProblem, tau: Float64Array, mu: number, wantGrad: boole
       S[i * R + k] -= s;
     }
   }
-  const L = cholesky(S, R);
+  const L = choleskyFactor(S, R);
   if (L === null) return null;
-  if (d > R) return evaluateOnGram(P, t, lam, Zr, S, L, mu, wantGrad);
+  if (d > R) return evaluateOnGram(P, t, lam, Zr, L, mu, wantGrad);
   const F = new Float64Array(R * d);
   for (let c = 0; c < d; c++)
     for (let i = 0; i < R; i++) {
@@ -172,23 +167,13 @@ function evaluate(P: DeepProblem, tau: Float64Array, mu: number, wantGrad: boole
       for (let c = 0; c < d; c++) e[c] /= norm;
     }
     // y = S^-1 Z_x e
-    const y = new Float64Array(R);
+    const Zxe = new Float64Array(R);
     for (let a = 0; a < R; a++) {
       let s = 0;
       for (let c = 0; c < d; c++) s += Zx[a * d + c] * e[c];
-      for (let k = 0; k < a; k++) s -= L[a * R + k] * y[k];
-      y[a] = s / L[a * R + a];
+      Zxe[a] = s;
     }
-    for (let a = R - 1; a >= 0; a--) {
-      let s = y[a];
-      for (let k = a + 1; k < R; k++) s -= L[k * R + a] * y[k];
-      y[a] = s / L[a * R + a];
-    }
-    for (let j = 0; j < nJ; j++) {
-      let q = 0;
-      for (let a = 0; a < R; a++) q += Zr[a * nJ + j] * y[a];
-      grad[j] += pi * (y[j] * y[j] - (q * q) / (2 * t[j]));
-    }
+    addTauGradient(grad, pi, backSubstitute(L, R, forwardSubstitute(L, R, Zxe)), Zr, t, R, nJ);
   }
   return { value, top, grad };
 }

@@ -1,4 +1,5 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { backSubstitute, choleskyFactor, forwardSubstitute } from '../../linalg/cholesky.js';
 import { gramTranspose } from '../../linalg/gram.js';
 import { matmulABt } from '../../linalg/matmul.js';
 import type { HiddenLayerProblem } from './hidden-layer-problem.js';
@@ -216,28 +217,6 @@ function prepare(P: HiddenLayerProblem): Pre {
   return { P, B, WJ, hJ, VJ, nJ, grams };
 }
 
-/** x L^{-T} for a row vector x (L lower triangular m x m): solves L y = x^T. */
-function forward(L: Float64Array, m: number, x: Float64Array): Float64Array {
-  const y = new Float64Array(m);
-  for (let a = 0; a < m; a++) {
-    let s = x[a];
-    for (let l = 0; l < a; l++) s -= L[a * m + l] * y[l];
-    y[a] = s / L[a * m + a];
-  }
-  return y;
-}
-
-/** L^{-T} x (back substitution). */
-function backward(L: Float64Array, m: number, x: Float64Array): Float64Array {
-  const y = Float64Array.from(x);
-  for (let a = m - 1; a >= 0; a--) {
-    let s = y[a];
-    for (let l = a + 1; l < m; l++) s -= L[l * m + a] * y[l];
-    y[a] = s / L[a * m + a];
-  }
-  return y;
-}
-
 /**
  * The evaluation on the (nJ + m) side from the precomputed Grams: F F^T = [[Ds WW Ds, Ds WB L^-T], [., L^-1 BB L^-T]]
  * with Ds = diag(sqrt(2 t) half); for an eigenvector f = (f1, f2) of F F^T with eigenvalue lambda, e = F^T f / sqrt(lambda)
@@ -252,15 +231,15 @@ function evaluateOnGrams(pre: Pre, t: Float64Array, L: Float64Array, mu: number,
   const H = new Float64Array(n * n);
   for (let a = 0; a < nJ; a++) for (let c = 0; c <= a; c++) H[a * n + c] = ds[a] * WW[a * nJ + c] * ds[c];
   const WBL = new Float64Array(nJ * m); // WB L^-T
-  for (let a = 0; a < nJ; a++) WBL.set(forward(L, m, WB.subarray(a * m, a * m + m)), a * m);
+  for (let a = 0; a < nJ; a++) WBL.set(forwardSubstitute(L, m, WB.subarray(a * m, a * m + m)), a * m);
   for (let a = 0; a < nJ; a++) for (let c = 0; c < m; c++) H[(nJ + c) * n + a] = ds[a] * WBL[a * m + c];
   const X = new Float64Array(m * m); // rows of BB L^-T
-  for (let a = 0; a < m; a++) X.set(forward(L, m, BB.subarray(a * m, a * m + m)), a * m);
+  for (let a = 0; a < m; a++) X.set(forwardSubstitute(L, m, BB.subarray(a * m, a * m + m)), a * m);
   // L^-1 (BB L^-T): column c of X solved by forward substitution
   for (let c = 0; c < m; c++) {
     const col = new Float64Array(m);
     for (let a = 0; a < m; a++) col[a] = X[a * m + c];
-    const y = forward(L, m, col);
+    const y = forwardSubstitute(L, m, col);
     for (let a = c; a < m; a++) H[(nJ + a) * n + nJ + c] = y[a];
   }
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) H[j * n + i] = H[i * n + j];
@@ -280,7 +259,7 @@ function evaluateOnGrams(pre: Pre, t: Float64Array, L: Float64Array, mu: number,
     for (let a = 0; a < nJ; a++) f1[a] = ds[a] * vectors[a * n + i];
     const f2 = new Float64Array(m);
     for (let a = 0; a < m; a++) f2[a] = vectors[(nJ + a) * n + i];
-    const g2 = backward(L, m, f2);
+    const g2 = backSubstitute(L, m, f2);
     const we = new Float64Array(nJ);
     for (let a = 0; a < nJ; a++) {
       let s = 0;
@@ -295,7 +274,7 @@ function evaluateOnGrams(pre: Pre, t: Float64Array, L: Float64Array, mu: number,
       for (let c = 0; c < m; c++) s += BB[a * m + c] * g2[c];
       be[a] = s / sig;
     }
-    const y = backward(L, m, forward(L, m, be));
+    const y = backSubstitute(L, m, forwardSubstitute(L, m, be));
     for (let q = 0; q < nJ; q++) {
       let vy = 0;
       for (let a = 0; a < m; a++) vy += VJ[a * nJ + q] * y[a];
@@ -319,7 +298,7 @@ function evaluate(pre: Pre, tau: Float64Array, mu: number, wantGrad: boolean): E
       if (vi !== 0) for (let l = 0; l <= i; l++) S[i * m + l] -= vi * VJ[l * nJ + q];
     }
   }
-  const L = cholesky(S, m);
+  const L = choleskyFactor(S, m);
   if (L === null) return null;
   if (pre.grams !== null) return evaluateOnGrams(pre, t, L, mu, wantGrad);
   const R = nJ + m;
@@ -384,22 +363,13 @@ function evaluate(pre: Pre, tau: Float64Array, mu: number, wantGrad: boolean): E
       for (let c = 0; c < d; c++) e[c] /= norm;
     }
     // y = S^{-1} B e
-    const y = new Float64Array(m);
+    const Be = new Float64Array(m);
     for (let a = 0; a < m; a++) {
       let s = 0;
       for (let c = 0; c < d; c++) s += B[a * d + c] * e[c];
-      y[a] = s;
+      Be[a] = s;
     }
-    for (let a = 0; a < m; a++) {
-      let s = y[a];
-      for (let l = 0; l < a; l++) s -= L[a * m + l] * y[l];
-      y[a] = s / L[a * m + a];
-    }
-    for (let a = m - 1; a >= 0; a--) {
-      let s = y[a];
-      for (let l = a + 1; l < m; l++) s -= L[l * m + a] * y[l];
-      y[a] = s / L[a * m + a];
-    }
+    const y = backSubstitute(L, m, forwardSubstitute(L, m, Be));
     for (let q = 0; q < nJ; q++) {
       let we = 0;
       if (WE !== null) we = WE[q * u + r];
@@ -462,23 +432,6 @@ function goldenMin(f: (s: number) => number, a: number, b: number, evals: number
   return fc <= fd ? c : d;
 }
 
-/** Lower Cholesky factor of a symmetric positive definite n x n matrix (lower triangle read), or null. */
-export function cholesky(A: Float64Array, n: number): Float64Array | null {
-  const L = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    let s = A[j * n + j];
-    for (let t = 0; t < j; t++) s -= L[j * n + t] ** 2;
-    if (!(s > 0) || !Number.isFinite(s)) return null;
-    const ljj = Math.sqrt(s);
-    L[j * n + j] = ljj;
-    for (let i = j + 1; i < n; i++) {
-      let v = A[i * n + j];
-      for (let t = 0; t < j; t++) v -= L[i * n + t] * L[j * n + t];
-      L[i * n + j] = v / ljj;
-    }
-  }
-  return L;
-}
 
 /** Eigenvalues (descending) and eigenvectors (columns of a row-major n x n array) of a symmetric matrix, by ml-matrix. */
 export function symmetricEigen(A: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
