@@ -1,6 +1,6 @@
 import type { DeepProblem } from './deep-problem.js';
 import { backSubstitute, choleskyFactor, forwardSubstitute } from '../../linalg/cholesky.js';
-import { symmetricEigen } from './lipsdp-solver.js';
+import { inputSideEigenvector, symmetricEigen } from './lipsdp-solver.js';
 import { lbfgsStage } from './lbfgs-stage.js';
 import { smoothedMax } from './smoothed-max.js';
 
@@ -154,18 +154,8 @@ function evaluate(P: DeepProblem, tau: Float64Array, mu: number, wantGrad: boole
   const e = new Float64Array(d);
   for (const i of used) {
     const pi = Math.exp((values[i] - top) / mu) / z;
-    if (small) for (let c = 0; c < d; c++) e[c] = vectors[c * n + i];
-    else {
-      if (!(values[i] > 0)) continue;
-      e.fill(0);
-      for (let r = 0; r < R; r++) {
-        const f = vectors[r * n + i];
-        if (f !== 0) for (let c = 0; c < d; c++) e[c] += f * F[r * d + c];
-      }
-      const norm = Math.hypot(...e);
-      if (!(norm > 0)) continue;
-      for (let c = 0; c < d; c++) e[c] /= norm;
-    }
+    if (!small && !(values[i] > 0)) continue;
+    if (!inputSideEigenvector(vectors, i, n, small, F, R, d, e)) continue;
     // y = S^-1 Z_x e
     const Zxe = new Float64Array(R);
     for (let a = 0; a < R; a++) {

@@ -350,18 +350,7 @@ function evaluate(pre: Pre, tau: Float64Array, mu: number, wantGrad: boolean): E
   }
   for (const [r, i] of used.entries()) {
     const pi = Math.exp((values[i] - top) / mu) / z;
-    // the eigenvector e of G = F^T F (on the d side, directly; else F^T f / sqrt(lambda))
-    if (small) for (let c = 0; c < d; c++) e[c] = vectors[c * n + i];
-    else {
-      e.fill(0);
-      for (let r = 0; r < R; r++) {
-        const f = vectors[r * n + i];
-        if (f !== 0) for (let c = 0; c < d; c++) e[c] += f * F[r * d + c];
-      }
-      const norm = Math.hypot(...e);
-      if (!(norm > 0)) continue;
-      for (let c = 0; c < d; c++) e[c] /= norm;
-    }
+    if (!inputSideEigenvector(vectors, i, n, small, F, R, d, e)) continue;
     // y = S^{-1} B e
     const Be = new Float64Array(m);
     for (let a = 0; a < m; a++) {
@@ -432,6 +421,26 @@ function goldenMin(f: (s: number) => number, a: number, b: number, evals: number
   return fc <= fd ? c : d;
 }
 
+/**
+ * The unit eigenvector e (length d) of G = F^T F for the eigenpair i of the matrix that was decomposed
+ * (`vectors`, n x n, columns): G itself when `small` (n = d), else F F^T (n = R), whose eigenvector f lifts to
+ * e = F^T f / ||F^T f||. Written into `e`; false when the lift vanishes.
+ */
+export function inputSideEigenvector(vectors: Float64Array, i: number, n: number, small: boolean, F: Float64Array, R: number, d: number, e: Float64Array): boolean {
+  if (small) {
+    for (let c = 0; c < d; c++) e[c] = vectors[c * n + i];
+    return true;
+  }
+  e.fill(0);
+  for (let r = 0; r < R; r++) {
+    const f = vectors[r * n + i];
+    if (f !== 0) for (let c = 0; c < d; c++) e[c] += f * F[r * d + c];
+  }
+  const norm = Math.hypot(...e);
+  if (!(norm > 0)) return false;
+  for (let c = 0; c < d; c++) e[c] /= norm;
+  return true;
+}
 
 /** Eigenvalues (descending) and eigenvectors (columns of a row-major n x n array) of a symmetric matrix, by ml-matrix. */
 export function symmetricEigen(A: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
