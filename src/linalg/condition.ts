@@ -74,7 +74,8 @@ function lanczosLargest(x0: Float64Array, n: number, op: (x: Float64Array) => Fl
 
 /**
  * Largest eigenvalue of the symmetric tridiagonal matrix with diagonal `a` and off-diagonal `b` (b.length
- * >= a.length - 1), by bisection on Sturm counts within the Gershgorin interval, to the last bits.
+ * >= a.length - 1), by bisection on Sturm counts within the Gershgorin interval, to the last bits; the lower
+ * end of the final interval, so that the result does not exceed it (nor the Ritz value it approximates).
  */
 function largestTridiagonal(a: readonly number[], b: readonly number[]): number {
   const m = a.length;
@@ -103,5 +104,5 @@ function largestTridiagonal(a: readonly number[], b: readonly number[]): number 
     if (below(mid) === m) hi = mid;
     else lo = mid;
   }
-  return hi;
+  return lo;
 }
