@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument, type YAMLError } from 'yaml';
 import { InputError } from './input-error.js';
 
 /** The largest input file read (bytes): 256 MiB. A larger file, or anything not a regular file (a device such
@@ -34,7 +34,9 @@ export function nestingDepth(text: string, limit = Number.POSITIVE_INFINITY): nu
  * file, one that is not a regular file or is larger than {@link MAX_FILE_BYTES}, one nested deeper than
  * {@link MAX_FILE_DEPTH}, and a syntax error each give one {@link InputError} on `path` (the rule `a
  * readable JSON file`, or `a readable JSON or YAML file` with `yaml`), shown with the path and the reason;
- * `context` (the caller, e.g. `loadSweepSpec`) is its context.
+ * `context` (the caller, e.g. `loadSweepSpec`) is its context. YAML is read as plain data: a tag outside
+ * the YAML 1.2 core schema (`!!binary`, `!!set`, `!!js/function`, `!foo`) is refused as an InputError on
+ * `path` naming the tag and its line, and a warning of the YAML reader like an error (no Node warning).
  */
 export function readStructuredFile(path: string, context = 'readStructuredFile', yaml = false): unknown {
   const rule = `a readable ${yaml ? 'JSON or YAML' : 'JSON'} file`;
@@ -57,11 +59,48 @@ export function readStructuredFile(path: string, context = 'readStructuredFile',
   if (depth > MAX_FILE_DEPTH) refuse(`${path} nests arrays or objects more than ${MAX_FILE_DEPTH} levels deep`);
   const asYaml = yaml && /\.ya?ml$/i.test(path);
   try {
-    return asYaml ? parseYaml(text) : JSON.parse(text);
+    return asYaml ? yamlData(text, path, context, refuse) : JSON.parse(text);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     if (e instanceof RangeError) refuse(`${path} nests too deeply to parse`);
-    refuse(`${path} is not valid ${asYaml ? 'YAML' : 'JSON'} (${(e as Error).message.split('\n')[0]})`);
+    refuse(`${path} is not valid ${asYaml ? 'YAML' : 'JSON'} (${firstLine(e)})`);
   }
+}
+
+/** The YAML tags an input file may use: those of the YAML 1.2 core schema, whose values are JSON's. */
+const YAML_TAGS = ['!!str', '!!int', '!!float', '!!bool', '!!null', '!!seq', '!!map'] as const;
+const CORE_TAG_URIS = new Set(YAML_TAGS.map((t) => `tag:yaml.org,2002:${t.slice(2)}`));
+
+/** The first line of an error's message, without the trailing colon of the yaml library's pretty errors. */
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0].replace(/:$/, '');
+}
+
+/**
+ * The plain data of a one-document YAML text, read with the YAML 1.2 core schema only (string keys; no
+ * `!!binary`, `!!set`, `!!js/...`, local or unknown tags, even under `%YAML 1.1`). The yaml library's
+ * warnings (an unresolved tag, an unsupported directive) are refused like its errors, as one
+ * {@link InputError} on `path` with the line and column, instead of being printed as Node warnings.
+ */
+function yamlData(text: string, path: string, context: string, refuse: (why: string) => never): unknown {
+  // logLevel 'error': the library never calls process.emitWarning; its warnings are refused below
+  const doc = parseDocument(text, { schema: 'core', resolveKnownTags: false, stringKeys: true, logLevel: 'error' });
+  const problem: YAMLError | undefined = doc.errors[0] ?? doc.warnings[0];
+  if (problem !== undefined) {
+    const at = problem.linePos ? ` at line ${problem.linePos[0].line}, column ${problem.linePos[0].col}` : '';
+    const unresolved = problem.code === 'TAG_RESOLVE_FAILED' ? /^Unresolved tag: (\S+)/.exec(problem.message)?.[1] : undefined;
+    if (unresolved !== undefined && CORE_TAG_URIS.has(unresolved)) refuse(`${path} is not valid YAML (the value${at} is not a ${text.slice(problem.pos[0], problem.pos[1])})`);
+    if (unresolved !== undefined) {
+      throw new InputError('path', `a JSON or YAML file of plain data (the only YAML tags allowed: ${YAML_TAGS.join(', ')})`, path, {
+        context,
+        shown: `${path} uses the tag ${text.slice(problem.pos[0], problem.pos[1])}${at}`,
+      });
+    }
+    // two messages worded in the library's API (its options, its functions) say it in the file's terms
+    const why = problem.code === 'NON_STRING_KEY' ? `a key${at} is not a string` : problem.code === 'MULTIPLE_DOCS' ? `a second document starts${at}` : firstLine(problem);
+    refuse(`${path} is not valid YAML (${why})`);
+  }
+  return doc.toJS();
 }
 
 /**

@@ -24,9 +24,9 @@ function message(f: () => unknown): string {
 
 describe('readStructuredFile limits', () => {
   it('refuses /dev/zero at once: not a regular file', () => {
-    const t0 = performance.now();
+    // "at once" without a clock (issue 27: no test on the machine's speed): only the check before the read
+    // says "not a regular file"; reading /dev/zero would end, if at all, in "cannot read" or out of memory
     expect(message(() => readStructuredFile('/dev/zero', 'loadThing'))).toBe('loadThing: path must be a readable JSON file (got /dev/zero is not a regular file)');
-    expect(performance.now() - t0).toBeLessThan(1000);
   });
 
   it('refuses a file over the 256 MiB cap before reading it', () => {

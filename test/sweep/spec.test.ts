@@ -58,6 +58,59 @@ describe('sweep spec files', () => {
     expect(() => loadSweepSpec(join(dir, 'missing.json'))).toThrow(/cannot read .*missing\.json \(ENOENT\)/);
   });
 
+  // The yaml library resolves an unknown tag to a string and reports it with process.emitWarning: the CLI
+  // printed its 5-line Node warning ("Use `node --trace-warnings ...`") after its own line (issue 27).
+  const tagged: readonly (readonly [string, string, string])[] = [
+    ['js/function', 'class: bumps\nn: 60\nd: 3\nseeds: !!js/function "function () {}"\n', '!!js/function at line 4, column 8'],
+    ['binary', 'class: bumps\nn: 60\nd: !!binary aGVsbG8=\n', '!!binary at line 3, column 4'],
+    ['set', 'class: !!set {bumps: null}\nn: 60\nd: 3\n', '!!set at line 1, column 8'],
+    ['unknown', 'class: bumps\nn: !!foo 60\nd: 3\n', '!!foo at line 2, column 4'],
+    ['local', 'class: bumps\nn: !mine 60\nd: 3\n', '!mine at line 2, column 4'],
+    ['YAML 1.1 binary', '%YAML 1.1\n---\nclass: bumps\nn: 60\nd: !!binary aGVsbG8=\n', '!!binary at line 5, column 4'],
+  ];
+  const allowed = 'the only YAML tags allowed: !!str, !!int, !!float, !!bool, !!null, !!seq, !!map';
+
+  it.each(tagged)('a YAML tag outside the core schema (%s) is one InputError naming the file, the tag and the tags allowed', (name, text, where) => {
+    const p = file(`tag-${name.replace(/\W/g, '-')}.yaml`, text);
+    let err: unknown;
+    try {
+      loadSweepSpec(p);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).parameter).toBe('path');
+    expect((err as Error).message).toBe(`loadSweepSpec: path must be a JSON or YAML file of plain data (${allowed}) (got ${p} uses the tag ${where})`);
+  });
+
+  it('the core tags are still read, and a core tag on the wrong value, a non-string key or a second document is one error', () => {
+    expect(loadSweepSpec(file('core.yaml', 'class: !!str bumps\nn: !!int 60\nd: !!seq [3]\nseeds: !!int 2\n')).n).toEqual([60]);
+    expect(() => loadSweepSpec(file('e.yaml', 'class: bumps\nn: !!int sixty\nd: 3\n'))).toThrow(/e\.yaml is not valid YAML \(the value at line 2, column 4 is not a !!int\)\)$/);
+    expect(() => loadSweepSpec(file('f.yaml', 'class: bumps\nn: 60\nd: 3\n? [a, b]\n: 1\n'))).toThrow(/f\.yaml is not valid YAML \(a key at line 4, column 3 is not a string\)\)$/);
+    expect(() => loadSweepSpec(file('g.yaml', 'class: bumps\nn: 60\nd: 3\n---\nn: 2\n'))).toThrow(/g\.yaml is not valid YAML \(a second document starts at line 4, column 1\)\)$/);
+  });
+
+  it('the CLI exits 2 on a tagged or non-string-keyed YAML spec with its one line and no Node warning', () => {
+    const out = join(dir, 'never-tagged');
+    const cases: readonly (readonly [string, string])[] = [
+      [tagged[0][1], tagged[0][2]],
+      [tagged[3][1], tagged[3][2]],
+      [tagged[4][1], tagged[4][2]],
+      ['class: bumps\nn: 60\nd: 3\n? [a, b]\n: 1\n', 'a key at line 4, column 3 is not a string'],
+    ];
+    for (const [i, [text, where]] of cases.entries()) {
+      const p = file(`cli-tag-${i}.yaml`, text);
+      const r = cli(['sweep', '--spec', p, '--out', out]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trimEnd().split('\n'), r.stderr).toHaveLength(1);
+      expect(r.stderr).toMatch(/^robustlaw: --spec must be /);
+      expect(r.stderr).toContain(`${p} `);
+      expect(r.stderr).toContain(where);
+      expect(r.stderr).not.toMatch(/trace-warnings|Warning/);
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('a grid over the limit is refused before any work', () => {
     expect(() => parseSweepSpec({ class: 'bumps', n: Array.from({ length: 1000 }, (_, i) => i + 2), d: Array.from({ length: 1001 }, (_, i) => i + 1) })).toThrow(/spec must be a grid of at most 100000 points \(got a grid of 1001000 points\)/);
   });
