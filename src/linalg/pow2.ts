@@ -72,3 +72,47 @@ export function exactScaled(x: number): bigint {
   const mag = e === 0 ? m : (m | (1n << 52n)) << BigInt(e - 1);
   return hi >>> 31 ? -mag : mag;
 }
+
+/**
+ * An upper bound on the exact product of non-negative doubles that neither underflows nor overflows on the
+ * way (docs/science.md section 3, "Scale safety"): each factor is split as m 2^e with m in [1, 2), the
+ * mantissas multiplied (renormalised after every step, each product rounding by at most u relative), the
+ * result raised by 2 (n + 1) u to cover those roundings and scaled back by 2^(sum e); a result that lands in
+ * the subnormal range is moved up one step. 0 when a factor is 0, +Infinity when one is not finite or the
+ * product exceeds the largest double. Multiplying the factors one after another instead turns
+ * 2^-700 2^-700 2^700 2^700 into 0.
+ */
+export function productUpper(factors: readonly number[]): number {
+  let m = 1;
+  let e = 0;
+  for (const v of factors) {
+    if (!(v >= 0)) return Number.NaN;
+    if (v === 0) return 0;
+    if (v === Number.POSITIVE_INFINITY) return v;
+    const k = exponentOf(v);
+    m *= ldexp(v, -k);
+    const km = exponentOf(m);
+    m = ldexp(m, -km);
+    e += k + km;
+  }
+  m *= 1 + 2 * (factors.length + 1) * 2 ** -53;
+  const r = ldexp(m, e);
+  if (r === Number.POSITIVE_INFINITY) return r;
+  return r < 2 ** -1022 ? nextUp(r) : r;
+}
+
+/**
+ * A lower bound on an exact value known to lie in [v (1 - rel), v (1 + rel)] for a computed v >= 0, that stays
+ * below it in the subnormal range too: v (1 - rel) rounds to v there (the spacing is absolute), so two
+ * subnormal steps are taken off. Scales exactly with v while v (1 - rel) is a normal number.
+ */
+export function lowerEnd(v: number, rel: number): number {
+  const lo = v * (1 - rel - 2 ** -53);
+  return lo < 2 ** -1021 ? Math.max(0, lo - 2 * Number.MIN_VALUE) : lo;
+}
+
+/** The upper counterpart of {@link lowerEnd}: v (1 + rel), plus two subnormal steps in the subnormal range. */
+export function upperEnd(v: number, rel: number): number {
+  const hi = v * (1 + rel + 2 ** -52);
+  return hi < 2 ** -1021 ? hi + 2 * Number.MIN_VALUE : hi;
+}

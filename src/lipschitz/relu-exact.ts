@@ -2,6 +2,7 @@ import { exactEstimate, UNIT_ROUNDOFF } from './certificate.js';
 import type { LipEstimate } from './estimate.js';
 import { decideChild, formGradNorm, gradNormRelativeError, isZeroForm, patternAt, unitForm, wholeSpace, type Form, type PatternRegion, type ReluLayer } from './relu-patterns.js';
 import { Rng } from '../core/rng.js';
+import { exponentOf, ldexp, lowerEnd, upperEnd } from '../linalg/pow2.js';
 
 /** A dense layer: weights out x in (row-major) and biases. */
 type Layer = ReluLayer;
@@ -76,16 +77,29 @@ export function reluExactLipschitz(layers: readonly Layer[], activations: readon
   /** The form of unit r of layer l given the forms and signs of layer l - 1 (null for l = 0: from the input). */
   const formOf = (l: number, r: number, prev: readonly Form[] | null, prevOn: readonly boolean[] | null): Form => unitForm(layers, l, r, prev, prevOn);
 
-  // single hidden layer: the pruning bound
+  // single hidden layer: the pruning bound, computed on a and W scaled by powers of two (2^-sa a, 2^-sw W,
+  // largest entries in [1, 2)) so that no square or product underflows, and compared with the best value
+  // scaled the same way (docs/science.md section 10)
   const single = D === 2;
   const awNorm: number[] = [];
+  let aS = new Float64Array(0);
+  let wS = new Float64Array(0);
+  let pruneShift = 0;
   if (single) {
     const L1 = layers[0];
-    const a = layers[1].weights;
+    const maxOf = (A: Float64Array) => A.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    const ma = maxOf(layers[1].weights);
+    const mw = maxOf(L1.weights);
+    const sa = ma > 0 ? exponentOf(ma) : 0;
+    const sw = mw > 0 ? exponentOf(mw) : 0;
+    pruneShift = sa + sw;
+    aS = layers[1].weights.map((v) => ldexp(v, -sa));
+    wS = L1.weights.map((v) => ldexp(v, -sw));
     for (let j = 0; j < L1.outputs; j++) {
       let s = 0;
-      for (let t = 0; t < d; t++) s += (a[j] * L1.weights[j * d + t]) ** 2;
-      awNorm.push(Math.sqrt(s) * (1 + 8 * UNIT_ROUNDOFF));
+      for (let t = 0; t < d; t++) s += (aS[j] * wS[j * d + t]) ** 2;
+      // entries scaled down to subnormals round by at most 2^-1075 each: covered by the absolute term
+      awNorm.push(Math.sqrt(s) * (1 + 8 * UNIT_ROUNDOFF) + (d + 2) * Number.MIN_VALUE);
     }
   }
 
@@ -107,11 +121,11 @@ export function reluExactLipschitz(layers: readonly Layer[], activations: readon
         stats.regions++;
         if (g > bestValue) {
           bestValue = g;
-          best = g * (1 - relErr);
+          best = lowerEnd(g, relErr);
         }
       } else {
         stats.undecided++;
-        undecidedMax = Math.max(undecidedMax, g * (1 + relErr));
+        undecidedMax = Math.max(undecidedMax, upperEnd(g, relErr));
       }
       return true;
     }
@@ -120,13 +134,13 @@ export function reluExactLipschitz(layers: readonly Layer[], activations: readon
     if (single && best >= 0) {
       // the best completion: ||sum_{fixed on} a_j w_j|| + sum_{free} ||a_j w_j||
       const L1 = layers[0];
-      const a = layers[1].weights;
       const gf = new Float64Array(d);
-      for (let j = 0; j < depth; j++) if (signs[0][j]) for (let t = 0; t < d; t++) gf[t] += a[j] * L1.weights[j * d + t];
-      let ub = Math.hypot(...gf) * (1 + (depth + d + 4) * UNIT_ROUNDOFF);
+      for (let j = 0; j < depth; j++) if (signs[0][j]) for (let t = 0; t < d; t++) gf[t] += aS[j] * wS[j * d + t];
+      let ub = Math.hypot(...gf) * (1 + (depth + d + 4) * UNIT_ROUNDOFF) + (depth + 2) * d * Number.MIN_VALUE;
       for (let j = depth; j < L1.outputs; j++) ub += awNorm[j];
       ub *= 1 + (L1.outputs + 4) * UNIT_ROUNDOFF;
-      if (ub < best) {
+      // best in the scaled units, rounded down (two subnormal steps where it lands there)
+      if (ub < lowerEnd(ldexp(best, -pruneShift), 0)) {
         stats.pruned++;
         return true;
       }
@@ -159,9 +173,9 @@ export function reluExactLipschitz(layers: readonly Layer[], activations: readon
   const rng = new Rng(options.seed ?? 0);
   let spread = 1;
   for (const L of layers.slice(0, D - 1)) for (let r = 0; r < L.outputs; r++) {
-    let wn = 0;
-    for (let t = 0; t < L.inputs; t++) wn += L.weights[r * L.inputs + t] ** 2;
-    if (wn > 0) spread = Math.max(spread, Math.abs(L.biases[r]) / Math.sqrt(wn));
+    // the row's norm without underflow (hypot scales), so that the points do not depend on the layer's scale
+    const wn = Math.hypot(...L.weights.subarray(r * L.inputs, (r + 1) * L.inputs));
+    if (wn > 0) spread = Math.max(spread, Math.abs(L.biases[r]) / wn);
   }
   for (let i = 0; i < (options.samples ?? 256); i++) {
     const x = rng.fillNormal(new Float64Array(d), spread * 4 ** ((i % 4) - 1));
@@ -170,7 +184,7 @@ export function reluExactLipschitz(layers: readonly Layer[], activations: readon
     const g = formGradNorm(at.out);
     if (g > bestValue) {
       bestValue = g;
-      best = g * (1 - relErr);
+      best = lowerEnd(g, relErr);
     }
   }
   const ok = search(0, [], [], wholeSpace(d));

@@ -1,6 +1,7 @@
 import { InputError } from '../core/input-error.js';
 import { norm2 } from '../linalg/gram.js';
 import { spectralNorm } from '../linalg/spectral-norm.js';
+import { exponentOf, ldexp, lowerEnd, productUpper, upperEnd } from '../linalg/pow2.js';
 import { exactEstimate, UNIT_ROUNDOFF, upperEstimate } from '../lipschitz/certificate.js';
 import { domainName } from '../lipschitz/domain.js';
 import type { FunctionClass } from './function-class.js';
@@ -242,22 +243,40 @@ function backward(layers: readonly DenseLayer[], acts: readonly NetworkActivatio
 }
 
 /** The relu-or-linear, nonnegative case: every pattern's Jacobian lies entrywise in [0, W_D ... W_1]. */
-function nonnegativeAllActive(layers: readonly DenseLayer[], acts: readonly NetworkActivation[], D: Domain): Float64Array | null {
+function nonnegativeAllActive(layers: readonly DenseLayer[], acts: readonly NetworkActivation[], D: Domain): { A: Float64Array; E: number } | null {
   if (!acts.every((a) => a === 'relu' || a === 'linear') || !(D.kind === 'Rd' || D.kind === 'ball')) return null;
   if (!layers.every((L) => L.weights.every((v) => v >= 0) && L.biases.every((v) => v >= 0))) return null;
-  // A = W_D W_{D-1} ... W_1 (m x d)
+  // each layer scaled by a power of two to largest weight in [1, 2), so that the product neither underflows
+  // nor overflows (A = 2^-E W_D ... W_1); a layer whose scaling is not exact (a weight far below its largest
+  // would turn subnormal) and a product that reaches the subnormal range give no exact value here
+  let E = 0;
+  const scaled: Float64Array[] = [];
+  for (const L of layers) {
+    const mx = L.weights.reduce((s, v) => Math.max(s, v), 0);
+    if (mx === 0) return { A: new Float64Array(layers[layers.length - 1].outputs * layers[0].inputs), E: 0 };
+    const e = exponentOf(mx);
+    const w = L.weights.map((v) => ldexp(v, -e));
+    if (!w.every((v, i) => ldexp(v, e) === L.weights[i])) return null;
+    E += e;
+    scaled.push(w);
+  }
   const last = layers[layers.length - 1];
-  let A = Float64Array.from(last.weights);
+  let A = Float64Array.from(scaled[layers.length - 1]);
   for (let l = layers.length - 2; l >= 0; l--) {
     const L = layers[l];
+    const W = scaled[l];
     const next = new Float64Array(last.outputs * L.inputs);
     for (let i = 0; i < last.outputs; i++) for (let r = 0; r < L.outputs; r++) {
       const a = A[i * L.outputs + r];
-      if (a !== 0) for (let c = 0; c < L.inputs; c++) next[i * L.inputs + c] += a * L.weights[r * L.inputs + c];
+      if (a !== 0) for (let c = 0; c < L.inputs; c++) {
+        const p = a * W[r * L.inputs + c];
+        if (p < 2 ** -1000 && W[r * L.inputs + c] !== 0) return null;
+        next[i * L.inputs + c] += p;
+      }
     }
     A = next;
   }
-  return A;
+  return { A, E };
 }
 
 /** Relative rounding of the all-active product: each layer's sums of `outputs` nonnegative terms round by at most (outputs + 1) u. */
@@ -320,15 +339,17 @@ export function mlpNetwork(layers: readonly DenseLayer[], activations: NetworkAc
       return mlpModel(layers, acts);
     },
     exactLipschitzL2(Dom, rng) {
-      const A = nonnegativeAllActive(layers, acts, Dom);
-      if (A === null) return null;
+      const all = nonnegativeAllActive(layers, acts, Dom);
+      if (all === null) return null;
+      const { A, E } = all;
       const sn = spectralNorm(A, m, d, rng);
       if (!sn.available) return null;
       // the top of the interval: the certified spectral norm of the computed A, widened by A's rounding;
-      // its bottom: ||A v|| / ||v|| for v the top eigenvector of A^T A by power iteration, narrowed likewise
+      // its bottom: ||A v|| / ||v|| for v the top eigenvector of A^T A by power iteration, narrowed likewise;
+      // both scaled back by 2^E (the ends kept outward if that lands in the subnormal range)
       const rel = productRounding(layers, d) + (m + d + 4) * UNIT_ROUNDOFF;
-      const lo = rayleighLower(A, m, d) * (1 - rel);
-      const hi = sn.upper * (1 + rel);
+      const lo = lowerEnd(ldexp(rayleighLower(A, m, d), E), rel);
+      const hi = upperEnd(ldexp(sn.upper, E), rel);
       return exactEstimate((lo + hi) / 2, domainName(Dom), 'nonnegative-all-active', '||W_D ... W_1||_2 (all units active, l2 -> l2)', { lower: lo, upper: hi }, (hi - lo) / 2);
     },
     upperLipschitzL2(Dom, rng) {
@@ -364,21 +385,22 @@ function rayleighLower(A: Float64Array, rows: number, cols: number): number {
  * (docs/science.md section 3). Null where a certificate is not finite.
  */
 function spectralProduct(layers: readonly DenseLayer[], acts: readonly NetworkActivation[], Dom: Domain, rng: Rng, what: string): LipEstimate | null {
-  let prod = 1;
+  const factors: number[] = [];
   const terms: Record<string, number> = {};
   for (const [l, L] of layers.entries()) {
     const sn = spectralNorm(L.weights, L.outputs, L.inputs, rng);
     // a certificate that cannot be computed finitely is unavailable, never a number
     if (!sn.available) return null;
     terms[`layer${l + 1}`] = sn.upper;
-    prod *= sn.upper;
+    factors.push(sn.upper);
     if (l < acts.length && ACTIVATION_SLOPE[acts[l]].beta !== 1) {
       terms[`slope${l + 1}`] = ACTIVATION_SLOPE[acts[l]].beta;
-      prod *= ACTIVATION_SLOPE[acts[l]].beta;
+      factors.push(ACTIVATION_SLOPE[acts[l]].beta);
     }
   }
-  // the product of finite certificates can still overflow: then there is no finite certificate either
-  // (the products by beta_l = 1/4 are exact: powers of two)
+  // the product rounded up without underflow on the way (2^-700 2^-700 2^700 2^700 is 1, not 0); one that
+  // exceeds the largest double has no finite certificate either
+  const prod = productUpper(factors);
   return Number.isFinite(prod) ? upperEstimate(prod, domainName(Dom), 'spectral-product', `prod_l beta_l ||W_l||_op (activations with slopes in [alpha_l, beta_l]${what ? `, ${what}` : ''})`, terms) : null;
 }
 
@@ -441,12 +463,14 @@ export function mlpModel(layers: readonly DenseLayer[], activation: NetworkActiv
     // centred ball. Not on a sphere: there only tangential secants count (relu(x1) + relu(x2) on the unit
     // circle has Lip 1, not sqrt 2), so the value is only an upper bound there. Linear units are always active.
     exactLipschitz: (Dom) => {
-      const v = nonnegativeAllActive(layers, acts, Dom);
+      const all = nonnegativeAllActive(layers, acts, Dom);
       // small relu nets on R^d: the activation patterns enumerated (docs/science.md section 10)
-      if (v === null) return reluExactForLayers(layers, acts, Dom);
+      if (all === null) return reluExactForLayers(layers, acts, Dom);
+      // ||A|| of the scaled product, scaled back by 2^E (exactEstimate widens a subnormal result by two steps)
+      const v = ldexp(norm2(all.A), all.E);
       // products of nonnegative entries: each layer's sums of `outputs` terms round relatively by at most
       // (outputs + 1) u, compounding over the layers; then the norm of d terms
-      return exactEstimate(norm2(v), domainName(Dom), 'nonnegative-all-active', '||W_D ... W_1||_2 (all units active)', {}, productRounding(layers, d) * norm2(v));
+      return exactEstimate(v, domainName(Dom), 'nonnegative-all-active', '||W_D ... W_1||_2 (all units active)', {}, productRounding(layers, d) * v);
     },
     // activations with slopes in [alpha, beta]: Lip <= prod_l beta_l ||W_l||_op, each a certified spectral norm (docs/science.md section 3)
     // with one hidden layer, the LipSDP-Neuron certificate where it is tighter (docs/science.md section 9); small

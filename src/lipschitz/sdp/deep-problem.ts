@@ -1,6 +1,6 @@
 import { UNIT_ROUNDOFF } from '../certificate.js';
 import { gamma, verifyDiagMinusGram } from './verified-psd.js';
-import { slopeInterval } from './slope-bounds.js';
+import { preActivationRanges, slopeInterval } from './slope-bounds.js';
 
 /** A dense layer: weights out x in (row-major) and biases. */
 export interface DeepLayer {
@@ -44,20 +44,19 @@ export function deepSlopes(layers: readonly DeepLayer[], activations: readonly s
   let hhi: Float64Array | null = null;
   for (let l = 0; l < layers.length - 1; l++) {
     const L = layers[l];
-    const zlo = new Float64Array(L.outputs);
-    const zhi = new Float64Array(L.outputs);
-    for (let r = 0; r < L.outputs; r++) {
-      let lo = L.biases[r];
-      let hi = L.biases[r];
-      let mag = Math.abs(L.biases[r]);
-      if (hlo === null) {
-        let s = 0;
-        for (let c = 0; c < L.inputs; c++) s += L.weights[r * L.inputs + c] ** 2;
-        const rad = s === 0 ? 0 : Math.sqrt(s) * R * (1 + (L.inputs + 6) * u);
-        lo -= rad;
-        hi += rad;
-        mag += rad;
-      } else {
+    let zlo: Float64Array;
+    let zhi: Float64Array;
+    if (hlo === null) {
+      // the first layer from the ball: each row's norm scaled by a power of two (a sum of squares of weights
+      // near 2^-540 underflows to 0 and would fix every unit's sign), rounded outward
+      ({ lo: zlo, hi: zhi } = preActivationRanges(L.weights, L.biases, L.outputs, L.inputs, R));
+    } else {
+      zlo = new Float64Array(L.outputs);
+      zhi = new Float64Array(L.outputs);
+      for (let r = 0; r < L.outputs; r++) {
+        let lo = L.biases[r];
+        let hi = L.biases[r];
+        let mag = Math.abs(L.biases[r]);
         for (let c = 0; c < L.inputs; c++) {
           const w = L.weights[r * L.inputs + c];
           if (w === 0) continue;
@@ -67,10 +66,17 @@ export function deepSlopes(layers: readonly DeepLayer[], activations: readonly s
           hi += Math.max(a, b);
           mag += Math.max(Math.abs(a), Math.abs(b));
         }
+        // relative rounding of the products and sums (gamma), and an absolute 2^-1075 for each product that
+        // lands in the subnormal range (sums of subnormals are exact): Higham's model with underflow
+        const e = gamma(L.inputs + 3) * mag + (L.inputs + 2) * Number.MIN_VALUE;
+        zlo[r] = lo - e;
+        zhi[r] = hi + e;
       }
-      const e = gamma(L.inputs + 3) * mag + Number.MIN_VALUE;
-      zlo[r] = lo - e;
-      zhi[r] = hi + e;
+    }
+    // an undefined end (inf - inf) is no information: the whole line
+    for (let r = 0; r < L.outputs; r++) {
+      if (Number.isNaN(zlo[r])) zlo[r] = Number.NEGATIVE_INFINITY;
+      if (Number.isNaN(zhi[r])) zhi[r] = Number.POSITIVE_INFINITY;
     }
     const lo = new Float64Array(L.outputs);
     const hi = new Float64Array(L.outputs);
@@ -85,8 +91,10 @@ export function deepSlopes(layers: readonly DeepLayer[], activations: readonly s
       if (act === null) return null;
       const a = act(zlo[r]);
       const b = act(zhi[r]);
-      nlo[r] = a - Math.abs(a) * 4 * u - 1e-300;
-      nhi[r] = b + Math.abs(b) * 4 * u + 1e-300;
+      // relative 4 u for the library's activation, and two subnormal steps for a value in the subnormal
+      // range (an absolute widening larger than that would make the bounds depend on the layers' scale)
+      nlo[r] = a - Math.abs(a) * 4 * u - 2 * Number.MIN_VALUE;
+      nhi[r] = b + Math.abs(b) * 4 * u + 2 * Number.MIN_VALUE;
     }
     out.push({ lo, hi });
     hlo = nlo;

@@ -2,7 +2,7 @@ import { contains, domainName, withinBall, type Domain } from '../domain.js';
 import type { LipEstimate } from '../estimate.js';
 import { boxRows, decideChild, formGradNorm, formSignOnBall, gradNormRelativeError, isZeroForm, patternAt, pointWithin, regionMeetsBall, unitForm, wholeSpace, type Form, type PatternRegion, type ReluLayer } from '../relu-patterns.js';
 import { Rng } from '../../core/rng.js';
-import { UNIT_ROUNDOFF } from '../certificate.js';
+import { lowerEnd, upperEnd } from '../../linalg/pow2.js';
 import { requireInt, requireNonNegative } from '../../core/validate.js';
 import { deepSlopes } from './deep-problem.js';
 import { lipSdpDeepForSlopes, lipSdpUpperForSlopes } from './lipsdp-neuron.js';
@@ -153,7 +153,6 @@ function branchAndBound(layers: readonly ReluLayer[], activations: readonly stri
   const R = D.kind === 'ball' || D.kind === 'sphere' ? D.radius : withinBall(D, modelRadius) ? modelRadius : Number.POSITIVE_INFINITY;
   const name = domainName(D);
   const relErr = gradNormRelativeError(d);
-  const lowerFactor = 1 - relErr - UNIT_ROUNDOFF;
   const scaleBound = faults.scaleNodeBounds ?? 1;
 
   // the slope interval of every unit on the ball of radius R (section 9.1): [1, 1] or [0, 0] fix the unit's sign
@@ -211,7 +210,7 @@ function branchAndBound(layers: readonly ReluLayer[], activations: readonly stri
   const completePattern = (out: Form, region: PatternRegion, signs: readonly (readonly (boolean | null)[])[]) => {
     const g = formGradNorm(out);
     let point: Float64Array | null = region.proven && region.point !== null && D.kind !== 'sphere' && (faults.lowerOutsideDomain || contains(D, region.point)) ? region.point : null;
-    if (point === null && (D.kind === 'ball' || D.kind === 'sphere') && !(g * (1 + relErr) <= completeMax && g * lowerFactor <= lowerValue)) {
+    if (point === null && (D.kind === 'ball' || D.kind === 'sphere') && !(upperEnd(g, relErr) <= completeMax && lowerEnd(g, relErr) <= lowerValue)) {
       // a region shown non-empty only outside the ball (or undecided): a point in the inscribed box, else
       // cutting planes; a region certified to miss the ball has no value on D (section 9.6)
       if (faults.dropRegionsOutsideBall) return;
@@ -223,14 +222,15 @@ function branchAndBound(layers: readonly ReluLayer[], activations: readonly stri
       }
       if (side !== null && D.kind === 'ball') point = side.x;
     }
-    completeMax = Math.max(completeMax, g * (1 + relErr));
+    completeMax = Math.max(completeMax, upperEnd(g, relErr));
     // the lower end of the exact value's interval, rounded down (section 9.6, "Lower bound": 1 - relErr - u is
-    // exact, and the product's one rounding, at most u, keeps it below g (1 - relErr))
-    const low = g * lowerFactor;
+    // exact, and the product's one rounding, at most u, keeps it below g (1 - relErr); two subnormal steps
+    // off where it lands in the subnormal range, whose spacing is absolute)
+    const low = lowerEnd(g, relErr);
     if (point !== null && low > lowerValue) {
       lowerValue = low;
       lowerPoint = point;
-      lowerHi = g * (1 + relErr);
+      lowerHi = upperEnd(g, relErr);
       lowerPattern = signs.map((row) => row.map((on) => (on ? '1' : '0')).join('')).join('|');
     }
   };
