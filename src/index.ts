@@ -83,6 +83,7 @@ export { secant, refineWithSecant } from './lipschitz/secant.js';
 export { gradientAscent, type AscentOptions, type AscentResult } from './lipschitz/gradient-ascent.js';
 export { exactEstimate, upperEstimate, UNIT_ROUNDOFF } from './lipschitz/certificate.js';
 export { certainInterval } from './lipschitz/estimate.js';
+export { InconsistentBoundsError, requireOrderedBounds } from './lipschitz/bound-order.js';
 export { twoLayerExact, twoLayerUpper, relu1d } from './models/two-layer-lipschitz.js';
 export { averageGradientNorm } from './lipschitz/average-gradient.js';
 export { lipschitz, type LipschitzOptions, type LipschitzReport } from './lipschitz/lipschitz.js';

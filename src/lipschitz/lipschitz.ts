@@ -5,6 +5,7 @@ import type { Model } from '../models/model.js';
 import { averageGradientNorm } from './average-gradient.js';
 import { dataFloor } from './data-floor.js';
 import { ball, certifyingGradients, contains, domainName, project, type Domain } from './domain.js';
+import { requireOrderedBounds } from './bound-order.js';
 import { certainInterval, type LipEstimate } from './estimate.js';
 import { gradientAscent } from './gradient-ascent.js';
 import { referenceSearch, residentSearch, type GradientSearch } from './gradient-search.js';
@@ -166,5 +167,9 @@ function estimate(model: Model, options: LipschitzOptions, search: GradientSearc
     const asc = gradientAscent(model, D, options.rng, { starts: starts * 2 ** r, steps: options.steps, seeds: r === 0 ? seeds : undefined, timeLimit: left, search });
     consider(asc.best);
   }
+  // the certified bounds must be ordered, lower <= exact <= upper, or one of them is false: a bug, never a result
+  requireOrderedBounds(`${model.description}, ${name}`, lower, exact, upper);
+  // and the class's own upper bound beside the exact value (the reported upper may be the exact value's top)
+  requireOrderedBounds(`${model.description}, ${name}`, lower, exact, ub);
   return { lower, upper, exact, ratio: ratioOf(), average, dataFloor: dataFl, estimates, domain: name, seconds: (performance.now() - t0) / 1000, rounds: r, search: { backend: search.backend, mode: search.mode, precision: search.precision } };
 }

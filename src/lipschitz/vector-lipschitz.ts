@@ -1,3 +1,4 @@
+import { requireOrderedBounds } from './bound-order.js';
 import type { Rng } from '../core/rng.js';
 import { requireInt, requirePositive } from '../core/validate.js';
 import { drawSpherePoint } from '../data/sphere.js';
@@ -163,6 +164,9 @@ export function vectorLipschitz(net: MlpNetwork, options: VectorLipschitzOptions
     const next = certify();
     if (next.value > lower.value) lower = next;
   }
+  // lower <= exact <= upper, or one of the certificates is false: a bug, never a result
+  requireOrderedBounds(`network (${m} outputs, l2 -> l2), ${name}`, lower, exact, upper);
+  requireOrderedBounds(`network (${m} outputs, l2 -> l2), ${name}`, lower, exact, ub);
   return { lower, upper, exact, ratio: ratio(), domain: name, seconds: (performance.now() - t0) / 1000, rounds: r };
 }
 
