@@ -2,7 +2,7 @@ import { contains, domainName, withinBall, type Domain } from '../domain.js';
 import type { LipEstimate } from '../estimate.js';
 import { boxRows, decideChild, formGradNorm, formSignOnBall, gradNormRelativeError, isZeroForm, patternAt, pointWithin, regionMeetsBall, unitForm, wholeSpace, type Form, type PatternRegion, type ReluLayer } from '../relu-patterns.js';
 import { Rng } from '../../core/rng.js';
-import { lowerEnd, upperEnd } from '../../linalg/pow2.js';
+import { exponentOf, ldexp, lowerEnd, upperEnd } from '../../linalg/pow2.js';
 import { requireInt, requireNonNegative } from '../../core/validate.js';
 import { deepSlopes } from './deep-problem.js';
 import { lipSdpDeepForSlopes, lipSdpUpperForSlopes } from './lipsdp-neuron.js';
@@ -85,6 +85,12 @@ export interface ReluBnbTestFaults {
   readonly dropRegionsOutsideBall?: boolean;
   /** Take a region's known point as the lower bound's witness without checking that it lies in the domain. */
   readonly lowerOutsideDomain?: boolean;
+  /**
+   * A deliberately scale-dependent tolerance: a first-layer unit whose row's sum of squares, computed
+   * unscaled, is below this absolute number counts as constant (its slope fixed by its bias's sign), as the
+   * slope intervals did before they scaled the row (a sum of squares of weights near 1e-163 is 0).
+   */
+  readonly absoluteRowFloor?: number;
 }
 
 /** Cutting planes per complete pattern deciding whether its region meets the ball. */
@@ -158,15 +164,31 @@ function branchAndBound(layers: readonly ReluLayer[], activations: readonly stri
   // the slope interval of every unit on the ball of radius R (section 9.1): [1, 1] or [0, 0] fix the unit's sign
   const rootSlopes = H === 1 ? oneLayerSlopes(layers[0], R) : deepSlopes(layers, activations, R);
   if (rootSlopes === null) return done(null, null);
+  if (faults.absoluteRowFloor !== undefined) {
+    const L0 = layers[0];
+    for (let j = 0; j < L0.outputs; j++) {
+      let sq = 0;
+      for (let t = 0; t < d; t++) sq += L0.weights[j * d + t] ** 2;
+      if (sq < faults.absoluteRowFloor) rootSlopes[0].lo[j] = rootSlopes[0].hi[j] = L0.biases[j] > 0 ? 1 : 0;
+    }
+  }
 
-  // (|W_out| |W_H| ... |W_{l+1}|)_j for every unit j of hidden layer l: the heuristic's downstream weight
+  // (|W_out| |W_H| ... |W_{l+1}|)_j for every unit j of hidden layer l: the heuristic's downstream weight, each
+  // layer's |W| scaled by a power of two to largest entry in [1, 2) (only the order within a layer matters, and
+  // unscaled products of weights near 2^600 overflow to a tie that would make the search depend on the scale)
+  const absScaled = (W: Float64Array) => {
+    const mx = W.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    const e = mx > 0 ? exponentOf(mx) : 0;
+    return W.map((v) => ldexp(Math.abs(v), -e));
+  };
   const down: Float64Array[] = new Array<Float64Array>(H);
-  let acc = Float64Array.from(layers[H].weights, Math.abs);
+  let acc = absScaled(layers[H].weights);
   for (let l = H - 1; l >= 0; l--) {
     down[l] = acc;
     const L = layers[l];
+    const W = absScaled(L.weights);
     const next = new Float64Array(L.inputs);
-    for (let r = 0; r < L.outputs; r++) for (let c = 0; c < L.inputs; c++) next[c] += acc[r] * Math.abs(L.weights[r * L.inputs + c]);
+    for (let r = 0; r < L.outputs; r++) for (let c = 0; c < L.inputs; c++) next[c] += acc[r] * W[r * L.inputs + c];
     acc = next;
   }
 
