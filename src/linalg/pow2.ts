@@ -102,17 +102,29 @@ export function productUpper(factors: readonly number[]): number {
 }
 
 /**
- * A lower bound on an exact value known to lie in [v (1 - rel), v (1 + rel)] for a computed v >= 0, that stays
- * below it in the subnormal range too: v (1 - rel) rounds to v there (the spacing is absolute), so two
- * subnormal steps are taken off. Scales exactly with v while v (1 - rel) is a normal number.
+ * A computed non-negative value that should be rounded down, kept below the exact one in the subnormal range
+ * too: there rounding is absolute (up to 2^-1075), so a relative lowering such as x (1 - 2 u) may round back to
+ * x; two subnormal steps are taken off below 2^-1021. Unchanged above (bit for bit).
  */
-export function lowerEnd(v: number, rel: number): number {
-  const lo = v * (1 - rel - 2 ** -53);
-  return lo < 2 ** -1021 ? Math.max(0, lo - 2 * Number.MIN_VALUE) : lo;
+export function subnormalDown(x: number): number {
+  return x < 2 ** -1021 ? Math.max(0, x - 2 * Number.MIN_VALUE) : x;
 }
 
-/** The upper counterpart of {@link lowerEnd}: v (1 + rel), plus two subnormal steps in the subnormal range. */
+/** The upper counterpart of {@link subnormalDown}: two subnormal steps added below 2^-1021, unchanged above. */
+export function subnormalUp(x: number): number {
+  return x < 2 ** -1021 ? x + 2 * Number.MIN_VALUE : x;
+}
+
+/**
+ * A lower bound on an exact value known to lie in [v (1 - rel), v (1 + rel)] for a computed v >= 0, that stays
+ * below it in the subnormal range too: v (1 - rel - u), then {@link subnormalDown}. Scales exactly with v while
+ * v (1 - rel) is a normal number.
+ */
+export function lowerEnd(v: number, rel: number): number {
+  return subnormalDown(v * (1 - rel - 2 ** -53));
+}
+
+/** The upper counterpart of {@link lowerEnd}: v (1 + rel + 2 u), then {@link subnormalUp}. */
 export function upperEnd(v: number, rel: number): number {
-  const hi = v * (1 + rel + 2 ** -52);
-  return hi < 2 ** -1021 ? hi + 2 * Number.MIN_VALUE : hi;
+  return subnormalUp(v * (1 + rel + 2 ** -52));
 }

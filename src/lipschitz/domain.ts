@@ -1,4 +1,6 @@
 import { requireNonNegative, requirePositive } from '../core/validate.js';
+import { norm2 } from '../linalg/gram.js';
+import { exactScaled } from '../linalg/pow2.js';
 
 /** The set over which a Lipschitz constant is taken. */
 export type Domain =
@@ -49,11 +51,8 @@ export function withinBall(D: Domain, R: number): boolean {
   if (D.kind === 'ball' || D.kind === 'sphere') return D.radius <= R;
   let maxNorm = 0;
   const d = D.centres.length / D.n;
-  for (let i = 0; i < D.n; i++) {
-    let s = 0;
-    for (let t = 0; t < d; t++) s += D.centres[i * d + t] ** 2;
-    maxNorm = Math.max(maxNorm, Math.sqrt(s));
-  }
+  // each centre's norm scale-safe (norm2: a sum of squares of coordinates near 1e-170 is not 0)
+  for (let i = 0; i < D.n; i++) maxNorm = Math.max(maxNorm, norm2(D.centres.subarray(i * d, i * d + d)));
   // a true centre norm is at most the computed one times 1 + gamma; the sum is rounded up by 2 u
   return (maxNorm * (1 + normRoundoff(d)) + D.radius) * (1 + 2 ** -52) <= R;
 }
@@ -68,28 +67,58 @@ export function contains(D: Domain, x: Float64Array): boolean {
   const d = x.length;
   if (D.kind === 'Rd') return true;
   if (D.kind === 'ball' || D.kind === 'sphere') {
-    let s = 0;
-    for (let t = 0; t < d; t++) s += x[t] * x[t];
-    const nx = Math.sqrt(s);
-    return D.kind === 'sphere' ? nx === D.radius : nx <= D.radius * (1 - normRoundoff(d));
+    const nx = norm2(x);
+    if (D.kind === 'sphere') return nx === D.radius;
+    return withinRadius(nx, D.radius, d) ?? exactlyWithin(x, null, D.radius);
   }
-  const [, dist] = nearestCentre(D, x);
-  return dist <= D.radius * (1 - normRoundoff(d));
+  const [best, dist] = nearestCentre(D, x);
+  return withinRadius(dist, D.radius, d) ?? exactlyWithin(x, D.centres.subarray(best * d, best * d + d), D.radius);
+}
+
+/**
+ * Whether a computed norm nx (relative error at most gamma_d) certainly is at most r: true when
+ * nx <= r (1 - gamma_d), false when it is above r, null in the subnormal range of r (2^-1000 and below),
+ * where the products' spacing is absolute and the caller decides exactly.
+ */
+function withinRadius(nx: number, r: number, d: number): boolean | null {
+  if (!(nx <= r)) return false;
+  if (r >= 2 ** -1000) return nx <= r * (1 - normRoundoff(d));
+  return null;
+}
+
+/** ||x - c|| <= r decided exactly in integers (every double is an integer multiple of 2^-1074); c = null: 0. */
+function exactlyWithin(x: Float64Array, c: Float64Array | null, r: number): boolean {
+  // x - c is computed exactly as integers: exactScaled(x_t) - exactScaled(c_t)
+  let s = 0n;
+  for (let t = 0; t < x.length; t++) {
+    const v = exactScaled(x[t]) - (c === null ? 0n : exactScaled(c[t]));
+    s += v * v;
+  }
+  const R = exactScaled(r);
+  return s <= R * R;
 }
 
 function nearestCentre(D: Extract<Domain, { kind: 'data-ball' }>, x: Float64Array): [number, number] {
   const d = x.length;
   let best = -1;
   let bestDist = Number.POSITIVE_INFINITY;
+  const diff = new Float64Array(d);
   for (let i = 0; i < D.n; i++) {
     let s = 0;
     for (let t = 0; t < d; t++) s += (x[t] - D.centres[i * d + t]) ** 2;
-    if (s < bestDist) {
-      bestDist = s;
+    // where the sum of squares may have underflowed or overflowed, the distance scale-safe
+    let dist: number;
+    if (s >= 2 ** -900 && s <= 2 ** 900) dist = Math.sqrt(s);
+    else {
+      for (let t = 0; t < d; t++) diff[t] = x[t] - D.centres[i * d + t];
+      dist = norm2(diff);
+    }
+    if (dist < bestDist) {
+      bestDist = dist;
       best = i;
     }
   }
-  return [best, Math.sqrt(bestDist)];
+  return [best, bestDist];
 }
 
 /**
@@ -104,9 +133,7 @@ export function project(D: Domain, x: Float64Array): Float64Array {
   if (D.kind === 'Rd' || contains(D, x)) return x;
   const gamma = normRoundoff(d);
   if (D.kind === 'ball' || D.kind === 'sphere') {
-    let s = 0;
-    for (let t = 0; t < d; t++) s += x[t] * x[t];
-    const nx = Math.sqrt(s);
+    const nx = norm2(x);
     if (nx === 0) {
       x.fill(0);
       if (D.kind === 'sphere') x[0] = D.radius;
@@ -116,6 +143,10 @@ export function project(D: Domain, x: Float64Array): Float64Array {
     const y = Float64Array.from(x, (v) => v * (target / nx));
     // a ball: shrink further in the (rare) case the scaled point's rounding left it outside
     for (let k = 0; k < 60 && D.kind === 'ball' && !contains(D, y); k++) for (let t = 0; t < d; t++) y[t] *= 1 - 2 * gamma;
+    // in the subnormal range a relative shrink may round to nothing: halve (exact down to the last bit), and at
+    // worst the centre, which every ball contains
+    for (let k = 0; k < 1100 && D.kind === 'ball' && !contains(D, y); k++) for (let t = 0; t < d; t++) y[t] /= 2;
+    if (D.kind === 'ball' && !contains(D, y)) y.fill(0);
     x.set(y);
     return x;
   }

@@ -1,5 +1,5 @@
 import { solve, type Coefficients } from 'yalps';
-import { exactScaled, ldexp } from '../linalg/pow2.js';
+import { exactScaled, ldexp, upperEnd } from '../linalg/pow2.js';
 import { UNIT_ROUNDOFF } from './certificate.js';
 import { gordanCertificate } from './farkas.js';
 
@@ -84,19 +84,19 @@ export function formGradNorm(f: Form): number {
 
 /**
  * The sign of the form on the whole open ball ||x|| < R: 1 when c0 > ||c|| R (then c . x + c0 > 0 there, by
- * Cauchy-Schwarz), -1 when -c0 > ||c|| R, else 0; ||c|| by {@link formGradNorm} rounded up by its error bound,
- * c0 truncated to 60 bits and rounded, and the comparison widened by 8 u, so that no rounding decides a sign.
+ * Cauchy-Schwarz), -1 when -c0 > ||c|| R, else 0. Decided exactly in integers (R = R' 2^-1074 for an integer R',
+ * and c0 > ||c|| R iff c0 > 0 and (c0 2^1074)^2 > ||c||^2 R'^2), so neither rounding nor the subnormal range
+ * can decide a sign (a norm rounded in the subnormal range once fixed a unit that was on in part of the ball).
  */
 export function formSignOnBall(f: Form, R: number): number {
   if (!(R < Number.POSITIVE_INFINITY)) return 0;
-  const reach = formGradNorm(f) * (1 + gradNormRelativeError(f.c.length)) * R * (1 + 8 * UNIT_ROUNDOFF);
-  const bits = (f.c0 < 0n ? -f.c0 : f.c0).toString(2).length;
-  const shift = Math.max(0, bits - 60);
-  const c0 = ldexp(Number(f.c0 >> BigInt(shift)), shift - f.scale);
-  if (!Number.isFinite(reach) || !Number.isFinite(c0)) return 0;
-  if (c0 * (1 - 8 * UNIT_ROUNDOFF) > reach) return 1;
-  if (-c0 * (1 - 8 * UNIT_ROUNDOFF) > reach) return -1;
-  return 0;
+  if (f.c0 === 0n) return 0;
+  const r = exactScaled(R);
+  let cc = 0n;
+  for (const v of f.c) cc += v * v;
+  const lhs = (f.c0 << BigInt(POINT_SCALE)) ** 2n;
+  if (!(lhs > cc * r * r)) return 0;
+  return f.c0 > 0n ? 1 : -1;
 }
 
 /** The relative error bound (17 d + 8) u of {@link formGradNorm} on d inputs. */
@@ -199,7 +199,9 @@ export function regionMeetsBall(region: PatternRegion, d: number, R: number, ext
     if (x !== null && inBall(x)) return { x };
     if (x !== null) {
       if (cut >= maxCuts) return null;
-      const c = R * Math.hypot(...x) * (1 + 1e-12);
+      // the constant rounded up, with two subnormal steps where it lands there (a relative widening alone is
+      // nothing in the subnormal range and the cut would then clip the ball)
+      const c = upperEnd(R * Math.hypot(...x), 1e-12);
       if (!(c > 0 && c < Number.POSITIVE_INFINITY)) return null;
       rows.push([...Array.from(x, (v) => -exactScaled(v)), exactScaled(c)]);
     }

@@ -1,6 +1,8 @@
 import type { Model } from '../models/model.js';
 import { UNIT_ROUNDOFF } from './certificate.js';
 import { normRoundoff } from './domain.js';
+import { norm2 } from '../linalg/gram.js';
+import { subnormalDown, subnormalUp } from '../linalg/pow2.js';
 import type { LipEstimate } from './estimate.js';
 
 /**
@@ -16,12 +18,13 @@ export function secant(model: Model, a: Float64Array, b: Float64Array, domain: s
   pts.set(b, d);
   const f = model.predict(pts, 2);
   const E = model.evaluationError(pts, 2);
-  let s = 0;
-  for (let t = 0; t < d; t++) s += (a[t] - b[t]) ** 2;
-  const dist = Math.sqrt(s);
-  const allowance = (E[0] + E[1]) * (1 + 4 * UNIT_ROUNDOFF);
-  const num = Math.abs(f[0] - f[1]) * (1 - 2 * UNIT_ROUNDOFF) - allowance;
-  const value = dist > 0 && num > 0 ? (num / (dist * (1 + normRoundoff(d)))) * (1 - 2 * UNIT_ROUNDOFF) : 0;
+  // the distance scale-safe (a sum of squares of differences near 1e-162 is subnormal and loses its digits),
+  // rounded up; the difference and the quotient rounded down, with two subnormal steps where they land there
+  // (docs/science.md section 3, "Scale safety")
+  const dist = norm2(Float64Array.from(a, (v, t) => v - b[t]));
+  const allowance = subnormalUp((E[0] + E[1]) * (1 + 4 * UNIT_ROUNDOFF));
+  const num = subnormalDown(Math.abs(f[0] - f[1]) * (1 - 2 * UNIT_ROUNDOFF)) - allowance;
+  const value = dist > 0 && num > 0 ? subnormalDown((num / subnormalUp(dist * (1 + normRoundoff(d)))) * (1 - 2 * UNIT_ROUNDOFF)) : 0;
   return { kind: 'lower', value, witness: { type: 'pair', a: Array.from(a), b: Array.from(b), fa: f[0], fb: f[1], secant: value, allowance }, domain, evaluations: 2, method };
 }
 
@@ -46,9 +49,7 @@ export function refineWithSecant(
   toDomain?: (p: Float64Array) => Float64Array,
 ): LipEstimate | null {
   const d = model.d;
-  let gn = 0;
-  for (let t = 0; t < d; t++) gn += g[t] * g[t];
-  gn = Math.sqrt(gn);
+  const gn = norm2(g.subarray(0, d));
   if (!(gn > 0)) return null;
   let best: LipEstimate | null = null;
   let evals = 0;
@@ -81,9 +82,8 @@ export function refineWithSecant(
       if (best === null || s.value > best.value) best = s;
       // "no kink crossed" is judged on the computed secant, before the rounding allowance lowers it
       const w = s.witness as { fa: number; fb: number };
-      let dist = 0;
-      for (let q = 0; q < d; q++) dist += (u[q] - v[q]) ** 2;
-      if (Math.abs(w.fa - w.fb) / Math.sqrt(dist) >= gn * (1 - 1e-9)) matched = true;
+      const dist = norm2(Float64Array.from(u, (uq, q) => uq - v[q]));
+      if (Math.abs(w.fa - w.fb) / dist >= gn * (1 - 1e-9)) matched = true;
     }
     if (matched) break;
   }

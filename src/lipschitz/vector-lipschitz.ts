@@ -1,3 +1,5 @@
+import { norm2 } from '../linalg/gram.js';
+import { subnormalDown, subnormalUp } from '../linalg/pow2.js';
 import { requireOrderedBounds } from './bound-order.js';
 import type { Rng } from '../core/rng.js';
 import { requireInt, requirePositive } from '../core/validate.js';
@@ -184,11 +186,6 @@ export function vectorSecant(net: MlpNetwork, D: Domain, x: Float64Array, v: Flo
   let best: LipEstimate = { kind: 'lower', value: 0, witness: { type: 'certificate', formula: 'no secant found', terms: {} }, domain, evaluations, method: 'jacobian-ascent+secant' };
   // output i's head computes exactly the network's output i (its last layer is row i, copied): its error bound is output i's
   const heads = Array.from({ length: m }, (_, i) => net.head(Float64Array.from({ length: m }, (_, k) => (k === i ? 1 : 0)), `output ${i}`));
-  const nrm = (w: ArrayLike<number>, n: number) => {
-    let s = 0;
-    for (let t = 0; t < n; t++) s += w[t] ** 2;
-    return Math.sqrt(s);
-  };
   for (const rel of [1e-3, 1e-4, 1e-5, 1e-6, 1e-7]) {
     const t = rel * scale;
     const a = project(D, Float64Array.from(x, (xi, q) => xi - t * v[q]));
@@ -201,17 +198,18 @@ export function vectorSecant(net: MlpNetwork, D: Domain, x: Float64Array, v: Flo
       evaluations += 2;
       const diff = new Float64Array(m);
       for (let i = 0; i < m; i++) diff[i] = F[i] - F[m + i];
-      const dist = nrm(Float64Array.from(p, (pi, k) => pi - q[k]), d);
+      // norms scale-safe (norm2), each end rounded outward with two subnormal steps where it lands there
+      // (docs/science.md section 3, "Scale safety"): the differences and the norms round by at most (m + 4) u
+      // and (d + 8) u relatively
+      const dist = norm2(Float64Array.from(p, (pi, k) => pi - q[k]));
       if (!(dist > 0)) continue;
-      let e2 = 0;
-      for (const h of heads) {
+      const errs = heads.map((h) => {
         const E = h.evaluationError(P, 2);
-        e2 += (E[0] + E[1]) ** 2;
-      }
-      const allowance = Math.sqrt(e2) * (1 + 8 * UNIT_ROUNDOFF);
-      // the differences and the norms round by at most (m + 4) u and (d + 8) u relatively
-      const num = nrm(diff, m) * (1 - (m + 4) * UNIT_ROUNDOFF) - allowance;
-      const value = num > 0 ? (num / (dist * (1 + (d + 8) * UNIT_ROUNDOFF))) * (1 - 2 * UNIT_ROUNDOFF) : 0;
+        return E[0] + E[1];
+      });
+      const allowance = subnormalUp(norm2(errs) * (1 + 8 * UNIT_ROUNDOFF));
+      const num = subnormalDown(norm2(diff) * (1 - (m + 4) * UNIT_ROUNDOFF)) - allowance;
+      const value = num > 0 ? subnormalDown((num / subnormalUp(dist * (1 + (d + 8) * UNIT_ROUNDOFF))) * (1 - 2 * UNIT_ROUNDOFF)) : 0;
       if (value > best.value) best = { kind: 'lower', value, witness: { type: 'vector-pair', a: Array.from(p), b: Array.from(q), fa: Array.from(F.subarray(0, m)), fb: Array.from(F.subarray(m)), secant: value, allowance }, domain, evaluations, method: 'jacobian-ascent+secant' };
     }
     // the longest segment that matches the Jacobian's norm (no kink crossed, least rounding) is kept

@@ -279,6 +279,61 @@ function nonnegativeAllActive(layers: readonly DenseLayer[], acts: readonly Netw
   return { A, E };
 }
 
+/**
+ * The layers of c^T f: the last layer replaced by the row c^T W_D (bias c^T b_D). For an output (c = e_i) the
+ * row is W_D's row i, exactly. For a margin (c = e_i - e_j) each entry W_ir - W_jr is split without rounding
+ * into hi_r + lo_r (Knuth's two-sum: hi the rounded difference, lo its exact error); where some lo_r is not 0,
+ * those units of the last hidden layer are duplicated (same row, same bias, so the same value) and the copies
+ * carry lo_r: the head is then exactly f_i - f_j, whose certificates would otherwise be of a rounded function
+ * (W_0 = (1, -1) and W_1 = (-2^-60, 0) round to the zero function). Any other c (the vector estimator's
+ * search direction u^T f) is rounded: such heads serve the search, not a reported bound. The bias is rounded
+ * (a constant changes no Lipschitz constant).
+ */
+function headLayers(layers: readonly DenseLayer[], c: Float64Array): DenseLayer[] {
+  const D = layers.length;
+  const last = layers[D - 1];
+  const h = last.inputs;
+  const nz = Array.from(c.keys()).filter((i) => c[i] !== 0);
+  const w = new Float64Array(h);
+  const lo = new Float64Array(h);
+  let b = 0;
+  const margin = nz.length === 2 && Math.abs(c[nz[0]]) === 1 && Math.abs(c[nz[1]]) === 1;
+  if (margin) {
+    const [i, j] = nz;
+    for (let r = 0; r < h; r++) {
+      const x = c[i] * last.weights[i * h + r];
+      const y = c[j] * last.weights[j * h + r];
+      const sum = x + y;
+      const yy = sum - x;
+      w[r] = sum;
+      lo[r] = x - (sum - yy) + (y - yy);
+    }
+    b = c[i] * last.biases[i] + c[j] * last.biases[j];
+  } else {
+    for (const i of nz) {
+      for (let r = 0; r < h; r++) w[r] += c[i] * last.weights[i * h + r];
+      b += c[i] * last.biases[i];
+    }
+  }
+  const split = Array.from(lo.keys()).filter((r) => lo[r] !== 0 && Number.isFinite(lo[r]));
+  if (split.length === 0 || D < 2) return [...layers.slice(0, D - 1), { weights: w, biases: new Float64Array([b]), inputs: h, outputs: 1 }];
+  // duplicate the split units of the last hidden layer; the copies carry the exact errors lo_r
+  const H = layers[D - 2];
+  const wide = h + split.length;
+  const weights = new Float64Array(wide * H.inputs);
+  weights.set(H.weights);
+  const biases = new Float64Array(wide);
+  biases.set(H.biases);
+  split.forEach((r, q) => {
+    weights.set(H.weights.subarray(r * H.inputs, (r + 1) * H.inputs), (h + q) * H.inputs);
+    biases[h + q] = H.biases[r];
+  });
+  const out = new Float64Array(wide);
+  out.set(w);
+  split.forEach((r, q) => (out[h + q] = lo[r]));
+  return [...layers.slice(0, D - 2), { weights, biases, inputs: H.inputs, outputs: wide }, { weights: out, biases: new Float64Array([b]), inputs: wide, outputs: 1 }];
+}
+
 /** Relative rounding of the all-active product: each layer's sums of `outputs` nonnegative terms round by at most (outputs + 1) u. */
 function productRounding(layers: readonly DenseLayer[], d: number): number {
   return layers.reduce((t, L) => t + L.outputs + 1, d + 4) * UNIT_ROUNDOFF * 1.01;
@@ -323,16 +378,7 @@ export function mlpNetwork(layers: readonly DenseLayer[], activations: NetworkAc
     },
     head(c, name) {
       if (c.length !== m) throw new InputError('c', `a vector of ${m} numbers (one per output)`, c.length, { context: 'MlpNetwork.head' });
-      const h = last.inputs;
-      const w = new Float64Array(h);
-      let b = 0;
-      for (let i = 0; i < m; i++) {
-        if (c[i] === 0) continue;
-        for (let r = 0; r < h; r++) w[r] += c[i] * last.weights[i * h + r];
-        b += c[i] * last.biases[i];
-      }
-      const headLayers = [...layers.slice(0, D - 1), { weights: w, biases: new Float64Array([b]), inputs: h, outputs: 1 }];
-      return mlpModel(headLayers, acts, { p, description: `${description}, ${name}` });
+      return mlpModel(headLayers(layers, c), acts, { p, description: `${description}, ${name}` });
     },
     scalar(source = 'mlp') {
       if (m !== 1) throw new InputError(`mlp.layers[${D}]`, 'a last layer with 1 output row', m, { context: source, shown: `${m} rows` });

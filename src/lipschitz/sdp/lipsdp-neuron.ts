@@ -189,11 +189,11 @@ function deepCertificate(scaled: readonly DeepLayer[], slopes: readonly { lo: Fl
   const layers = scaled;
   const P = deepProblem(scaled, slopes);
   if (!P.Zhat.every(Number.isFinite) || !P.ZhatErr.every(Number.isFinite)) return none();
-  // the output map C is exactly zero (its entries and their rounding bounds are 0): every path from the input
-  // passes a unit that is off on the domain, f is constant there, and 0 is the bound (the solver could only
-  // approach it)
-  const outStart = P.nJ * P.cols;
-  if (P.Zhat.subarray(outStart).every((v) => v === 0) && P.ZhatErr.subarray(outStart).every((v) => v === 0)) {
+  // the output map C is exactly zero: every path of nonzero weights from the input passes a unit whose slope
+  // interval is [0, 0] on the domain, so f is constant there and 0 is the bound (the solver could only approach
+  // it). Decided on the weights' pattern, not on the computed C: products of small weights can underflow to 0
+  // in C while the map is not zero (the verification's absolute term covers them, a shortcut to 0 would not)
+  if (!pathReachesOutput(scaled, slopes)) {
     const zero = upperEstimate(0, domain, LIPSDP_NEURON, 'the output map is exactly zero on the domain: every path passes a unit whose slope interval is [0, 0] (docs/science.md section 9.5)', { multipliers: 0 });
     return { estimate: zero, verdict: null, seconds: (performance.now() - t0) / 1000 };
   }
@@ -218,4 +218,25 @@ function deepCertificate(scaled: readonly DeepLayer[], slopes: readonly { lo: Fl
     { rho: ldexp(rho, 2 * E), multipliers: P.nJ, solverIterations: sol.iterations, choleskySize: P.cols, choleskyShift: ldexp(ok.margin, 2 * E), verifiedInF64: 1 },
   );
   return { estimate, verdict: null, seconds: (performance.now() - t0) / 1000 };
+}
+
+/**
+ * Whether some path of nonzero weights leads from the input to an output through units none of whose slope
+ * intervals is [0, 0] (docs/science.md section 9.5): exact, on the weights' zero pattern alone.
+ */
+function pathReachesOutput(layers: readonly DeepLayer[], slopes: readonly { lo: Float64Array; hi: Float64Array }[]): boolean {
+  // live[j]: unit j of the current layer depends on the input along such a path (the input itself: all live)
+  let live: boolean[] = new Array<boolean>(layers[0].inputs).fill(true);
+  for (let l = 0; l < layers.length; l++) {
+    const L = layers[l];
+    const next: boolean[] = [];
+    for (let r = 0; r < L.outputs; r++) {
+      let reached = false;
+      for (let c = 0; c < L.inputs && !reached; c++) reached = live[c] && L.weights[r * L.inputs + c] !== 0;
+      const hidden = l < layers.length - 1;
+      next.push(reached && (!hidden || slopes[l].lo[r] !== 0 || slopes[l].hi[r] !== 0));
+    }
+    live = next;
+  }
+  return live.some((v) => v);
 }
