@@ -1,11 +1,13 @@
 import { requireInt, requireNonNegative, requireOneOf } from '../core/validate.js';
-import { matmulABt } from '../linalg/matmul.js';
+import { matmulABt, transpose } from '../linalg/matmul.js';
 import { leastSquares, solveKernel } from '../linalg/min-norm.js';
 import { gram, norm2 } from '../linalg/gram.js';
 import { ACTIVATION, ACTIVATIONS, type Activation, type ActivationName } from './activation.js';
 import type { Rng } from '../core/rng.js';
 import { spectralNorm } from '../linalg/spectral-norm.js';
-import { upperEstimate } from '../lipschitz/certificate.js';
+import { gamma, UNIT_ROUNDOFF, upperEstimate } from '../lipschitz/certificate.js';
+import { quadraticLipschitz, type AffineGradientField } from '../lipschitz/quadratic-trust-region.js';
+import { tighterUpper } from '../lipschitz/sdp/network-bounds.js';
 import { domainName, withinBall, type Domain } from '../lipschitz/domain.js';
 import type { LipEstimate } from '../lipschitz/estimate.js';
 import type { FitContext } from './fit-context.js';
@@ -106,6 +108,7 @@ export function ntkModel(ntk: NtkWeights, radius: number, params: Record<string,
     for (let t = 0; t < d; t++) wn += W[j * d + t] ** 2;
     sumS2 += act.supAbsDf(Math.sqrt(wn) * radius) ** 2;
   }
+  const square = act.name === 'square' ? quadraticLipschitz(() => ntkSquareField(ntk)) : null;
   const both = (X: Float64Array, m: number, wantGrad: boolean) => {
     const Z = matmulABt(X, m, d, W, k);
     const T = matmulABt(X, m, d, Theta, k);
@@ -138,9 +141,10 @@ export function ntkModel(ntk: NtkWeights, radius: number, params: Record<string,
     smooth: !act.kinks,
     params,
     ntk,
-    exactLipschitz: () => null,
+    // the square activation makes f quadratic: its exact value on balls by the trust-region certificate
+    exactLipschitz: (D) => square?.exact(D) ?? null,
     searchGradient: (kernels) => kernels.residentNtk?.(Float32Array.from(W), Float32Array.from(Theta), k, d, act.name, scale) ?? null,
-    upperLipschitz: (D, rng) => ntkUpper(ntk, D, withinBall(D, radius) ? radius : Number.POSITIVE_INFINITY, rng),
+    upperLipschitz: (D, rng) => tighterUpper(ntkUpper(ntk, D, withinBall(D, radius) ? radius : Number.POSITIVE_INFINITY, rng), square?.upperOnSphere(D) ?? null),
     predict: (X, m) => both(X, m, false),
     evaluationError: (X, m) => ntkEvaluationError(W, Theta, k, d, act, scale, X, m),
     gradient: (X, m) => both(X, m, true),
@@ -190,6 +194,24 @@ function ntkUpper(ntk: NtkWeights, D: Domain, R: number, rng: Rng): LipEstimate 
     sum: scale * sum,
     R,
   });
+}
+
+/**
+ * The gradient field of NTK features with the square activation (s' (t) = t): f(x) = scale sum_j (w_j . x)
+ * (theta_j . x) = x^T M x scale with M = W^T Theta, so grad f(x) = A x with A = scale (M + M^T), g = 0
+ * (docs/science.md section 9.7). M by the matrix kernel: |M - M^| <= gamma_k |W|^T |Theta| entrywise, Frobenius
+ * at most gamma_k sum_j ||w_j|| ||theta_j||; the sum M + M^T and the product by the double `scale` (the one the
+ * model multiplies by) round by 2 u more; plus an absolute 2^-1074 per product for underflow.
+ */
+export function ntkSquareField(ntk: NtkWeights): AffineGradientField {
+  const { W, Theta, k, d, scale } = ntk;
+  const M = matmulABt(transpose(W, k, d), d, k, transpose(Theta, k, d), d);
+  const A = new Float64Array(d * d);
+  for (let r = 0; r < d; r++) for (let c = r; c < d; c++) A[r * d + c] = A[c * d + r] = scale * (M[r * d + c] + M[c * d + r]);
+  let sum = 0;
+  for (let j = 0; j < k; j++) sum += norm2(W.subarray(j * d, j * d + d)) * norm2(Theta.subarray(j * d, j * d + d));
+  const errA = (2 * scale * (gamma(k + 2) * sum * (1 + gamma(d + 4)) + (k + 2) * d * d * Number.MIN_VALUE) + 3 * UNIT_ROUNDOFF * norm2(A)) * (1 + 1e-6);
+  return { d, A, g: new Float64Array(d), errA, errG: 0 };
 }
 
 /** p = d k: one theta_j in R^d per hidden unit. */

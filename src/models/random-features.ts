@@ -4,7 +4,9 @@ import { norm2 } from '../linalg/gram.js';
 import { ACTIVATION, ACTIVATIONS, type ActivationName } from './activation.js';
 import type { FitContext } from './fit-context.js';
 import type { FunctionClass, WidthRule } from './function-class.js';
-import { twoLayerExact, twoLayerUpper } from './two-layer-lipschitz.js';
+import { twoLayerExact, twoLayerSquareField, twoLayerUpper } from './two-layer-lipschitz.js';
+import { quadraticLipschitz } from '../lipschitz/quadratic-trust-region.js';
+import { tighterUpper } from '../lipschitz/sdp/network-bounds.js';
 import { finishFit } from './fit-result.js';
 import { twoLayerEvaluationError } from './evaluation-error.js';
 import { dataRadius, type FitResult, type Model } from './model.js';
@@ -86,6 +88,7 @@ export function twoLayerModel(
     sumS2 += net.act.supAbs(Math.sqrt(wn) * radius + Math.abs(net.b[j])) ** 2;
   }
   const p = className === 'random-features' ? randomFeaturesParameterCount(net.k) : twoLayerParameterCount(net.k, net.d);
+  const square = net.act.name === 'square' ? quadraticLipschitz(() => twoLayerSquareField(net)) : null;
   return {
     className,
     d: net.d,
@@ -97,9 +100,10 @@ export function twoLayerModel(
     smooth: !net.act.kinks,
     params,
     net,
-    exactLipschitz: (D) => twoLayerExact(net, D),
+    // the square activation makes f quadratic: its exact value on balls by the trust-region certificate
+    exactLipschitz: (D) => square?.exact(D) ?? twoLayerExact(net, D),
     searchGradient: (kernels) => kernels.residentTwoLayer?.(Float32Array.from(net.W), Float32Array.from(net.b), Float32Array.from(net.a), net.k, net.d, net.act.name) ?? null,
-    upperLipschitz: (D, rng) => twoLayerUpper(net, D, radius, rng),
+    upperLipschitz: (D, rng) => tighterUpper(twoLayerUpper(net, D, radius, rng), square?.upperOnSphere(D) ?? null),
     predict: (X, m) => twoLayerPredict(net, X, m),
     evaluationError: (X, m) => twoLayerEvaluationError(net, X, m),
     gradient: (X, m) => twoLayerGradient(net, X, m),

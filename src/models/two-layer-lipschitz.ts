@@ -7,6 +7,9 @@ import { domainName, withinBall, type Domain } from '../lipschitz/domain.js';
 import type { LipEstimate } from '../lipschitz/estimate.js';
 import type { TwoLayerWeights } from './two-layer-net.js';
 import { lipSdpForTwoLayer, tighterUpper } from '../lipschitz/sdp/network-bounds.js';
+import { gamma } from '../lipschitz/certificate.js';
+import type { AffineGradientField } from '../lipschitz/quadratic-trust-region.js';
+import { matmulABt, transpose } from '../linalg/matmul.js';
 
 /**
  * The exact Lipschitz constant of a two-layer net f = sum_j a_j s(w_j . x + b_j) + c where it is known
@@ -135,4 +138,69 @@ export function twoLayerUpper(net: TwoLayerWeights, D: Domain, radius: number, r
       });
   // the LipSDP-Neuron certificate where it is tighter (docs/science.md section 9)
   return tighterUpper(simple, lipSdpForTwoLayer(net, D, radius));
+}
+
+/** Features per block of {@link twoLayerSquareField}'s product (the blocks' sums are added with compensation). */
+const SQUARE_BLOCK = 64;
+
+/**
+ * The gradient field of f(x) = sum_j a_j s(w_j . x + b_j) + c for the square activation s(t) = t^2 / 2
+ * (docs/science.md section 9.7): grad f(x) = A x + g with A = W^T diag(a) W and g = W^T (a * b), computed in f64
+ * with the bounds of its rounding. A is summed over blocks of {@link SQUARE_BLOCK} features, each block's product
+ * by the matrix kernel (|error| <= gamma_{B+2} |W_b|^T |diag(a_b)| |W_b| entrywise, B the block's size), the blocks
+ * added with compensation (Ogita, Rump and Oishi's Sum2: error at most u |A| + gamma_nb^2 times the sum of the
+ * blocks' absolute values), and mirrored to be exactly symmetric; so ||A - A^||_F <= (gamma_{B+2} + gamma_nb^2)
+ * sum_j |a_j| ||w_j||^2 + u ||A^||_F, where a plain sum over all k features would carry gamma_k (50 times more
+ * at k = 12,800, and the certificate's margin with it). g likewise with compensation per entry. Plus an
+ * absolute 2^-1074 per product for underflow.
+ */
+export function twoLayerSquareField(net: TwoLayerWeights): AffineGradientField {
+  const { W, b, a, k, d } = net;
+  const A = new Float64Array(d * d);
+  const comp = new Float64Array(d * d);
+  const nb = Math.ceil(k / SQUARE_BLOCK);
+  for (let q = 0; q < nb; q++) {
+    const j0 = q * SQUARE_BLOCK;
+    const B = Math.min(SQUARE_BLOCK, k - j0);
+    const Wt = transpose(W.subarray(j0 * d, (j0 + B) * d), B, d); // d x B
+    const aWt = new Float64Array(d * B);
+    for (let t = 0; t < d; t++) for (let j = 0; j < B; j++) aWt[t * B + j] = a[j0 + j] * Wt[t * B + j];
+    const P = matmulABt(Wt, d, B, aWt, d);
+    for (let i = 0; i < d * d; i++) {
+      // two-sum: A + P = s + e exactly
+      const x = A[i];
+      const y = P[i];
+      const sum = x + y;
+      const yy = sum - x;
+      comp[i] += x - (sum - yy) + (y - yy);
+      A[i] = sum;
+    }
+  }
+  for (let i = 0; i < d * d; i++) A[i] += comp[i];
+  for (let r = 0; r < d; r++) for (let c = r + 1; c < d; c++) A[c * d + r] = A[r * d + c];
+  const g = new Float64Array(d);
+  const gc = new Float64Array(d);
+  let sumA = 0;
+  let sumG = 0;
+  for (let j = 0; j < k; j++) {
+    const ab = a[j] * b[j];
+    let w2 = 0;
+    for (let t = 0; t < d; t++) {
+      const v = W[j * d + t];
+      const y = ab * v;
+      const sum = g[t] + y;
+      const yy = sum - g[t];
+      gc[t] += g[t] - (sum - yy) + (y - yy);
+      g[t] = sum;
+      w2 += v * v;
+    }
+    sumA += Math.abs(a[j]) * w2;
+    sumG += Math.abs(ab) * Math.sqrt(w2);
+  }
+  for (let t = 0; t < d; t++) g[t] += gc[t];
+  const u = 2 ** -53;
+  const rel = (gamma(SQUARE_BLOCK + 2) + gamma(nb) ** 2) * (1 + gamma(d + 4));
+  const relG = (gamma(2) + gamma(k) ** 2) * (1 + gamma(d + 4));
+  const tiny = 2 * (k + 2) * d * Number.MIN_VALUE;
+  return { d, A, g, errA: (rel * sumA + u * norm2(A) + tiny * d) * (1 + 1e-6), errG: (relG * sumG + u * norm2(g) + tiny) * (1 + 1e-6) };
 }
