@@ -1,6 +1,7 @@
 import type { DeepProblem } from './deep-problem.js';
 import { backSubstitute, choleskyFactor, forwardSubstitute } from '../../linalg/cholesky.js';
-import { inputSideEigenvector, symmetricEigen } from './lipsdp-solver.js';
+import { inputSideEigenvector } from './lipsdp-solver.js';
+import { symmetricEigen } from '../../linalg/symmetric-eigen.js';
 import { lbfgsStage } from './lbfgs-stage.js';
 import { smoothedMax } from './smoothed-max.js';
 

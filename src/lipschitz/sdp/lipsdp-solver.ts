@@ -1,4 +1,4 @@
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { symmetricEigen } from '../../linalg/symmetric-eigen.js';
 import { backSubstitute, choleskyFactor, forwardSubstitute } from '../../linalg/cholesky.js';
 import { gramTranspose } from '../../linalg/gram.js';
 import { matmulABt } from '../../linalg/matmul.js';
@@ -442,21 +442,3 @@ export function inputSideEigenvector(vectors: Float64Array, i: number, n: number
   return true;
 }
 
-/** Eigenvalues (descending) and eigenvectors (columns of a row-major n x n array) of a symmetric matrix, by ml-matrix. */
-export function symmetricEigen(A: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
-  // ml-matrix's QL iteration runs off its arrays on NaN input: a non-finite matrix has no eigenvalues here
-  if (!A.every(Number.isFinite)) return { values: new Float64Array(n).fill(Number.NaN), vectors: new Float64Array(n * n) };
-  let evd: EigenvalueDecomposition;
-  try {
-    evd = new EigenvalueDecomposition(Matrix.from1DArray(n, n, A), { assumeSymmetric: true });
-  } catch {
-    return { values: new Float64Array(n).fill(Number.NaN), vectors: new Float64Array(n * n) };
-  }
-  const vals = evd.realEigenvalues;
-  const order = vals.map((_, i) => i).sort((a, b) => vals[b] - vals[a]);
-  const V = evd.eigenvectorMatrix;
-  const values = Float64Array.from(order, (i) => vals[i]);
-  const vectors = new Float64Array(n * n);
-  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) vectors[r * n + c] = V.get(r, order[c]);
-  return { values, vectors };
-}
