@@ -64,10 +64,10 @@ export function reportSections(
     },
     {
       title: 'Per class',
-      paragraphs: ['R over the instances in the law\'s regime; ratio = median certified upper / lower.'],
+      paragraphs: ["R over the instances in the law's regime; upper/lower: the median and the worst certified upper / lower over the class's instances (1 where Lip(f) is known exactly)."],
       table: {
-        headers: ['class', 'instances', 'in regime', 'holds', 'inconclusive', 'counterexamples', 'R min', 'R median', 'R max', 'upper/lower'],
-        rows: summary.classes.map((c) => [c.label, c.instances, c.inRegime, c.holds, c.inconclusive, c.counterexamples, c.Rmin, c.Rmedian, c.Rmax, c.ratioMedian]),
+        headers: ['class', 'instances', 'in regime', 'holds', 'inconclusive', 'counterexamples', 'R min', 'R median', 'R max', 'upper/lower median', 'upper/lower worst'],
+        rows: summary.classes.map((c) => [c.label, c.instances, c.inRegime, c.holds, c.inconclusive, c.counterexamples, c.Rmin, c.Rmedian, c.Rmax, c.ratioMedian, c.ratioMax]),
       },
     },
   ];
@@ -78,7 +78,7 @@ export function reportSections(
   if (summary.slopes.length > 0)
     sections.push({
       title: 'Fitted exponents',
-      paragraphs: ['Least squares of log Lip on log p over every seed, with 95% t intervals; "midpoint" regresses sqrt(lower upper).'],
+      paragraphs: ['Least squares of log Lip on log p over every seed, with 95% t intervals, of the certified lower bound, the certified upper bound and their midpoint sqrt(lower upper): Lip(f) lies between the first two, so its exponent is pinned down where their slopes agree.'],
       table: { headers: ['class', 'data', 'regressed', 'slope', '95% interval', 'points', 'p range'], rows: summary.slopes.map((s) => [s.label, s.group, s.statistic, s.slope, s.lo === null ? '-' : `[${fmtNum(s.lo)}, ${fmtNum(s.hi)}]`, s.points, `${s.pMin}..${s.pMax}`]) },
       ...(plots.slopes ? { plot: { file: 'slopes.svg', ...plots.slopes } } : {}),
     });

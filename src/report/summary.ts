@@ -16,14 +16,20 @@ export interface ClassSummary {
   readonly Rmax: number | null;
   /** Median certified upper / lower. */
   readonly ratioMedian: number | null;
+  /** The worst (largest) certified upper / lower: where Lip(f) is pinned down least (null: no instance has an upper bound). */
+  readonly ratioMax: number | null;
 }
 
 /** The fitted exponent of Lip against p for one class in one data configuration. */
 export interface SlopeSummary {
   readonly group: string;
   readonly label: string;
-  /** Which Lipschitz figure was regressed: the certified lower bound, or the geometric midpoint sqrt(lower upper). */
-  readonly statistic: 'lower' | 'midpoint';
+  /**
+   * Which Lipschitz figure was regressed: the certified lower bound, the certified upper bound, or the geometric
+   * midpoint sqrt(lower upper). Lip(f) itself lies between the first two, so its exponent is pinned down where
+   * their slopes agree.
+   */
+  readonly statistic: 'lower' | 'upper' | 'midpoint';
   readonly slope: number;
   readonly lo: number | null;
   readonly hi: number | null;
@@ -68,8 +74,9 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Summarises records (in grid order): per class, the law's verdicts and R = lower / law over the law's
- * regime; per (data configuration, class) with at least two values of p, the log-log slope of the
- * certified lower bound and of the midpoint sqrt(lower upper) against p, with 95% intervals.
+ * regime, and the median and worst certified upper / lower; per (data configuration, class) with at least
+ * two values of p, the log-log slopes of the certified lower bound, the certified upper bound and the
+ * midpoint sqrt(lower upper) against p, with 95% intervals.
  */
 export function summarize(records: readonly SweepRecord[], gridSize: number): Summary {
   const byClass = new Map<string, SweepRecord[]>();
@@ -92,6 +99,7 @@ export function summarize(records: readonly SweepRecord[], gridSize: number): Su
       Rmedian: median(Rs),
       Rmax: Rs.length ? Math.max(...Rs) : null,
       ratioMedian: median(rs.filter((r) => r.ratio !== null).map((r) => r.ratio!)),
+      ratioMax: rs.some((r) => r.ratio !== null) ? Math.max(...rs.filter((r) => r.ratio !== null).map((r) => r.ratio!)) : null,
     };
   });
   const byCurve = new Map<string, SweepRecord[]>();
@@ -107,6 +115,7 @@ export function summarize(records: readonly SweepRecord[], gridSize: number): Su
     if (new Set(ps).size < 2) continue;
     const fits: [SlopeSummary['statistic'], number[]][] = [
       ['lower', rs.map((r) => r.lower)],
+      ['upper', rs.map((r) => (r.upper !== null ? r.upper : NaN))],
       ['midpoint', rs.map((r) => (r.upper !== null ? Math.sqrt(r.lower * r.upper) : NaN))],
     ];
     for (const [statistic, y] of fits) {

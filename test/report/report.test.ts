@@ -49,14 +49,24 @@ describe('reports', () => {
 
   it('writes summary.json, report.md, report.html and the plots', () => {
     expect(Object.keys(first)).toEqual(['bench.svg', 'law.svg', 'lipschitz.svg', 'ratio.svg', 'slopes.svg']);
-    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { instances: number; missing: number; classes: { label: string }[]; slopes: unknown[] };
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { instances: number; missing: number; classes: { label: string; ratioMedian: number | null; ratioMax: number | null }[]; slopes: { label: string; statistic: string; slope: number }[] };
     expect(summary.instances).toBe(14);
     expect(summary.missing).toBe(0);
     expect(summary.classes.map((c) => c.label)).toEqual(['bumps', 'ntk-features (cos)', 'random-features (cos)']);
-    expect(summary.slopes.length).toBe(4);
+    // two curves with several p (the cos classes), each regressed three ways: lower, upper and their midpoint
+    expect(summary.slopes.length).toBe(6);
+    expect(summary.slopes.map((s) => s.statistic).sort()).toEqual(['lower', 'lower', 'midpoint', 'midpoint', 'upper', 'upper']);
+    // the midpoint's slope is the mean of the lower's and the upper's (log sqrt(l u) = (log l + log u) / 2, one regression)
+    for (const label of new Set(summary.slopes.map((s) => s.label))) {
+      const of = (st: string) => summary.slopes.find((s) => s.label === label && s.statistic === st)!.slope;
+      expect(of('midpoint')).toBeCloseTo((of('lower') + of('upper')) / 2, 10);
+    }
+    // the gap per class: median and worst upper / lower, the worst at least the median
+    for (const c of summary.classes) if (c.ratioMedian !== null) expect(c.ratioMax!).toBeGreaterThanOrEqual(c.ratioMedian);
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
     expect(md).toMatch(/!\[.*\]\(plots\/lipschitz\.svg\)/);
     expect(md).toMatch(/\| class \| instances \| in regime/);
+    expect(md).toMatch(/\| upper\/lower median \| upper\/lower worst \|/);
   });
 
   it('every SVG parses as XML', () => {
@@ -69,7 +79,7 @@ describe('reports', () => {
     // one line (path) per (class, series) drawn with more than one p
     expect((first['lipschitz.svg'].match(/aria-roledescription="line mark"/g) ?? []).length).toBeGreaterThanOrEqual(10);
     expect(texts(first['ratio.svg'])).toEqual(expect.arrayContaining(['bumps', 'ntk-features (cos)', 'random-features (cos)', 'R']));
-    expect(texts(first['slopes.svg'])).toEqual(expect.arrayContaining(['lower', 'midpoint', 'slope']));
+    expect(texts(first['slopes.svg'])).toEqual(expect.arrayContaining(['lower', 'upper', 'midpoint', 'slope']));
     const benchTexts = texts(first['bench.svg']);
     expect(benchTexts).toEqual(expect.arrayContaining(['matmul-1024', 'tfjs-wasm (wasm)', 'GFLOP/s']));
     expect(benchTexts.some((t) => /^cpu \((wasm-simd|js)-f64\)$/.test(t))).toBe(true);
