@@ -60,14 +60,19 @@ describe.skipIf(!found.ok)(`report.html in a real browser (${why})`, () => {
     const nav = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd);
     const paint = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN);
     console.log(`report.html: ${(bytes / 1e6).toFixed(2)} MB; first contentful paint ${paint.toFixed(0)} ms, DOMContentLoaded ${nav.toFixed(0)} ms, every figure drawn ${ms} ms after navigation`);
-    // measured 0.2-0.5 s here (and every figure drawn in 0.7-1.1 s) on a busy 2-core machine; the bounds
-    // leave room for a CI machine running the rest of the suite beside it
-    expect(paint).toBeLessThan(1500);
+    // the times are printed, not asserted (measured 0.2-0.5 s to first paint and 0.7-1.1 s to every figure on a
+    // busy 2-core machine): a test must not depend on the machine's speed. What makes the page paint at once is
+    // checked instead: every figure's static SVG is in the HTML itself, before the scripts, so the first paint
+    // needs no script; the scripts come last; nothing is loaded from elsewhere
+    const text = readFileSync(html, 'utf8');
     expect(bytes).toBeLessThan(2e6);
-    expect(readFileSync(html, 'utf8')).not.toMatch(/src="https?:|href="https?:|<link /);
+    expect(text).not.toMatch(/src="https?:|href="https?:|<link /);
+    const fallbacks = text.match(/<div class="rl-fallback"><svg/g) ?? [];
+    expect(fallbacks.length).toBe((text.match(/<figure class="rl-figure"/g) ?? []).length);
+    expect(fallbacks.length).toBeGreaterThan(0);
+    expect(text.lastIndexOf('<div class="rl-fallback">')).toBeLessThan(text.indexOf(`<script>`));
     expect(errors).toEqual([]);
-    expect(nav).toBeLessThan(3000);
-    expect(ms).toBeLessThan(5000);
+    expect(Number.isFinite(paint) && Number.isFinite(nav) && ms >= 0).toBe(true);
     const figures = await page.$$eval('figure.rl-figure', (fs) =>
       fs.map((f) => ({
         id: f.id,
