@@ -1,5 +1,6 @@
 import { requireInt, requireNonNegative, requireOneOf } from '../core/validate.js';
 import { matmulABt, transpose } from '../linalg/matmul.js';
+import { subnormalUp } from '../linalg/pow2.js';
 import { leastSquares, solveKernel } from '../linalg/min-norm.js';
 import { gram, norm2 } from '../linalg/gram.js';
 import { ACTIVATION, ACTIVATIONS, type Activation, type ActivationName } from './activation.js';
@@ -168,16 +169,11 @@ function ntkUpper(ntk: NtkWeights, D: Domain, R: number, rng: Rng): LipEstimate 
   let b2 = 0;
   let sum = 0;
   for (let j = 0; j < k; j++) {
-    let wn = 0;
-    let tn = 0;
-    for (let t = 0; t < d; t++) {
-      wn += W[j * d + t] ** 2;
-      tn += Theta[j * d + t] ** 2;
-    }
-    wn = Math.sqrt(wn);
-    tn = Math.sqrt(tn);
-    const s1 = act.supAbsDf(wn * R);
-    const s2 = act.supAbsD2f(wn * R);
+    // the rows' norms scale-safe, rounded up
+    const wn = norm2(W.subarray(j * d, j * d + d)) * (1 + (d + 4) * UNIT_ROUNDOFF);
+    const tn = norm2(Theta.subarray(j * d, j * d + d)) * (1 + (d + 4) * UNIT_ROUNDOFF);
+    const s1 = act.supAbsDf(wn * R * (1 + UNIT_ROUNDOFF));
+    const s2 = act.supAbsD2f(wn * R * (1 + UNIT_ROUNDOFF));
     a2 += (s2 * tn * R) ** 2;
     b2 += s1 * s1;
     sum += s2 * tn * R * wn + s1 * tn;
@@ -187,11 +183,16 @@ function ntkUpper(ntk: NtkWeights, D: Domain, R: number, rng: Rng): LipEstimate 
     const sn = spectralNorm(M, k, d, rng);
     return weight === 0 ? 0 : sn.available ? sn.upper * weight : Number.POSITIVE_INFINITY;
   };
-  const spec = term(W, Math.sqrt(a2)) + term(Theta, Math.sqrt(b2));
-  if (!Number.isFinite(scale * Math.min(spec, sum))) return null;
-  return upperEstimate(scale * Math.min(spec, sum), name, spec <= sum ? 'ntk-spectral' : 'ntk-sum', "min(||W|| sqrt(sum S''^2 ||theta_j||^2 R^2) + ||Theta|| sqrt(sum S'^2), sum (S'' ||theta_j|| R ||w_j|| + S' ||theta_j||)) / sqrt(k)", {
-    spectral: scale * spec,
-    sum: scale * sum,
+  // sums of k terms, products, roots and the scale rounded up (gamma_{k+10} relative, two subnormal steps where
+  // they land there): a certificate never rests on a rounding in its favour
+  const up = (v: number) => subnormalUp(v * (1 + gamma(k + 10)));
+  const spec = up(term(W, Math.sqrt(a2)) + term(Theta, Math.sqrt(b2)));
+  const sumUp = up(sum);
+  const value = up(scale * Math.min(spec, sumUp));
+  if (!Number.isFinite(value)) return null;
+  return upperEstimate(value, name, spec <= sumUp ? 'ntk-spectral' : 'ntk-sum', "min(||W|| sqrt(sum S''^2 ||theta_j||^2 R^2) + ||Theta|| sqrt(sum S'^2), sum (S'' ||theta_j|| R ||w_j|| + S' ||theta_j||)) / sqrt(k)", {
+    spectral: up(scale * spec),
+    sum: up(scale * sumUp),
     R,
   });
 }

@@ -2,7 +2,7 @@ import type { Rng } from '../core/rng.js';
 import { norm2 } from '../linalg/gram.js';
 import { spectralNorm } from '../linalg/spectral-norm.js';
 import { exactEstimate, UNIT_ROUNDOFF, upperEstimate } from '../lipschitz/certificate.js';
-import { exactScaled } from '../linalg/pow2.js';
+import { exactScaled, subnormalUp } from '../linalg/pow2.js';
 import { domainName, withinBall, type Domain } from '../lipschitz/domain.js';
 import type { LipEstimate } from '../lipschitz/estimate.js';
 import type { TwoLayerWeights } from './two-layer-net.js';
@@ -116,24 +116,26 @@ export function twoLayerUpper(net: TwoLayerWeights, D: Domain, radius: number, r
   let sq = 0;
   let sum = 0;
   for (let j = 0; j < k; j++) {
-    let wn = 0;
-    for (let t = 0; t < d; t++) wn += W[j * d + t] ** 2;
-    wn = Math.sqrt(wn);
-    const T = wn === 0 ? Math.abs(b[j]) : wn * R + Math.abs(b[j]);
+    // the row's norm scale-safe, rounded up (a sum of squares of weights near 1e-163 is 0)
+    const wn = norm2(W.subarray(j * d, j * d + d)) * (1 + (d + 4) * UNIT_ROUNDOFF);
+    const T = wn === 0 ? Math.abs(b[j]) : (wn * R + Math.abs(b[j])) * (1 + 2 * UNIT_ROUNDOFF);
     const sp = act.supAbsDf(T);
     sq += (a[j] * sp) ** 2;
     sum += Math.abs(a[j]) * sp * wn;
   }
   const sn = spectralNorm(W, k, d, rng);
   const op = sn.available ? sn.upper : Number.POSITIVE_INFINITY;
-  const spec = op * Math.sqrt(sq);
-  const value = Math.min(spec, sum);
+  // the sums of k terms, their products and the root, rounded up (gamma_{k+8} relative, two subnormal steps
+  // where they land there): a certificate never rests on a rounding in its favour
+  const up = (v: number) => subnormalUp(v * (1 + gamma(k + 8)));
+  const spec = up(op * Math.sqrt(sq));
+  const value = Math.min(spec, up(sum));
   // neither bound computes finitely: no certificate (never an infinite or overflowed number)
   const simple = !Number.isFinite(value)
     ? null
     : upperEstimate(value, domainName(D), spec <= sum ? 'two-layer-spectral' : 'two-layer-sum', "min(||W||_op sqrt(sum a_j^2 S'_j^2), sum |a_j| S'_j ||w_j||)", {
         spectral: spec,
-        sum,
+        sum: up(sum),
         opNormW: op,
       });
   // the LipSDP-Neuron certificate where it is tighter (docs/science.md section 9)
