@@ -112,7 +112,9 @@ export { lawCheck, lipschitzAboveCheck, describeWitness, type LawCheckOptions, t
 export { SWEEP_CLASSES, SWEEP_LIMITS, sweepSpecSchema, parseSweepSpec, loadSweepSpec, canonicalJson, type SweepSpec } from './sweep/spec.js';
 export { DEFAULT_SWEEP_SPEC, defaultSweepSpec } from './sweep/default-spec.js';
 export { seedsOf, expandGrid, type GridPoint } from './sweep/grid.js';
-export { WHOLE, parseShard, inShard, type Shard } from './sweep/shard.js';
+export { WHOLE, MAX_SHARD_COUNT, parseShard, inShard, type Shard } from './sweep/shard.js';
+export { SHARD_COUNT_VAR, shardFromEnv, type EnvShard, type Environment } from './sweep/shard-env.js';
+export { checkShardCount } from './sweep/shard-count.js';
 export { RECORD_FORMAT, toRecord, withoutTiming, isCounterexampleRecord, smallestR, classLabel, type SweepRecord, type RecordSource, type RecordSpecBase } from './sweep/record.js';
 export { LOCK_FILE, checkOutDir, checkRunDir, openRunDir, ownedFiles, acquireLock, type RunDir, type RunDirOptions, type LockInfo } from './sweep/run-dir.js';
 export { requireInstanceFits, estimateInstanceMemory, memoryLimit, type MemoryEstimate } from './law/size-limits.js';
@@ -120,7 +122,7 @@ export { runInstances, runInstance, f64KernelName, type EstimatorEffort, type Ex
 export { readResults, repairResults, appendRecord, type ResultsRead } from './sweep/results-file.js';
 export { MANIFEST_FORMAT, readManifest, sameExperiment, type SweepManifest } from './sweep/manifest.js';
 export { RUN_FILES, runSweep, shardPoints, sweepEvaluateOptions, type RunSweepOptions, type SweepOutcome } from './sweep/run-sweep.js';
-export { mergeRuns, type MergeOutcome } from './sweep/merge.js';
+export { mergeRuns, requireComplete, type MergeOutcome, type MergeOptions, type MergeInput } from './sweep/merge.js';
 // reports
 export { logLogSlope, tQuantile975, type SlopeFit } from './report/slope.js';
 export { summarize, groupOf, median, type Summary, type ClassSummary, type SlopeSummary } from './report/summary.js';

@@ -11,7 +11,9 @@
  *   never when it holds a file its `sweep.json` does not list. `replace` deletes only the listed files.
  * - A lock (`.robustlaw.lock`, created with O_EXCL, holding the pid and start time) is held while writing;
  *   a second writer is refused, naming the holder's pid. A lock whose process is gone is stale and taken
- *   over with a one-line note. The lock is removed when the writer is done, on exit and on SIGINT/SIGTERM.
+ *   over with a one-line note, and so is one naming this process's own pid that it does not hold (left by a
+ *   killed container whose robustlaw had the same pid, e.g. pid 1, in its own pid namespace). The lock is
+ *   removed when the writer is done, on exit and on SIGINT/SIGTERM.
  * @module
  */
 import { accessSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
@@ -123,7 +125,9 @@ function readLock(dir: string): { info: LockInfo | null; alive: boolean } | null
     }
     return { info: null, alive: age < 5000 };
   }
-  return { info, alive: pidAlive(info.pid) };
+  // a lock naming this very process that it does not hold was left by an earlier process with the same pid in
+  // another pid namespace: a container restarted, or a Kubernetes pod rerun, where robustlaw is pid 1 each time
+  return { info, alive: info.pid === process.pid ? held.has(path) : pidAlive(info.pid) };
 }
 
 function pidAlive(pid: number): boolean {

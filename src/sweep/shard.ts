@@ -6,6 +6,9 @@ export interface Shard {
   readonly count: number;
 }
 
+/** The largest shard count N accepted (`--shard i/N`, `--shard env`). */
+export const MAX_SHARD_COUNT = 100_000;
+
 /** The whole grid as one shard. */
 export const WHOLE: Shard = { index: 1, count: 1 };
 
@@ -15,7 +18,7 @@ export function parseShard(raw: string, name = 'shard'): Shard {
   if (!m) throw new InputError(name, 'of the form i/N, e.g. 2/3', raw, { context: 'parseShard' });
   const index = Number(m[1]);
   const count = Number(m[2]);
-  if (!(count >= 1 && count <= 100_000)) throw new InputError(name, 'i/N with N an integer in [1, 100000]', raw, { context: 'parseShard' });
+  if (!(count >= 1 && count <= MAX_SHARD_COUNT)) throw new InputError(name, `i/N with N an integer in [1, ${MAX_SHARD_COUNT}]`, raw, { context: 'parseShard' });
   if (!(index >= 1 && index <= count)) throw new InputError(name, `i/N with i an integer in [1, ${count}]`, raw, { context: 'parseShard' });
   return { index, count };
 }

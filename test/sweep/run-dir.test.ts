@@ -116,7 +116,7 @@ describe('a run owns exactly the files it created', () => {
     runSweep({ spec, outDir: s1, shard: { index: 1, count: 2 } });
     runSweep({ spec, outDir: s2, shard: { index: 2, count: 2 } });
     const before = snapshot(s2);
-    expect(() => writeMerge(s2, mergeRuns([s1]))).toThrow(/outDir must be a new directory or a merge of this same sweep \(got ".*m-s2", which holds shard 2\/2 of a sweep of this spec/);
+    expect(() => writeMerge(s2, mergeRuns([s1], { allowMissing: true }))).toThrow(/outDir must be a new directory or a merge of this same sweep \(got ".*m-s2", which holds shard 2\/2 of a sweep of this spec/);
     expect(snapshot(s2)).toEqual(before);
     const m = join(root, 'm-merged');
     writeMerge(m, mergeRuns([s1, s2]));
@@ -181,6 +181,23 @@ describe('a lock held for the run', () => {
     expect(runSweep({ spec, outDir: dir, note: (l) => void notes.push(l) }).computed).toBe(0);
     expect(notes).toEqual([expect.stringMatching(new RegExp(`took over a stale lock of pid ${pid} .*no longer running$`))]);
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+  });
+
+  it("a lock naming this process's own pid that it does not hold (a killed container's robustlaw, pid 1 again in the new one) is stale: taken over", () => {
+    const dir = join(root, 'own-pid');
+    runSweep({ spec, outDir: dir });
+    writeFileSync(join(dir, LOCK_FILE), `${JSON.stringify({ pid: process.pid, started: '2026-01-01T00:00:00.000Z' })}\n`);
+    const notes: string[] = [];
+    expect(runSweep({ spec, outDir: dir, note: (l) => void notes.push(l) }).computed).toBe(0);
+    expect(notes).toEqual([expect.stringMatching(new RegExp(`took over a stale lock of pid ${process.pid} `))]);
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+    // while this process does hold it, a second lock of the same directory is still refused
+    const release = acquireLock(dir, 'outDir', quiet);
+    try {
+      expect(() => acquireLock(dir, 'outDir', quiet)).toThrow(new RegExp(`locked by pid ${process.pid}`));
+    } finally {
+      release();
+    }
   });
 
   it('while a run holds the lock, the lock names this process; a second open is refused', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { runSweep } from '../../src/sweep/run-sweep.js';
 import { inShard, parseShard } from '../../src/sweep/shard.js';
 import { canonicalJson, parseSweepSpec } from '../../src/sweep/spec.js';
 import { cli } from '../cli/helpers.js';
+import { thrown } from '../support.js';
 
 const spec = parseSweepSpec({ class: ['random-features', 'ntk-features', 'bumps'], n: 24, d: 6, k: [4, 8, 16], seeds: 2, model: { activation: 'cos' } });
 const root = mkdtempSync(join(tmpdir(), 'robustlaw-shard-'));
@@ -65,10 +66,31 @@ describe('sharded runs merged equal the unsharded run', () => {
     expect(strip(fileRecords(join(root, 'whole')))).toEqual(strip(whole));
   });
 
-  it('a missing shard is reported, not hidden', () => {
-    const merged = mergeRuns([join(root, 's1'), join(root, 's2')]);
+  it('a missing shard is refused, naming it; with allowMissing it is reported, not hidden', () => {
+    const e = thrown(() => mergeRuns([join(root, 's1'), join(root, 's2')]));
+    expect(e.parameter).toBe('dirs');
+    expect(e.message).toMatch(/dirs must be the outputs of every shard, each finished \(got shard 3\/3 not among the inputs; rerun those tasks \(a sweep resumes from its records\), or merge what is there with --allow-missing\)$/);
+    expect(thrown(() => mergeRuns([join(root, 's2')])).shown).toMatch(/^shards 1\/3, 3\/3 not among the inputs;/);
+    const merged = mergeRuns([join(root, 's1'), join(root, 's2')], { allowMissing: true });
     expect(merged.missing.length).toBe(fileRecords(join(root, 's3')).length);
     expect(merged.records.length + merged.missing.length).toBe(whole.length);
+    expect(merged.inputs.map((i) => `${i.shard.index}/${i.shard.count}`)).toEqual(['1/3', '2/3']);
+  });
+
+  it('an unfinished shard (a task killed and not resumed) is refused, naming its directory and what it lacks', () => {
+    const cut = join(root, 's3-cut');
+    runSweep({ spec, outDir: cut, shard: { index: 3, count: 3 } });
+    const lines = readFileSync(join(cut, 'results.jsonl'), 'utf8').trimEnd().split('\n');
+    writeFileSync(join(cut, 'results.jsonl'), `${lines.slice(0, 1).join('\n')}\n`);
+    expect(thrown(() => mergeRuns([join(root, 's1'), join(root, 's2'), cut])).shown).toMatch(new RegExp(`^shard 3/3 \\(.*s3-cut: ${lines.length - 1} of ${lines.length} points missing\\) unfinished; rerun those tasks`));
+  });
+
+  it('shards of different counts (the array resized between tasks) are refused, naming both', () => {
+    const s2of4 = join(root, 's2of4');
+    runSweep({ spec, outDir: s2of4, shard: { index: 2, count: 4 } });
+    expect(thrown(() => mergeRuns([join(root, 's1'), s2of4, join(root, 's3')])).shown).toMatch(/s2of4 ran shard 2\/4 and .*s1 shard 1\/3: the shard count changed between tasks of one run/);
+    // a whole run may still join shards of any count
+    expect(strip(mergeRuns([join(root, 'whole'), s2of4]).records)).toEqual(strip(whole));
   });
 
   it('merging runs of different specs is refused, naming the directory', () => {
@@ -111,5 +133,16 @@ describe('sharded runs merged equal the unsharded run', () => {
     expect(m.stdout).toMatch(/merged 2 directories: 6 of 6 grid points/);
     expect(strip(fileRecords(join(root, 'cmerged')))).toEqual(strip(fileRecords(join(root, 'cwhole'))));
     expect(readFileSync(join(root, 'cmerged', 'report.md'), 'utf8')).toMatch(/merged from/);
+  });
+
+  it('the CLI: a missing shard is refused in one line (exit 2), nothing written; --allow-missing merges with a warning', () => {
+    const refused = cli(['merge', join(root, 'c1'), '--out', join(root, 'cpart'), '--no-report']);
+    expect(refused).toMatchObject({ code: 2, stdout: '' });
+    expect(refused.stderr).toBe('robustlaw: <dirs...> must be the outputs of every shard, each finished (got shard 2/2 not among the inputs; rerun those tasks (a sweep resumes from its records), or merge what is there with --allow-missing)\n');
+    expect(existsSync(join(root, 'cpart'))).toBe(false);
+    const partial = cli(['merge', join(root, 'c1'), '--out', join(root, 'cpart'), '--no-report', '--allow-missing']);
+    expect(partial.code, partial.stderr).toBe(0);
+    expect(partial.stdout).toMatch(/merged 1 directories: 3 of 6 grid points/);
+    expect(partial.stderr).toMatch(/WARNING 3 grid points missing/);
   });
 });

@@ -10,7 +10,7 @@ import { writeReport } from '../../report/write-report.js';
 import { appendStepSummary } from '../step-summary.js';
 import { runStepSummary } from '../../report/step-summary-markdown.js';
 import { LAW_TOLERANCE } from '../../law/verdict.js';
-import { mergeRuns, writeMerge } from '../../sweep/merge.js';
+import { mergeRuns, requireComplete, writeMerge } from '../../sweep/merge.js';
 import { checkOutDir, checkRunDir } from '../../sweep/run-dir.js';
 import { isCounterexampleRecord } from '../../sweep/record.js';
 
@@ -30,6 +30,7 @@ interface MergeFlags {
   out: string;
   report: boolean;
   bench?: string | false;
+  allowMissing?: boolean;
 }
 
 /** `robustlaw merge`: joins shard outputs into one run directory with its report. */
@@ -42,6 +43,7 @@ export function registerMerge(program: Command): void {
     .option('--no-report', 'skip the report')
     .option('--bench <file>', 'benchmark JSON for the report\'s bars')
     .option('--no-bench', 'no benchmark bars in the report')
+    .option('--allow-missing', 'merge what is there, warning about missing grid points (default: refuse, naming the missing or unfinished shards)')
     .action(async (dirs: string[], flags: MergeFlags, cmd: Command) => {
       // the same directory twice would count its records twice
       const seen = new Map<string, number>();
@@ -54,9 +56,11 @@ export function registerMerge(program: Command): void {
       if (!flags.report && typeof flags.bench === 'string') refuseGiven(cmd, ['bench'], 'with --no-report (the bars are drawn in the report)');
       if (flags.report) checkBenchFlag(flags.bench);
       naming(OUT, () => checkOutDir(flags.out));
-      const merged = mergeRuns(dirs);
+      const merged = mergeRuns(dirs, { allowMissing: true });
       // through the one writer: --out must be new, empty or a merge of the same experiment, and is locked
       naming(OUT, () => checkRunDir(flags.out, { ...merged.manifest, merged: true }));
+      // a shard not run or not finished: refused, naming it, unless --allow-missing
+      if (!flags.allowMissing) requireComplete(merged);
       naming(OUT, () => writeMerge(flags.out, merged));
       process.stdout.write(`merged ${dirs.length} directories: ${merged.records.length} of ${merged.manifest.gridSize} grid points -> ${flags.out}/results.jsonl\n`);
       if (merged.missing.length > 0) process.stderr.write(`robustlaw merge: WARNING ${merged.missing.length} grid points missing (a shard not run or not finished), e.g. ${merged.missing[0]}\n`);

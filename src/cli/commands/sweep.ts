@@ -9,7 +9,9 @@ import { defaultSweepSpec } from '../../sweep/default-spec.js';
 import { classLabel, isCounterexampleRecord } from '../../sweep/record.js';
 import { runSweep, shardPoints } from '../../sweep/run-sweep.js';
 import { checkRunDir } from '../../sweep/run-dir.js';
-import { parseShard, WHOLE } from '../../sweep/shard.js';
+import { parseShard, WHOLE, type Shard } from '../../sweep/shard.js';
+import { shardFromEnv, SHARD_COUNT_VAR, type EnvShard } from '../../sweep/shard-env.js';
+import { checkShardCount } from '../../sweep/shard-count.js';
 import { parseSweepSpec, SWEEP_CLASSES, type SweepSpec } from '../../sweep/spec.js';
 import { functionClass } from '../../models/registry.js';
 import { refuseGiven, requireDataReads } from '../applicable.js';
@@ -107,7 +109,7 @@ export function registerSweep(program: Command): void {
     .option('--steps <int>', 'ascent steps per start (default 60)', parseNumber)
     .option('--out <dir>', 'output directory (rerun the same command to resume)', 'reports/latest')
     .option('--replace', 'if --out holds a different run or shard, delete the files its sweep.json lists and start over (default: refuse)')
-    .option('--shard <i/N>', 'run only shard i of N (round-robin over the grid); join with robustlaw merge')
+    .option('--shard <i/N|env>', `run only shard i of N (round-robin over the grid); join with robustlaw merge. env: the task's shard from its scheduler (Slurm SLURM_ARRAY_TASK_ID of the array's ids; Kubernetes JOB_COMPLETION_INDEX of ${SHARD_COUNT_VAR})`)
     .option('--no-report', 'skip summary.json, report.md, report.html and plots')
     .option('--bench <file>', 'benchmark JSON for the report\'s bars (default reports/bench/latest.json, else baseline.json)')
     .option('--no-bench', 'no benchmark bars in the report')
@@ -125,7 +127,8 @@ export function registerSweep(program: Command): void {
       for (const key of ['activation', 'degree', 'profile', 'penalty'] as const) {
         if (!spec.class.some((c) => (functionClass(c).reads as readonly string[]).includes(key))) refuseGiven(cmd, [key], `to --class ${spec.class.join(',')} (no class of the grid reads it)`);
       }
-      const shard = flags.shard === undefined ? WHOLE : parseShard(flags.shard);
+      const fromEnv: EnvShard | null = flags.shard === 'env' ? shardFromEnv(process.env) : null;
+      const shard: Shard = fromEnv ? { index: fromEnv.index, count: fromEnv.count } : flags.shard === undefined ? WHOLE : parseShard(flags.shard);
       if (flags.printSpec) {
         process.stdout.write(`${JSON.stringify(spec, null, 2)}\n`);
         return;
@@ -133,10 +136,12 @@ export function registerSweep(program: Command): void {
       if (flags.report) checkBenchFlag(flags.bench);
       // the backend name checked before anything is written
       const backend = await openBackendFlag(flags.backend ?? spec.backend);
+      // a task of a job array: the count its directory and its siblings' recorded must be this one
+      if (fromEnv && flags.replace !== true) checkShardCount(flags.out, spec, shard, fromEnv.from);
       // --out checked before any work: a new or empty directory, or this same run and shard (or --replace)
       naming(OUT_NAMES, () => checkRunDir(flags.out, { kind: 'sweep', spec, shard }, { replace: flags.replace === true }));
       const total = shardPoints(spec, shard).length;
-      process.stderr.write(`${fn}: ${total} instances${shard.count > 1 ? ` (shard ${shard.index}/${shard.count})` : ''} -> ${flags.out}${flags.spec === undefined && gridFlags.length === 0 ? ' (the built-in quick sweep; --print-spec shows it)' : ''}\n`);
+      process.stderr.write(`${fn}: ${total} instances${shard.count > 1 || fromEnv ? ` (shard ${shard.index}/${shard.count}${fromEnv ? `, from ${fromEnv.from}` : ''})` : ''} -> ${flags.out}${flags.spec === undefined && gridFlags.length === 0 ? ' (the built-in quick sweep; --print-spec shows it)' : ''}\n`);
       let bar: ReturnType<typeof progress> | null = null;
       const outcome = naming(OUT_NAMES, () => runSweep({
         spec,
