@@ -109,7 +109,7 @@ export function ntkModel(ntk: NtkWeights, radius: number, params: Record<string,
     for (let t = 0; t < d; t++) wn += W[j * d + t] ** 2;
     sumS2 += act.supAbsDf(Math.sqrt(wn) * radius) ** 2;
   }
-  const square = act.name === 'square' ? quadraticLipschitz(() => ntkSquareField(ntk)) : null;
+  const square = act.name === 'square' ? quadraticLipschitz(() => ntkSquareField(ntk), k * d * d) : null;
   const both = (X: Float64Array, m: number, wantGrad: boolean) => {
     const Z = matmulABt(X, m, d, W, k);
     const T = matmulABt(X, m, d, Theta, k);

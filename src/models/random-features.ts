@@ -88,7 +88,7 @@ export function twoLayerModel(
     sumS2 += net.act.supAbs(Math.sqrt(wn) * radius + Math.abs(net.b[j])) ** 2;
   }
   const p = className === 'random-features' ? randomFeaturesParameterCount(net.k) : twoLayerParameterCount(net.k, net.d);
-  const square = net.act.name === 'square' ? quadraticLipschitz(() => twoLayerSquareField(net)) : null;
+  const square = net.act.name === 'square' ? quadraticLipschitz(() => twoLayerSquareField(net), net.k * net.d * net.d) : null;
   return {
     className,
     d: net.d,

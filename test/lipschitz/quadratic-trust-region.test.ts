@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fc } from '@fast-check/vitest';
 import { Rng } from '../../src/core/rng.js';
 import { certainInterval } from '../../src/lipschitz/estimate.js';
-import { QUADRATIC_TRUST_REGION, trustRegionLipschitz, verifyTrustRegionDual, type AffineGradientField } from '../../src/lipschitz/quadratic-trust-region.js';
+import { QUADRATIC_MAX_WORK, QUADRATIC_TRUST_REGION, quadraticLipschitz, trustRegionLipschitz, verifyTrustRegionDual, type AffineGradientField } from '../../src/lipschitz/quadratic-trust-region.js';
 import { ball } from '../../src/lipschitz/domain.js';
 import { buildInstance } from '../../src/law/instance.js';
 import type { Model } from '../../src/models/model.js';
@@ -234,5 +234,20 @@ describe('the square-activation classes are exact on balls: random features and 
     const sphere = model.upperLipschitz({ kind: 'sphere', radius: model.radius }, new Rng(1));
     expect(sphere!.value).toBeLessThanOrEqual(iv.hi);
     expect(model.exactLipschitz({ kind: 'sphere', radius: model.radius })).toBeNull();
+  });
+});
+
+describe('quadraticLipschitz: built once, per radius; over its work budget it gives way to the class bounds', () => {
+  it('builds the field at most once, solves each radius once, and is null beyond QUADRATIC_MAX_WORK', () => {
+    let builds = 0;
+    const F = randomField(new Rng(8), 3);
+    const q = quadraticLipschitz(() => (builds++, F), 10)!;
+    const a = q.exact(ball(1))!;
+    expect(q.exact(ball(1))).toBe(a);
+    expect(q.exact(ball(2))!.value).toBeGreaterThan(a.value);
+    expect(builds).toBe(1);
+    expect(q.exact({ kind: 'Rd' })).toBeNull();
+    expect(q.upperOnSphere({ kind: 'sphere', radius: 1 })!.value).toBe(certainInterval(a).hi);
+    expect(quadraticLipschitz(() => F, QUADRATIC_MAX_WORK * 2)).toBeNull();
   });
 });
