@@ -2,6 +2,7 @@ import { InputError } from '../core/input-error.js';
 import { norm2 } from '../linalg/gram.js';
 import { spectralNorm } from '../linalg/spectral-norm.js';
 import { exponentOf, ldexp, lowerEnd, productUpper, upperEnd } from '../linalg/pow2.js';
+import { twoSumError } from '../linalg/two-sum.js';
 import { exactEstimate, UNIT_ROUNDOFF, upperEstimate } from '../lipschitz/certificate.js';
 import { domainName } from '../lipschitz/domain.js';
 import type { FunctionClass } from './function-class.js';
@@ -286,8 +287,9 @@ function nonnegativeAllActive(layers: readonly DenseLayer[], acts: readonly Netw
  * those units of the last hidden layer are duplicated (same row, same bias, so the same value) and the copies
  * carry lo_r: the head is then exactly f_i - f_j, whose certificates would otherwise be of a rounded function
  * (W_0 = (1, -1) and W_1 = (-2^-60, 0) round to the zero function). Any other c (the vector estimator's
- * search direction u^T f) is rounded: such heads serve the search, not a reported bound. The bias is rounded
- * (a constant changes no Lipschitz constant).
+ * search direction u^T f), and a margin of a network without a hidden layer (no unit to duplicate), is
+ * rounded: such heads serve the search, or a linear map whose rows differ by more than their rounding. The
+ * bias is rounded (a constant changes no Lipschitz constant).
  */
 function headLayers(layers: readonly DenseLayer[], c: Float64Array): DenseLayer[] {
   const D = layers.length;
@@ -303,10 +305,8 @@ function headLayers(layers: readonly DenseLayer[], c: Float64Array): DenseLayer[
     for (let r = 0; r < h; r++) {
       const x = c[i] * last.weights[i * h + r];
       const y = c[j] * last.weights[j * h + r];
-      const sum = x + y;
-      const yy = sum - x;
-      w[r] = sum;
-      lo[r] = x - (sum - yy) + (y - yy);
+      w[r] = x + y;
+      lo[r] = twoSumError(x, y, w[r]);
     }
     b = c[i] * last.biases[i] + c[j] * last.biases[j];
   } else {

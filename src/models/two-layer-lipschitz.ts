@@ -10,6 +10,7 @@ import { lipSdpForTwoLayer, tighterUpper } from '../lipschitz/sdp/network-bounds
 import { gamma } from '../lipschitz/certificate.js';
 import type { AffineGradientField } from '../lipschitz/quadratic-trust-region.js';
 import { matmulABt, transpose } from '../linalg/matmul.js';
+import { twoSumError } from '../linalg/two-sum.js';
 
 /**
  * The exact Lipschitz constant of a two-layer net f = sum_j a_j s(w_j . x + b_j) + c where it is known
@@ -169,12 +170,9 @@ export function twoLayerSquareField(net: TwoLayerWeights): AffineGradientField {
     for (let t = 0; t < d; t++) for (let j = 0; j < B; j++) aWt[t * B + j] = a[j0 + j] * Wt[t * B + j];
     const P = matmulABt(Wt, d, B, aWt, d);
     for (let i = 0; i < d * d; i++) {
-      // two-sum: A + P = s + e exactly
-      const x = A[i];
-      const y = P[i];
-      const sum = x + y;
-      const yy = sum - x;
-      comp[i] += x - (sum - yy) + (y - yy);
+      // A + P = sum + its error, exactly; the errors are added at the end (Sum2)
+      const sum = A[i] + P[i];
+      comp[i] += twoSumError(A[i], P[i], sum);
       A[i] = sum;
     }
   }
@@ -191,8 +189,7 @@ export function twoLayerSquareField(net: TwoLayerWeights): AffineGradientField {
       const v = W[j * d + t];
       const y = ab * v;
       const sum = g[t] + y;
-      const yy = sum - g[t];
-      gc[t] += g[t] - (sum - yy) + (y - yy);
+      gc[t] += twoSumError(g[t], y, sum);
       g[t] = sum;
       w2 += v * v;
     }
