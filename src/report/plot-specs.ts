@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { classLabel, type SweepRecord } from '../sweep/record.js';
+import { seriesLabel, type SweepRecord } from '../sweep/record.js';
 import type { BenchResult } from '../bench/run-bench.js';
 import { groupOf, median, type SlopeSummary } from './summary.js';
 import { CELL_TOOLTIP, INSTANCE_TOOLTIP, instanceDetails, tooltipEncoding, type ReplayFn } from './point-details.js';
@@ -29,7 +29,7 @@ const highlighted = (test: string) => `rl_hl !== '' && ${test}`;
 export function lipschitzRows(records: readonly SweepRecord[], replay?: ReplayFn): { group: string; class: string; series: string; p: number; value: number; tt_cell: string; tt_series: string; tt_value: string; tt_instances: string; tt_replay: string }[] {
   const cells = new Map<string, SweepRecord[]>();
   for (const r of records) {
-    const key = `${groupOf(r)}\u0000${classLabel(r.spec)}\u0000${r.p}`;
+    const key = `${groupOf(r)}\u0000${seriesLabel(r)}\u0000${r.p}`;
     cells.set(key, [...(cells.get(key) ?? []), r]);
   }
   const rows: ReturnType<typeof lipschitzRows> = [];
@@ -94,7 +94,7 @@ export function lipschitzPlot(records: readonly SweepRecord[], replay?: ReplayFn
 export function ratioPlot(records: readonly SweepRecord[], tau: number, replay?: ReplayFn): TopLevelSpec {
   const rows = records
     .filter((r) => r.R !== null && r.R > 0)
-    .map((r) => ({ class: classLabel(r.spec), R: r.R!, Rupper: r.Rupper, inRegime: r.inLawRegime ? 'in the law regime' : 'outside (eps < 0.1 or n eps^2 < 8k)', id: r.id, ...instanceDetails(r, replay) }))
+    .map((r) => ({ class: seriesLabel(r), R: r.R!, Rupper: r.Rupper, inRegime: r.inLawRegime ? 'in the law regime' : 'outside (eps < 0.1 or n eps^2 < 8k)', id: r.id, ...instanceDetails(r, replay) }))
     .sort((a, b) => cmp(a.class, b.class) || cmp(a.id, b.id));
   return {
     $schema: SCHEMA,
@@ -197,8 +197,8 @@ export function lawScatterPlot(records: readonly SweepRecord[], tau: number, rep
   const rows = records
     .filter((r) => r.law !== null && r.law > 0)
     .flatMap((r) => [
-      { id: r.id, class: classLabel(r.spec), law: r.law!, value: r.lower, bound: 'Lip lower (certified)', ...instanceDetails(r, replay) },
-      ...(r.upper !== null ? [{ id: r.id, class: classLabel(r.spec), law: r.law!, value: r.upper, bound: 'Lip upper (certified)', ...instanceDetails(r, replay) }] : []),
+      { id: r.id, class: seriesLabel(r), law: r.law!, value: r.lower, bound: 'Lip lower (certified)', ...instanceDetails(r, replay) },
+      ...(r.upper !== null ? [{ id: r.id, class: seriesLabel(r), law: r.law!, value: r.upper, bound: 'Lip upper (certified)', ...instanceDetails(r, replay) }] : []),
     ])
     .filter((r) => r.value > 0)
     .sort((a, b) => cmp(a.id, b.id) || cmp(a.bound, b.bound));

@@ -1,4 +1,4 @@
-import { classLabel, type SweepRecord } from '../sweep/record.js';
+import { seriesLabel, type SweepRecord } from '../sweep/record.js';
 import { fmtNum } from './table.js';
 
 /** Builds the replay command of a set of records that differ only in their seed (src/report/replay-command.ts). */
@@ -64,7 +64,7 @@ export function instanceDetails(r: SweepRecord, replay: ReplayFn | undefined): R
   const mo = r.spec.modelOptions ?? {};
   return {
     tt_instance: r.id,
-    tt_class: classLabel(r.spec),
+    tt_class: seriesLabel(r),
     tt_activation: mo.activation ?? '-',
     tt_data: r.spec.dist,
     tt_labels: r.spec.labels,

@@ -71,6 +71,15 @@ export function reportSections(
       },
     },
   ];
+  if (summary.blocks)
+    sections.push({
+      title: 'Per block',
+      paragraphs: ["The spec's blocks, in its order: each a grid of its own; the per-class table above names each series after its block."],
+      table: {
+        headers: ['block', 'instances', 'series', 'in regime', 'counterexamples', 'R min', 'upper/lower median', 'upper/lower worst'],
+        rows: summary.blocks.map((b) => [b.name, b.instances, b.series.map((l) => (l.startsWith(`${b.name}: `) ? l.slice(b.name.length + 2) : l)).join('; '), b.inRegime, b.counterexamples, b.smallestR, b.ratioMedian, b.ratioMax]),
+      },
+    });
   if (plots.lipschitz) sections.push({ title: 'Lipschitz bounds against p', paragraphs: [], plot: { file: 'lipschitz.svg', ...plots.lipschitz } });
   if (!plots.lipschitz && records.length > 0) sections.push({ title: 'Lipschitz bounds against p', paragraphs: ['Left out: the run has more than 8 data configurations (one panel each); see the plot against the law below.'] });
   if (plots.law) sections.push({ title: 'Lipschitz bounds against the law', paragraphs: [], plot: { file: 'law.svg', ...plots.law } });

@@ -1,5 +1,5 @@
 import type { InstanceSpec } from '../law/instance.js';
-import { classLabel, isCounterexampleRecord, smallestR, type SweepRecord } from '../sweep/record.js';
+import { isCounterexampleRecord, seriesLabel, smallestR, type SweepRecord } from '../sweep/record.js';
 import { fmtNum, markdownTable } from './table.js';
 
 /**
@@ -10,7 +10,7 @@ import { fmtNum, markdownTable } from './table.js';
 export function runStepSummary(title: string, records: readonly SweepRecord<InstanceSpec>[], tau: number, where: string): string {
   const cex = records.filter(isCounterexampleRecord);
   const byClass = new Map<string, SweepRecord<InstanceSpec>[]>();
-  for (const r of records) byClass.set(classLabel(r.spec), [...(byClass.get(classLabel(r.spec)) ?? []), r]);
+  for (const r of records) byClass.set(seriesLabel(r), [...(byClass.get(seriesLabel(r)) ?? []), r]);
   const rows = [...byClass.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([cls, rs]) => {

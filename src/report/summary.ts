@@ -1,5 +1,5 @@
 import { LAW_TOLERANCE } from '../law/verdict.js';
-import { classLabel, isCounterexampleRecord, smallestR, type SweepRecord } from '../sweep/record.js';
+import { isCounterexampleRecord, seriesLabel, smallestR, type SweepRecord } from '../sweep/record.js';
 import { logLogSlope } from './slope.js';
 
 /** Per-class figures of a run. */
@@ -17,6 +17,19 @@ export interface ClassSummary {
   /** Median certified upper / lower. */
   readonly ratioMedian: number | null;
   /** The worst (largest) certified upper / lower: where Lip(f) is pinned down least (null: no instance has an upper bound). */
+  readonly ratioMax: number | null;
+}
+
+/** Per-block figures of a run whose spec has blocks (docs/cli.md, "Specs with blocks"). */
+export interface BlockSummary {
+  readonly name: string;
+  readonly instances: number;
+  /** The block's series (class labels), in run order. */
+  readonly series: readonly string[];
+  readonly inRegime: number;
+  readonly counterexamples: number;
+  readonly smallestR: number | null;
+  readonly ratioMedian: number | null;
   readonly ratioMax: number | null;
 }
 
@@ -50,6 +63,8 @@ export interface Summary {
   readonly smallestR: number | null;
   readonly theorem3Applicable: number;
   readonly classes: readonly ClassSummary[];
+  /** Per block, in the spec's order (absent for a one-grid spec). */
+  readonly blocks?: readonly BlockSummary[];
   readonly slopes: readonly SlopeSummary[];
   /** Ids of certified counterexamples. */
   readonly counterexamples: readonly string[];
@@ -81,10 +96,15 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export function summarize(records: readonly SweepRecord[], gridSize: number): Summary {
   const byClass = new Map<string, SweepRecord[]>();
   for (const r of records) {
-    const k = classLabel(r.spec);
+    const k = seriesLabel(r);
     byClass.set(k, [...(byClass.get(k) ?? []), r]);
   }
-  const classes: ClassSummary[] = [...byClass.keys()].sort(cmp).map((label) => {
+  // blocks in the spec's (run) order, the series of a block by label
+  const blockNames = [...new Set(records.filter((r) => r.block !== undefined).map((r) => r.block!))];
+  const rankOf = new Map(records.map((r) => [seriesLabel(r), r.block === undefined ? -1 : blockNames.indexOf(r.block)]));
+  const blockRank = (label: string) => rankOf.get(label) ?? -1;
+  const ratios = (rs: readonly SweepRecord[]) => rs.filter((r) => r.ratio !== null).map((r) => r.ratio!);
+  const classes: ClassSummary[] = [...byClass.keys()].sort((a, b) => blockRank(a) - blockRank(b) || cmp(a, b)).map((label) => {
     const rs = byClass.get(label)!;
     const reg = rs.filter((r) => r.inLawRegime && r.R !== null);
     const Rs = reg.map((r) => r.R!);
@@ -104,7 +124,7 @@ export function summarize(records: readonly SweepRecord[], gridSize: number): Su
   });
   const byCurve = new Map<string, SweepRecord[]>();
   for (const r of records) {
-    const k = `${groupOf(r)}\u0000${classLabel(r.spec)}`;
+    const k = `${groupOf(r)}\u0000${seriesLabel(r)}`;
     byCurve.set(k, [...(byCurve.get(k) ?? []), r]);
   }
   const slopes: SlopeSummary[] = [];
@@ -133,6 +153,24 @@ export function summarize(records: readonly SweepRecord[], gridSize: number): Su
     smallestR: smallestR(records),
     theorem3Applicable: records.filter((r) => r.theorem3.verdict !== 'not-applicable').length,
     classes,
+    ...(blockNames.length === 0
+      ? {}
+      : {
+          blocks: blockNames.map((name) => {
+            const rs = records.filter((r) => r.block === name);
+            const rr = ratios(rs);
+            return {
+              name,
+              instances: rs.length,
+              series: [...new Set(rs.map(seriesLabel))],
+              inRegime: rs.filter((r) => r.inLawRegime).length,
+              counterexamples: rs.filter(isCounterexampleRecord).length,
+              smallestR: smallestR(rs),
+              ratioMedian: median(rr),
+              ratioMax: rr.length ? Math.max(...rr) : null,
+            };
+          }),
+        }),
     slopes,
     counterexamples: records.filter(isCounterexampleRecord).map((r) => r.id),
   };

@@ -36,7 +36,9 @@ export function defaultBenchFile(): string | null {
 
 function describe(m: SweepManifest): string {
   const how = m.mergedFrom ? `merged from ${m.mergedFrom.join(', ')}` : m.shard.count > 1 ? `shard ${m.shard.index}/${m.shard.count}` : 'one run';
-  return `${m.kind === 'verify' ? 'Verification run' : 'Sweep'} (${how}${m.f64Kernel ? `; f64 kernel ${m.f64Kernel}` : ''}).`;
+  const spec = m.kind === 'sweep' && 'blocks' in m.spec ? m.spec : null;
+  const what = spec === null ? '' : `${spec.title === undefined ? '' : `${spec.title}: `}${spec.blocks.length} blocks (${spec.blocks.map((b) => b.name).join(', ')}); `;
+  return `${m.kind === 'verify' ? 'Verification run' : 'Sweep'} (${what}${how}${m.f64Kernel ? `; f64 kernel ${m.f64Kernel}` : ''}).`;
 }
 
 /**

@@ -24,6 +24,8 @@ export interface SweepRecord<S extends RecordSpecBase = InstanceSpec> {
   readonly format: typeof RECORD_FORMAT;
   readonly index: number;
   readonly id: string;
+  /** The block of a sweep spec with blocks the instance belongs to (absent otherwise): the report groups by it. */
+  readonly block?: string;
   readonly spec: S;
   readonly p: number;
   readonly W: number;
@@ -67,11 +69,12 @@ export type RecordSource<S extends RecordSpecBase = InstanceSpec> = Pick<Instanc
 };
 
 /** Builds the record of an evaluated instance: the one record builder of verify, sweep, search and check-model. */
-export function toRecord<S extends RecordSpecBase = InstanceSpec>(index: number, id: string, r: RecordSource<S>): SweepRecord<S> {
+export function toRecord<S extends RecordSpecBase = InstanceSpec>(index: number, id: string, r: RecordSource<S>, block?: string): SweepRecord<S> {
   return {
     format: RECORD_FORMAT,
     index,
     id,
+    ...(block === undefined ? {} : { block }),
     spec: r.spec,
     p: r.p,
     W: r.W,
@@ -128,4 +131,11 @@ export function classLabel(spec: InstanceSpec): string {
   const o = spec.modelOptions ?? {};
   const bits = [o.activation, o.degree !== undefined ? `deg ${o.degree}` : undefined, o.profile, o.penalty ? `pen ${o.penalty}` : undefined].filter((b) => b !== undefined);
   return bits.length ? `${spec.className} (${bits.join(', ')})` : spec.className;
+}
+
+/** The series a record belongs to in a report: its class label ({@link classLabel}), after its block's name
+ * (`wide: random-features (relu)`) when the run's spec has blocks and the label does not already start with it. */
+export function seriesLabel(r: Pick<SweepRecord, 'block' | 'spec'>): string {
+  const label = classLabel(r.spec);
+  return r.block === undefined || label === r.block || label.startsWith(`${r.block} (`) ? label : `${r.block}: ${label}`;
 }

@@ -42,7 +42,7 @@ export function f64KernelName(): string {
  */
 export function runInstance(point: GridPoint, effort: EstimatorEffort, backend?: SearchBackend): { readonly report: InstanceReport; readonly record: SweepRecord } {
   const report = evaluateInstance(point.instance, { starts: effort.starts, steps: effort.steps, rounds: effort.rounds, dataFloor: effort.dataFloor, backend: backend?.kernels });
-  return { report, record: toRecord(point.index, point.id, report) };
+  return { report, record: toRecord(point.index, point.id, report, point.block) };
 }
 
 /** What a run directory's manifest says about the experiment (the runner adds the format and the f64 kernel). */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/input-error.js';
-import { canonicalJson, loadSweepSpec, parseSweepSpec } from '../../src/sweep/spec.js';
+import { canonicalJson, loadSweepSpec, parseSweepSpec, type SweepGridSpec } from '../../src/sweep/spec.js';
 import { cli } from '../cli/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'robustlaw-spec-'));
@@ -15,7 +15,7 @@ const file = (name: string, text: string) => {
 
 describe('sweep spec files', () => {
   it('a YAML file and the same JSON file give the same validated spec, with defaults filled in', () => {
-    const y = loadSweepSpec(file('a.yaml', 'class: [random-features, bumps]\nn: 60\nd: [20]\nk: [120, 240]\nseeds: 2\nmodel:\n  activation: relu\n'));
+    const y = loadSweepSpec(file('a.yaml', 'class: [random-features, bumps]\nn: 60\nd: [20]\nk: [120, 240]\nseeds: 2\nmodel:\n  activation: relu\n')) as SweepGridSpec;
     const j = loadSweepSpec(file('a.json', JSON.stringify({ class: ['random-features', 'bumps'], n: [60], d: 20, k: [120, 240], seeds: 2, model: { activation: 'relu' } })));
     expect(canonicalJson(y)).toBe(canonicalJson(j));
     expect(y.dist).toEqual(['sphere']);
@@ -84,7 +84,7 @@ describe('sweep spec files', () => {
   });
 
   it('the core tags are still read, and a core tag on the wrong value, a non-string key or a second document is one error', () => {
-    expect(loadSweepSpec(file('core.yaml', 'class: !!str bumps\nn: !!int 60\nd: !!seq [3]\nseeds: !!int 2\n')).n).toEqual([60]);
+    expect((loadSweepSpec(file('core.yaml', 'class: !!str bumps\nn: !!int 60\nd: !!seq [3]\nseeds: !!int 2\n')) as SweepGridSpec).n).toEqual([60]);
     expect(() => loadSweepSpec(file('e.yaml', 'class: bumps\nn: !!int sixty\nd: 3\n'))).toThrow(/e\.yaml is not valid YAML \(the value at line 2, column 4 is not a !!int\)\)$/);
     expect(() => loadSweepSpec(file('f.yaml', 'class: bumps\nn: 60\nd: 3\n? [a, b]\n: 1\n'))).toThrow(/f\.yaml is not valid YAML \(a key at line 4, column 3 is not a string\)\)$/);
     expect(() => loadSweepSpec(file('g.yaml', 'class: bumps\nn: 60\nd: 3\n---\nn: 2\n'))).toThrow(/g\.yaml is not valid YAML \(a second document starts at line 4, column 1\)\)$/);

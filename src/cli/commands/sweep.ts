@@ -12,7 +12,7 @@ import { checkRunDir } from '../../sweep/run-dir.js';
 import { parseShard, WHOLE, type Shard } from '../../sweep/shard.js';
 import { shardFromEnv, SHARD_COUNT_VAR, type EnvShard } from '../../sweep/shard-env.js';
 import { checkShardCount } from '../../sweep/shard-count.js';
-import { parseSweepSpec, SWEEP_CLASSES, type SweepSpec } from '../../sweep/spec.js';
+import { parseSweepSpec, specBlocks, SWEEP_CLASSES, type SweepSpec } from '../../sweep/spec.js';
 import { functionClass } from '../../models/registry.js';
 import { refuseGiven, requireDataReads } from '../applicable.js';
 import { naming } from '../errors.js';
@@ -26,6 +26,7 @@ import { LAW_TOLERANCE } from '../../law/verdict.js';
 import { addBackendOption, backendLines, openBackendFlag } from '../backend-flag.js';
 
 interface SweepFlags {
+  verbose?: boolean;
   spec?: string;
   backend?: string;
   class?: string[];
@@ -123,9 +124,11 @@ export function registerSweep(program: Command): void {
       if (!flags.report && typeof flags.bench === 'string') refuseGiven(cmd, ['bench'], 'with --no-report (the bars are drawn in the report)');
       const spec = flags.spec !== undefined ? readFileFlag('--spec', flags.spec, (raw) => parseSweepSpec(raw, flags.spec), true) : gridFlags.length > 0 ? specFromSweepFlags(flags) : defaultSweepSpec();
       // data-law and label options that no data law or label model of the grid reads
-      requireDataReads(cmd, spec.dist, spec.labels);
+      const grids = specBlocks(spec).map((b) => b.grid);
+      requireDataReads(cmd, grids.flatMap((g) => g.dist), grids.flatMap((g) => g.labels));
+      const classes = [...new Set(grids.flatMap((g) => g.class))];
       for (const key of ['activation', 'degree', 'profile', 'penalty'] as const) {
-        if (!spec.class.some((c) => (functionClass(c).reads as readonly string[]).includes(key))) refuseGiven(cmd, [key], `to --class ${spec.class.join(',')} (no class of the grid reads it)`);
+        if (!classes.some((c) => (functionClass(c).reads as readonly string[]).includes(key))) refuseGiven(cmd, [key], `to --class ${classes.join(',')} (no class of the grid reads it)`);
       }
       const fromEnv: EnvShard | null = flags.shard === 'env' ? shardFromEnv(process.env) : null;
       const shard: Shard = fromEnv ? { index: fromEnv.index, count: fromEnv.count } : flags.shard === undefined ? WHOLE : parseShard(flags.shard);
@@ -150,10 +153,10 @@ export function registerSweep(program: Command): void {
         replace: flags.replace === true,
         backend,
         onStart: (n, done, torn) => {
-          process.stderr.write(backendLines(fn, backend));
+          process.stderr.write(backendLines(fn, backend, flags.verbose === true));
           if (torn > 0) process.stderr.write(`${fn}: dropped a torn last line (${torn} bytes) left by an interrupted run\n`);
           if (done > 0) process.stderr.write(`${fn}: resuming, ${done} of ${n} already done\n`);
-          bar = progress(n, 'sweep', done);
+          bar = progress(n, 'sweep', done, flags.verbose === true);
         },
         onRecord: (r) => bar?.tick(`${classLabel(r.spec)} n=${r.spec.n} d=${r.spec.d} p=${r.p} seed=${r.spec.seed}: R=${fmtNum(r.R)}`),
       }));
