@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   // examples/consumer-project is a project of its own (its deps are the packed tarball's): test/package/package.test.ts typechecks it there
-  { ignores: ['node_modules/', 'reports/', 'coverage/', 'scratch/', 'examples/**/node_modules/', 'examples/consumer-project/', 'dist/'] },
+  { ignores: ['node_modules/', 'reports/', 'coverage/', 'scratch/', 'examples/**/node_modules/', 'examples/consumer-project/', 'dist/', 'dist.tmp-*/', 'dist.old-*/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -78,7 +78,7 @@ interface Flag {
   readonly long: string;
   readonly takesValue: boolean;
 }
-const program = buildProgram();
+const program = await buildProgram();
 const GRAMMAR = program.commands
   .filter((c) => c.name() !== 'help' && BASE[c.name()] !== undefined)
   .map((c) => ({

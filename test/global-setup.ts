@@ -1,4 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { buildIsCurrent } from '../scripts/build-stamp.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -7,8 +10,18 @@ declare module 'vitest' {
   }
 }
 
-/** Chooses the run's master seed once (ROBUSTLAW_SEED replays), prints it, and hands it to every worker. */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Chooses the run's master seed once (ROBUSTLAW_SEED replays), prints it, and hands it to every worker; and
+ * builds dist/ when a source is newer than it (bin/robustlaw.js, which the CLI tests spawn, runs dist/ when
+ * it is current, as a user's command does after `npm ci`).
+ */
 export default function setup(project: TestProject): void {
+  if (!buildIsCurrent(ROOT)) {
+    console.log('robustlaw test run: the sources are newer than dist/; building it first (scripts/build.mjs)');
+    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
   const raw = process.env.ROBUSTLAW_SEED;
   let seed: number;
   if (raw !== undefined && raw !== '') {

@@ -16,6 +16,11 @@ type Tf = typeof import('@tensorflow/tfjs-core');
  */
 export async function loadTfjs(flavour: TfjsFlavour): Promise<Tf> {
   const tf = await import('@tensorflow/tfjs-core');
+  // tfjs-backend-cpu prints a "Hi, looks like you are running TensorFlow.js in Node.js" banner on its first
+  // tensor, even when the native binding is loaded; PROD silences tfjs's console notices and, in
+  // tfjs-core 4.22, nothing else (only its log and flag-registry notices read it). Which backend runs is
+  // robustlaw's to say (backendLines, `robustlaw backends`).
+  tf.env().set('PROD', true);
   if (flavour === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
   else if (flavour === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
   else {

@@ -1,41 +1,55 @@
 import { Command, CommanderError, type Option } from 'commander';
-import { registerBackends } from './commands/backends.js';
-import { registerBench } from './commands/bench.js';
-import { registerBound } from './commands/bound.js';
-import { registerFit } from './commands/fit.js';
-import { registerLip } from './commands/lip.js';
-import { registerPredict } from './commands/predict.js';
-import { registerSearch } from './commands/search.js';
-import { registerVerify } from './commands/verify.js';
-import { registerSweep } from './commands/sweep.js';
-import { registerMerge } from './commands/merge.js';
-import { registerReport } from './commands/report.js';
-import { registerCheckModel } from './commands/check-model.js';
 import { EXIT_USAGE, reportError } from './errors.js';
 import { UsageError } from './parse.js';
+import { packageVersion } from './version.js';
 
-/** Builds the `robustlaw` command line program (without running it). */
-export function buildProgram(): Command {
+/** How a command adds itself to the program. */
+type Register = (program: Command) => void;
+
+/**
+ * Every command, in the order `--help` lists them, each loaded only when it runs: a command imports what it
+ * computes with (TensorFlow.js, vega, the ONNX reader, ...), so `robustlaw bound` or a refused flag does not
+ * pay for the others' modules (docs/performance.md, "Start-up").
+ */
+export const COMMANDS: readonly (readonly [name: string, load: () => Promise<Register>])[] = [
+  ['predict', async () => (await import('./commands/predict.js')).registerPredict],
+  ['bound', async () => (await import('./commands/bound.js')).registerBound],
+  ['fit', async () => (await import('./commands/fit.js')).registerFit],
+  ['lip', async () => (await import('./commands/lip.js')).registerLip],
+  ['search', async () => (await import('./commands/search.js')).registerSearch],
+  ['verify', async () => (await import('./commands/verify.js')).registerVerify],
+  ['sweep', async () => (await import('./commands/sweep.js')).registerSweep],
+  ['merge', async () => (await import('./commands/merge.js')).registerMerge],
+  ['report', async () => (await import('./commands/report.js')).registerReport],
+  ['check-model', async () => (await import('./commands/check-model.js')).registerCheckModel],
+  ['backends', async () => (await import('./commands/backends.js')).registerBackends],
+  ['bench', async () => (await import('./commands/bench.js')).registerBench],
+];
+
+/** The command `argv` runs (its first word that is not a flag), when it is one of {@link COMMANDS}. */
+export function commandOf(argv: readonly string[]): string | undefined {
+  const end = argv.indexOf('--');
+  const word = (end < 0 ? argv : argv.slice(0, end)).find((a) => !a.startsWith('-'));
+  return COMMANDS.some(([name]) => name === word) ? word : undefined;
+}
+
+/**
+ * Builds the `robustlaw` command line program (without running it): every command, or with `only` just
+ * that one (what {@link main} does for a known command, so that it loads nothing else), or with null none
+ * (`--version`).
+ */
+export async function buildProgram(only?: string | null): Promise<Command> {
   const program = new Command();
   program
     .name('robustlaw')
     .description('Empirical verification of the universal law of robustness (Bubeck & Sellke, 2021)')
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
     .option('--debug', 'on an internal error, print its stack')
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeErr: () => {} });
-  registerPredict(program);
-  registerBound(program);
-  registerFit(program);
-  registerLip(program);
-  registerSearch(program);
-  registerVerify(program);
-  registerSweep(program);
-  registerMerge(program);
-  registerReport(program);
-  registerCheckModel(program);
-  registerBackends(program);
-  registerBench(program);
+  const registers = await Promise.all(COMMANDS.filter(([name]) => only === undefined || name === only).map(([, load]) => load()));
+  for (const register of registers) register(program);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeErr: () => {} });
   return program;
 }
@@ -58,7 +72,10 @@ function hasDebug(argv: readonly string[]): boolean {
  * line and gives 2; any other exception is a bug: one line, exit 70, the stack only with --debug.
  */
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
-  const program = options.program ?? buildProgram();
+  const command = commandOf(argv);
+  // `--version` alone needs no command; `--help` and an unknown command need them all (to list them)
+  const only = command ?? (argv.length > 0 && argv.every((a) => a === '-V' || a === '--version' || a === '--debug') ? null : undefined);
+  const program = options.program ?? (await buildProgram(only));
   const writeErr = options.writeErr ?? ((text: string) => void process.stderr.write(text));
   try {
     await program.parseAsync(argv, { from: 'user' });

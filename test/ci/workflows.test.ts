@@ -76,8 +76,8 @@ describe('what the workflows run', () => {
     expect(existsSync(join(ROOT, 'reports', 'bench', 'baseline.json'))).toBe(true);
   });
 
-  test('every robustlaw flag the workflows pass exists on its command', () => {
-    const program = buildProgram();
+  test('every robustlaw flag the workflows pass exists on its command', async () => {
+    const program = await buildProgram();
     const calls = WORKFLOWS.flatMap((f) => [...read(f).replace(/\n\s+--/g, ' --').matchAll(/robustlaw\.js (\w[\w-]*)([^\n]*)/g)]);
     expect(calls.map(([, name]) => name).sort()).toEqual(['bench', 'merge', 'report', 'sweep']);
     for (const [, name, rest] of calls) {

@@ -59,8 +59,8 @@ describe('the scripts parse and ask Slurm for what the docs promise', () => {
     expect(read('examples/cluster/submit.sh')).toContain('--dependency="afterok:$array"');
   });
 
-  it('every robustlaw flag the cluster examples pass exists on its command', () => {
-    const program = buildProgram();
+  it('every robustlaw flag the cluster examples pass exists on its command', async () => {
+    const program = await buildProgram();
     const files = ['examples/cluster/sweep.sbatch', 'examples/cluster/merge.sbatch', 'examples/cluster/k8s/sweep-job.yaml', 'examples/cluster/k8s/merge-job.yaml'];
     const calls = files.flatMap((f) => [...read(f).matchAll(/bin\/robustlaw\.js (\w[\w-]*)([^\n;]*)/g)]);
     expect(calls.map(([, name]) => name).sort()).toEqual(['merge', 'merge', 'sweep', 'sweep']);

@@ -22,6 +22,7 @@ import { refuseGiven, requireDataReads } from '../applicable.js';
 import { naming } from '../errors.js';
 
 interface CheckFlags {
+  verbose?: boolean;
   backend?: string;
   model: string;
   data?: string;
@@ -124,7 +125,7 @@ export function registerCheckModel(program: Command): void {
       const dataName = flags.data ?? `${flags.dist}/${flags.labels ?? 'signs'} n=${data.n} seed=${seed}`;
       // Fixed effort (--starts, --steps, --rounds) and no time limit: the record depends on the inputs only.
       const backend = await openBackendFlag(flags.backend);
-      process.stderr.write(backendLines(fn, backend));
+      process.stderr.write(backendLines(fn, backend, flags.verbose === true));
       const report = checkModel({ model, X: data.X, y: data.y, n: data.n, sigma2, sigma2Source: sigma2 === undefined ? undefined : source, c, k, rng: streams.stream('estimator'), starts: flags.starts, steps: flags.steps, rounds: flags.rounds, backend: backend.kernels, source: { model: flags.model, data: dataName, seed }, preface });
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({ model: flags.model, data: dataName, ...(classifier ? { classifier } : {}), ...report }, null, 2)}\n`);

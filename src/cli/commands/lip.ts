@@ -17,6 +17,7 @@ import { MAX_FRESH, MAX_ROUNDS, MAX_STARTS, MAX_STEPS, parseNumber, parseNumberL
 import { addBackendOption, backendLines, openBackendFlag } from '../backend-flag.js';
 
 interface LipFlags extends InstanceFlags {
+  verbose?: boolean;
   backend?: string;
   model?: string;
   output?: number;
@@ -86,7 +87,7 @@ export function registerLip(program: Command): void {
         const view = networkView(net, flags.output, flags.margin, fn);
         if (view === null) {
           // a network read from a file states no input radius: the unit ball, as for one output
-          process.stderr.write(backendLines(fn, backend));
+          process.stderr.write(backendLines(fn, backend, flags.verbose === true));
           vectorReport(net, flags, domainFromFlags(flags.domain, flags.radius, { radius: 1 }, fn), seed, t0);
           return;
         }
@@ -119,7 +120,7 @@ export function registerLip(program: Command): void {
       }
       const seconds = (performance.now() - t0) / 1000;
       const fin = (x: number | undefined | null) => (x === undefined || x === null || !Number.isFinite(x) ? null : x);
-      process.stderr.write(backendLines(fn, backend));
+      process.stderr.write(backendLines(fn, backend, flags.verbose === true));
       if (flags.json) {
         const out = {
           ...header,

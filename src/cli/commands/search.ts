@@ -17,6 +17,7 @@ import { MAX_SEARCH_BUDGET, parseNumber } from '../parse.js';
 import { addBackendOption, backendLines, openBackendFlag } from '../backend-flag.js';
 
 interface SearchFlags {
+  verbose?: boolean;
   backend?: string;
   regime: string;
   budget: number;
@@ -65,7 +66,7 @@ export function registerSearch(program: Command): void {
       const plotFile = { name: `${regime}-family.svg`, what: 'a search report\'s plot', replaces: (old: string) => old.includes(PLOT_MARK) };
       const writes = flags.write && !flags.inRegime;
       if (writes) naming(OUT, () => checkOutFiles(flags.out, [outFile, reportFile, plotFile]));
-      process.stderr.write(backendLines(fn, backend));
+      process.stderr.write(backendLines(fn, backend, flags.verbose === true));
       process.stderr.write(`robustlaw search: regime=${regime} seed=${seed} budget=${budget}${flags.inRegime ? ' (in-regime control)' : ''}\n`);
       const r = searchRegime(regime, { budget, seed, path: flags.path, factor, inRegime: flags.inRegime, allowOutsidePremise: flags.allowOutsidePremise, backend });
       // the scaling family inside the premise follows every search but the control (docs/science.md section 5)

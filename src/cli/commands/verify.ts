@@ -17,6 +17,7 @@ import { progress } from '../progress.js';
 import { addBackendOption, backendLines, openBackendFlag } from '../backend-flag.js';
 
 interface VerifyFlags {
+  verbose?: boolean;
   backend?: string;
   profile: string;
   seed?: number;
@@ -56,8 +57,8 @@ export function registerVerify(program: Command): void {
       // --out checked before any work: a new or empty directory, or this same verify run (or --replace)
       if (flags.out !== undefined) naming(OUT, () => checkRunDir(flags.out!, { kind: 'verify', spec: { profile, seed, count: total }, shard: WHOLE }, { replace: flags.replace === true }));
       process.stderr.write(`robustlaw verify: profile=${profile} seed=${seed} (replay with --seed ${seed})\n`);
-      process.stderr.write(backendLines(fn, backend));
-      const bar = progress(total, 'verify');
+      process.stderr.write(backendLines(fn, backend, flags.verbose === true));
+      const bar = progress(total, 'verify', 0, flags.verbose === true);
       // With --out the records go to results.jsonl through the runner (resumable); a directory holding another
       // run is refused unless --replace (which deletes only the files its sweep.json lists).
       const result = naming(OUT, () => verifyRun({ profile, seed, count, backend, outDir: flags.out, replace: flags.replace === true, onRecord: (r) => bar.tick(`${r.spec.className} n=${r.spec.n} d=${r.spec.d}`) }));
