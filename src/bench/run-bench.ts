@@ -46,9 +46,15 @@ export interface RunBenchOptions {
   /** Registry backends plus the pseudo-backends `cpu-workers` and `auto` (default: all). */
   readonly backends?: readonly (BackendName | 'cpu-workers' | 'auto')[];
   readonly kernels?: readonly string[];
-  /** Measured iterations per case (default 3; plus 1 warm-up). */
+  /** Measured iterations per case and round (default 1; plus 1 warm-up before the first round). */
   readonly iterations?: number;
-  /** Run this kernel's work twice, or `kernel:N` N times (to show that the comparator and the history catch a slowed kernel; test only). */
+  /** Measurement rounds (default 5): each round times every case of a backend in turn after timing the
+   * calibration loop, so a slow spell of the machine hits the cases alike and is normalised away; the
+   * rounds are the samples of the comparison's test ({@link compareBench}). */
+  readonly rounds?: number;
+  /** Slow this kernel down: `kernel` or `kernel:N` runs its work N times (default 2), `kernel:1.5` runs it
+   * once and then waits half its time again (to measure what the comparator and the history catch; test and
+   * measurement only). */
   readonly slow?: string | null;
   /** The tiny sizes of benchmarks/kernels.ts (SMALL) instead of the realistic ones: for tests and smoke runs. */
   readonly small?: boolean;
@@ -113,8 +119,12 @@ function benchEnvironment(): Record<string, string | number> {
   };
 }
 
-async function measure(fn: () => unknown, iterations: number): Promise<{ medianMs: number; rme: number; samples: number }> {
-  const bench = new Bench({ iterations, time: 0, warmupIterations: 1, warmupTime: 0 });
+/** The least time (ms) each round spends on a case: a fast kernel repeats until then, so that its round's
+ * median is not one timer-sized call (matmul 256 takes about 2 ms); a slow one runs `iterations` times. */
+const ROUND_MS = 100;
+
+async function measure(fn: () => unknown, iterations: number, warmup = true): Promise<{ medianMs: number; rme: number; samples: number }> {
+  const bench = new Bench({ iterations, time: ROUND_MS, warmupIterations: warmup ? 1 : 0, warmupTime: warmup ? ROUND_MS : 0, warmup });
   bench.add('case', fn);
   await bench.run();
   const r = bench.tasks[0].result as unknown as { state: string; error?: Error; latency: { p50: number; rme: number; samplesCount: number } };
@@ -122,59 +132,110 @@ async function measure(fn: () => unknown, iterations: number): Promise<{ medianM
   return { medianMs: r.latency.p50, rme: r.latency.rme, samples: r.latency.samplesCount };
 }
 
-/** The kernel a `slow` option names and how many times its work runs: `matmul` twice, `matmul:4` four times. */
+/** The kernel a `slow` option names and its slow-down factor: `matmul` 2, `matmul:4` 4, `matmul:1.5` 1.5. */
 export function slowSpec(slow: string | null | undefined): [string | null, number] {
   if (!slow) return [null, 1];
-  const m = /^([A-Za-z0-9]+)(?::(\d+))?$/.exec(slow);
-  if (!m) throw new InputError('slow', 'a kernel name, optionally with :N (2 <= N <= 100)', slow);
+  const m = /^([A-Za-z0-9]+)(?::(\d+(?:\.\d+)?))?$/.exec(slow);
+  const rule = 'a kernel name, optionally with :F, a slow-down factor 1.05 <= F <= 100 (e.g. matmul:1.5)';
+  if (!m) throw new InputError('slow', rule, slow);
   const times = m[2] === undefined ? 2 : Number(m[2]);
-  if (!(times >= 2 && times <= 100)) throw new InputError('slow', 'a kernel name, optionally with :N (2 <= N <= 100)', slow);
+  if (!(times >= 1.05 && times <= 100)) throw new InputError('slow', rule, slow);
   return [m[1], times];
+}
+
+/** `work` slowed `factor` times: an integer factor runs the work that many times; a fractional one runs it
+ * once and then waits (factor - 1) times the call's own duration, so every call takes factor times as long. */
+function slowed(work: () => unknown, factor: number): () => Promise<void> {
+  if (Number.isInteger(factor))
+    return async () => {
+      for (let t = 0; t < factor; t++) await work();
+    };
+  return async () => {
+    const t0 = performance.now();
+    await work();
+    const until = t0 + (performance.now() - t0) * factor;
+    while (performance.now() < until) {
+      /* wait, busy: a slower kernel keeps its core */
+    }
+  };
+}
+
+/** Median of a non-empty list. */
+function median(v: readonly number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
+/** The 95% relative margin of error of the mean of the rounds, percent (t quantiles for 1..9 degrees of freedom, then 2). */
+function roundsRme(v: readonly number[]): number {
+  if (v.length < 2) return 0;
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1));
+  const t = [12.71, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262][v.length - 2] ?? 2;
+  return ((t * sd) / Math.sqrt(v.length) / mean) * 100;
+}
+
+/** One case of one backend, measured in rounds: the raw medians (ms) and the normalised ones per round. */
+interface CaseTimes {
+  readonly ms: number[];
+  readonly normalized: number[];
+  samples: number;
+}
+
+/**
+ * Measures `cases` (each a function to time) in `rounds` rounds: per round the calibration loop, then every
+ * case in turn (interleaved, so that the machine's drift reaches them alike), each normalised by that round's
+ * calibration. The first round's calls are preceded by one warm-up call each.
+ */
+async function measureRounds(cases: readonly (() => unknown)[], iterations: number, rounds: number, calibration: number[]): Promise<CaseTimes[]> {
+  const times: CaseTimes[] = cases.map(() => ({ ms: [], normalized: [], samples: 0 }));
+  for (let r = 0; r < rounds; r++) {
+    const cal = (await measure(calibrationLoop, 3, r === 0)).medianMs;
+    calibration.push(cal);
+    for (const [i, fn] of cases.entries()) {
+      const m = await measure(fn, iterations, r === 0);
+      times[i].ms.push(m.medianMs);
+      times[i].normalized.push(m.medianMs / cal);
+      times[i].samples += m.samples;
+    }
+  }
+  return times;
 }
 
 /** Runs the cases on the backends: medians, GFLOP/s, margins of error, speed-up over cpu, normalised times. */
 export async function runBench(options: RunBenchOptions = {}): Promise<BenchResult> {
-  const iterations = options.iterations ?? 3;
+  const iterations = options.iterations ?? 1;
+  const rounds = options.rounds ?? 5;
   const status = await detectBackends();
   const wanted: readonly string[] = options.backends ?? [...BACKEND_NAMES, 'cpu-workers', 'auto'];
   const skipped = status.filter((s) => wanted.includes(s.name) && !s.available).map((s) => ({ backend: s.name, reason: s.reason ?? 'unavailable' }));
   const cases = (options.small ? kernelCases(SMALL) : realisticCases()).filter((c) => !options.kernels || options.kernels.includes(c.kernel));
-  const [slowKernel, slowTimes] = slowSpec(options.slow);
-  const cal = await measure(calibrationLoop, 5);
+  const [slowKernel, slowFactor] = slowSpec(options.slow);
+  const maybeSlow = (c: BenchCase, work: () => unknown) => (slowKernel !== null && c.kernel === slowKernel ? slowed(work, slowFactor) : work);
+  const calibration: number[] = [];
   const rows: BenchRow[] = [];
+  const row = (c: BenchCase, backend: BenchRow['backend'], mode: string, t: CaseTimes): BenchRow => {
+    const medianMs = median(t.ms);
+    return { key: `${c.id}@${backend}`, caseId: c.id, backend, mode, kernel: c.kernel, size: c.size, flops: c.flops, gflops: c.flops / (medianMs * 1e6), medianMs, rme: roundsRme(t.normalized), samples: t.samples, normalized: median(t.normalized), rounds: t.normalized, speedupVsCpu: null };
+  };
   for (const s of status) {
     // auto needs the backend it would choose measured too
     if (!(wanted.includes(s.name) || (wanted.includes('auto') && s.name === autoBackend('matmul', 2e9, status))) || !s.available) continue;
     const backend: Backend = await createBackend(s.name);
-    for (const c of cases) {
-      if (c.kernel === 'matmulF64' && s.name !== 'cpu') continue;
-      options.onProgress?.(`${c.id} on ${s.name}`);
-      const work = c.prepare(backend);
-      const fn = slowKernel !== null && c.kernel === slowKernel ? () => { for (let t = 0; t < slowTimes; t++) work(); } : work;
-      const m = await measure(fn, iterations);
-      rows.push({
-        key: `${c.id}@${s.name}`,
-        caseId: c.id,
-        backend: s.name,
-        mode: backend.mode,
-        kernel: c.kernel,
-        size: c.size,
-        flops: c.flops,
-        gflops: c.flops / (m.medianMs * 1e6),
-        medianMs: m.medianMs,
-        rme: m.rme,
-        samples: m.samples,
-        normalized: m.medianMs / cal.medianMs,
-        speedupVsCpu: null,
-      });
-    }
+    const mine = cases.filter((c) => c.kernel !== 'matmulF64' || s.name === 'cpu');
+    for (const c of mine) options.onProgress?.(`${c.id} on ${s.name}`);
+    const works = mine.map((c) => maybeSlow(c, c.prepare(backend)));
+    const times = await measureRounds(works, iterations, rounds, calibration);
+    for (const [i, c] of mine.entries()) rows.push(row(c, s.name, backend.mode, times[i]));
     backend.dispose?.();
   }
   // cpu-workers: the batch-parallel cpu kernels on one worker thread per core (measured: does it help?)
   if (wanted.includes('cpu-workers')) {
     const pool = new CpuWorkerPool();
-    for (const c of cases) {
-      if (c.kernel !== 'gradNorms' && c.kernel !== 'pairwiseSecant') continue;
+    const mine = cases.filter((c) => c.kernel === 'gradNorms' || c.kernel === 'pairwiseSecant');
+    const works: (() => unknown)[] = [];
+    for (const c of mine) {
       options.onProgress?.(`${c.id} on cpu-workers`);
       const run = c.prepare({
         ...(await createBackend('cpu')),
@@ -183,10 +244,12 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
         gradNorms: ((...args: Parameters<CpuWorkerPool['gradNorms']>) => pool.gradNorms(...args)) as never,
         pairwiseSecant: ((...args: Parameters<CpuWorkerPool['pairwiseSecant']>) => pool.pairwiseSecant(...args)) as never,
       });
-      const fn = slowKernel !== null && c.kernel === slowKernel ? async () => { for (let t = 0; t < slowTimes; t++) await run(); } : async () => { await run(); };
-      const m = await measure(fn, iterations);
-      rows.push({ key: `${c.id}@cpu-workers`, caseId: c.id, backend: 'cpu-workers', mode: `${pool.size} worker threads`, kernel: c.kernel, size: c.size, flops: c.flops, gflops: c.flops / (m.medianMs * 1e6), medianMs: m.medianMs, rme: m.rme, samples: m.samples, normalized: m.medianMs / cal.medianMs, speedupVsCpu: null });
+      works.push(maybeSlow(c, async () => {
+        await run();
+      }));
     }
+    const times = await measureRounds(works, iterations, rounds, calibration);
+    for (const [i, c] of mine.entries()) rows.push(row(c, 'cpu-workers', `${pool.size} worker threads`, times[i]));
     await pool.close();
   }
   // auto: the registry's choice per kernel and size, reported as that backend's measurement
@@ -202,7 +265,8 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
     const cpu = rows.find((q) => q.caseId === r.caseId && q.backend === 'cpu');
     return { ...r, speedupVsCpu: cpu ? cpu.medianMs / r.medianMs : null };
   });
-  return { format: 'robustlaw-bench/1', environment: benchEnvironment(), calibration: { medianMs: cal.medianMs, rme: cal.rme }, rows: withSpeedup, skipped, slowed: options.slow ?? null };
+  const cal = calibration.length ? median(calibration) : (await measure(calibrationLoop, 5)).medianMs;
+  return { format: 'robustlaw-bench/1', environment: benchEnvironment(), calibration: { medianMs: cal, rme: roundsRme(calibration) }, rows: withSpeedup, skipped, slowed: options.slow ?? null };
 }
 
 export type { BenchCase };

@@ -74,7 +74,8 @@ function hasDebug(argv: readonly string[]): boolean {
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
   const command = commandOf(argv);
   // `--version` alone needs no command; `--help` and an unknown command need them all (to list them)
-  const only = command ?? (argv.length > 0 && argv.every((a) => a === '-V' || a === '--version' || a === '--debug') ? null : undefined);
+  const versionOnly = argv.some((a) => a === '-V' || a === '--version') && argv.every((a) => a === '-V' || a === '--version' || a === '--debug');
+  const only = command ?? (versionOnly ? null : undefined);
   const program = options.program ?? (await buildProgram(only));
   const writeErr = options.writeErr ?? ((text: string) => void process.stderr.write(text));
   try {

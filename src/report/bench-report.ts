@@ -18,8 +18,8 @@ export function benchTable(r: BenchResult, markdown: boolean): string {
 
 /** The comparison as a table. */
 export function compareTable(rows: readonly CompareRow[], markdown: boolean): string {
-  const headers = ['case@backend', 'baseline (norm.)', 'current (norm.)', 'ratio', 'status'];
-  const body = rows.map((r) => [r.key, r.baseline, r.current, r.ratio, r.remeasured ? `${r.status} (re-measured)` : r.status]);
+  const headers = ['case@backend', 'baseline (norm.)', 'current (norm.)', 'ratio', 'p (rounds)', 'status'];
+  const body = rows.map((r) => [r.key, r.baseline, r.current, r.ratio, r.p === undefined || r.p === null ? '-' : r.p, r.remeasured ? `${r.status} (re-measured)` : r.status]);
   return markdown ? markdownTable(headers, body) : textTable(headers, body);
 }
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { KERNELS } from '../../backends/backend.js';
 import { BACKEND_NAMES } from '../../backends/registry.js';
-import { bestOfRuns, compareBench, type BenchRecord } from '../../bench/compare.js';
+import { BENCH_ALPHA, compareBench, confirmRegressions, type BenchRecord } from '../../bench/compare.js';
 import { runBench, slowSpec, type BenchResult } from '../../bench/run-bench.js';
 import { appendHistory, checkHistoryPath, historyEntry } from '../../bench/history.js';
 import { refuseGiven } from '../applicable.js';
@@ -25,6 +25,7 @@ interface BenchFlags {
   compare?: string;
   threshold: number;
   iterations: number;
+  rounds: number;
   out: string;
   json?: boolean;
   history?: string;
@@ -45,12 +46,12 @@ const BENCH_FILES: readonly OutFile[] = [
 ];
 
 /** Runs the given backends' kernels again in a child process and returns its rows. */
-function remeasure(backends: readonly string[], kernels: readonly string[], iterations: number, small: boolean): readonly BenchRecord[] {
+function remeasure(backends: readonly string[], kernels: readonly string[], iterations: number, rounds: number, small: boolean): readonly BenchRecord[] {
   const dir = mkdtempSync(join(tmpdir(), 'robustlaw-bench-'));
   // from a checkout the bin (which runs the TypeScript through tsx); from the installed package the compiled entry
   const bin = fileURLToPath(import.meta.url.endsWith('.js') ? new URL('../run.js', import.meta.url) : new URL('../../../bin/robustlaw.js', import.meta.url));
   process.stderr.write(`robustlaw bench: re-measuring ${[...new Set(kernels)].join(', ')} on ${[...new Set(backends)].join(', ')} in a fresh process\n`);
-  const r = spawnSync(process.execPath, [bin, 'bench', '--backend', [...new Set(backends)].join(','), '--kernel', [...new Set(kernels)].join(','), '--iterations', String(iterations), '--out', dir, '--json', ...(small ? ['--small'] : [])], {
+  const r = spawnSync(process.execPath, [bin, 'bench', '--backend', [...new Set(backends)].join(','), '--kernel', [...new Set(kernels)].join(','), '--iterations', String(iterations), '--rounds', String(rounds), '--out', dir, '--json', ...(small ? ['--small'] : [])], {
     encoding: 'utf8',
     env: process.env,
     maxBuffer: 1 << 26,
@@ -71,7 +72,8 @@ export function registerBench(program: Command): void {
     .option('--kernel <list>', `kernels (default: all): ${CASE_KERNELS.join(', ')}`, parseList)
     .option('--compare <baseline.json>', 'compare with a stored run; exit 1 on a regression')
     .option('--threshold <x>', 'regression threshold on normalised time (0.25 = 25% slower)', parseNumber, 0.25)
-    .option('--iterations <int>', 'measured iterations per case (plus one warm-up), an integer in [1, 1000]', parseNumber, 3)
+    .option('--iterations <int>', 'measured iterations per case and round (plus one warm-up), an integer in [1, 1000]', parseNumber, 1)
+    .option('--rounds <int>', 'measurement rounds, interleaved over the cases with the calibration loop timed in each: the samples of --compare\'s test, an integer in [1, 50]', parseNumber, 5)
     .option('--out <dir>', 'where latest.json, latest.benchmark.json and latest.md go', 'reports/bench')
     .option('--json', 'print the result JSON')
     .option('--history <file.jsonl>', 'append this run (commit, date, machine, calibration, per-kernel medians) to a JSONL bench history; `robustlaw report --bench-history` plots it')
@@ -82,6 +84,7 @@ export function registerBench(program: Command): void {
       const backends = flags.backend?.map((b) => requireOneOf(fn, '--backend', b, [...BACKEND_NAMES, 'cpu-workers', 'auto'] as const));
       const kernels = flags.kernel?.map((k) => requireOneOf(fn, '--kernel', k, CASE_KERNELS));
       const iterations = requireInt(fn, '--iterations', flags.iterations, 1, MAX_BENCH_ITERATIONS);
+      const rounds = requireInt(fn, '--rounds', flags.rounds, 1, 50);
       const threshold = requirePositive(fn, '--threshold', flags.threshold);
       let baseline: BenchResult | undefined;
       if (flags.compare !== undefined) {
@@ -100,28 +103,26 @@ export function registerBench(program: Command): void {
       if (slow) process.stderr.write(`robustlaw bench: DELIBERATELY SLOWING kernel ${slow} (ROBUSTLAW_BENCH_SLOW)\n`);
       // The number of cases is known only once the backends have loaded: one line per case, no bar.
       let done = 0;
-      const result = await runBench({ backends, kernels, iterations, slow, small: flags.small === true, onProgress: (l) => process.stderr.write(`bench case ${++done}: ${l}\n`) });
+      const result = await runBench({ backends, kernels, iterations, rounds, slow, small: flags.small === true, onProgress: (l) => process.stderr.write(`bench case ${++done}: ${l}\n`) });
       const files = naming(OUT, () => withOutFiles(flags.out, BENCH_FILES, () => writeBenchReports(result, flags.out)));
       const baseRows = baseline ? baseline.rows.filter((r) => (!backends || (backends as readonly string[]).includes(r.backend)) && (!kernels || (kernels as readonly string[]).includes(r.kernel))) : [];
       let cmp = baseline ? compareBench(result.rows, baseRows, threshold) : null;
       if (cmp?.failed) {
-        // Confirm each flagged case in a fresh process before calling it a regression (bestOfRuns).
+        // a flagged case is measured again in a fresh process, whose comparison alone decides it (confirmRegressions)
         const flagged = result.rows.filter((r) => cmp!.rows.some((c) => c.key === r.key && c.status === 'regression'));
-        const again = remeasure(flagged.map((r) => r.backend), flagged.map((r) => r.kernel), iterations, flags.small === true);
+        const again = remeasure(flagged.map((r) => r.backend), flagged.map((r) => r.kernel), iterations, rounds, flags.small === true);
         const keys = new Set(flagged.map((r) => r.key));
-        const best = bestOfRuns(result.rows, again.filter((r) => keys.has(r.key)));
-        const second = compareBench(best, baseRows, threshold);
-        cmp = { failed: second.failed, rows: second.rows.map((r) => (keys.has(r.key) ? { ...r, remeasured: true } : r)) };
+        cmp = confirmRegressions(cmp, compareBench(again.filter((r) => keys.has(r.key)), baseRows, threshold));
       }
       const historyRuns = flags.history === undefined ? null : naming({ history: '--history' }, () => appendHistory(flags.history!, historyEntry(result, flags.commit)));
-      appendStepSummary(`## robustlaw bench\n\n${result.slowed ? `**DELIBERATELY SLOWED: ${result.slowed}**\n\n` : ''}${benchTable(result, true)}\n\ncalibration loop ${result.calibration.medianMs.toFixed(2)} ms${cmp ? `\n\n${compareTable(cmp.rows, true)}\n\n${cmp.failed ? `**REGRESSION**: slower than the baseline by more than ${threshold * 100}% plus noise` : 'No regression.'}` : ''}${historyRuns === null ? '' : `\n\nhistory: ${flags.history} (${historyRuns} runs)`}`);
+      appendStepSummary(`## robustlaw bench\n\n${result.slowed ? `**DELIBERATELY SLOWED: ${result.slowed}**\n\n` : ''}${benchTable(result, true)}\n\ncalibration loop ${result.calibration.medianMs.toFixed(2)} ms${cmp ? `\n\n${compareTable(cmp.rows, true)}\n\n${cmp.failed ? `**REGRESSION**: slower than the baseline by more than ${threshold * 100}%, significant at ${BENCH_ALPHA} and confirmed in a fresh process` : 'No regression.'}` : ''}${historyRuns === null ? '' : `\n\nhistory: ${flags.history} (${historyRuns} runs)`}`);
       if (flags.json) process.stdout.write(`${JSON.stringify({ ...result, comparison: cmp }, null, 2)}\n`);
       else {
         process.stdout.write(`${benchTable(result, false)}\n`);
         for (const s of result.skipped) process.stdout.write(`skipped ${s.backend}: ${s.reason}\n`);
         process.stdout.write(`calibration loop ${result.calibration.medianMs.toFixed(2)} ms; wrote ${files.join(', ')}\n`);
         if (historyRuns !== null) process.stdout.write(`appended run ${historyRuns} to the history ${flags.history}\n`);
-        if (cmp) process.stdout.write(`\n${compareTable(cmp.rows, false)}\n${cmp.failed ? `REGRESSION: slower than the baseline by more than ${threshold * 100}% plus noise` : 'no regression'}\n`);
+        if (cmp) process.stdout.write(`\n${compareTable(cmp.rows, false)}\n${cmp.failed ? `REGRESSION: slower than the baseline by more than ${threshold * 100}%, significant at ${BENCH_ALPHA} and confirmed in a fresh process` : 'no regression'}\n`);
       }
       process.exitCode = cmp?.failed ? 1 : 0;
     });
