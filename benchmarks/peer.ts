@@ -4,8 +4,8 @@
  *
  * The grid (n = 200, d = 100, sphere, sign labels, seed 0): random features relu/tanh/square at
  * k = 4n..64n, NTK features square/cos/tanh at k = 8..200 (p = d k), and hat bumps. The harness runs it
- * as the sweeps it is (one per activation, the sweep's default effort, data floor included) through the
- * one runner; the script runs in python3 with OpenBLAS free to pick its kernels. Printed: each side's
+ * as the one sweep of examples/specs/peer-grid.yaml (widths scaled to --n and --d; the sweep's default
+ * effort, data floor included) through the one runner; the script runs in python3 with OpenBLAS free to pick its kernels. Printed: each side's
  * wall time and their ratio, and per row the script's lower bound (max gradient norm found, no
  * certificate) next to the harness's certified lower and upper bounds.
  *
@@ -15,10 +15,11 @@
  * (--kernels adds the two hot kernels on auto against numpy; ROBUSTLAW_NO_NATIVE=1 measures as without tfjs-node)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { parse } from 'yaml';
 import { autoBackend, createBackend, detectBackends } from '../src/backends/registry.js';
 import { openSearchBackend, type SearchBackendName } from '../src/backends/search-backend.js';
 import { Rng } from '../src/core/rng.js';
@@ -58,20 +59,19 @@ function runPeer(): { rows: PeerRow[]; seconds: number } | { skipped: string } {
   return { rows: out.trim().split('\n').map((l) => JSON.parse(l) as PeerRow), seconds };
 }
 
-/** The same grid through the harness: one sweep per activation, as a user would run it. */
+/** The same grid through the harness: examples/specs/peer-grid.yaml at this n and d (one spec of three blocks, activations as an axis), as one sweep. */
 async function runHarness(backendName: SearchBackendName): Promise<{ records: SweepRecord[]; seconds: number; backend: string }> {
   const backend = await openSearchBackend(backendName);
   if (backend.note) process.stderr.write(`bench:peer: ${backend.note}\n`);
-  const base = { n, d, seeds: [0], dist: 'sphere', labels: 'signs' };
-  const specs = [
-    ...['relu', 'tanh', 'square'].map((a) => ({ ...base, class: 'random-features', k: [4, 8, 16, 32, 64].map((f) => f * n), model: { activation: a } })),
-    ...['square', 'cos', 'tanh'].map((a) => ({ ...base, class: 'ntk-features', k: [4, 8, 16, 32, 64, 100].map((f) => Math.max(1, Math.floor((f * n) / d))), model: { activation: a } })),
-    { ...base, class: 'bumps', model: { profile: 'hat' } },
-  ].map((raw) => parseSweepSpec(raw, 'bench:peer'));
+  const file = parse(readFileSync(fileURLToPath(new URL('../examples/specs/peer-grid.yaml', import.meta.url)), 'utf8')) as { blocks: { class: string; k?: number[] }[] };
+  const widths: Record<string, number[]> = {
+    'random-features': [4, 8, 16, 32, 64].map((f) => f * n),
+    'ntk-features': [4, 8, 16, 32, 64, 100].map((f) => Math.max(1, Math.floor((f * n) / d))),
+  };
+  const spec = parseSweepSpec({ ...file, n, d, blocks: file.blocks.map((b) => (widths[b.class] ? { ...b, k: widths[b.class] } : b)) }, 'bench:peer');
   const t0 = performance.now();
-  const records: SweepRecord[] = [];
-  for (const spec of specs) records.push(...runInstances({ points: expandGrid(spec), effort: sweepEvaluateOptions(spec), backend }).records);
-  return { records, seconds: (performance.now() - t0) / 1000, backend: `${backend.name} (${backend.precision}${backend.requested === 'auto' ? ', auto' : ''})` };
+  const records = runInstances({ points: expandGrid(spec), effort: sweepEvaluateOptions(spec), backend }).records;
+  return { records: [...records], seconds: (performance.now() - t0) / 1000, backend: `${backend.name} (${backend.precision}${backend.requested === 'auto' ? ', auto' : ''})` };
 }
 
 /**

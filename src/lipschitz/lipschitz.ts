@@ -112,6 +112,9 @@ function estimate(model: Model, options: LipschitzOptions, search: GradientSearc
     estimates.push(e);
     if (e.value > lower.value) lower = e;
   };
+  // an exact value bounds from below through the bottom of its rounding interval: where it is known, the
+  // searches below have nothing left to find once the ratio is within the target (they run only if not)
+  if (exact) consider({ ...exact, kind: 'lower', value: certainInterval(exact).lo, method: `exact (${exact.method})` });
   // a lower bound the class computed with its certificate (relu nets: the branch and bound's relu-region
   // bound, docs/science.md section 9.6), from the same search as `ub`
   consider(model.lowerLipschitz?.(D) ?? null);

@@ -84,6 +84,30 @@ describe('bin/robustlaw.js picks what runs', () => {
 });
 
 describe('the command line of this checkout', () => {
+  it('says which search backend runs in one short line, with no TensorFlow.js banner; --verbose says why', () => {
+    const args = ['lip', '--class', 'random-features', '--n', '20', '--d', '4', '--k', '30', '--seed', '1', '--backend', 'tfjs-wasm'];
+    const quiet = cli(args);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('robustlaw lip: search backend tfjs-wasm (f32 search on wasm, f64 certificates)\n');
+    const auto = cli(['lip', '--class', 'linear', '--n', '20', '--d', '4', '--seed', '1']);
+    expect(auto.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(auto.stderr).toMatch(/^robustlaw lip: search backend \S+ \(.*, auto\b/);
+    const loud = cli([...args.slice(0, -2), '--backend', 'auto', '--verbose']);
+    expect(loud.stderr).toMatch(/chosen by auto/);
+    for (const r of [quiet, auto, loud]) expect(r.stdout + r.stderr).not.toMatch(/looks like you are running TensorFlow\.js/);
+  });
+
+  it('a sweep prints no progress lines where stderr is not a terminal, one per instance with --verbose', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'robustlaw-quiet-'));
+    dirs.push(dir);
+    const grid = ['sweep', '--class', 'linear', '--n', '12', '--d', '2', '--seeds', '3', '--no-report', '--backend', 'cpu'];
+    const plain = cli([...grid, '--out', join(dir, 'a')]);
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).not.toMatch(/^sweep \d+\/3/m);
+    const verbose = cli([...grid, '--out', join(dir, 'b'), '--verbose']);
+    expect(verbose.stderr.match(/^sweep \d+\/3 linear/gm)).toHaveLength(3);
+  });
+
   it('--version and -V print the package version and load no command', () => {
     const version = (JSON.parse(spawnSync(process.execPath, ['-p', 'JSON.stringify(require("./package.json"))'], { cwd: ROOT, encoding: 'utf8' }).stdout) as { version: string }).version;
     for (const flag of ['--version', '-V']) expect(cli([flag])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
