@@ -1,7 +1,7 @@
 import { expandGrid, type GridPoint } from './grid.js';
 import type { SweepManifest } from './manifest.js';
 import type { SweepRecord } from './record.js';
-import { runInstances, type EstimatorEffort, type RunInstancesOptions } from './runner.js';
+import { runInstances, runInstancesYielding, type EstimatorEffort, type RunInstancesOptions } from './runner.js';
 import { inShard, WHOLE, type Shard } from './shard.js';
 import type { SweepSpec } from './spec.js';
 
@@ -42,14 +42,11 @@ export function shardPoints(spec: SweepSpec, shard: Shard): GridPoint[] {
   return expandGrid(spec).filter((g) => inShard(g.index, shard));
 }
 
-/**
- * Runs (or resumes) a sweep, or one shard of it, into `outDir` through {@link runInstances}: the grid
- * points of the shard at the spec's effort, with `sweep.json` naming the spec, grid size and shard.
- */
-export function runSweep(options: RunSweepOptions): SweepOutcome {
+/** What {@link runSweep} hands the runner: the shard's points at the spec's effort, and the manifest's experiment. */
+function sweepRun(options: RunSweepOptions): RunInstancesOptions {
   const shard = options.shard ?? WHOLE;
   const grid = expandGrid(options.spec);
-  const outcome = runInstances({
+  return {
     points: grid.filter((g) => inShard(g.index, shard)),
     effort: sweepEvaluateOptions(options.spec),
     outDir: options.outDir,
@@ -59,6 +56,21 @@ export function runSweep(options: RunSweepOptions): SweepOutcome {
     backend: options.backend,
     onStart: options.onStart,
     onRecord: options.onRecord,
-  });
+  };
+}
+
+/**
+ * Runs (or resumes) a sweep, or one shard of it, into `outDir` through {@link runInstances}: the grid
+ * points of the shard at the spec's effort, with `sweep.json` naming the spec, grid size and shard.
+ */
+export function runSweep(options: RunSweepOptions): SweepOutcome {
+  const outcome = runInstances(sweepRun(options));
+  return { ...outcome, manifest: outcome.manifest! };
+}
+
+/** {@link runSweep} giving the event loop a turn after each instance (a signal stops it between two:
+ * {@link runInstancesYielding}); what `robustlaw sweep` runs. */
+export async function runSweepYielding(options: RunSweepOptions): Promise<SweepOutcome> {
+  const outcome = await runInstancesYielding(sweepRun(options));
   return { ...outcome, manifest: outcome.manifest! };
 }

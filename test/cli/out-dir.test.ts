@@ -96,6 +96,7 @@ describe('two sweeps started on one --out', () => {
     // it is killed as soon as the refusal has been checked
     const args = ['sweep', '--class', 'gaussian-kernel', '--n', '300', '--d', '20', '--seeds', '400', '--backend', 'cpu', '--no-report', '--out', dir];
     const first = spawn(process.execPath, [bin, ...args], { stdio: 'ignore' });
+    let stoppedAfter = Number.POSITIVE_INFINITY;
     try {
       const lock = join(dir, LOCK_FILE);
       for (let i = 0; i < 300 && !existsSync(lock); i++) await new Promise((r) => setTimeout(r, 100));
@@ -104,9 +105,14 @@ describe('two sweeps started on one --out', () => {
       expect(line).toMatch(new RegExp(`^robustlaw: --out must be a directory no other robustlaw run is writing \\(got ${JSON.stringify(dir).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, locked by pid ${first.pid} \\(since `));
     } finally {
       const exited = new Promise((r) => first.once('exit', r));
+      const killedAt = performance.now();
       first.kill('SIGTERM');
       await exited;
+      // between two instances, not at the end of the grid (400 fits, about a minute): a synchronous run loop
+      // kept Node from delivering the signal until every instance was done
+      stoppedAfter = (performance.now() - killedAt) / 1000;
     }
+    expect(stoppedAfter).toBeLessThan(10);
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
     // every line the first wrote is a whole record, and the second added none
     const lines = readFileSync(join(dir, 'results.jsonl'), 'utf8').split('\n').filter((l) => l !== '');

@@ -7,7 +7,7 @@ import { fmtNum } from '../../report/table.js';
 import { writeReport } from '../../report/write-report.js';
 import { defaultSweepSpec } from '../../sweep/default-spec.js';
 import { classLabel, isCounterexampleRecord } from '../../sweep/record.js';
-import { runSweep, shardPoints } from '../../sweep/run-sweep.js';
+import { runSweepYielding, shardPoints } from '../../sweep/run-sweep.js';
 import { checkRunDir } from '../../sweep/run-dir.js';
 import { parseShard, WHOLE, type Shard } from '../../sweep/shard.js';
 import { shardFromEnv, SHARD_COUNT_VAR, type EnvShard } from '../../sweep/shard-env.js';
@@ -146,7 +146,7 @@ export function registerSweep(program: Command): void {
       const total = shardPoints(spec, shard).length;
       process.stderr.write(`${fn}: ${total} instances${shard.count > 1 || fromEnv ? ` (shard ${shard.index}/${shard.count}${fromEnv ? `, from ${fromEnv.from}` : ''})` : ''} -> ${flags.out}${flags.spec === undefined && gridFlags.length === 0 ? ' (the built-in quick sweep; --print-spec shows it)' : ''}\n`);
       let bar: ReturnType<typeof progress> | null = null;
-      const outcome = naming(OUT_NAMES, () => runSweep({
+      const outcome = await naming(OUT_NAMES, () => runSweepYielding({
         spec,
         outDir: flags.out,
         shard,
