@@ -37,10 +37,10 @@ interface SweepFlags {
   k?: number[];
   p?: number[];
   seeds?: number[];
-  activation?: string;
-  degree?: number;
-  profile?: string;
-  penalty?: number;
+  activation?: string[];
+  degree?: number[];
+  profile?: string[];
+  penalty?: number[];
   components?: number;
   m?: number;
   scale?: number;
@@ -58,6 +58,9 @@ interface SweepFlags {
 
 const GRID_FLAGS = ['class', 'dist', 'labels', 'n', 'd', 'k', 'p', 'seeds', 'activation', 'degree', 'profile', 'penalty', 'components', 'm', 'scale', 'eta', 'noise', 'starts', 'steps'] as const;
 
+/** A model-option flag's values: one value, or a list (a grid axis). */
+const axis = <T>(v: T[] | undefined): T | T[] | undefined => (v === undefined ? undefined : v.length === 1 ? v[0] : v);
+
 /** Builds the raw spec object from flags (validated by the same schema as a spec file). */
 function specFromSweepFlags(f: SweepFlags): SweepSpec {
   const drop = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
@@ -70,7 +73,8 @@ function specFromSweepFlags(f: SweepFlags): SweepSpec {
     k: f.k,
     p: f.p,
     seeds: f.seeds === undefined ? undefined : f.seeds.length === 1 ? f.seeds[0] : f.seeds,
-    model: drop({ activation: f.activation, degree: f.degree, profile: f.profile, penalty: f.penalty }),
+    // a list is a grid axis; one value is written as one value (the spec's canonical form, as in a file)
+    model: drop({ activation: axis(f.activation), degree: axis(f.degree), profile: axis(f.profile), penalty: axis(f.penalty) }),
     distOptions: drop({ components: f.components, m: f.m, scale: f.scale }),
     labelOptions: drop({ eta: f.eta, noise: f.noise }),
     estimator: drop({ starts: f.starts, steps: f.steps }),
@@ -102,10 +106,10 @@ export function registerSweep(program: Command): void {
     .option('--k <list>', 'widths of random-features (p = k), ntk-features (p = d k), two-layer (p = k (d + 2) + 1)', parseNumberList)
     .option('--p <list>', 'target parameter counts instead of --k (converted to k per class)', parseNumberList)
     .option('--seeds <N|list>', 'N: seeds 0..N-1; or a list of seeds (default 1)', parseNumberList)
-    .option('--activation <name>', `activation of the width classes: ${ACTIVATIONS.join(', ')}`)
-    .option('--degree <int>', 'polynomial degree', parseNumber)
-    .option('--profile <name>', `bump profile: ${BUMP_PROFILES.join(', ')}`)
-    .option('--penalty <x>', 'two-layer input-gradient penalty', parseNumber)
+    .option('--activation <list>', `activations of the width classes: ${ACTIVATIONS.join(', ')} (a list is a grid axis)`, parseList)
+    .option('--degree <list>', 'polynomial degrees (a list is a grid axis)', parseNumberList)
+    .option('--profile <list>', `bump profiles: ${BUMP_PROFILES.join(', ')} (a list is a grid axis)`, parseList)
+    .option('--penalty <list>', 'two-layer input-gradient penalties (a list is a grid axis)', parseNumberList)
     .option('--starts <int>', 'gradient-ascent starts per instance (default 8)', parseNumber)
     .option('--steps <int>', 'ascent steps per start (default 60)', parseNumber)
     .option('--out <dir>', 'output directory (rerun the same command to resume)', 'reports/latest')
