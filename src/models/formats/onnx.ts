@@ -3,13 +3,20 @@
  * {@link MlpNetwork}, through the ONNX protobuf schema (the `onnx-proto` package, protobufjs).
  * @module
  */
-import onnxProto from 'onnx-proto';
+import { createRequire } from 'node:module';
+import type onnxProto from 'onnx-proto';
 import { InputError } from '../../core/input-error.js';
 import { ACTIVATION_BOUND_RULE, mlpNetwork, requireBoundedActivations, type DenseLayer, type MlpNetwork, type NetworkActivation } from '../mlp.js';
 
-const { onnx } = onnxProto;
+/** The ONNX protobuf schema, loaded on first use: a command that reads no ONNX file does not load protobufjs
+ * and the schema (docs/performance.md, "Start-up"). */
+let loaded: typeof onnxProto.onnx | null = null;
+function schema(): typeof onnxProto.onnx {
+  loaded ??= (createRequire(import.meta.url)('onnx-proto') as typeof onnxProto).onnx;
+  return loaded;
+}
 type Long = { toNumber(): number };
-type IModelProto = ReturnType<typeof onnx.ModelProto.decode>;
+type IModelProto = ReturnType<typeof onnxProto.onnx.ModelProto.decode>;
 type ITensorProto = NonNullable<NonNullable<IModelProto['graph']>['initializer']>[number];
 type INodeProto = NonNullable<NonNullable<IModelProto['graph']>['node']>[number];
 
@@ -30,7 +37,7 @@ const EXTERNAL = 1;
  */
 export function decodeOnnx(bytes: Uint8Array): IModelProto | null {
   try {
-    const model = onnx.ModelProto.decode(bytes);
+    const model = schema().ModelProto.decode(bytes);
     return num(model.irVersion) > 0 && model.graph && (model.graph.node?.length ?? 0) > 0 ? model : null;
   } catch {
     return null;
@@ -59,7 +66,7 @@ function tensorValues(t: ITensorProto, fail: (field: string, rule: string, value
       values = Float64Array.from({ length: size }, (_, i) => view.getFloat64(8 * i, true));
     } else values = Float64Array.from(t.doubleData ?? []);
   } else {
-    return fail(`initializer ${name}`, 'a FLOAT or DOUBLE tensor', type, `data type ${onnx.TensorProto.DataType[type] ?? type}`);
+    return fail(`initializer ${name}`, 'a FLOAT or DOUBLE tensor', type, `data type ${schema().TensorProto.DataType[type] ?? type}`);
   }
   if (values.length !== size) fail(`initializer ${name}`, `${size} values (dims ${dims.join(' x ')})`, values.length, `${values.length} values`);
   const bad = values.findIndex((v) => !Number.isFinite(v));
@@ -197,6 +204,7 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
  * Weights are rounded to float32 (the values the file holds).
  */
 export function encodeOnnx(layers: readonly DenseLayer[], activations: readonly NetworkActivation[], producer = 'robustlaw'): Uint8Array {
+  const onnx = schema();
   const initializer: ITensorProto[] = [];
   const node: INodeProto[] = [];
   let current = 'input';
