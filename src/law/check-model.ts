@@ -6,6 +6,7 @@ import { lipschitz } from '../lipschitz/lipschitz.js';
 import { dataRadius, type Model } from '../models/model.js';
 import { toRecord, type SweepRecord } from '../sweep/record.js';
 import { informalLaw, parametersNeeded } from './informal.js';
+import { marginScale } from './margin-scale.js';
 import { inLawRegime } from './law-regime.js';
 import { theorem3 } from './theorem3.js';
 import { LAW_TOLERANCE, verdict, type Verdict } from './verdict.js';
@@ -43,6 +44,12 @@ export interface CheckModelInput {
   readonly source?: { readonly model: string; readonly data: string; readonly seed?: number };
   /** Sentences that come first in the report, e.g. which scalar of a classifier is judged (src/law/classifier-margin.ts). */
   readonly preface?: readonly string[];
+  /**
+   * Judge the model (a classifier's margin) through g = clip(f / m, -1, 1) at the scale m of the grid that
+   * gives the law's strongest claim on Lip(f) in the law's regime ({@link marginScale}; docs/science.md
+   * section 3, "A classifier's verdict"). Without it (and where no m fits in the regime) f itself is judged.
+   */
+  readonly clippedMargin?: boolean;
 }
 
 /** The `spec` of a check-model record: a user's model on its data (not an instance spec), as the caller names them. */
@@ -82,6 +89,9 @@ export interface CheckModelReport {
   /** Parameters the law asks for to have Lip = the certified lower bound: eps^2 n d / lower^2. */
   readonly parametersForObserved: number | null;
   readonly inLawRegime: boolean;
+  /** The clipped margin judged (absent: the model's output itself): its scale m, and the count of grid values tried. The
+   * train MSE and eps above are then those of g = clip(f / m, -1, 1); the law, R and the verdict are about Lip(f). */
+  readonly clipped?: { readonly scale: number; readonly grid: number; readonly rawMse: number };
   /** The verdict against the ambient law and Theorem 3 (the record's verdict); `laws.uses` says which law the printed verdict uses. */
   readonly verdict: Verdict;
   /** The data's effective dimensions (PCA 90% / 95%, participation ratio, TwoNN); null for n < 3. */
@@ -131,7 +141,14 @@ export function checkModel(input: CheckModelInput): CheckModelReport {
     sigma2 = labelVariance(y.subarray(0, n));
     source = 'label variance';
   }
+  // a classifier's margin through g = clip(f / m, -1, 1): g's fit, and Lip(g) <= Lip(f) / m (margin-scale.ts)
+  const clipped = input.clippedMargin ? marginScale(f, y, n, sigma2, (e) => inLawRegime(n, e, input.k ?? 1)) : null;
+  const rawMse = mse;
+  if (clipped) mse = clipped.mse;
+  const m = clipped?.scale ?? 1;
   const eps = sigma2 - mse;
+  // the law's linear quantities (the law, the parameters it asks for) are about Lip(f) = m Lip-scale of g
+  const epsF = m * eps;
   if (!Number.isFinite(mse) || !Number.isFinite(eps) || !Number.isFinite(eps * eps * n * d)) {
     const [parameter, context, value] = source === 'label variance' ? ['data.y', dataName, y] : ['sigma2', 'checkModel', sigma2];
     throw new InputError(parameter, `small enough that the train MSE, eps = sigma^2 - MSE and the law's eps^2 n d are finite (n = ${n}, d = ${d})`, value, { context, shown: `sigma^2 = ${sigma2}, MSE = ${mse}` });
@@ -145,16 +162,27 @@ export function checkModel(input: CheckModelInput): CheckModelReport {
   const lower = Math.max(lip.lower.value, lip.exact ? certainInterval(lip.exact).lo : 0);
   const upper = lip.upper && Number.isFinite(lip.upper.value) ? lip.upper.value : null;
   if (!Number.isFinite(lower)) throw new InputError('model', 'a network whose certified Lipschitz lower bound is finite', lower, { context: modelName });
-  const v = verdict({ n, d, p: model.p, eps, sigma2: sigma2 > 0 ? sigma2 : 0, lower, upper, c: input.c ?? 1, k: input.k ?? 1, W: stated.W, J: stated.J });
-  const law = eps > 0 ? informalLaw(n, d, model.p, eps) : null;
-  const pFor1 = eps > 0 ? parametersNeeded(n, d, eps, 1) : null;
-  const pForObs = eps > 0 && lower > 0 ? parametersNeeded(n, d, eps, lower) : null;
+  // the verdict of g: its bounds Lip(f) / m, its eps, its parametrisation constant J / m, and Theorem 3's
+  // failure probability shared among the grid's scales (a union bound)
+  const vg = verdict({ n, d, p: model.p, eps, sigma2: sigma2 > 0 ? sigma2 : 0, lower: lower / m, upper: upper === null ? null : upper / m, c: input.c ?? 1, k: input.k ?? 1, W: stated.W, J: stated.J / m, ...(clipped ? { delta: 0.01 / clipped.grid } : {}) });
+  // its thresholds in Lip(f)'s units (the margins lower / threshold are the same in both)
+  const toF = (t: Verdict['law']) => ({ ...t, threshold: t.threshold === null ? null : t.threshold * m });
+  const v: Verdict = m === 1 ? vg : { ...vg, law: toF(vg.law), theorem3: toF(vg.theorem3) };
+  const law = eps > 0 ? informalLaw(n, d, model.p, epsF) : null;
+  const pFor1 = eps > 0 ? parametersNeeded(n, d, epsF, 1) : null;
+  const pForObs = eps > 0 && lower > 0 ? parametersNeeded(n, d, epsF, lower) : null;
   const regime = inLawRegime(n, eps, input.k ?? 1);
   // The law with the data's effective dimension beside the ambient one (docs/science.md section 6).
   const dims = n >= 3 ? effectiveDimension(X, n, d) : null;
-  const laws = dims && eps > 0 ? bothLaws({ n, p: model.p, eps, lower, upper, dims }) : null;
+  // how the sentences name the law's fit: eps, or m eps for a clipped margin
+  const E = clipped ? 'm eps' : 'eps';
+  const laws = dims && eps > 0 ? bothLaws({ n, p: model.p, eps: epsF, lower, upper, dims }) : null;
   const s: string[] = [...(input.preface ?? [])];
-  s.push(`Your network has p = ${count(model.p)} parameters and fits n = ${count(n)} points in dimension d = ${d} with train MSE ${f3(mse)}.`);
+  if (clipped) {
+    s.push(`Your network has p = ${count(model.p)} parameters. On n = ${count(n)} points in dimension d = ${d} its margin f has train MSE ${f3(rawMse)} against the labels: far outside the law's setting of outputs in [-1, 1]. So the law judges g = clip(f / m, -1, 1) with m = ${f3(m)}, which fits the labels with train MSE ${f3(mse)} (every point with y f >= m exactly) and has Lip(g) <= Lip(f) / m: the law for g bounds Lip(f) from below by m eps sqrt(n d / p). m is the value of the grid 2^(j/4) (${clipped.grid} values across the margins' range) that makes this bound largest.`);
+  } else {
+    s.push(`Your network has p = ${count(model.p)} parameters and fits n = ${count(n)} points in dimension d = ${d} with train MSE ${f3(mse)}.`);
+  }
   s.push(
     source === 'label variance'
       ? `No noise level was given, so the label variance ${f3(sigma2)} stands in for sigma^2 (as if the labels were pure noise; give sigma2 if you know the noise level).`
@@ -164,21 +192,25 @@ export function checkModel(input: CheckModelInput): CheckModelReport {
   if (eps <= 0) {
     s.push(`It does not fit below the noise level (MSE >= sigma^2, eps = ${f3(eps)}), so the law makes no claim: a fit this loose can be smooth at any size.`);
   } else {
-    s.push(`It fits ${f3(eps)} below the noise level. The law says any model with ${count(model.p)} parameters fitting these data this well has a Lipschitz constant of at least about eps sqrt(n d / p) = ${f3(law!)}.`);
-    s.push(`To be O(1)-Lipschitz at this fit, the law asks for about ${count(pFor1!)} parameters (eps^2 n d); you have ${count(model.p)}${model.p >= pFor1! ? ', enough for the law to allow it' : ` (${f3(pFor1! / model.p)} times fewer)`}.`);
+    s.push(
+      clipped
+        ? `g fits ${f3(eps)} below the noise level. The law says any model with ${count(model.p)} parameters whose clipped margin fits these data this well has Lip(f) of at least about m eps sqrt(n d / p) = ${f3(law!)}.`
+        : `It fits ${f3(eps)} below the noise level. The law says any model with ${count(model.p)} parameters fitting these data this well has a Lipschitz constant of at least about eps sqrt(n d / p) = ${f3(law!)}.`,
+    );
+    s.push(`To be O(1)-Lipschitz at this fit, the law asks for about ${count(pFor1!)} parameters (${E}^2 n d); you have ${count(model.p)}${model.p >= pFor1! ? ', enough for the law to allow it' : ` (${f3(pFor1! / model.p)} times fewer)`}.`);
     const R = lower / law!;
     if (!regime) s.push(`Caveat: eps < 0.1 or n eps^2 < 8 k, so these data are outside the regime where the law's prediction is tested; read the numbers as indicative.`);
     if (laws?.uses === 'effective') {
       const e = laws.effective;
       s.push(`Against the ambient law (d = ${d}) the certified lower bound is ${f3(R)} times the prediction (${v.law.verdict}), but the data are outside the ambient law.`);
-      if (e.verdict === 'holds') s.push(`Verdict (effective d = ${f3(e.d)}): consistent with the law. The certified lower bound is ${f3(e.R)} times eps sqrt(n d_eff / p) = ${f3(e.law)} (tolerance tau = ${LAW_TOLERANCE}).`);
-      else if (e.verdict === 'counterexample') s.push(`Verdict (effective d = ${f3(e.d)}): a certified counterexample candidate. Even the upper bound ${f3(upper!)} is below tau times eps sqrt(n d_eff / p) (${f3(LAW_TOLERANCE * e.law)}).`);
-      else s.push(`Verdict (effective d = ${f3(e.d)}): inconclusive. The lower bound is ${f3(e.R)} times eps sqrt(n d_eff / p) = ${f3(e.law)}, below tau = ${LAW_TOLERANCE}, but the upper bound does not rule it out.`);
+      if (e.verdict === 'holds') s.push(`Verdict (effective d = ${f3(e.d)}): consistent with the law. The certified lower bound is ${f3(e.R)} times ${E} sqrt(n d_eff / p) = ${f3(e.law)} (tolerance tau = ${LAW_TOLERANCE}).`);
+      else if (e.verdict === 'counterexample') s.push(`Verdict (effective d = ${f3(e.d)}): a certified counterexample candidate. Even the upper bound ${f3(upper!)} is below tau times ${E} sqrt(n d_eff / p) (${f3(LAW_TOLERANCE * e.law)}).`);
+      else s.push(`Verdict (effective d = ${f3(e.d)}): inconclusive. The lower bound is ${f3(e.R)} times ${E} sqrt(n d_eff / p) = ${f3(e.law)}, below tau = ${LAW_TOLERANCE}, but the upper bound does not rule it out.`);
     } else if (v.law.verdict === 'holds') s.push(`Verdict: consistent with the law. The certified lower bound is ${f3(R)} times the prediction (tolerance tau = ${LAW_TOLERANCE}).`);
     else if (v.law.verdict === 'counterexample') s.push(`Verdict: a certified counterexample candidate. Even the upper bound ${f3(upper!)} is below tau times the prediction (${f3(LAW_TOLERANCE * law!)}). Check the noise level: the law needs labels that are noisy.`);
     else s.push(`Verdict: inconclusive. The lower bound is ${f3(R)} times the prediction, below tau = ${LAW_TOLERANCE}, but the upper bound does not rule the prediction out; a tighter estimate (more ascent starts) may settle it.`);
     if (dims && laws) {
-      s.push(`Effective dimension of the data (ambient d = ${d}): PCA ${dims.pca90} at 90% and ${dims.pca95} at 95% of the variance, participation ratio ${f3(dims.participationRatio)}, TwoNN ${dims.twoNN === null ? 'undefined' : f3(dims.twoNN)}. With d_eff = ${f3(laws.effective.d)} the law is eps sqrt(n d_eff / p) = ${f3(laws.effective.law)} and R = ${f3(laws.effective.R)} (${laws.effective.verdict}).`);
+      s.push(`Effective dimension of the data (ambient d = ${d}): PCA ${dims.pca90} at 90% and ${dims.pca95} at 95% of the variance, participation ratio ${f3(dims.participationRatio)}, TwoNN ${dims.twoNN === null ? 'undefined' : f3(dims.twoNN)}. With d_eff = ${f3(laws.effective.d)} the law is ${E} sqrt(n d_eff / p) = ${f3(laws.effective.law)} and R = ${f3(laws.effective.R)} (${laws.effective.verdict}).`);
       s.push(laws.why);
     }
   }
@@ -204,7 +236,7 @@ export function checkModel(input: CheckModelInput): CheckModelReport {
     law,
     R: law ? lower / law : null,
     Rupper: law && upper !== null ? upper / law : null,
-    theorem3Formula: v.epsTheorem === null ? null : theorem3({ n, d, p: model.p, eps: v.epsTheorem, c, k, W: Math.max(stated.W, 1e-300), J: Math.max(stated.J, 1e-300) }).formula,
+    theorem3Formula: v.epsTheorem === null ? null : m * theorem3({ n, d, p: model.p, eps: v.epsTheorem, c, k, W: Math.max(stated.W, 1e-300), J: Math.max(stated.J / m, 1e-300), ...(clipped ? { delta: 0.01 / clipped.grid } : {}) }).formula,
     verdict: v,
     lowerMethod,
     upperMethod: lip.upper?.method ?? null,
@@ -233,6 +265,7 @@ export function checkModel(input: CheckModelInput): CheckModelReport {
     parametersForLip1: pFor1,
     parametersForObserved: pForObs,
     inLawRegime: regime,
+    ...(clipped ? { clipped: { scale: m, grid: clipped.grid, rawMse } } : {}),
     verdict: v,
     effectiveDimension: dims,
     laws,

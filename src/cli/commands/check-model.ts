@@ -126,22 +126,22 @@ export function registerCheckModel(program: Command): void {
       // Fixed effort (--starts, --steps, --rounds) and no time limit: the record depends on the inputs only.
       const backend = await openBackendFlag(flags.backend);
       process.stderr.write(backendLines(fn, backend, flags.verbose === true));
-      const report = checkModel({ model, X: data.X, y: data.y, n: data.n, sigma2, sigma2Source: sigma2 === undefined ? undefined : source, c, k, rng: streams.stream('estimator'), starts: flags.starts, steps: flags.steps, rounds: flags.rounds, backend: backend.kernels, source: { model: flags.model, data: dataName, seed }, preface });
+      const report = checkModel({ model, X: data.X, y: data.y, n: data.n, sigma2, sigma2Source: sigma2 === undefined ? undefined : source, c, k, rng: streams.stream('estimator'), starts: flags.starts, steps: flags.steps, rounds: flags.rounds, backend: backend.kernels, source: { model: flags.model, data: dataName, seed }, preface, clippedMargin: classifier !== undefined });
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({ model: flags.model, data: dataName, ...(classifier ? { classifier } : {}), ...report }, null, 2)}\n`);
         return;
       }
       const lines = [
         `${model.description}   (seed ${seed})`,
-        `p ${report.p}   n ${report.n}   d ${report.d}   train MSE ${fmtNum(report.trainMse)}   sigma^2 ${fmtNum(report.sigma2)} (${report.sigma2Source})   eps ${fmtNum(report.eps)}`,
+        `p ${report.p}   n ${report.n}   d ${report.d}   train MSE ${fmtNum(report.trainMse)}${report.clipped ? ` (of clip(f / m, -1, 1), m = ${fmtNum(report.clipped.scale)}; of f ${fmtNum(report.clipped.rawMse)})` : ''}   sigma^2 ${fmtNum(report.sigma2)} (${report.sigma2Source})   eps ${fmtNum(report.eps)}`,
         `Lipschitz    lower ${fmtNum(report.lower)} (${report.lowerMethod})   upper ${fmtNum(report.upper)} (${report.upperMethod ?? 'none'})   on ${report.domain}`,
-        `law          eps sqrt(n d / p) = ${fmtNum(report.law)}   R = lower / law = ${fmtNum(report.R)}   verdict: ${report.verdict.law.verdict}   Theorem 3: ${report.verdict.theorem3.verdict}`,
+        `law          ${report.clipped ? 'm eps sqrt(n d / p)' : 'eps sqrt(n d / p)'} = ${fmtNum(report.law)}   R = lower / law = ${fmtNum(report.R)}   verdict: ${report.verdict.law.verdict}   Theorem 3: ${report.verdict.theorem3.verdict}`,
         ...(report.effectiveDimension
           ? [`eff. dim     PCA 90% ${report.effectiveDimension.pca90}   PCA 95% ${report.effectiveDimension.pca95}   participation ratio ${fmtNum(report.effectiveDimension.participationRatio)}   TwoNN ${fmtNum(report.effectiveDimension.twoNN)}   (ambient d ${report.d})${report.effectiveDimension.farBelow ? '   FLAG: far below d, outside the ambient law' : ''}`]
           : []),
         ...(report.laws
           ? [
-              `law (eff d)  eps sqrt(n d_eff / p) = ${fmtNum(report.laws.effective.law)} with d_eff ${fmtNum(report.laws.effective.d)}   R = ${fmtNum(report.laws.effective.R)}   verdict: ${report.laws.effective.verdict}`,
+              `law (eff d)  ${report.clipped ? 'm eps' : 'eps'} sqrt(n d_eff / p) = ${fmtNum(report.laws.effective.law)} with d_eff ${fmtNum(report.laws.effective.d)}   R = ${fmtNum(report.laws.effective.R)}   verdict: ${report.laws.effective.verdict}`,
               `verdict uses the ${report.laws.uses} d (${report.laws.uses === 'ambient' ? 'the law as stated; the data are not far below d' : 'the data are far below d, outside the ambient law'})`,
             ]
           : []),
