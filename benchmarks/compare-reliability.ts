@@ -34,7 +34,7 @@ if (!buildIsCurrent(ROOT)) {
 }
 const bin = join(ROOT, 'bin', 'robustlaw.js');
 const dir = mkdtempSync(join(tmpdir(), 'robustlaw-reliability-'));
-const common = ['bench', '--backend', values.backend!, '--kernel', values.kernel!];
+const common = ['bench', '--backend', values.backend, '--kernel', values.kernel];
 
 /** One bench process; its comparison rows (empty for the baseline run). */
 function bench(out: string, compare: string | null, slow: string | null): { status: number | null; rows: CompareRow[]; seconds: number } {

@@ -27,7 +27,7 @@ import { expandGrid } from '../src/sweep/grid.js';
 import { sweepEvaluateOptions } from '../src/sweep/run-sweep.js';
 import { runInstances } from '../src/sweep/runner.js';
 import { parseSweepSpec } from '../src/sweep/spec.js';
-import type { SweepRecord } from '../src/sweep/record.js';
+import type { SweepRecord } from '../src/law/record.js';
 
 const { values } = parseArgs({ options: { backend: { type: 'string', default: 'auto' }, n: { type: 'string', default: '200' }, d: { type: 'string', default: '100' }, json: { type: 'string' }, 'harness-only': { type: 'boolean', default: false }, kernels: { type: 'boolean', default: false }, repeat: { type: 'string', default: '1' } } });
 const repeat = Number(values.repeat);

@@ -5,9 +5,10 @@
  */
 import fc from 'fast-check';
 import { evaluateInstance, type InstanceReport } from '../src/law/evaluate.js';
-import { logLogSlope } from '../src/report/slope.js';
-import type { ActivationName } from '../src/models/activation.js';
-import { PROFILE, type BumpProfile } from '../src/models/bumps.js';
+import { logLogSlope } from '../src/law/slope.js';
+import type { ActivationName } from '../src/activations/activation.js';
+import type { BumpProfile } from '../src/models/bump-profile.js';
+import { PROFILE } from '../src/models/bumps.js';
 import { functionClass } from '../src/models/registry.js';
 
 /** Estimator effort of every scaling run. */

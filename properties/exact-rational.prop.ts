@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { DEEP } from './arbitraries.js';
 import { add, cmp, distSquared, div, isPsd, mul, q, qabs, qInt, sub, sumSquares, ZERO, type Q } from './rational.js';
-import { ACTIVATION } from '../src/models/activation.js';
+import { ACTIVATION } from '../src/activations/activation.js';
 import { bumpsModel, disjointRadius, minPairwiseDistance } from '../src/models/bumps.js';
 import { linearModel } from '../src/models/linear.js';
 import { twoLayerExact } from '../src/models/two-layer-lipschitz.js';

@@ -5,7 +5,7 @@ import { evaluateBuilt, evaluateInstance, type InstanceReport } from '../src/law
 import { buildInstance, type InstanceSpec } from '../src/law/instance.js';
 import { minSamplesForKCondition, theorem3 } from '../src/law/theorem3.js';
 import { LAW_TOLERANCE, verdict } from '../src/law/verdict.js';
-import { inLawRegime, REGIMES } from '../src/law/regimes.js';
+import { inLawRegime, REGIMES } from '../src/search/regimes.js';
 
 // Bands, sizes and the runs that measured them: docs/properties.md.
 

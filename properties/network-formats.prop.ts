@@ -3,7 +3,7 @@ import { fc, test } from '@fast-check/vitest';
 import { DEEP } from './arbitraries.js';
 import { Rng } from '../src/core/rng.js';
 import { ball } from '../src/lipschitz/domain.js';
-import { vectorLipschitz } from '../src/lipschitz/vector-lipschitz.js';
+import { vectorLipschitz } from '../src/estimators/vector-lipschitz.js';
 import { encodeOnnx, parseOnnx } from '../src/models/formats/onnx.js';
 import { parseTfjsLayersModel } from '../src/models/formats/tfjs-layers.js';
 import { mlpNetwork, NETWORK_ACTIVATIONS, type DenseLayer, type MlpNetwork, type NetworkActivation } from '../src/models/mlp.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { test } from '@fast-check/vitest';
 import { DEEP } from './arbitraries.js';
 import { ntkCase, oddOverEvenRatio, pairCase, pGrid, rfCase, scalingRun, slopesOf, type ScalingCase } from './cases.js';
-import type { ActivationName } from '../src/models/activation.js';
+import type { ActivationName } from '../src/activations/activation.js';
 
 // Bands and the runs that measured them: docs/properties.md section 2 (`npx tsx properties/measure-bands.ts`).
 

@@ -3,10 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { DEEP } from './arbitraries.js';
-import { REGIME_NAMES } from '../src/law/regimes.js';
-import { searchRegime } from '../src/law/search.js';
-import type { CounterexampleFile } from '../src/law/counterexample-file.js';
-import { familyFalls, runFamily } from '../src/law/regime-family.js';
+import { REGIME_NAMES } from '../src/search/regimes.js';
+import { searchRegime } from '../src/search/search.js';
+import type { CounterexampleFile } from '../src/search/counterexample-file.js';
+import { familyFalls, runFamily } from '../src/search/regime-family.js';
 
 const seed = inject('robustlawSeed');
 const BUDGET = 100;

@@ -1,4 +1,4 @@
-import { ACTIVATIONS, type ActivationName } from '../models/activation.js';
+import { ACTIVATIONS, type ActivationName } from '../activations/activation.js';
 import type { ResidentKernels } from './resident.js';
 
 /** The hot loops every backend implements. */
@@ -6,7 +6,7 @@ export const KERNELS = ['matmul', 'featureMap', 'gradNorms', 'pairwiseSecant', '
 /** A kernel name. */
 export type KernelName = (typeof KERNELS)[number];
 
-/** Activations the feature-map and gradient kernels support: those of the function classes (src/models/activation.ts). */
+/** Activations the feature-map and gradient kernels support: those of the function classes (src/activations/activation.ts). */
 export const KERNEL_ACTIVATIONS = ACTIVATIONS;
 /** A kernel activation: s(t) = relu, tanh, softplus, t^2/2, cos. */
 export type KernelActivation = ActivationName;
@@ -37,7 +37,7 @@ export interface Backend extends ResidentKernels {
   /**
    * The data floor's best pair over the rows of X (n x d) with values f. In f32 this is a CANDIDATE: pairs
    * closer than about 0.1 are not resolved (and tfjs forms |a|^2 + |b|^2 - 2 a.b, which cancels), so a
-   * certified bound must re-evaluate the winning pair in f64, as src/lipschitz/data-floor.ts does.
+   * certified bound must re-evaluate the winning pair in f64, as src/estimators/data-floor.ts does.
    */
   pairwiseSecant(X: Float32Array, f: Float32Array, n: number, d: number): SecantResult;
   /** G = A A^T for A (m x p): m x m. */

@@ -2,7 +2,7 @@ import { gram as gramF64 } from '../linalg/gram.js';
 import { matmulAB as matmulABF64, matmulABt } from '../linalg/matmul.js';
 import { wasmKernelActive } from '../linalg/wasm-abt.js';
 import { bestSecantPair } from '../linalg/pairwise-secant.js';
-import { ACTIVATION } from '../models/activation.js';
+import { ACTIVATION } from '../activations/activation.js';
 import type { Backend, KernelActivation, SecantResult } from './backend.js';
 
 const f64 = (a: Float32Array) => Float64Array.from(a);

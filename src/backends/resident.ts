@@ -1,4 +1,4 @@
-import type { ActivationName } from '../models/activation.js';
+import type { ActivationName } from '../activations/activation.js';
 
 /**
  * A model's weights held on a backend for repeated input-gradient evaluations: the estimators' search

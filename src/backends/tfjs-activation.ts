@@ -1,10 +1,10 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { ActivationName } from '../models/activation.js';
+import type { ActivationName } from '../activations/activation.js';
 
 type Tf = typeof import('@tensorflow/tfjs-core');
 
 /**
- * The activations of src/models/activation.ts as tfjs ops (f32): s, s' and s'', the one table the tfjs
+ * The activations of src/activations/activation.ts as tfjs ops (f32): s, s' and s'', the one table the tfjs
  * kernels (benchmarks and the resident search kernels) share. s'(0) for relu is the right derivative 1
  * only in the f64 models; here it is 0 at z = 0, as (z > 0) cast to f32 (a measure-zero set the search never
  * relies on: its values are re-evaluated in f64). tf.step gives the same values but ran 2.5x slower on

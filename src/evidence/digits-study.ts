@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { LAW_TOLERANCE } from '../law/verdict.js';
 import { CB_PALETTE } from '../report/plot-specs.js';
-import { logLogSlope } from '../report/slope.js';
+import { logLogSlope } from '../law/slope.js';
 import { fmtNum, markdownTable } from '../report/table.js';
 import type { StudyPoint, StudyResult, StudySpec } from './real-data-study.js';
 

@@ -3,7 +3,7 @@ import { requireInt } from '../core/validate.js';
 import { effectiveDimension, type EffectiveDimension } from '../data/effective-dimension/effective-dimension.js';
 import { empiricalLaw } from '../data/empirical-law.js';
 import { checkModel } from '../law/check-model.js';
-import type { ActivationName } from '../models/activation.js';
+import type { ActivationName } from '../activations/activation.js';
 import type { ModelClass } from '../models/model.js';
 import type { ModelOptions } from '../models/model-options.js';
 import { fitClass, functionClass } from '../models/registry.js';

@@ -1,6 +1,6 @@
 import { buildInstance, type Instance, type InstanceSpec } from './instance.js';
 import type { ResidentKernels } from '../backends/resident.js';
-import { lipschitz, type LipschitzReport } from '../lipschitz/lipschitz.js';
+import { lipschitz, type LipschitzReport } from '../estimators/lipschitz.js';
 import { certainInterval } from '../lipschitz/estimate.js';
 import { ball } from '../lipschitz/domain.js';
 import { informalLaw } from './informal.js';

@@ -12,7 +12,7 @@ export const SECANT_BLOCK = 64;
 /**
  * max |f_i - f_j| / ||x_i - x_j|| over the pairs i < j with i in [i0, i1) (default: all pairs), for the
  * rows of X (n x d, row-major) and values f, in f64 arithmetic: the one pairwise-secant loop of the
- * project (the data floor of src/lipschitz/data-floor.ts and the cpu backends' kernel). Rows in blocks
+ * project (the data floor of src/estimators/data-floor.ts and the cpu backends' kernel). Rows in blocks
  * of {@link SECANT_BLOCK} against column blocks of the same size (cache friendly), distances computed
  * directly (no ||a||^2 + ||b||^2 - 2 a.b cancellation); coincident points are skipped; pairs whose
  * |f_i - f_j| is at most 1e-300 times the best so far are skipped (they cannot win: a distance is at

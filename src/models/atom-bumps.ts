@@ -1,6 +1,7 @@
 import { InputError } from '../core/input-error.js';
 import { requireOneOf } from '../core/validate.js';
-import { BUMP_PROFILES, bumpsModel, disjointRadius, minPairwiseDistance, PROFILE, type BumpProfile } from './bumps.js';
+import { BUMP_PROFILES, type BumpProfile } from './bump-profile.js';
+import { bumpsModel, disjointRadius, minPairwiseDistance, PROFILE } from './bumps.js';
 import type { FitContext } from './fit-context.js';
 import type { FunctionClass } from './function-class.js';
 import { finishFit } from './fit-result.js';

@@ -8,11 +8,8 @@ import type { FunctionClass } from './function-class.js';
 import { finishFit } from './fit-result.js';
 import type { FitResult, Model } from './model.js';
 import { BOUND_SLACK, ELEMENTARY, gamma, TINY } from './evaluation-error.js';
+import { BUMP_PROFILES, type BumpProfile } from './bump-profile.js';
 
-/** Bump profiles g: [0, inf) -> [0, 1], g(0) = 1, g(s) = 0 for s >= 1. */
-export const BUMP_PROFILES = ['hat', 'c1'] as const;
-/** A bump profile name. */
-export type BumpProfile = (typeof BUMP_PROFILES)[number];
 
 /** g, g' and sup |g'| of each profile. hat: 1 - s (sup|g'| = 1); c1: (1 - s^2)^2 (sup|g'| = 8 / (3 sqrt 3) at s = 1/sqrt 3). */
 export const PROFILE: Readonly<Record<BumpProfile, { readonly g: (s: number) => number; readonly dg: (s: number) => number; readonly supAbsDg: number }>> = {

@@ -1,7 +1,7 @@
 import { norm2 } from '../linalg/gram.js';
 import { gamma, UNIT_ROUNDOFF } from '../lipschitz/certificate.js';
 import { matmulABt } from '../linalg/matmul.js';
-import type { Activation } from './activation.js';
+import type { Activation } from '../activations/activation.js';
 import type { TwoLayerWeights } from './two-layer-net.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Distribution, DistributionName } from '../data/distribution.js';
-import type { ActivationName } from './activation.js';
+import type { ActivationName } from '../activations/activation.js';
 import type { FitContext } from './fit-context.js';
 import type { FitResult, ModelClass } from './model.js';
 import type { ModelOptionKey, ModelOptions } from './model-options.js';

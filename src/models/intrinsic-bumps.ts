@@ -1,6 +1,7 @@
 import { InputError } from '../core/input-error.js';
 import { requireOneOf } from '../core/validate.js';
-import { BUMP_PROFILES, bumpsModel, bumpsParameterCount, disjointRadius, minPairwiseDistance, PROFILE, type BumpProfile } from './bumps.js';
+import { BUMP_PROFILES, type BumpProfile } from './bump-profile.js';
+import { bumpsModel, bumpsParameterCount, disjointRadius, minPairwiseDistance, PROFILE } from './bumps.js';
 import { BOUND_SLACK, gamma } from './evaluation-error.js';
 import { domainName } from '../lipschitz/domain.js';
 import type { FitContext } from './fit-context.js';

@@ -73,7 +73,7 @@ export interface MlpModel extends Model {
  * gives it: layers with an activation after each but the last. Its scalar views ({@link MlpNetwork.head}:
  * c^T f for a fixed c, e.g. one output or the margin f_i - f_j) are {@link MlpModel}s, so every scalar
  * estimator and certificate applies to them; the l2 -> l2 constant of f itself is bounded by
- * src/lipschitz/vector-lipschitz.ts from the Jacobian and these methods (docs/science.md section 3).
+ * src/estimators/vector-lipschitz.ts from the Jacobian and these methods (docs/science.md section 3).
  */
 export interface MlpNetwork {
   readonly d: number;

@@ -1,5 +1,5 @@
-import type { ActivationName } from './activation.js';
-import type { BumpProfile } from './bumps.js';
+import type { ActivationName } from '../activations/activation.js';
+import type { BumpProfile } from './bump-profile.js';
 
 /**
  * The options a class may read when it is fitted. Each class declares which keys it reads

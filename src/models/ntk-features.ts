@@ -3,7 +3,7 @@ import { matmulABt, transpose } from '../linalg/matmul.js';
 import { subnormalUp } from '../linalg/pow2.js';
 import { leastSquares, solveKernel } from '../linalg/min-norm.js';
 import { gram, norm2 } from '../linalg/gram.js';
-import { ACTIVATION, ACTIVATIONS, type Activation, type ActivationName } from './activation.js';
+import { ACTIVATION, ACTIVATIONS, type Activation, type ActivationName } from '../activations/activation.js';
 import type { Rng } from '../core/rng.js';
 import { spectralNorm } from '../linalg/spectral-norm.js';
 import { gamma, UNIT_ROUNDOFF, upperEstimate } from '../lipschitz/certificate.js';

@@ -1,7 +1,7 @@
 import { requireInt, requireNonNegative, requireOneOf } from '../core/validate.js';
 import { leastSquares } from '../linalg/min-norm.js';
 import { norm2 } from '../linalg/gram.js';
-import { ACTIVATION, ACTIVATIONS, type ActivationName } from './activation.js';
+import { ACTIVATION, ACTIVATIONS, type ActivationName } from '../activations/activation.js';
 import type { FitContext } from './fit-context.js';
 import type { FunctionClass, WidthRule } from './function-class.js';
 import { twoLayerExact, twoLayerSquareField, twoLayerUpper } from './two-layer-lipschitz.js';

@@ -1,5 +1,5 @@
 import { requireInt, requireNonNegative, requireOneOf, requirePositive } from '../core/validate.js';
-import { ACTIVATION, type ActivationName } from './activation.js';
+import { ACTIVATION, type ActivationName } from '../activations/activation.js';
 import type { FitContext } from './fit-context.js';
 import type { FunctionClass, WidthRule } from './function-class.js';
 import { finishFit } from './fit-result.js';

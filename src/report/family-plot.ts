@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { FamilyResult } from '../law/regime-family.js';
+import type { FamilyResult } from '../search/regime-family.js';
 import { LAW_TOLERANCE } from '../law/verdict.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
@@ -10,7 +10,7 @@ export const FAMILY_SERIES = ['certified R', 'fitted slope', 'predicted'] as con
 
 /**
  * Rows of the family plot: the certified R at each value; the fitted line exp(a) v^b of
- * src/report/slope.ts; and the predicted R (known up to a constant) scaled so that its mean log equals the
+ * src/law/slope.ts; and the predicted R (known up to a constant) scaled so that its mean log equals the
  * measured one: for the power-law families a line that differs from the fit only in its slope, for
  * `average` the predicted curve (docs/science.md section 5, "Scaling families").
  */

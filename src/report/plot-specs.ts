@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { seriesLabel, type SweepRecord } from '../sweep/record.js';
+import { seriesLabel, type SweepRecord } from '../law/record.js';
 import type { BenchResult } from '../bench/run-bench.js';
 import { groupOf, median, type SlopeSummary } from './summary.js';
 import { CELL_TOOLTIP, INSTANCE_TOOLTIP, instanceDetails, tooltipEncoding, type ReplayFn } from './point-details.js';

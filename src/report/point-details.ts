@@ -1,4 +1,4 @@
-import { seriesLabel, type SweepRecord } from '../sweep/record.js';
+import { seriesLabel, type SweepRecord } from '../law/record.js';
 import { fmtNum } from './table.js';
 
 /** Builds the replay command of a set of records that differ only in their seed (src/report/replay-command.ts). */

@@ -1,5 +1,5 @@
 import type { InstanceSpec } from '../law/instance.js';
-import type { SweepRecord } from '../sweep/record.js';
+import type { SweepRecord } from '../law/record.js';
 
 /** The estimator effort a run evaluated its instances at (the sweep spec's `estimator`, or verify's fixed effort). */
 export interface ReplayEffort {
@@ -29,7 +29,7 @@ function seedsFlag(seeds: readonly number[]): string {
  * The one shell command that recomputes these records (instances that differ at most in their seed):
  * a sweep whose grid is exactly those instances, at the run's estimator effort and on the search backend
  * each record names, written to a fresh directory. Every record field but `timing` is a function of the
- * instance, the effort and the backend (src/sweep/record.ts: the estimators run at a fixed effort, never against the clock), so the replay's
+ * instance, the effort and the backend (src/law/record.ts: the estimators run at a fixed effort, never against the clock), so the replay's
  * results.jsonl repeats these numbers. Uses the sweep's flags when they can state the instance, else a
  * spec file (class options such as `bandwidth` or `maxIter` have no sweep flag).
  *

@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { fmtNum, markdownTable } from './table.js';
 import type { Summary } from './summary.js';
-import { isCounterexampleRecord, type SweepRecord } from '../sweep/record.js';
+import { isCounterexampleRecord, type SweepRecord } from '../law/record.js';
 import { escapeHtml, figureHtml, interactivePage, tableHtml, type RowLink } from './interactive-page.js';
 import type { ReplayFn } from './point-details.js';
 

@@ -1,5 +1,5 @@
-import type { CounterexampleFile } from '../law/counterexample-file.js';
-import type { FamilyResult } from '../law/regime-family.js';
+import type { CounterexampleFile } from '../search/counterexample-file.js';
+import type { FamilyResult } from '../search/regime-family.js';
 import type { Premise } from '../law/law-regime.js';
 import { markdownTable, fmtNum } from './table.js';
 

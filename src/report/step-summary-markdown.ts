@@ -1,5 +1,5 @@
 import type { InstanceSpec } from '../law/instance.js';
-import { isCounterexampleRecord, seriesLabel, smallestR, type SweepRecord } from '../sweep/record.js';
+import { isCounterexampleRecord, seriesLabel, smallestR, type SweepRecord } from '../law/record.js';
 import { fmtNum, markdownTable } from './table.js';
 
 /**

@@ -1,6 +1,6 @@
 import { LAW_TOLERANCE } from '../law/verdict.js';
-import { isCounterexampleRecord, seriesLabel, smallestR, type SweepRecord } from '../sweep/record.js';
-import { logLogSlope } from './slope.js';
+import { isCounterexampleRecord, seriesLabel, smallestR, type SweepRecord } from '../law/record.js';
+import { logLogSlope } from '../law/slope.js';
 
 /** Per-class figures of a run. */
 export interface ClassSummary {

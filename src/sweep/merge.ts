@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { InputError, show } from '../core/input-error.js';
 import { expandGrid } from './grid.js';
 import { readManifest, sameExperiment, type SweepManifest } from './manifest.js';
-import { withoutTiming, type SweepRecord } from './record.js';
+import { withoutTiming, type SweepRecord } from '../law/record.js';
 import { readResults } from './results-file.js';
 import { openRunDir, type RunDirOptions } from './run-dir.js';
 import type { Shard } from './shard.js';

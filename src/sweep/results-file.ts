@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { InputError, show } from '../core/input-error.js';
-import { RECORD_FORMAT, type SweepRecord } from './record.js';
+import { RECORD_FORMAT, type SweepRecord } from '../law/record.js';
 
 /** What {@link readResults} found in a results file. */
 export interface ResultsRead {

@@ -1,6 +1,6 @@
 import { expandGrid, type GridPoint } from './grid.js';
 import type { SweepManifest } from './manifest.js';
-import type { SweepRecord } from './record.js';
+import type { SweepRecord } from '../law/record.js';
 import { runInstances, runInstancesYielding, type EstimatorEffort, type RunInstancesOptions } from './runner.js';
 import { inShard, WHOLE, type Shard } from './shard.js';
 import type { SweepSpec } from './spec.js';

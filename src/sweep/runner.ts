@@ -12,7 +12,7 @@ import { evaluateInstance, type InstanceReport } from '../law/evaluate.js';
 import { wasmKernelActive } from '../linalg/wasm-abt.js';
 import type { GridPoint } from './grid.js';
 import { MANIFEST_FORMAT, type SweepManifest } from './manifest.js';
-import { toRecord, type SweepRecord } from './record.js';
+import { toRecord, type SweepRecord } from '../law/record.js';
 import { appendRecord, readResults, repairResults } from './results-file.js';
 import { openRunDir, type NoteSink, type RunDir } from './run-dir.js';
 

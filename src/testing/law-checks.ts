@@ -11,7 +11,7 @@ import { checkModel, type CheckModelReport } from '../law/check-model.js';
 import { LAW_TOLERANCE } from '../law/verdict.js';
 import { ball } from '../lipschitz/domain.js';
 import type { LipEstimate, Witness } from '../lipschitz/estimate.js';
-import { lipschitz } from '../lipschitz/lipschitz.js';
+import { lipschitz } from '../estimators/lipschitz.js';
 import { dataRadius, type Model } from '../models/model.js';
 
 /** Training inputs: an n x d row-major Float64Array or an array of n rows of d numbers. */

@@ -67,7 +67,7 @@ export function equivalence(b: Backend, tol: number) {
       const r = ref.pairwiseSecant(X, f, n, d);
       // f32 kernels find candidate pairs; they cannot resolve near-duplicates (tfjs's |a|^2 + |b|^2 - 2 a.b
       // cancels), so the property is stated for points at least 0.1 apart. The certified data floor
-      // re-evaluates the winning pair in f64 (src/lipschitz/data-floor.ts).
+      // re-evaluates the winning pair in f64 (src/estimators/data-floor.ts).
       fc.pre(minDistance(X, n, d) >= 0.1);
       const got = b.pairwiseSecant(X, f, n, d);
       expect(Math.abs(got.secant - r.secant)).toBeLessThanOrEqual(1e-3 * Math.max(1, r.secant));

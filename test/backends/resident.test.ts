@@ -6,8 +6,8 @@ import { openSearchBackend } from '../../src/backends/search-backend.js';
 import { Rng } from '../../src/core/rng.js';
 import { buildInstance, type InstanceSpec } from '../../src/law/instance.js';
 import { ball } from '../../src/lipschitz/domain.js';
-import { lipschitz } from '../../src/lipschitz/lipschitz.js';
-import { ACTIVATIONS } from '../../src/models/activation.js';
+import { lipschitz } from '../../src/estimators/lipschitz.js';
+import { ACTIVATIONS } from '../../src/activations/activation.js';
 import type { Model } from '../../src/models/model.js';
 
 // The kernels the Lipschitz search runs on an accelerated backend (the two-layer form and NTK features),

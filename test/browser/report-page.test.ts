@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayCommand } from '../../src/report/replay-command.js';
 import { runEffort, writeReport } from '../../src/report/write-report.js';
 import { readManifest } from '../../src/sweep/manifest.js';
-import { classLabel, type SweepRecord } from '../../src/sweep/record.js';
+import { classLabel, type SweepRecord } from '../../src/law/record.js';
 import { launchChromium } from './chromium.js';
 
 // The built-in sweep's report (the committed example's records and manifest, rendered by today's code),

@@ -96,7 +96,7 @@ describe('two sweeps started on one --out', () => {
     // it is killed as soon as the refusal has been checked
     const args = ['sweep', '--class', 'gaussian-kernel', '--n', '300', '--d', '20', '--seeds', '400', '--backend', 'cpu', '--no-report', '--out', dir];
     const first = spawn(process.execPath, [bin, ...args], { stdio: 'ignore' });
-    let stoppedAfter = Number.POSITIVE_INFINITY;
+    const stop = { after: Number.POSITIVE_INFINITY };
     try {
       const lock = join(dir, LOCK_FILE);
       for (let i = 0; i < 300 && !existsSync(lock); i++) await new Promise((r) => setTimeout(r, 100));
@@ -110,9 +110,9 @@ describe('two sweeps started on one --out', () => {
       await exited;
       // between two instances, not at the end of the grid (400 fits, about a minute): a synchronous run loop
       // kept Node from delivering the signal until every instance was done
-      stoppedAfter = (performance.now() - killedAt) / 1000;
+      stop.after = (performance.now() - killedAt) / 1000;
     }
-    expect(stoppedAfter).toBeLessThan(10);
+    expect(stop.after).toBeLessThan(10);
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
     // every line the first wrote is a whole record, and the second added none
     const lines = readFileSync(join(dir, 'results.jsonl'), 'utf8').split('\n').filter((l) => l !== '');

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CounterexampleFile } from '../../src/law/counterexample-file.js';
-import type { VerifyResult } from '../../src/law/verify-run.js';
+import type { CounterexampleFile } from '../../src/search/counterexample-file.js';
+import type { VerifyResult } from '../../src/sweep/verify-run.js';
 import { cli } from './helpers.js';
 
 describe('robustlaw verify', () => {

@@ -15,7 +15,7 @@ import { ConfigMap, PersistentVolumeClaim } from 'kubernetes-models/v1';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { expandGrid } from '../../src/sweep/grid.js';
-import { withoutTiming, type SweepRecord } from '../../src/sweep/record.js';
+import { withoutTiming, type SweepRecord } from '../../src/law/record.js';
 import { inShard } from '../../src/sweep/shard.js';
 import { shardFromEnv, SHARD_COUNT_VAR } from '../../src/sweep/shard-env.js';
 import { canonicalJson, parseSweepSpec } from '../../src/sweep/spec.js';

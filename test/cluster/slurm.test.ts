@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandGrid } from '../../src/sweep/grid.js';
-import { withoutTiming, type SweepRecord } from '../../src/sweep/record.js';
+import { withoutTiming, type SweepRecord } from '../../src/law/record.js';
 import { canonicalJson, parseSweepSpec } from '../../src/sweep/spec.js';
 import { cli } from '../cli/helpers.js';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { inLawRegime, K_SCALE, MIN_EPS, PREMISE_MIN_N, searchPremise } from '../../src/law/law-regime.js';
-import { familyFalls, MIN_FAMILY_POINTS, runFamily, type FamilyResult } from '../../src/law/regime-family.js';
-import { REGIME_NAMES, REGIMES, runRegimeInstance, type RegimeFamily } from '../../src/law/regimes.js';
-import { searchRegime } from '../../src/law/search.js';
-import { counterexampleFile } from '../../src/law/counterexample-file.js';
+import { familyFalls, MIN_FAMILY_POINTS, runFamily, type FamilyResult } from '../../src/search/regime-family.js';
+import { REGIME_NAMES, REGIMES, runRegimeInstance, type RegimeFamily } from '../../src/search/regimes.js';
+import { searchRegime } from '../../src/search/search.js';
+import { counterexampleFile } from '../../src/search/counterexample-file.js';
 import { familyPlot, familyRows } from '../../src/report/family-plot.js';
 import { searchReportMarkdown, SEARCH_REPORT_MARK } from '../../src/report/search-report.js';
 import { thrown } from '../support.js';

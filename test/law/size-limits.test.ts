@@ -5,11 +5,11 @@ import { Streams } from '../../src/core/streams.js';
 import { buildInstance } from '../../src/law/instance.js';
 import { checkModel } from '../../src/law/check-model.js';
 import { informalLaw, parametersNeeded } from '../../src/law/informal.js';
-import { MAX_PATH_STEP, requireReplayPath } from '../../src/law/search.js';
+import { MAX_PATH_STEP, requireReplayPath } from '../../src/search/search.js';
 import { estimateInstanceMemory, formatBytes, MAX_VERIFY_COUNT, MEMORY_CAP_BYTES, memoryLimit, requireDataFits, requireInstanceFits } from '../../src/law/size-limits.js';
 import { theorem3 } from '../../src/law/theorem3.js';
 import { verdict } from '../../src/law/verdict.js';
-import { verifyRun } from '../../src/law/verify-run.js';
+import { verifyRun } from '../../src/sweep/verify-run.js';
 import { mlpModel, parseMlp } from '../../src/models/mlp.js';
 import { thrown } from '../support.js';
 

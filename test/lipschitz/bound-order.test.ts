@@ -8,7 +8,7 @@ import { Rng } from '../../src/core/rng.js';
 import { InconsistentBoundsError, requireOrderedBounds } from '../../src/lipschitz/bound-order.js';
 import { exactEstimate, upperEstimate } from '../../src/lipschitz/certificate.js';
 import type { LipEstimate } from '../../src/lipschitz/estimate.js';
-import { lipschitz } from '../../src/lipschitz/lipschitz.js';
+import { lipschitz } from '../../src/estimators/lipschitz.js';
 import { linearModel } from '../../src/models/linear.js';
 
 const lower = (v: number): LipEstimate => ({ kind: 'lower', value: v, witness: { type: 'certificate', formula: 'test', terms: {} }, domain: 'R^d', evaluations: 0, method: 'test-lower' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fc } from '@fast-check/vitest';
 import { Rng } from '../../src/core/rng.js';
-import { lipschitz } from '../../src/lipschitz/lipschitz.js';
+import { lipschitz } from '../../src/estimators/lipschitz.js';
 import { ball, type Domain } from '../../src/lipschitz/domain.js';
 import { mlpModel, parseMlp, type DenseLayer } from '../../src/models/mlp.js';
 import { InputError } from '../../src/core/input-error.js';

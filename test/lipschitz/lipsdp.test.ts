@@ -11,7 +11,7 @@ import { preActivationRanges, slopeInterval } from '../../src/lipschitz/sdp/slop
 import { verifyLipSdp } from '../../src/lipschitz/sdp/verify-certificate.js';
 import { verifyDiagMinusGram } from '../../src/lipschitz/sdp/verified-psd.js';
 import { reluExactLipschitz } from '../../src/lipschitz/relu-exact.js';
-import { ACTIVATION } from '../../src/models/activation.js';
+import { ACTIVATION } from '../../src/activations/activation.js';
 import { twoLayerUpper } from '../../src/models/two-layer-lipschitz.js';
 
 const Rd = { kind: 'Rd' } as const;

@@ -3,7 +3,7 @@ import { fc } from '@fast-check/vitest';
 import { Rng } from '../../src/core/rng.js';
 import { gordanCertificate } from '../../src/lipschitz/farkas.js';
 import { reluExactLipschitz, RELU_EXACT_MAX_UNITS } from '../../src/lipschitz/relu-exact.js';
-import { ACTIVATION } from '../../src/models/activation.js';
+import { ACTIVATION } from '../../src/activations/activation.js';
 import { relu1d } from '../../src/models/two-layer-lipschitz.js';
 import { randomLayers, reluGradNormAt as gradNorm, type Layer } from '../fixtures/relu-nets.js';
 

@@ -4,7 +4,7 @@ import { Rng } from '../../src/core/rng.js';
 import { Streams } from '../../src/core/streams.js';
 import { domainName, type Domain } from '../../src/lipschitz/domain.js';
 import type { LipEstimate } from '../../src/lipschitz/estimate.js';
-import { lipschitz } from '../../src/lipschitz/lipschitz.js';
+import { lipschitz } from '../../src/estimators/lipschitz.js';
 import { checkModel } from '../../src/law/check-model.js';
 import { reluExactLipschitz } from '../../src/lipschitz/relu-exact.js';
 import { networkBounds } from '../../src/lipschitz/sdp/network-bounds.js';

@@ -7,11 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import type { Domain } from '../../src/lipschitz/domain.js';
 import { certainInterval } from '../../src/lipschitz/estimate.js';
-import { lipschitz } from '../../src/lipschitz/lipschitz.js';
+import { lipschitz } from '../../src/estimators/lipschitz.js';
 import { formSignOnBall, unitForm } from '../../src/lipschitz/relu-patterns.js';
 import { contains, project } from '../../src/lipschitz/domain.js';
-import { secant } from '../../src/lipschitz/secant.js';
-import { vectorLipschitz } from '../../src/lipschitz/vector-lipschitz.js';
+import { secant } from '../../src/estimators/secant.js';
+import { vectorLipschitz } from '../../src/estimators/vector-lipschitz.js';
 import { parseMlpNetwork, type MlpModel } from '../../src/models/mlp.js';
 
 const net = (layers: { weights: number[][]; biases: number[] }[]) => parseMlpNetwork({ format: 'robustlaw-mlp/1', activation: 'relu', layers });

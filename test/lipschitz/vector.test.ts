@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import { ball, type Domain } from '../../src/lipschitz/domain.js';
 import { certainInterval, type LipEstimate } from '../../src/lipschitz/estimate.js';
-import { lipschitz } from '../../src/lipschitz/lipschitz.js';
-import { topSingular, vectorLipschitz, vectorSecant } from '../../src/lipschitz/vector-lipschitz.js';
+import { lipschitz } from '../../src/estimators/lipschitz.js';
+import { topSingular, vectorLipschitz, vectorSecant } from '../../src/estimators/vector-lipschitz.js';
 import { mlpNetwork, type DenseLayer, type MlpNetwork, type NetworkActivation } from '../../src/models/mlp.js';
 import { cli } from '../cli/helpers.js';
 

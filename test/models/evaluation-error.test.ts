@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { add, cmp, mul, q, qabs, sub, ZERO, type Q } from '../../properties/rational.js';
-import { ACTIVATION } from '../../src/models/activation.js';
+import { ACTIVATION } from '../../src/activations/activation.js';
 import { linearModel } from '../../src/models/linear.js';
 import { twoLayerModel, type TwoLayerModel } from '../../src/models/random-features.js';
 import { parseMlp } from '../../src/models/mlp.js';

@@ -3,7 +3,7 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import { figureHtml, interactivePage, tableHtml } from '../../src/report/interactive-page.js';
 import { vegaRuntime } from '../../src/report/vega-runtime.js';
 import { INSTANCE_TOOLTIP, instanceDetails, optionsText } from '../../src/report/point-details.js';
-import type { SweepRecord } from '../../src/sweep/record.js';
+import type { SweepRecord } from '../../src/law/record.js';
 import { readFileSync } from 'node:fs';
 
 const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');

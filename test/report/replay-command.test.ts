@@ -9,8 +9,8 @@ import { attentionRank, reportSections, toHtml, toMarkdown } from '../../src/rep
 import { summarize } from '../../src/report/summary.js';
 import { runSweep } from '../../src/sweep/run-sweep.js';
 import { parseSweepSpec } from '../../src/sweep/spec.js';
-import { withoutTiming, type SweepRecord } from '../../src/sweep/record.js';
-import { verifyRun } from '../../src/law/verify-run.js';
+import { withoutTiming, type SweepRecord } from '../../src/law/record.js';
+import { verifyRun } from '../../src/sweep/verify-run.js';
 
 const bin = fileURLToPath(new URL('../../bin/robustlaw.js', import.meta.url));
 const example: SweepRecord[] = readFileSync('reports/example/results.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SweepRecord);

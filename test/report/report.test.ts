@@ -5,7 +5,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LIP_SERIES } from '../../src/report/plot-specs.js';
 import { normaliseIds } from '../../src/report/render-svg.js';
-import { logLogSlope, tQuantile975 } from '../../src/report/slope.js';
+import { logLogSlope, tQuantile975 } from '../../src/law/slope.js';
 import { writeReport } from '../../src/report/write-report.js';
 import { runSweep } from '../../src/sweep/run-sweep.js';
 import { parseSweepSpec } from '../../src/sweep/spec.js';

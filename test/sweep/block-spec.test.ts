@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../src/report/write-report.js';
 import { expandGrid } from '../../src/sweep/grid.js';
 import { mergeRuns, writeMerge } from '../../src/sweep/merge.js';
-import { withoutTiming, type SweepRecord } from '../../src/sweep/record.js';
+import { withoutTiming, type SweepRecord } from '../../src/law/record.js';
 import { runSweep } from '../../src/sweep/run-sweep.js';
 import { canonicalJson, loadSweepSpec, parseSweepSpec, type SweepBlocksSpec, type SweepGridSpec } from '../../src/sweep/spec.js';
 import { cli } from '../cli/helpers.js';

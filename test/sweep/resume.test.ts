@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { withoutTiming, type SweepRecord } from '../../src/sweep/record.js';
+import { withoutTiming, type SweepRecord } from '../../src/law/record.js';
 import { readResults } from '../../src/sweep/results-file.js';
 import { canonicalJson } from '../../src/sweep/spec.js';
 import { cli } from '../cli/helpers.js';

@@ -6,7 +6,7 @@ import { functionClass } from '../../src/models/registry.js';
 import { expandGrid } from '../../src/sweep/grid.js';
 import type { SweepManifest } from '../../src/sweep/manifest.js';
 import { mergeRuns } from '../../src/sweep/merge.js';
-import { withoutTiming, type SweepRecord } from '../../src/sweep/record.js';
+import { withoutTiming, type SweepRecord } from '../../src/law/record.js';
 import { runSweep } from '../../src/sweep/run-sweep.js';
 import { inShard, parseShard } from '../../src/sweep/shard.js';
 import { canonicalJson, parseSweepSpec } from '../../src/sweep/spec.js';

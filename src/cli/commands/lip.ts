@@ -3,9 +3,9 @@ import { Streams } from '../../core/streams.js';
 import { buildInstance } from '../../law/instance.js';
 import { ball, DOMAIN_KINDS, type Domain } from '../../lipschitz/domain.js';
 import type { LipEstimate } from '../../lipschitz/estimate.js';
-import { lipschitz, type LipschitzReport } from '../../lipschitz/lipschitz.js';
+import { lipschitz, type LipschitzReport } from '../../estimators/lipschitz.js';
 import type { MlpNetwork } from '../../models/mlp.js';
-import { vectorLipschitz, type VectorLipschitzReport } from '../../lipschitz/vector-lipschitz.js';
+import { vectorLipschitz, type VectorLipschitzReport } from '../../estimators/vector-lipschitz.js';
 import { loadNetworkFile, networkView, outputHead } from '../network-flags.js';
 import type { Model } from '../../models/model.js';
 import { fmtNum } from '../../report/table.js';
@@ -170,7 +170,7 @@ export function registerLip(program: Command): void {
 
 /**
  * `lip --model` on a network with several outputs and neither --output nor --margin: the l2 -> l2 constant
- * of f (src/lipschitz/vector-lipschitz.ts) and the constant of each output, each with its lower and upper
+ * of f (src/estimators/vector-lipschitz.ts) and the constant of each output, each with its lower and upper
  * bounds. The effort flags apply to each search; --time-limit is shared among the m + 1 searches.
  */
 function vectorReport(net: MlpNetwork, flags: LipFlags, domain: Domain, seed: number, t0: number): void {

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { MAX_SEED } from '../../core/rng.js';
 import { requireInt, requireOneOf, requirePositive } from '../../core/validate.js';
-import { counterexampleFile } from '../../law/counterexample-file.js';
-import { REGIME_NAMES } from '../../law/regimes.js';
-import { requireReplayPath, searchRegime } from '../../law/search.js';
-import { runFamily } from '../../law/regime-family.js';
+import { counterexampleFile } from '../../search/counterexample-file.js';
+import { REGIME_NAMES } from '../../search/regimes.js';
+import { requireReplayPath, searchRegime } from '../../search/search.js';
+import { runFamily } from '../../search/regime-family.js';
 import { familyPlot } from '../../report/family-plot.js';
 import { renderSvg } from '../../report/render-svg.js';
 import { premiseLine, SEARCH_REPORT_MARK, searchReportMarkdown } from '../../report/search-report.js';
@@ -12,7 +12,7 @@ import { checkOutFiles, hasFormat, writeOutFiles } from '../../sweep/run-dir.js'
 import { refuseGiven } from '../applicable.js';
 import { naming } from '../errors.js';
 import { fmtNum, textTable } from '../../report/table.js';
-import type { FamilyResult } from '../../law/regime-family.js';
+import type { FamilyResult } from '../../search/regime-family.js';
 import { MAX_SEARCH_BUDGET, parseNumber } from '../parse.js';
 import { addBackendOption, backendLines, openBackendFlag } from '../backend-flag.js';
 

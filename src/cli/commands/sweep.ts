@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { DISTRIBUTION_NAMES } from '../../data/distribution.js';
 import { LABEL_NAMES } from '../../labels/label-model.js';
-import { ACTIVATIONS } from '../../models/activation.js';
-import { BUMP_PROFILES } from '../../models/bumps.js';
+import { ACTIVATIONS } from '../../activations/activation.js';
+import { BUMP_PROFILES } from '../../models/bump-profile.js';
 import { fmtNum } from '../../report/table.js';
 import { writeReport } from '../../report/write-report.js';
 import { defaultSweepSpec } from '../../sweep/default-spec.js';
-import { classLabel, isCounterexampleRecord } from '../../sweep/record.js';
+import { classLabel, isCounterexampleRecord } from '../../law/record.js';
 import { runSweepYielding, shardPoints } from '../../sweep/run-sweep.js';
 import { checkRunDir } from '../../sweep/run-dir.js';
 import { parseShard, WHOLE, type Shard } from '../../sweep/shard.js';

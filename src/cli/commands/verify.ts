@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { MAX_VERIFY_COUNT } from '../../law/size-limits.js';
 import { MAX_SEED } from '../../core/rng.js';
 import { requireInt, requireOneOf } from '../../core/validate.js';
-import { verifyCount, verifyRun } from '../../law/verify-run.js';
+import { verifyCount, verifyRun } from '../../sweep/verify-run.js';
 import { fmtNum, textTable } from '../../report/table.js';
 import { parseNumber } from '../parse.js';
 import { writeReport } from '../../report/write-report.js';

@@ -1,4 +1,4 @@
-import { lbfgsDirection } from './lipsdp-solver.js';
+import { lbfgsDirection } from '../../linalg/lbfgs-direction.js';
 
 /** A point of a LipSDP solver's smoothed objective: f_mu, lambda_max itself, and grad f_mu. */
 export interface StagePoint {

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import type { SweepRecord } from '../sweep/record.js';
+import type { SweepRecord } from '../law/record.js';
 import { runInstance, type EstimatorEffort } from '../sweep/runner.js';
-import type { InstanceReport } from './evaluate.js';
-import type { InstanceSpec } from './instance.js';
-import { inLawRegime, searchPremise, type Premise } from './law-regime.js';
+import type { InstanceReport } from '../law/evaluate.js';
+import type { InstanceSpec } from '../law/instance.js';
+import { inLawRegime, searchPremise, type Premise } from '../law/law-regime.js';
 import type { SearchBackend } from '../backends/search-backend.js';
 
 /** The counterexample regimes of docs/science.md section 5 that the harness searches. */
@@ -93,7 +93,7 @@ const power = (e: number) => (values: readonly number[]) => values.map((v) => v 
 /** Radius factor (per mille of half the minimum distance) of the average family. */
 const AVERAGE_FAMILY_RADIUS = 500;
 
-export { MIN_EPS, K_SCALE, inLawRegime } from './law-regime.js';
+export { MIN_EPS, K_SCALE, inLawRegime } from '../law/law-regime.js';
 
 /** The four regimes. */
 export const REGIMES: Readonly<Record<RegimeName, Regime>> = {

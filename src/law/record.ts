@@ -1,7 +1,7 @@
-import type { InstanceReport } from '../law/evaluate.js';
-import type { InstanceSpec } from '../law/instance.js';
-import { inLawRegime } from '../law/law-regime.js';
-import type { VerdictKind } from '../law/verdict.js';
+import type { InstanceReport } from './evaluate.js';
+import type { InstanceSpec } from './instance.js';
+import { inLawRegime } from './law-regime.js';
+import type { VerdictKind } from './verdict.js';
 
 /** The format tag of a results.jsonl line. */
 export const RECORD_FORMAT = 'robustlaw-record/1';

@@ -1,6 +1,6 @@
 import { bestSecantPair } from '../linalg/pairwise-secant.js';
 import type { Model } from '../models/model.js';
-import type { LipEstimate } from './estimate.js';
+import type { LipEstimate } from '../lipschitz/estimate.js';
 import { secant } from './secant.js';
 
 /**

@@ -1,6 +1,6 @@
-import type { SweepRecord } from '../sweep/record.js';
+import type { SweepRecord } from '../law/record.js';
 import type { SearchResult } from './search.js';
-import type { Premise } from './law-regime.js';
+import type { Premise } from '../law/law-regime.js';
 import type { FamilyResult } from './regime-family.js';
 
 /** The JSON document written to reports/counterexamples/<regime>.json. */

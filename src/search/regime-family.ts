@@ -6,11 +6,11 @@
  */
 import { MAX_SEED } from '../core/rng.js';
 import { requireInt, requireOneOf } from '../core/validate.js';
-import { logLogSlope, type SlopeFit } from '../report/slope.js';
+import { logLogSlope, type SlopeFit } from '../law/slope.js';
 import { runInstance } from '../sweep/runner.js';
 import type { SearchBackend } from '../backends/search-backend.js';
-import { MIN_EPS, searchPremise, type Premise } from './law-regime.js';
-import { LAW_TOLERANCE } from './verdict.js';
+import { MIN_EPS, searchPremise, type Premise } from '../law/law-regime.js';
+import { LAW_TOLERANCE } from '../law/verdict.js';
 import { doublings, regimeEffort, REGIME_NAMES, REGIMES, type RegimeFamily, type RegimeName } from './regimes.js';
 
 /** Most doublings an `n` family takes from its start to reach the premise (n eps^2 >= 8 k) before it gives up. */
@@ -49,7 +49,7 @@ export interface FamilyResult {
   readonly points: readonly FamilyPoint[];
   /** Whether every point is inside the premise. */
   readonly allInPremise: boolean;
-  /** OLS slope of log R on log parameter with its 95% interval (src/report/slope.ts). */
+  /** OLS slope of log R on log parameter with its 95% interval (src/law/slope.ts). */
   readonly slope: SlopeFit | null;
   /** The prediction's own log-log slope over the same values. */
   readonly predictedSlope: number;

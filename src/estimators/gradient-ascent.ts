@@ -1,8 +1,8 @@
 import type { Rng } from '../core/rng.js';
 import { drawSpherePoint } from '../data/sphere.js';
 import type { Model } from '../models/model.js';
-import { certifyingGradients, contains, domainName, project, type Domain } from './domain.js';
-import type { LipEstimate } from './estimate.js';
+import { certifyingGradients, contains, domainName, project, type Domain } from '../lipschitz/domain.js';
+import type { LipEstimate } from '../lipschitz/estimate.js';
 import { certifyTop, referenceSearch, type GradientSearch } from './gradient-search.js';
 import { refineWithSecant } from './secant.js';
 

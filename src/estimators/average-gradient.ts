@@ -1,5 +1,5 @@
 import type { Model } from '../models/model.js';
-import type { LipEstimate } from './estimate.js';
+import type { LipEstimate } from '../lipschitz/estimate.js';
 
 /**
  * The average gradient norm E_mu ||grad f(x)|| by Monte Carlo over m draws P from the data distribution,

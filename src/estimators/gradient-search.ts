@@ -1,6 +1,6 @@
 import type { ResidentGradient } from '../backends/resident.js';
 import type { Model } from '../models/model.js';
-import { certifyingGradients, type Domain } from './domain.js';
+import { certifyingGradients, type Domain } from '../lipschitz/domain.js';
 
 /**
  * How the estimators evaluate gradients while they search (gradients at the data and at fresh draws,

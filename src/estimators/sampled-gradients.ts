@@ -1,6 +1,6 @@
 import type { Model } from '../models/model.js';
-import { certifyingGradients, type Domain } from './domain.js';
-import type { LipEstimate } from './estimate.js';
+import { certifyingGradients, type Domain } from '../lipschitz/domain.js';
+import type { LipEstimate } from '../lipschitz/estimate.js';
 import { certifyTop, referenceSearch, type GradientSearch } from './gradient-search.js';
 
 /**

@@ -1,9 +1,9 @@
 import type { Model } from '../models/model.js';
-import { UNIT_ROUNDOFF } from './certificate.js';
-import { normRoundoff } from './domain.js';
+import { UNIT_ROUNDOFF } from '../lipschitz/certificate.js';
+import { normRoundoff } from '../lipschitz/domain.js';
 import { norm2 } from '../linalg/gram.js';
 import { subnormalDown, subnormalUp } from '../linalg/pow2.js';
-import type { LipEstimate } from './estimate.js';
+import type { LipEstimate } from '../lipschitz/estimate.js';
 
 /**
  * The secant |f(a) - f(b)| / ||a - b||: a valid lower bound on Lip(f) over any domain containing a and b

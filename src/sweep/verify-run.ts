@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { MAX_SEED } from '../core/rng.js';
 import { requireInt, requireOneOf } from '../core/validate.js';
-import type { GridPoint } from '../sweep/grid.js';
-import type { SweepManifest } from '../sweep/manifest.js';
-import { isCounterexampleRecord, smallestR, type SweepRecord } from '../sweep/record.js';
-import { runInstances, type EstimatorEffort } from '../sweep/runner.js';
-import { WHOLE } from '../sweep/shard.js';
-import { BUDGETS, inRegimeInstance } from './instance-arbitrary.js';
-import type { InstanceSpec } from './instance.js';
-import { LAW_TOLERANCE } from './verdict.js';
-import { MAX_VERIFY_COUNT } from './size-limits.js';
+import type { GridPoint } from './grid.js';
+import type { SweepManifest } from './manifest.js';
+import { isCounterexampleRecord, smallestR, type SweepRecord } from '../law/record.js';
+import { runInstances, type EstimatorEffort } from './runner.js';
+import { WHOLE } from './shard.js';
+import { BUDGETS, inRegimeInstance } from '../law/instance-arbitrary.js';
+import type { InstanceSpec } from '../law/instance.js';
+import { LAW_TOLERANCE } from '../law/verdict.js';
+import { MAX_VERIFY_COUNT } from '../law/size-limits.js';
 import type { SearchBackend } from '../backends/search-backend.js';
 
 /** Options of {@link verifyRun}. */

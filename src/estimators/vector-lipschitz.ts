@@ -1,13 +1,13 @@
 import { norm2 } from '../linalg/gram.js';
 import { subnormalDown, subnormalUp } from '../linalg/pow2.js';
-import { requireOrderedBounds } from './bound-order.js';
+import { requireOrderedBounds } from '../lipschitz/bound-order.js';
 import type { Rng } from '../core/rng.js';
 import { requireInt, requirePositive } from '../core/validate.js';
 import { drawSpherePoint } from '../data/sphere.js';
 import type { MlpNetwork } from '../models/mlp.js';
-import { UNIT_ROUNDOFF } from './certificate.js';
-import { ball, certifyingGradients, domainName, project, type Domain } from './domain.js';
-import { certainInterval, type LipEstimate } from './estimate.js';
+import { UNIT_ROUNDOFF } from '../lipschitz/certificate.js';
+import { ball, certifyingGradients, domainName, project, type Domain } from '../lipschitz/domain.js';
+import { certainInterval, type LipEstimate } from '../lipschitz/estimate.js';
 import { gradientAscent } from './gradient-ascent.js';
 
 /** Options of {@link vectorLipschitz}. */
