@@ -205,7 +205,7 @@ afterAll(() => {
 
 const RUNS = DEEP ? 300 : 50;
 
-describe('the CLI under hostile argument vectors (issue 13)', () => {
+describe('the CLI under hostile argument vectors', () => {
   test.prop([argvArb], { numRuns: RUNS, timeout: 30_000, interruptAfterTimeLimit: DEEP ? 1_500_000 : 90_000 })(
     'exit 0, 1 or 2; on 2 one line naming a flag or a path and nothing written; no stack, no internal error',
     async (argv) => {

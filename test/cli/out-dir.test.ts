@@ -26,7 +26,7 @@ function refused(r: { code: number; stdout: string; stderr: string }): string {
   return lines[0];
 }
 
-describe('--out: data loss refused (issue 13, section 2)', () => {
+describe('--out: data loss refused', () => {
   let sw: string;
   beforeAll(async () => {
     sw = join(root, 'sw');
@@ -120,7 +120,7 @@ describe('two sweeps started on one --out', () => {
   }, 120_000);
 });
 
-describe('--out checked before any work (issue 13, section 3)', () => {
+describe('--out checked before any work', () => {
   const file = join(root, 'net.json');
   beforeAll(() => writeFileSync(file, '{"mine": true}\n'));
 

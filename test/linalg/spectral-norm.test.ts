@@ -44,7 +44,7 @@ describe('powers of two (exact scaling)', () => {
   });
 });
 
-describe('spectral norm: scale-safe certificate (issue 13 item 1)', () => {
+describe('spectral norm: the certificate holds at any weight scale', () => {
   it.each([
     { name: '[[1e155,0],[0,1e155]] (Gram overflows unscaled)', M: [1e155, 0, 0, 1e155], r: 2, c: 2, norm: 1e155, slack: 2 ** (1 / 2048) * (1 + 2e-9) },
     { name: '[[1e-155,-1e-155]] (Gram is subnormal unscaled)', M: [1e-155, -1e-155], r: 1, c: 2, norm: Math.SQRT2 * 1e-155, slack: 1 + 2e-9 },

@@ -92,7 +92,7 @@ describe('invariances of every bound', () => {
   });
 });
 
-describe('2^j scaling across layers (issue 13): every reported bound is the same, or the file is refused clearly', () => {
+describe('2^j scaling across layers: every reported bound is the same, or the file is refused clearly', () => {
   const netArb = fc.record({
     j: fc.integer({ min: -600, max: 600 }),
     hidden: fc.integer({ min: 1, max: 5 }),

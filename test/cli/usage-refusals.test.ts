@@ -1,6 +1,8 @@
 /**
- * Issue 13, section 6: smaller things a user meets. Each repro runs in this process through main(), with
- * stdout and stderr captured; flags that do not apply are refused naming the flag and why.
+ * Usage the CLI refuses, and the smaller things a user meets: no command, the same directory merged twice,
+ * empty lists, labels and noise out of range, bad and huge numbers, stray arguments, effort caps, files that
+ * are not what a flag takes; flags that do not apply are refused naming the flag and why. Each case runs in
+ * this process through main(), with stdout and stderr captured.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
