@@ -31,6 +31,10 @@ export interface CompareRow {
   readonly remeasured?: boolean;
 }
 
+/** The default regression threshold on normalised time: 0.25, a case 25% slower (bench --compare, the bench
+ * history and its report). */
+export const BENCH_THRESHOLD = 0.25;
+
 /** The significance level of the comparison's test (one-sided). */
 export const BENCH_ALPHA = 0.01;
 /** The fewest rounds per side for the test: with 3 against 3 the smallest p-value is 1/20; the default 5
@@ -52,7 +56,7 @@ function median(v: readonly number[]): number {
  * mirror it. Older results without rounds: slower by more than `threshold` plus both runs' margins of error.
  * Cases only in one of the two are `new` or `missing` (reported, not failures).
  */
-export function compareBench(current: readonly BenchRecord[], baseline: readonly BenchRecord[], threshold = 0.25, alpha = BENCH_ALPHA): { rows: CompareRow[]; failed: boolean } {
+export function compareBench(current: readonly BenchRecord[], baseline: readonly BenchRecord[], threshold = BENCH_THRESHOLD, alpha = BENCH_ALPHA): { rows: CompareRow[]; failed: boolean } {
   if (!(threshold > 0) || !Number.isFinite(threshold)) throw new InputError('threshold', 'a finite number > 0', threshold, { context: 'compareBench' });
   if (!(alpha > 0 && alpha < 1)) throw new InputError('alpha', 'in (0, 1)', alpha, { context: 'compareBench' });
   const base = new Map(baseline.map((r) => [r.key, r]));

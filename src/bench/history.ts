@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { InputError } from '../core/input-error.js';
 import { MAX_FILE_BYTES } from '../core/read-file.js';
-import { compareBench, type BenchRecord } from './compare.js';
+import { BENCH_THRESHOLD, compareBench, type BenchRecord } from './compare.js';
 import type { BenchResult } from './run-bench.js';
 
 /** The format tag of a history line. */
@@ -152,7 +152,7 @@ export interface Trend {
  * kernels compared with {@link compareBench} at `threshold` (default 0.25), regressions grouped into
  * streaks per kernel, each named by its first commit.
  */
-export function historyTrend(history: readonly HistoryEntry[], threshold = 0.25, baselineRun = 0): Trend {
+export function historyTrend(history: readonly HistoryEntry[], threshold = BENCH_THRESHOLD, baselineRun = 0): Trend {
   if (!(threshold > 0) || !Number.isFinite(threshold)) throw new InputError('threshold', 'a finite number > 0', threshold);
   if (history.length === 0) return { threshold, baselineRun: 0, baselineCommit: null, keys: [], points: [], regressions: [] };
   if (!Number.isInteger(baselineRun) || baselineRun < 0 || baselineRun >= history.length) throw new InputError('baselineRun', `an integer in [0, ${history.length - 1}]`, baselineRun);

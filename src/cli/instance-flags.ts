@@ -9,7 +9,8 @@ import { BUMP_PROFILES, type BumpProfile } from '../models/bump-profile.js';
 import { FITTED_CLASSES } from '../models/registry.js';
 import type { InstanceSpec } from '../law/instance.js';
 import { requireClassReads, requireDataReads } from './applicable.js';
-import { MAX_ITER, parseNumber } from './parse.js';
+import { parseNumber } from './parse.js';
+import { TWO_LAYER_MAX_ITER } from '../models/two-layer.js';
 
 /** Raw flags shared by `fit`, `lip` and `check-model`. */
 export interface InstanceFlags {
@@ -98,7 +99,7 @@ export function requireInstanceFlagsApply(cmd: Command, spec: InstanceSpec, fn: 
   requireScaleRange(fn, spec.distOptions?.scale);
   if (spec.modelOptions?.bandwidth !== undefined) requireClosed(fn, '--bandwidth', spec.modelOptions.bandwidth, MIN_BANDWIDTH, MAX_DATA_MAGNITUDE);
   requireClassReads(cmd, spec.className);
-  if (spec.modelOptions?.maxIter !== undefined) requireInt(fn, '--max-iter', spec.modelOptions.maxIter, 1, MAX_ITER);
+  if (spec.modelOptions?.maxIter !== undefined) requireInt(fn, '--max-iter', spec.modelOptions.maxIter, 1, TWO_LAYER_MAX_ITER);
   requireDataReads(cmd, [spec.dist], [spec.labels]);
 }
 

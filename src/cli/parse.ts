@@ -34,10 +34,9 @@ export const MAX_STEPS = 100_000;
 export const MAX_ROUNDS = 20;
 /** lip --fresh: fresh draws from the data law. */
 export const MAX_FRESH = 1_000_000;
-/** bench --iterations, search --budget, the two-layer --max-iter. */
+/** bench --iterations and search --budget (the two-layer --max-iter: TWO_LAYER_MAX_ITER, src/models/two-layer.ts). */
 export const MAX_BENCH_ITERATIONS = 1000;
 export const MAX_SEARCH_BUDGET = 100_000;
-export const MAX_ITER = 1_000_000;
 
 /** A bad-input error raised by the CLI layer (exit code 2). */
 export class UsageError extends Error {

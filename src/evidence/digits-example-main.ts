@@ -7,9 +7,7 @@
  */
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { Streams } from '../core/streams.js';
-import { empiricalLaw } from '../data/empirical-law.js';
-import { fitClass } from '../models/registry.js';
-import type { TwoLayerModel } from '../models/random-features.js';
+import { fitTwoLayer } from '../models/two-layer.js';
 import { digitsSample, readDigits } from './digits-source.js';
 
 /** The example's sizes and seed (examples/digits/SOURCE.md). */
@@ -24,8 +22,9 @@ function main(): void {
   const s = { ...s0, X: s0.X.map((v) => Number(v.toPrecision(6))) };
   const labels = s.labelSets[0];
   const streams = new Streams(seed);
-  const fit = fitClass('two-layer', { X: s.X, n, d: s.d, y: labels.y, dist: empiricalLaw(s.X, n, s.d, 'examples/digits') }, { k: width, activation: 'relu', maxIter }, { init: streams.stream('init/net'), solver: streams.stream('solver/net'), sigma2: labels.sigma2 });
-  const net = (fit.model as TwoLayerModel).net;
+  // the class's own fit, whose model is a TwoLayerModel (fitClass, for any class, returns a Model)
+  const fit = fitTwoLayer(s.X, n, s.d, labels.y, { k: width, activation: 'relu', maxIter }, { init: streams.stream('init/net'), solver: streams.stream('solver/net'), sigma2: labels.sigma2 });
+  const net = fit.model.net;
   process.stderr.write(`trained ${net.k} relu units: train MSE ${fit.trainMse.toPrecision(4)} after ${String(fit.details.iterations)} Adam steps (${fit.seconds.toFixed(1)} s)\n`);
   writeFileAtomic(
     'examples/digits/data.json',

@@ -1,3 +1,5 @@
+import { informalLaw } from './informal.js';
+import { verdictKind } from './verdict.js';
 import type { EffectiveDimension } from '../data/effective-dimension/effective-dimension.js';
 import { FAR_BELOW_FACTOR } from '../data/effective-dimension/effective-dimension.js';
 import { InputError, requirePositive } from '../core/validate.js';
@@ -43,10 +45,9 @@ export interface BothLawsInput {
 const fmt = (x: number) => Number(x.toPrecision(3)).toString();
 
 function atDimension(n: number, d: number, p: number, eps: number, lower: number, upper: number | null, tau: number): LawAtDimension {
-  const law = eps * Math.sqrt((n * d) / p);
-  if (!(Number.isFinite(law) && law > 0)) throw new InputError('eps', `small enough that eps sqrt(n d / p) is finite (n = ${n}, d = ${d}, p = ${p})`, eps, { context: 'bothLaws' });
+  const law = informalLaw(n, d, p, eps);
   const threshold = tau * law;
-  const verdict = lower >= threshold ? 'holds' : upper !== null && upper < threshold ? 'counterexample' : 'inconclusive';
+  const verdict = verdictKind(lower, upper, threshold);
   return { d, law, R: lower / law, Rupper: upper === null ? null : upper / law, verdict };
 }
 

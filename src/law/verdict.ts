@@ -56,9 +56,18 @@ export interface Verdict {
   readonly epsTheorem: number | null;
 }
 
+/**
+ * The verdict rule, the one place it is written (docs/science.md section 8): `holds` when the certified
+ * lower bound reaches the threshold, `counterexample` when even the certified upper bound (null: none) is
+ * below it, `inconclusive` in between.
+ */
+export function verdictKind(lower: number, upper: number | null, threshold: number): Exclude<VerdictKind, 'not-applicable'> {
+  return lower >= threshold ? 'holds' : upper !== null && upper < threshold ? 'counterexample' : 'inconclusive';
+}
+
 function classify(lower: number, upper: number | null, threshold: number, failed: string[]): ThresholdVerdict {
   const up = upper ?? Number.POSITIVE_INFINITY;
-  const v: VerdictKind = lower >= threshold ? 'holds' : up < threshold ? 'counterexample' : 'inconclusive';
+  const v: VerdictKind = verdictKind(lower, upper, threshold);
   return { verdict: v, threshold, lowerMargin: lower / threshold, upperMargin: Number.isFinite(up) ? up / threshold : null, failedAssumptions: failed };
 }
 

@@ -2,8 +2,8 @@ import { norm2 } from '../linalg/gram.js';
 import type { FitResult, Model } from './model.js';
 
 /** Assembles a {@link FitResult}: train MSE and residual from the model's own predictions. */
-export function finishFit(
-  model: Model,
+export function finishFit<M extends Model>(
+  model: M,
   X: Float64Array,
   n: number,
   y: Float64Array,
@@ -17,7 +17,7 @@ export function finishFit(
     /** model.predict(X, n) where the fit already has it, bit for bit (tests check the equality). */
     predictions?: Float64Array;
   },
-): FitResult {
+): FitResult<M> {
   const f = extra.predictions ?? model.predict(X, n);
   let se = 0;
   const r = new Float64Array(n);

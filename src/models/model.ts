@@ -84,8 +84,8 @@ export interface Model {
 }
 
 /** What fitting a model to (X, y) produced. */
-export interface FitResult {
-  readonly model: Model;
+export interface FitResult<M extends Model = Model> {
+  readonly model: M;
   /** (1/n) sum (f(x_i) - y_i)^2. */
   readonly trainMse: number;
   /** f(x_i) at the training points, by the model's own f64 `predict` (reused by the data floor). */

@@ -11,6 +11,10 @@ import { exponentOf, ldexp, nextUp } from '../linalg/pow2.js';
 import { dataRadius, type FitResult, type Model } from './model.js';
 
 /** Options of {@link fitPolynomial}. */
+/** The highest polynomial degree fitted: C(d + q, q) monomials grow fast, and the sweep spec and flags take
+ * their limit from here. */
+export const POLYNOMIAL_MAX_DEGREE = 12;
+
 export interface PolynomialOptions {
   /** Degree q >= 1 (default 2). */
   readonly degree?: number;
@@ -41,7 +45,7 @@ export function polynomialParameterCount(d: number, q: number): number {
  */
 export function fitPolynomial(X: Float64Array, n: number, d: number, y: Float64Array, options: PolynomialOptions, ctx: FitContext): FitResult {
   const t0 = performance.now();
-  const q = requireInt('fitPolynomial', 'degree', options.degree ?? 2, 1, 12);
+  const q = requireInt('fitPolynomial', 'degree', options.degree ?? 2, 1, POLYNOMIAL_MAX_DEGREE);
   const ridge = requireNonNegative('fitPolynomial', 'ridge', options.ridge ?? 0);
   const p = polynomialParameterCount(d, q);
   const radius = dataRadius(X, n, d);

@@ -4,10 +4,13 @@ import type { FitContext } from './fit-context.js';
 import type { FunctionClass, WidthRule } from './function-class.js';
 import { finishFit } from './fit-result.js';
 import { dataRadius, type FitResult } from './model.js';
-import { twoLayerModel, twoLayerParameterCount } from './random-features.js';
+import { twoLayerModel, twoLayerParameterCount, type TwoLayerModel } from './random-features.js';
 import { preActivations, type TwoLayerWeights } from './two-layer-net.js';
 
 /** Activations a trained two-layer net may use (1-Lipschitz, so the paper's J applies). */
+/** The most Adam iterations a two-layer fit takes (`maxIter`): a budget a machine runs in hours at most; the
+ * sweep spec and the CLI take their limit from here. */
+export const TWO_LAYER_MAX_ITER = 1_000_000;
 export const TWO_LAYER_ACTIVATIONS = ['relu', 'tanh', 'softplus'] as const;
 
 /** Options of {@link fitTwoLayer}. */
@@ -39,14 +42,14 @@ export interface TwoLayerOptions {
  * J over the parameter ball of radius rho = ||theta|| and inputs ||x|| <= R (derived by Cauchy-Schwarz):
  *   J = sqrt(1 + k (|s(0)| + rho sqrt(R^2 + 1))^2 + rho^2 (R^2 + 1)).
  */
-export function fitTwoLayer(X: Float64Array, n: number, d: number, y: Float64Array, options: TwoLayerOptions, ctx: FitContext): FitResult {
+export function fitTwoLayer(X: Float64Array, n: number, d: number, y: Float64Array, options: TwoLayerOptions, ctx: FitContext): FitResult<TwoLayerModel> {
   const t0 = performance.now();
   const fn = 'fitTwoLayer';
   const k = requireInt(fn, 'k', options.k ?? TWO_LAYER_WIDTH.defaultWidth(n, d), 1);
   const actName = requireOneOf(fn, 'activation', options.activation ?? 'tanh', TWO_LAYER_ACTIVATIONS);
   const lambda = requireNonNegative(fn, 'penalty', options.penalty ?? 0);
   const target = requireNonNegative(fn, 'targetMse', options.targetMse ?? 1e-3);
-  const maxIter = requireInt(fn, 'maxIter', options.maxIter ?? 5000, 1);
+  const maxIter = requireInt(fn, 'maxIter', options.maxIter ?? 5000, 1, TWO_LAYER_MAX_ITER);
   const lr = requirePositive(fn, 'lr', options.lr ?? 0.01);
   const act = ACTIVATION[actName as ActivationName];
 

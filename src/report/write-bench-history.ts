@@ -1,3 +1,4 @@
+import { BENCH_THRESHOLD } from '../bench/compare.js';
 import { basename, dirname, join } from 'node:path';
 import { historyTrend, readHistory, type HistoryEntry, type Trend } from '../bench/history.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
@@ -28,7 +29,7 @@ export interface BenchHistoryReport {
  * trend per kernel, baseline and threshold marked, regressions labelled with their first commit),
  * `<name>.md` and `<name>.benchmark.json` (the last run as github-action-benchmark customSmallerIsBetter).
  */
-export async function writeBenchHistoryReport(file: string, threshold = 0.25): Promise<BenchHistoryReport> {
+export async function writeBenchHistoryReport(file: string, threshold = BENCH_THRESHOLD): Promise<BenchHistoryReport> {
   const history = readHistory(file, 'benchHistory');
   if (history.length === 0) throw new InputError('benchHistory', 'a bench history with at least one run', file, { shown: `${file} holds no run` });
   const trend = historyTrend(history, threshold);

@@ -6,6 +6,8 @@ import { DISTRIBUTION_NAMES } from '../data/distribution.js';
 import { LABEL_NAMES } from '../labels/label-model.js';
 import { ACTIVATIONS } from '../activations/activation.js';
 import { BUMP_PROFILES } from '../models/bump-profile.js';
+import { POLYNOMIAL_MAX_DEGREE } from '../models/polynomial.js';
+import { TWO_LAYER_MAX_ITER } from '../models/two-layer.js';
 import { FITTED_CLASSES, functionClass } from '../models/registry.js';
 import { SEARCH_BACKENDS } from '../backends/search-backend.js';
 import { memoryLimit, requireInstanceFits } from '../law/size-limits.js';
@@ -31,12 +33,12 @@ const axis = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(
 const modelSchema = z
   .object({
     activation: axis(z.enum(ACTIVATIONS)).optional(),
-    degree: axis(int(1, 12)).optional(),
+    degree: axis(int(1, POLYNOMIAL_MAX_DEGREE)).optional(),
     bandwidth: axis(z.number().positive()).optional(),
     profile: axis(z.enum(BUMP_PROFILES)).optional(),
     penalty: axis(z.number().min(0)).optional(),
     ridge: axis(z.number().min(0)).optional(),
-    maxIter: axis(int(1, 1_000_000)).optional(),
+    maxIter: axis(int(1, TWO_LAYER_MAX_ITER)).optional(),
     targetMse: axis(z.number().min(0)).optional(),
   })
   .strict();

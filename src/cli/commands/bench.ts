@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { KERNELS } from '../../backends/backend.js';
 import { BACKEND_NAMES } from '../../backends/registry.js';
-import { BENCH_ALPHA, compareBench, confirmRegressions, type BenchRecord } from '../../bench/compare.js';
+import { BENCH_ALPHA, BENCH_THRESHOLD, compareBench, confirmRegressions, type BenchRecord } from '../../bench/compare.js';
 import { runBench, slowSpec, type BenchResult } from '../../bench/run-bench.js';
 import { appendHistory, checkHistoryPath, historyEntry } from '../../bench/history.js';
 import { refuseGiven } from '../applicable.js';
@@ -71,7 +71,7 @@ export function registerBench(program: Command): void {
     .option('--backend <list>', `backends (default: all available): ${BACKEND_NAMES.join(', ')}, cpu-workers, auto`, parseList)
     .option('--kernel <list>', `kernels (default: all): ${CASE_KERNELS.join(', ')}`, parseList)
     .option('--compare <baseline.json>', 'compare with a stored run; exit 1 on a regression')
-    .option('--threshold <x>', 'regression threshold on normalised time (0.25 = 25% slower)', parseNumber, 0.25)
+    .option('--threshold <x>', `regression threshold on normalised time (default ${BENCH_THRESHOLD}: 25% slower)`, parseNumber, BENCH_THRESHOLD)
     .option('--iterations <int>', 'measured iterations per case and round (plus one warm-up), an integer in [1, 1000]', parseNumber, 1)
     .option('--rounds <int>', 'measurement rounds, interleaved over the cases with the calibration loop timed in each: the samples of --compare\'s test, an integer in [1, 50]', parseNumber, 5)
     .option('--out <dir>', 'where latest.json, latest.benchmark.json and latest.md go', 'reports/bench')

@@ -1,3 +1,4 @@
+import { BENCH_THRESHOLD } from '../../bench/compare.js';
 import type { Command } from 'commander';
 import { checkHistoryPath } from '../../bench/history.js';
 import { refuseGiven } from '../applicable.js';
@@ -29,7 +30,7 @@ export function registerReport(program: Command): void {
     .action(async (dir: string | undefined, flags: ReportFlags, cmd: Command) => {
       if (dir === undefined && flags.benchHistory === undefined) throw new UsageError('report needs a run directory, --bench-history FILE, or both');
       if (flags.benchHistory === undefined) refuseGiven(cmd, ['threshold'], 'without --bench-history (it judges the history)');
-      const threshold = requirePositive('robustlaw report', '--threshold', flags.threshold ?? 0.25);
+      const threshold = requirePositive('robustlaw report', '--threshold', flags.threshold ?? BENCH_THRESHOLD);
       if (flags.benchHistory !== undefined) {
         const file = flags.benchHistory;
         const h = await naming({ benchHistory: '--bench-history', threshold: '--threshold' }, () => {
