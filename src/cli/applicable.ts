@@ -26,7 +26,7 @@ export function refuseGiven(cmd: Command, names: readonly string[], why: string)
 }
 
 /** The model options of the instance flags (attribute names, which are also the ModelOptions keys). */
-export const MODEL_OPTION_FLAGS = ['k', 'activation', 'degree', 'bandwidth', 'profile', 'penalty', 'ridge', 'maxIter', 'targetMse'] as const;
+export const MODEL_OPTION_FLAGS = ['k', 'activation', 'degree', 'bandwidth', 'profile', 'penalty', 'ridge', 'maxIter', 'targetMse', 'lr', 'radiusFactor'] as const;
 
 /** The data-law and label options and the data laws / label models that read them. */
 export const DIST_OPTION_USERS: Readonly<Record<string, readonly string[]>> = { components: ['mixture', 'clusters'], scale: ['mixture', 'clusters'], m: ['subspace'] };

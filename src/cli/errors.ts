@@ -41,6 +41,8 @@ const FLAGS: Readonly<Record<string, string>> = {
   'modelOptions.ridge': '--ridge',
   'modelOptions.maxIter': '--max-iter',
   'modelOptions.targetMse': '--target-mse',
+  'modelOptions.lr': '--lr',
+  'modelOptions.radiusFactor': '--radius-factor',
   // Theorem 3 and the law (bound, predict)
   eps: '--eps',
   delta: '--delta',

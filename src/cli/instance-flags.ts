@@ -29,6 +29,8 @@ export interface InstanceFlags {
   ridge?: number;
   maxIter?: number;
   targetMse?: number;
+  lr?: number;
+  radiusFactor?: number;
   components?: number;
   m?: number;
   scale?: number;
@@ -53,7 +55,9 @@ export function addInstanceOptions(cmd: Command, defaults: { class?: string } = 
     .option('--penalty <x>', 'two-layer input-gradient penalty', parseNumber)
     .option('--ridge <x>', 'ridge lambda (linear-in-parameter classes)', parseNumber)
     .option('--max-iter <int>', 'two-layer Adam iteration budget, an integer in [1, 1000000]', parseNumber)
-    .option('--target-mse <x>', 'two-layer stopping train MSE', parseNumber);
+    .option('--target-mse <x>', 'two-layer stopping train MSE', parseNumber)
+    .option('--lr <x>', 'two-layer Adam learning rate, > 0 (default 0.01)', parseNumber)
+    .option('--radius-factor <x>', 'bumps: radius as a fraction of the largest certainly disjoint radius, > 0 (default 1)', parseNumber);
   return addDataOptions(cmd);
 }
 
@@ -85,7 +89,7 @@ export function specFromFlags(f: InstanceFlags, fn: string): InstanceSpec {
     seed: f.seed,
     distOptions: { k: f.components, m: f.m, scale: f.scale },
     labelOptions: { eta: f.eta, noise: f.noise },
-    modelOptions: { k: f.k, activation: f.activation as ActivationName | undefined, degree: f.degree, bandwidth: f.bandwidth, profile: f.profile as BumpProfile | undefined, penalty: f.penalty, ridge: f.ridge, maxIter: f.maxIter, targetMse: f.targetMse },
+    modelOptions: { k: f.k, activation: f.activation as ActivationName | undefined, degree: f.degree, bandwidth: f.bandwidth, profile: f.profile as BumpProfile | undefined, penalty: f.penalty, ridge: f.ridge, maxIter: f.maxIter, targetMse: f.targetMse, lr: f.lr, radiusFactor: f.radiusFactor },
   };
 }
 

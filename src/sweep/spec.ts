@@ -40,6 +40,8 @@ const modelSchema = z
     ridge: axis(z.number().min(0)).optional(),
     maxIter: axis(int(1, TWO_LAYER_MAX_ITER)).optional(),
     targetMse: axis(z.number().min(0)).optional(),
+    lr: axis(z.number().positive()).optional(),
+    radiusFactor: axis(z.number().positive()).optional(),
   })
   .strict();
 
