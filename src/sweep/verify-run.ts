@@ -4,7 +4,7 @@ import { requireInt, requireOneOf } from '../core/validate.js';
 import type { GridPoint } from './grid.js';
 import type { SweepManifest } from './manifest.js';
 import { isCounterexampleRecord, smallestR, type SweepRecord } from '../law/record.js';
-import { runInstances, type EstimatorEffort } from './runner.js';
+import { runInstances, runInstancesYielding, type EstimatorEffort, type RunInstancesOptions, type RunOutcome } from './runner.js';
 import { WHOLE } from './shard.js';
 import { BUDGETS, inRegimeInstance } from '../law/instance-arbitrary.js';
 import type { InstanceSpec } from '../law/instance.js';
@@ -58,25 +58,26 @@ export function verifyPoints(profile: 'quick' | 'deep', seed: number, count: num
   return specs.map((s, i) => ({ index: i, id: `verify#${i + 1} class=${s.className},dist=${s.dist},labels=${s.labels},n=${s.n},d=${s.d},seed=${s.seed}`, instance: s }));
 }
 
-/**
- * Draws `count` in-regime instances from the seed and evaluates each through the runner
- * ({@link runInstances}, at {@link VERIFY_EFFORT}): the verification run behind `robustlaw verify`.
- */
-export function verifyRun(options: VerifyOptions): VerifyResult {
+/** What {@link verifyRun} hands the runner (inputs checked), and its start time. */
+function verifyInputs(options: VerifyOptions): { readonly run: RunInstancesOptions; readonly profile: 'quick' | 'deep'; readonly seed: number; readonly t0: number } {
   const profile = requireOneOf('verifyRun', 'profile', options.profile, ['quick', 'deep'] as const);
   const seed = requireInt('verifyRun', 'seed', options.seed, 0, MAX_SEED);
   const count = requireInt('verifyRun', 'count', options.count ?? verifyCount(profile), 1, MAX_VERIFY_COUNT);
   const t0 = performance.now();
-  const points = verifyPoints(profile, seed, count);
-  const outcome = runInstances({
-    points,
+  const run: RunInstancesOptions = {
+    points: verifyPoints(profile, seed, count),
     effort: VERIFY_EFFORT,
     backend: options.backend,
     outDir: options.outDir,
     experiment: { kind: 'verify', spec: { profile, seed, count }, gridSize: count, shard: WHOLE },
     replace: options.replace,
     onRecord: options.onRecord,
-  });
+  };
+  return { run, profile, seed, t0 };
+}
+
+/** The result of a verification run from the runner's outcome. */
+function verifyResult(profile: 'quick' | 'deep', seed: number, t0: number, outcome: RunOutcome): VerifyResult {
   return {
     profile,
     seed,
@@ -87,4 +88,20 @@ export function verifyRun(options: VerifyOptions): VerifyResult {
     manifest: outcome.manifest,
     seconds: (performance.now() - t0) / 1000,
   };
+}
+
+/**
+ * Draws `count` in-regime instances from the seed and evaluates each through the runner
+ * ({@link runInstances}, at {@link VERIFY_EFFORT}): the verification run behind `robustlaw verify`.
+ */
+export function verifyRun(options: VerifyOptions): VerifyResult {
+  const { run, profile, seed, t0 } = verifyInputs(options);
+  return verifyResult(profile, seed, t0, runInstances(run));
+}
+
+/** {@link verifyRun} giving the event loop a turn after each instance, so that Ctrl-C and SIGTERM stop it
+ * between two ({@link runInstancesYielding}); what `robustlaw verify` runs. */
+export async function verifyRunYielding(options: VerifyOptions): Promise<VerifyResult> {
+  const { run, profile, seed, t0 } = verifyInputs(options);
+  return verifyResult(profile, seed, t0, await runInstancesYielding(run));
 }

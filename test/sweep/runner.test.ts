@@ -6,12 +6,12 @@ import { Streams } from '../../src/core/streams.js';
 import { parseDataFile } from '../../src/data/data-file.js';
 import { checkModel } from '../../src/law/check-model.js';
 import { regimeEffort } from '../../src/search/regimes.js';
-import { VERIFY_EFFORT, verifyPoints, verifyRun } from '../../src/sweep/verify-run.js';
+import { VERIFY_EFFORT, verifyPoints, verifyRun, verifyRunYielding } from '../../src/sweep/verify-run.js';
 import { parseMlp } from '../../src/models/mlp.js';
 import { readManifest } from '../../src/sweep/manifest.js';
 import { RECORD_FORMAT, withoutTiming, type SweepRecord } from '../../src/law/record.js';
 import { readResults } from '../../src/sweep/results-file.js';
-import { sweepEvaluateOptions } from '../../src/sweep/run-sweep.js';
+import { runSweepYielding, sweepEvaluateOptions } from '../../src/sweep/run-sweep.js';
 import { runInstances } from '../../src/sweep/runner.js';
 import { expandGrid } from '../../src/sweep/grid.js';
 import type { SearchBackend } from '../../src/backends/search-backend.js';
@@ -111,5 +111,26 @@ describe('one runner, one record format', () => {
     expect(r.record).toMatchObject({ id: 'check-model model=net.json,data=data.json', p: 5, eps: 1, epsSource: 'sigma2', inLawRegime: false, lawVerdict: 'holds' });
     expect(r.record.R).toBeCloseTo(5 / Math.sqrt(8 / 5), 10);
     expect(r.record.spec).toEqual({ className: 'mlp', model: 'net.json', data: 'data.json', n: 4, d: 2, seed: null });
+  });
+});
+
+describe('the CLI\'s runs give the event loop a turn after each instance (so Ctrl-C and SIGTERM stop them)', () => {
+  /** How many times a 0-ms interval fired while `run` ran: never for a loop that does not yield. */
+  async function turns(run: () => Promise<unknown>): Promise<number> {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    try {
+      await run();
+    } finally {
+      clearInterval(timer);
+    }
+    return ticks;
+  }
+
+  it('verify and sweep yield; the synchronous runner, wrapped the same way, does not (so the check can fail)', async () => {
+    expect(await turns(() => verifyRunYielding({ profile: 'quick', seed: 11, count: 3 }))).toBeGreaterThan(0);
+    const spec = parseSweepSpec({ class: 'linear', n: 12, d: 3, seeds: 3 });
+    expect(await turns(() => runSweepYielding({ spec, outDir: mkdtempSync(join(tmpdir(), 'robustlaw-yield-')) }))).toBeGreaterThan(0);
+    expect(await turns(() => Promise.resolve(verifyRun({ profile: 'quick', seed: 11, count: 3 })))).toBe(0);
   });
 });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { MAX_VERIFY_COUNT } from '../../law/size-limits.js';
 import { MAX_SEED } from '../../core/rng.js';
 import { requireInt, requireOneOf } from '../../core/validate.js';
-import { verifyCount, verifyRun } from '../../sweep/verify-run.js';
+import { verifyCount, verifyRunYielding } from '../../sweep/verify-run.js';
 import { fmtNum, textTable } from '../../report/table.js';
 import { parseNumber } from '../parse.js';
 import { writeReport } from '../../report/write-report.js';
@@ -61,7 +61,7 @@ export function registerVerify(program: Command): void {
       const bar = progress(total, 'verify', 0, flags.verbose === true);
       // With --out the records go to results.jsonl through the runner (resumable); a directory holding another
       // run is refused unless --replace (which deletes only the files its sweep.json lists).
-      const result = naming(OUT, () => verifyRun({ profile, seed, count, backend, outDir: flags.out, replace: flags.replace === true, onRecord: (r) => bar.tick(`${r.spec.className} n=${r.spec.n} d=${r.spec.d}`) }));
+      const result = await naming(OUT, () => verifyRunYielding({ profile, seed, count, backend, outDir: flags.out, replace: flags.replace === true, onRecord: (r) => bar.tick(`${r.spec.className} n=${r.spec.n} d=${r.spec.d}`) }));
       bar.stop();
       const bad = result.counterexamples.length > 0;
       if (flags.out !== undefined) {
