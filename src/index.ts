@@ -117,7 +117,8 @@ export { WHOLE, MAX_SHARD_COUNT, parseShard, inShard, type Shard } from './sweep
 export { SHARD_COUNT_VAR, shardFromEnv, type EnvShard, type Environment } from './sweep/shard-env.js';
 export { checkShardCount } from './sweep/shard-count.js';
 export { RECORD_FORMAT, toRecord, withoutTiming, isCounterexampleRecord, smallestR, classLabel, type SweepRecord, type RecordSource, type RecordSpecBase } from './law/record.js';
-export { LOCK_FILE, checkOutDir, checkRunDir, openRunDir, ownedFiles, acquireLock, type RunDir, type RunDirOptions, type LockInfo } from './sweep/run-dir.js';
+export { checkRunDir, openRunDir, ownedFiles, type RunDir, type RunDirOptions } from './sweep/run-dir.js';
+export { LOCK_FILE, checkOutDir, acquireLock, type LockInfo } from './core/output-lock.js';
 export { requireInstanceFits, estimateInstanceMemory, memoryLimit, type MemoryEstimate } from './law/size-limits.js';
 export { runInstances, runInstance, f64KernelName, type EstimatorEffort, type Experiment, type RunInstancesOptions, type RunOutcome } from './sweep/runner.js';
 export { readResults, repairResults, appendRecord, type ResultsRead } from './sweep/results-file.js';

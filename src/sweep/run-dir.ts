@@ -1,30 +1,23 @@
 /**
- * The one writer of output locations: every run directory (sweep, verify, merge, report) and every output
- * file (search, bench) is checked and written here.
+ * The one writer of run directories (sweep, verify, merge, report); the lock and the output location's
+ * checks it takes are ../core/output-lock.ts, the single output files of search and bench ../core/out-files.ts.
  *
- * - The location is checked before any work ({@link checkOutDir}): a non-empty path that is a directory, or
- *   can be created as one, and is writable. File-system errors become an {@link InputError} about the
- *   output parameter (`outDir` by default), never a stack trace.
  * - A run directory owns exactly the files it created: its `sweep.json` lists them (`files`, relative
  *   paths), and the list is updated atomically before each new file is created. A directory is written only
  *   when it is absent, empty, or holds the same run (same kind and spec, and for a run the same shard), and
  *   never when it holds a file its `sweep.json` does not list. `replace` deletes only the listed files.
- * - A lock (`.robustlaw.lock`, created with O_EXCL, holding the pid and start time) is held while writing;
- *   a second writer is refused, naming the holder's pid. A lock whose process is gone is stale and taken
- *   over with a one-line note, and so is one naming this process's own pid that it does not hold (left by a
- *   killed container whose robustlaw had the same pid, e.g. pid 1, in its own pid namespace). The lock is
- *   removed when the writer is done, on exit and on SIGINT/SIGTERM.
+ * - The location is checked before any work ({@link checkOutDir}) and the directory's lock is held while
+ *   writing ({@link acquireLock}).
  * @module
  */
-import { accessSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { InputError, show } from '../core/input-error.js';
+import { acquireLock, checkOutDir, guardFs, LOCK_FILE, refuseLiveLock, type NoteSink } from '../core/output-lock.js';
 import { readManifest, sameExperiment, type SweepManifest } from './manifest.js';
 import { canonicalJson } from './spec.js';
 
-/** The lock file held in a directory while it is written. */
-export const LOCK_FILE = '.robustlaw.lock';
 /** The manifest of a run directory. */
 export const MANIFEST_FILE = 'sweep.json';
 /** What a manifest without a `files` list (written before the list existed) is taken to own. */
@@ -32,186 +25,6 @@ export const LEGACY_FILES = ['results.jsonl', 'summary.json', 'report.md', 'repo
 /** A temporary file of {@link writeFileAtomic}: `.<name>.<pid>.<ms>.tmp`. */
 const TMP = /^\.(.+)\.\d+\.\d+\.tmp$/;
 
-/** What a lock file holds. */
-export interface LockInfo {
-  readonly pid: number;
-  /** ISO time the lock was taken. */
-  readonly started: string;
-}
-
-/** Turns a file-system error under `dir` into an InputError about `parameter`; anything else is rethrown. */
-function fsError(e: unknown, parameter: string, dir: string, context: string): never {
-  const err = e as NodeJS.ErrnoException;
-  if (err instanceof InputError || typeof err?.code !== 'string') throw e;
-  const why: Record<string, string> = { ENOTDIR: 'a path through a file', EACCES: 'permission denied', EPERM: 'operation not permitted', EROFS: 'a read-only file system', ENOSPC: 'no space left on the device', EDQUOT: 'disk quota exceeded', EISDIR: 'a directory where a file goes', ENAMETOOLONG: 'a name too long', ENOENT: 'a path that does not exist', EEXIST: 'a file that already exists' };
-  throw new InputError(parameter, 'a writable directory', dir, { context, shown: `${show(dir)}: ${why[err.code] ?? err.code}${err.path && resolve(err.path) !== resolve(dir) ? ` at ${show(err.path)}` : ''} (${err.code})` });
-}
-
-/** Runs `fn`, turning file-system errors into an InputError about `parameter` naming `dir`. */
-export function guardFs<T>(dir: string, parameter: string, context: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    return fsError(e, parameter, dir, context);
-  }
-}
-
-/**
- * Checks an output location before any work: a non-empty path that is a writable directory, or whose
- * nearest existing ancestor is a writable directory (so that it can be created). Throws an InputError
- * about `parameter` naming the path; returns whether the directory exists.
- */
-export function checkOutDir(dir: unknown, parameter = 'outDir'): boolean {
-  const context = 'checkOutDir';
-  if (typeof dir !== 'string' || dir.trim() === '') throw new InputError(parameter, 'a directory path', dir, { context });
-  if (dir.includes('\0')) throw new InputError(parameter, 'a directory path', dir, { context, shown: `${show(dir)}, which holds a NUL character` });
-  return guardFs(dir, parameter, context, () => {
-    let at = dir;
-    for (;;) {
-      const st = statOrNull(at);
-      if (st) {
-        if (!st.isDirectory()) {
-          throw new InputError(parameter, 'a directory (or a path where one can be created)', dir, { context, shown: at === dir ? `${show(dir)}, which is a file` : `${show(dir)}, under ${show(at)}, which is a file` });
-        }
-        try {
-          accessSync(at, constants.W_OK | constants.X_OK);
-        } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code ?? 'EACCES';
-          throw new InputError(parameter, 'a writable directory', dir, { context, shown: `${show(dir)}${at === dir ? '' : `, under ${show(at)}`}, which is not writable (${code})` });
-        }
-        return at === dir;
-      }
-      const up = dirname(at);
-      if (up === at) return false;
-      at = up;
-    }
-  });
-}
-
-function statOrNull(path: string): ReturnType<typeof statSync> | null {
-  try {
-    return statSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-    throw e;
-  }
-}
-
-/** The lock of `dir` (null when none), whether its holder is alive, and the raw text when unreadable. */
-function readLock(dir: string): { info: LockInfo | null; alive: boolean } | null {
-  const path = join(dir, LOCK_FILE);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
-  let info: LockInfo | null = null;
-  try {
-    const v = JSON.parse(text) as LockInfo;
-    if (Number.isInteger(v?.pid) && v.pid > 0) info = v;
-  } catch {
-    info = null;
-  }
-  if (info === null) {
-    // a lock being written this instant, or left half written: stale after a few seconds
-    let age: number;
-    try {
-      age = Date.now() - lstatSync(path).mtimeMs;
-    } catch {
-      return null;
-    }
-    return { info: null, alive: age < 5000 };
-  }
-  // a lock naming this very process that it does not hold was left by an earlier process with the same pid in
-  // another pid namespace: a container restarted, or a Kubernetes pod rerun, where robustlaw is pid 1 each time
-  return { info, alive: info.pid === process.pid ? held.has(path) : pidAlive(info.pid) };
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function lockRefusal(dir: string, parameter: string, lock: { info: LockInfo | null }): InputError {
-  const who = lock.info ? `pid ${lock.info.pid} (since ${lock.info.started})` : 'another process';
-  return new InputError(parameter, 'a directory no other robustlaw run is writing', dir, { context: 'lock', shown: `${show(dir)}, locked by ${who}; wait for it, or remove ${join(dir, LOCK_FILE)} if that process is not robustlaw` });
-}
-
-const held = new Set<string>();
-let handlersOn = false;
-function releaseAll(): void {
-  for (const p of held) {
-    try {
-      unlinkSync(p);
-    } catch {
-      // already gone
-    }
-  }
-  held.clear();
-}
-function onSignal(signal: NodeJS.Signals): void {
-  releaseAll();
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-  handlersOn = false;
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-}
-function watchExit(): void {
-  if (handlersOn) return;
-  handlersOn = true;
-  process.once('exit', releaseAll);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-}
-
-/** Notes of the writer (a stale lock taken over): one line each, to stderr unless given. */
-export type NoteSink = (line: string) => void;
-const stderrNote: NoteSink = (line) => void process.stderr.write(`${line}\n`);
-
-/**
- * Takes the lock of the existing directory `dir`: refuses a live holder naming its pid, takes over a stale
- * one with a note. Returns the release function (idempotent).
- */
-export function acquireLock(dir: string, parameter = 'outDir', note: NoteSink = stderrNote): () => void {
-  const path = join(dir, LOCK_FILE);
-  const info: LockInfo = { pid: process.pid, started: new Date().toISOString() };
-  for (let attempt = 0; ; attempt++) {
-    let fd: number;
-    try {
-      fd = openSync(path, 'wx');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return fsError(e, parameter, dir, 'lock');
-      const lock = guardFs(dir, parameter, 'lock', () => readLock(dir));
-      if (lock === null) continue;
-      if (lock.alive || attempt > 2) throw lockRefusal(dir, parameter, lock);
-      guardFs(dir, parameter, 'lock', () => rmSync(path, { force: true }));
-      note(`${show(dir)}: took over a stale lock of ${lock.info ? `pid ${lock.info.pid} (since ${lock.info.started})` : 'an unknown process'}, which is no longer running`);
-      continue;
-    }
-    try {
-      writeSync(fd, `${JSON.stringify(info)}\n`);
-    } finally {
-      closeSync(fd);
-    }
-    held.add(path);
-    watchExit();
-    return () => {
-      if (!held.delete(path)) return;
-      try {
-        unlinkSync(path);
-      } catch {
-        // already gone
-      }
-    };
-  }
-}
 
 /** The files a manifest owns (relative paths), besides `sweep.json` itself. */
 export function ownedFiles(m: SweepManifest): readonly string[] {
@@ -287,8 +100,7 @@ export function checkRunDir(dir: string, want: RunIdentity | null, options: RunD
     return { exists, old: null, action: 'new' };
   }
   return guardFs(dir, parameter, context, () => {
-    const lock = held.has(join(dir, LOCK_FILE)) ? null : readLock(dir);
-    if (lock?.alive) throw lockRefusal(dir, parameter, lock);
+    refuseLiveLock(dir, parameter);
     const old = readManifest(dir, parameter);
     const foreign = foreignFiles(dir, old);
     const list = (fs: readonly string[]) => `${fs.slice(0, 3).join(', ')}${fs.length > 3 ? ` and ${fs.length - 3} more` : ''}`;
@@ -405,75 +217,4 @@ export function openRunDir(dir: string, options: OpenRunDirOptions = {}): RunDir
     }
     throw e;
   }
-}
-
-/** An output file of a command that writes single files (search, bench) into a shared directory. */
-export interface OutFile {
-  readonly name: string;
-  /** Whether an existing file of this name is one this kind of command wrote (and so may be replaced). */
-  readonly replaces: (old: string) => boolean;
-  /** What such a file is, for the refusal. */
-  readonly what: string;
-}
-
-/**
- * Checks, before any work, that `files` may be written into `dir`: the location ({@link checkOutDir}), no
- * live lock, and each existing file of those names a regular file this kind of command wrote.
- */
-export function checkOutFiles(dir: string, files: readonly OutFile[], parameter = 'outDir'): void {
-  const context = 'checkOutFiles';
-  if (!checkOutDir(dir, parameter)) return;
-  guardFs(dir, parameter, context, () => {
-    const lock = held.has(join(dir, LOCK_FILE)) ? null : readLock(dir);
-    if (lock?.alive) throw lockRefusal(dir, parameter, lock);
-    for (const f of files) {
-      const path = join(dir, f.name);
-      const st = statOrNull(path);
-      if (!st) continue;
-      let ok = st.isFile();
-      if (ok) {
-        try {
-          ok = f.replaces(readFileSync(path, 'utf8'));
-        } catch {
-          ok = false;
-        }
-      }
-      if (!ok) throw new InputError(parameter, `a directory whose ${f.name}, if any, is ${f.what}`, dir, { context, shown: `${show(dir)}, whose ${f.name} is not ${f.what} (move it away)` });
-    }
-  });
-}
-
-/**
- * Writes output files into `dir` under its lock: checks as {@link checkOutFiles}, creates the directory, and
- * runs `write` (which writes the files, atomically), turning file-system errors into an InputError.
- */
-export function withOutFiles<T>(dir: string, files: readonly OutFile[], write: () => T, parameter = 'outDir', note?: NoteSink): T {
-  checkOutFiles(dir, files, parameter);
-  guardFs(dir, parameter, 'withOutFiles', () => mkdirSync(dir, { recursive: true }));
-  const release = acquireLock(dir, parameter, note);
-  try {
-    checkOutFiles(dir, files, parameter);
-    return guardFs(dir, parameter, 'withOutFiles', write);
-  } finally {
-    release();
-  }
-}
-
-/** Writes `files` (name and content) atomically into `dir` through {@link withOutFiles}; returns their paths. */
-export function writeOutFiles(dir: string, files: readonly (OutFile & { readonly content: string })[], parameter = 'outDir'): string[] {
-  return withOutFiles(dir, files, () => files.map((f) => {
-    writeFileAtomic(join(dir, f.name), f.content);
-    return join(dir, f.name);
-  }), parameter);
-}
-
-/** Whether `text` is JSON with `format` (an {@link OutFile.replaces} for format-tagged files). */
-export function hasFormat(format: string): (text: string) => boolean {
-  return (text) => {
-    try {
-      return (JSON.parse(text) as { format?: unknown })?.format === format;
-    } catch {
-      return false;
-    }
-  };
 }

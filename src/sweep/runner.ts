@@ -14,7 +14,8 @@ import type { GridPoint } from './grid.js';
 import { MANIFEST_FORMAT, type SweepManifest } from './manifest.js';
 import { toRecord, type SweepRecord } from '../law/record.js';
 import { appendRecord, readResults, repairResults } from './results-file.js';
-import { openRunDir, type NoteSink, type RunDir } from './run-dir.js';
+import type { NoteSink } from '../core/output-lock.js';
+import { openRunDir, type RunDir } from './run-dir.js';
 
 /** The files a run directory may hold (`replace` removes only those its `sweep.json` lists: see run-dir.ts). */
 export const RUN_FILES = ['sweep.json', 'results.jsonl', 'summary.json', 'report.md', 'report.html', 'plots'] as const;

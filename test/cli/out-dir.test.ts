@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../src/report/write-report.js';
 import { runSweep } from '../../src/sweep/run-sweep.js';
-import { LOCK_FILE } from '../../src/sweep/run-dir.js';
+import { LOCK_FILE } from '../../src/core/output-lock.js';
 import { parseSweepSpec } from '../../src/sweep/spec.js';
 import { cli } from './helpers.js';
 import { snapshot } from '../support.js';

@@ -7,7 +7,8 @@ import { writeReport } from '../../src/report/write-report.js';
 import { readManifest, type SweepManifest } from '../../src/sweep/manifest.js';
 import { mergeRuns, writeMerge } from '../../src/sweep/merge.js';
 import { runSweep } from '../../src/sweep/run-sweep.js';
-import { acquireLock, checkOutDir, checkRunDir, LOCK_FILE, openRunDir } from '../../src/sweep/run-dir.js';
+import { acquireLock, checkOutDir, LOCK_FILE } from '../../src/core/output-lock.js';
+import { checkRunDir, openRunDir } from '../../src/sweep/run-dir.js';
 import { parseSweepSpec } from '../../src/sweep/spec.js';
 import { snapshot } from '../support.js';
 

@@ -17,7 +17,7 @@ import { benchTable, compareTable, writeBenchReports } from '../../report/bench-
 import { MAX_BENCH_ITERATIONS, parseList, parseNumber } from '../parse.js';
 import { naming } from '../errors.js';
 import { readFileFlag } from '../files.js';
-import { checkOutFiles, hasFormat, withOutFiles, type OutFile } from '../../sweep/run-dir.js';
+import { checkOutFiles, hasFormat, withOutFiles, type OutFile } from '../../core/out-files.js';
 
 interface BenchFlags {
   backend?: string[];

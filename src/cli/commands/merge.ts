@@ -11,7 +11,8 @@ import { appendStepSummary } from '../step-summary.js';
 import { runStepSummary } from '../../report/step-summary-markdown.js';
 import { LAW_TOLERANCE } from '../../law/verdict.js';
 import { mergeRuns, requireComplete, writeMerge } from '../../sweep/merge.js';
-import { checkOutDir, checkRunDir } from '../../sweep/run-dir.js';
+import { checkOutDir } from '../../core/output-lock.js';
+import { checkRunDir } from '../../sweep/run-dir.js';
 import { isCounterexampleRecord } from '../../law/record.js';
 
 /** A directory's identity for spotting one given twice: its real path when it exists, else its absolute path. */

@@ -8,7 +8,7 @@ import { runFamily } from '../../search/regime-family.js';
 import { familyPlot } from '../../report/family-plot.js';
 import { renderSvg } from '../../report/render-svg.js';
 import { premiseLine, SEARCH_REPORT_MARK, searchReportMarkdown } from '../../report/search-report.js';
-import { checkOutFiles, hasFormat, writeOutFiles } from '../../sweep/run-dir.js';
+import { checkOutFiles, hasFormat, writeOutFiles } from '../../core/out-files.js';
 import { refuseGiven } from '../applicable.js';
 import { naming } from '../errors.js';
 import { fmtNum, textTable } from '../../report/table.js';
