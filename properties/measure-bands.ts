@@ -1,6 +1,6 @@
 /**
  * Measures the statistics the scaling and tightness bands are set from (docs/properties.md):
- *   npx tsx properties/measure-bands.ts [seed] [runs]
+ *   npx tsx properties/measure-bands.ts [seed] [runs] [ntk|ntk-corners|rf|pair|track|bumps]
  * draws `runs` cases of each property's arbitrary from `seed` (fast-check's sampler, the same arbitraries
  * the properties use) and prints min, 5% / 50% / 95% quantiles and max of each statistic.
  */
@@ -18,6 +18,11 @@ const t0 = performance.now();
 const want = (name: string) => only === undefined || only === name;
 if (want('ntk')) for (const c of fc.sample(ntkCase, { seed, numRuns: runs })) {
   note(`ntk ${c.activation} slope`, scalingRun('ntk-features', c).slope);
+}
+// the corners of ntkCase's box (aspect 0.7 / 1.0 / 1.4, d = 60 / 125, both activations, 12 seeds each):
+// the random draws above visit them rarely, and the steepest slopes live there (small n / d, square)
+if (only === 'ntk-corners') for (const activation of ['square', 'cos'] as const) for (const aspect of [70, 100, 140]) for (const d of [60, 125]) {
+  for (let s = 0; s < 12; s++) note(`ntk ${activation} slope (corners)`, scalingRun('ntk-features', { n: Math.round((d * aspect) / 100), d, activation, seed: s }).slope);
 }
 if (want('rf')) for (const c of fc.sample(rfCase, { seed, numRuns: runs })) note(`random-features ${c.activation} slope`, scalingRun('random-features', c).slope);
 if (want('pair')) for (const c of fc.sample(pairCase, { seed, numRuns: runs })) note('ntk tanh / cos lower at p = n d', oddOverEvenRatio(c));
