@@ -12,6 +12,9 @@ export default defineConfig({
     testTimeout: deep ? 1_800_000 : 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // vitest's default is one worker fewer than the cores (1 on this 2-core machine); much of the suite waits
+    // on spawned CLI processes, so two workers keep both cores busy (measured: docs/performance.md)
+    maxWorkers: 2,
     // ROBUSTLAW_JUNIT=<file> adds JUnit XML (CI uploads it: docs/package.md); `--reporter=junit` works too
     reporters: process.env.ROBUSTLAW_JUNIT ? ['default', ['junit', { outputFile: process.env.ROBUSTLAW_JUNIT }]] : ['default'],
   },
