@@ -128,3 +128,19 @@ export function lowerEnd(v: number, rel: number): number {
 export function upperEnd(v: number, rel: number): number {
   return subnormalUp(v * (1 + rel + 2 ** -52));
 }
+
+/**
+ * x y / z for x, y >= 0 and z > 0, on the mantissas and scaled back by the exact power of two (docs/science.md
+ * section 3, "Scale safety"): nothing underflows or overflows on the way, so 2^-1074 / 2.5 is 2^-1074 / 2.5
+ * rounded, not 0, and 1e-200 1e-200 / 1e-300 is 1e-100. Error: at most 2 u relative where the result is
+ * normal, 2^-1075 absolute where it is subnormal (so {@link upperEnd} with rel = 2 u covers it); +Infinity
+ * where it exceeds the largest double; NaN for other inputs.
+ */
+export function scaledProductQuotient(x: number, y: number, z: number): number {
+  if (!(x >= 0 && y >= 0 && z > 0 && x < Number.POSITIVE_INFINITY && y < Number.POSITIVE_INFINITY && z < Number.POSITIVE_INFINITY)) return Number.NaN;
+  if (x === 0 || y === 0) return 0;
+  const ex = exponentOf(x);
+  const ey = exponentOf(y);
+  const ez = exponentOf(z);
+  return ldexp((ldexp(x, -ex) * ldexp(y, -ey)) / ldexp(z, -ez), ex + ey - ez);
+}

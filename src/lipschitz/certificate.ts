@@ -21,6 +21,10 @@ export function gamma(k: number): number {
  * ulps, and consumers use its ends, never the computed value, as bounds.
  */
 export function exactEstimate(value: number, domain: string, method: string, formula: string, terms: Readonly<Record<string, number>>, error = 0): LipEstimate {
+  // an overflowed or NaN value is a bug of the caller, which must give no exact value instead
+  if (!(value >= 0 && value < Number.POSITIVE_INFINITY && error >= 0 && error < Number.POSITIVE_INFINITY)) {
+    throw new RangeError(`exactEstimate (${method}): value and error must be finite and non-negative (got ${value}, ${error})`);
+  }
   const slack = error + 4 * UNIT_ROUNDOFF * Math.abs(value);
   // outward by at least two ulps, and by two subnormal steps where the value is subnormal or 0
   const interval = { lo: Math.max(0, (value - slack) * (1 - 2 ** -51) - 2 * Number.MIN_VALUE), hi: (value + slack) * (1 + 2 ** -51) + 2 * Number.MIN_VALUE };
@@ -29,5 +33,7 @@ export function exactEstimate(value: number, domain: string, method: string, for
 
 /** A certified upper bound on Lip(f) over `domain` with its certificate (docs/science.md section 3). */
 export function upperEstimate(value: number, domain: string, method: string, formula: string, terms: Readonly<Record<string, number>>, evaluations = 0): LipEstimate {
+  // +Infinity is an upper bound (a useless one); NaN or a negative number is a bug of the caller
+  if (!(value >= 0)) throw new RangeError(`upperEstimate (${method}): value must be a non-negative number or +Infinity (got ${value})`);
   return { kind: 'upper', value, witness: { type: 'certificate', formula, terms }, domain, evaluations, method };
 }

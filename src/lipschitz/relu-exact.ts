@@ -2,7 +2,8 @@ import { exactEstimate, UNIT_ROUNDOFF } from './certificate.js';
 import type { LipEstimate } from './estimate.js';
 import { decideChild, formGradNorm, gradNormRelativeError, isZeroForm, patternAt, unitForm, wholeSpace, type Form, type PatternRegion, type ReluLayer } from './relu-patterns.js';
 import { Rng } from '../core/rng.js';
-import { exponentOf, ldexp, lowerEnd, upperEnd } from '../linalg/pow2.js';
+import { exponentOf, ldexp, lowerEnd, productUpper, upperEnd } from '../linalg/pow2.js';
+import { norm2 } from '../linalg/gram.js';
 
 /** A dense layer: weights out x in (row-major) and biases. */
 type Layer = ReluLayer;
@@ -96,10 +97,12 @@ export function reluExactLipschitz(layers: readonly Layer[], activations: readon
     aS = layers[1].weights.map((v) => ldexp(v, -sa));
     wS = L1.weights.map((v) => ldexp(v, -sw));
     for (let j = 0; j < L1.outputs; j++) {
-      let s = 0;
-      for (let t = 0; t < d; t++) s += (aS[j] * wS[j * d + t]) ** 2;
-      // entries scaled down to subnormals round by at most 2^-1075 each: covered by the absolute term
-      awNorm.push(Math.sqrt(s) * (1 + 8 * UNIT_ROUNDOFF) + (d + 2) * Number.MIN_VALUE);
+      // ||a_j w_j|| = |a_j| ||w_j||: the norm scale-safe (norm2, relative (d + 2) u) and the product rounded up
+      // without underflow (productUpper); squaring a_j w_jt in place underflowed (a_j w_j = 2^-600 gave 0, the
+      // root was pruned and the "exact" value was half the true one). Entries of wS scaled down to subnormals
+      // round by at most 2^-1075 each: covered by the absolute term
+      const wn = norm2(wS.subarray(j * d, j * d + d)) * (1 + (d + 4) * UNIT_ROUNDOFF) + d * Number.MIN_VALUE;
+      awNorm.push(productUpper([Math.abs(aS[j]), wn]) + (d + 2) * Number.MIN_VALUE);
     }
   }
 
@@ -136,7 +139,9 @@ export function reluExactLipschitz(layers: readonly Layer[], activations: readon
       const L1 = layers[0];
       const gf = new Float64Array(d);
       for (let j = 0; j < depth; j++) if (signs[0][j]) for (let t = 0; t < d; t++) gf[t] += aS[j] * wS[j * d + t];
-      let ub = Math.hypot(...gf) * (1 + (depth + d + 4) * UNIT_ROUNDOFF) + (depth + 2) * d * Number.MIN_VALUE;
+      // each product aS_j wS_jt errs by at most 1.5 2^-1074 absolute where aS_j or the product is subnormal
+      // (aS_j's own rounding times |wS| < 2, plus the product's): 2 (depth + 2) d 2^-1074 covers the norm's share
+      let ub = Math.hypot(...gf) * (1 + (depth + d + 4) * UNIT_ROUNDOFF) + 2 * (depth + 2) * d * Number.MIN_VALUE;
       for (let j = depth; j < L1.outputs; j++) ub += awNorm[j];
       ub *= 1 + (L1.outputs + 4) * UNIT_ROUNDOFF;
       // best in the scaled units, rounded down (two subnormal steps where it lands there)

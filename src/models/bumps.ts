@@ -1,6 +1,7 @@
 import { InputError } from '../core/input-error.js';
 import { requireOneOf, requirePositive } from '../core/validate.js';
 import { norm2 } from '../linalg/gram.js';
+import { scaledProductQuotient, upperEnd } from '../linalg/pow2.js';
 import { exactEstimate, UNIT_ROUNDOFF, upperEstimate } from '../lipschitz/certificate.js';
 import { domainName, normRoundoff } from '../lipschitz/domain.js';
 import type { FitContext } from './fit-context.js';
@@ -99,6 +100,8 @@ export function bumpsModel(centres: Float64Array, heights: Float64Array, d: numb
   // radius of the centred parameter ball that W describes: every height in it is at most rho
   const rho = Math.sqrt(norm2(centres) ** 2 + norm2(heights) ** 2);
   const sup = P.supAbsDg;
+  // max|h_i| sup|g'| / r without underflow on the way (relative 2 u, 2^-1075 absolute where subnormal)
+  const maxValue = scaledProductQuotient(H, sup, r);
   return {
     className,
     d,
@@ -117,14 +120,16 @@ export function bumpsModel(centres: Float64Array, heights: Float64Array, d: numb
     // Disjoint supports: on each support f is one bump, so Lip(f) = max|h_i| sup|g'| / r, attained inside
     // a support; exact on any domain containing every support (R^d, or a centred ball of radius >= `radius`).
     exactLipschitz: (D) =>
-      disjoint && (D.kind === 'Rd' || (D.kind === 'ball' && D.radius >= radius))
-        ? exactEstimate((H * sup) / r, domainName(D), 'bumps-disjoint', "max|h_i| sup|g'| / r", { r }, (6 * UNIT_ROUNDOFF * H * sup) / r)
+      disjoint && (D.kind === 'Rd' || (D.kind === 'ball' && D.radius >= radius)) && Number.isFinite(maxValue)
+        ? exactEstimate(maxValue, domainName(D), 'bumps-disjoint', "max|h_i| sup|g'| / r", { r }, 6 * UNIT_ROUNDOFF * maxValue + Number.MIN_VALUE)
         : null,
     // Each term is (|h_i| sup|g'| / r)-Lipschitz: the sum bound always holds; disjoint supports give the max.
+    // Both rounded up: computed as H sup / r they could be below the true value (by an ulp, or to 0 for
+    // subnormal heights)
     upperLipschitz: (D) =>
       disjoint
-        ? upperEstimate((H * sup) / r, domainName(D), 'bumps-disjoint', "max|h_i| sup|g'| / r (disjoint supports)", { maxAbsHeight: H, supAbsDg: sup, r })
-        : upperEstimate((sumAbs * sup) / r, domainName(D), 'bumps-sum', "sum |h_i| sup|g'| / r", { sumAbsHeight: sumAbs, supAbsDg: sup, r }),
+        ? upperEstimate(upperEnd(maxValue, 4 * UNIT_ROUNDOFF), domainName(D), 'bumps-disjoint', "max|h_i| sup|g'| / r (disjoint supports)", { maxAbsHeight: H, supAbsDg: sup, r })
+        : upperEstimate(upperEnd(scaledProductQuotient(sumAbs, sup, r), gamma(n + 4)), domainName(D), 'bumps-sum', "sum |h_i| sup|g'| / r", { sumAbsHeight: sumAbs, supAbsDg: sup, r }),
     averageGradientUpperOnSphere: () => averageGradientUpper(H, sup, r, n, d),
     predict: (X, m) => eval1(X, m, false),
     gradient: (X, m) => eval1(X, m, true),

@@ -396,6 +396,8 @@ export function mlpNetwork(layers: readonly DenseLayer[], activations: NetworkAc
       const rel = productRounding(layers, d) + (m + d + 4) * UNIT_ROUNDOFF;
       const lo = lowerEnd(ldexp(rayleighLower(A, m, d), E), rel);
       const hi = upperEnd(ldexp(sn.upper, E), rel);
+      // a value past the largest double is no exact value (it was reported as Infinity with a NaN interval)
+      if (!(hi < Number.POSITIVE_INFINITY && lo >= 0)) return null;
       return exactEstimate((lo + hi) / 2, domainName(Dom), 'nonnegative-all-active', '||W_D ... W_1||_2 (all units active, l2 -> l2)', { lower: lo, upper: hi }, (hi - lo) / 2);
     },
     upperLipschitzL2(Dom, rng) {
@@ -516,7 +518,10 @@ export function mlpModel(layers: readonly DenseLayer[], activation: NetworkActiv
       const v = ldexp(norm2(all.A), all.E);
       // products of nonnegative entries: each layer's sums of `outputs` terms round relatively by at most
       // (outputs + 1) u, compounding over the layers; then the norm of d terms
-      return exactEstimate(v, domainName(Dom), 'nonnegative-all-active', '||W_D ... W_1||_2 (all units active)', {}, productRounding(layers, d) * v);
+      const err = productRounding(layers, d) * v;
+      // past the largest double: no exact value (the other methods say what they can)
+      if (!(v < Number.POSITIVE_INFINITY && err < Number.POSITIVE_INFINITY)) return null;
+      return exactEstimate(v, domainName(Dom), 'nonnegative-all-active', '||W_D ... W_1||_2 (all units active)', {}, err);
     },
     // activations with slopes in [alpha, beta]: Lip <= prod_l beta_l ||W_l||_op, each a certified spectral norm (docs/science.md section 3)
     // with one hidden layer, the LipSDP-Neuron certificate where it is tighter (docs/science.md section 9); small

@@ -1,6 +1,6 @@
 import { requireInt, requireNonNegative, requireOneOf } from '../core/validate.js';
 import { matmulABt, transpose } from '../linalg/matmul.js';
-import { subnormalUp } from '../linalg/pow2.js';
+import { productUpper, subnormalUp } from '../linalg/pow2.js';
 import { leastSquares, solveKernel } from '../linalg/min-norm.js';
 import { gram, norm2 } from '../linalg/gram.js';
 import { ACTIVATION, ACTIVATIONS, type Activation, type ActivationName } from '../activations/activation.js';
@@ -165,8 +165,11 @@ function ntkUpper(ntk: NtkWeights, D: Domain, R: number, rng: Rng): LipEstimate 
   if (act.kinks || !Number.isFinite(R)) {
     return upperEstimate(Number.POSITIVE_INFINITY, name, 'ntk-none', act.kinks ? "relu NTK features are discontinuous (s' jumps)" : 'unbounded domain: |theta_j . x| is unbounded', {});
   }
-  let a2 = 0;
-  let b2 = 0;
+  // S''_j ||theta_j|| R and S'_j per unit, and the sum bound's terms, each product rounded up without
+  // underflow on the way (productUpper): squaring them in place turned ||theta_j|| <= 1e-162 into 0 and
+  // dropped the whole ||W|| term (docs/science.md section 3, "Scale safety")
+  const aT = new Float64Array(k);
+  const bT = new Float64Array(k);
   let sum = 0;
   for (let j = 0; j < k; j++) {
     // the rows' norms scale-safe, rounded up
@@ -174,25 +177,28 @@ function ntkUpper(ntk: NtkWeights, D: Domain, R: number, rng: Rng): LipEstimate 
     const tn = norm2(Theta.subarray(j * d, j * d + d)) * (1 + (d + 4) * UNIT_ROUNDOFF);
     const s1 = act.supAbsDf(wn * R * (1 + UNIT_ROUNDOFF));
     const s2 = act.supAbsD2f(wn * R * (1 + UNIT_ROUNDOFF));
-    a2 += (s2 * tn * R) ** 2;
-    b2 += s1 * s1;
-    sum += s2 * tn * R * wn + s1 * tn;
+    aT[j] = productUpper([s2, tn, R]);
+    bT[j] = s1;
+    sum += productUpper([s2, tn, R, wn]) + productUpper([s1, tn]);
   }
+  // sqrt(sum of squares) scale-safe (norm2, relative (k + 2) u), raised past its own subnormal rounding; it is
+  // 0 only when every term is exactly 0
+  const root = (v: Float64Array) => subnormalUp(norm2(v) * (1 + (k + 4) * UNIT_ROUNDOFF));
   // an unavailable spectral certificate (not finitely computable) leaves the sum bound; never Infinity * 0
   const term = (M: Float64Array, weight: number) => {
     const sn = spectralNorm(M, k, d, rng);
-    return weight === 0 ? 0 : sn.available ? sn.upper * weight : Number.POSITIVE_INFINITY;
+    return weight === 0 ? 0 : sn.available ? productUpper([sn.upper, weight]) : Number.POSITIVE_INFINITY;
   };
   // sums of k terms, products, roots and the scale rounded up (gamma_{k+10} relative, two subnormal steps where
   // they land there): a certificate never rests on a rounding in its favour
   const up = (v: number) => subnormalUp(v * (1 + gamma(k + 10)));
-  const spec = up(term(W, Math.sqrt(a2)) + term(Theta, Math.sqrt(b2)));
+  const spec = up(term(W, root(aT)) + term(Theta, root(bT)));
   const sumUp = up(sum);
-  const value = up(scale * Math.min(spec, sumUp));
+  const value = up(productUpper([scale, Math.min(spec, sumUp)]));
   if (!Number.isFinite(value)) return null;
   return upperEstimate(value, name, spec <= sumUp ? 'ntk-spectral' : 'ntk-sum', "min(||W|| sqrt(sum S''^2 ||theta_j||^2 R^2) + ||Theta|| sqrt(sum S'^2), sum (S'' ||theta_j|| R ||w_j|| + S' ||theta_j||)) / sqrt(k)", {
-    spectral: up(scale * spec),
-    sum: up(scale * sumUp),
+    spectral: up(productUpper([scale, spec])),
+    sum: up(productUpper([scale, sumUp])),
     R,
   });
 }

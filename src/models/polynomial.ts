@@ -1,7 +1,8 @@
 import { requireInt, requireNonNegative } from '../core/validate.js';
 import { leastSquares, solveKernel } from '../linalg/min-norm.js';
 import { gram, matVec } from '../linalg/gram.js';
-import { upperEstimate } from '../lipschitz/certificate.js';
+import { UNIT_ROUNDOFF, upperEstimate } from '../lipschitz/certificate.js';
+import { productUpper, upperEnd } from '../linalg/pow2.js';
 import { domainName, withinBall } from '../lipschitz/domain.js';
 import type { FitContext } from './fit-context.js';
 import type { FunctionClass } from './function-class.js';
@@ -241,7 +242,10 @@ function polynomialModel(d: number, p: number, q: number, thetaNorm: number, rad
       if (!withinBall(D, radius)) return null;
       let s = 0;
       for (let t = 1; t <= q; t++) s += t * (d + t - 1) * radius ** (2 * t - 2);
-      return upperEstimate(thetaNorm * Math.sqrt(s), domainName({ kind: 'ball', radius }), 'polynomial-frobenius', '||theta|| sqrt(sum_t t (d + t - 1) R^(2t-2))', { thetaNorm, R: radius });
+      // rounded up: the powers (a few ulps each), the q-term sum, the root and the product (scale-safe)
+      const value = productUpper([thetaNorm, Math.sqrt(upperEnd(s, gamma(4 * q + 8))) * (1 + 2 * UNIT_ROUNDOFF)]);
+      if (!(value < Number.POSITIVE_INFINITY)) return null;
+      return upperEstimate(value, domainName({ kind: 'ball', radius }), 'polynomial-frobenius', '||theta|| sqrt(sum_t t (d + t - 1) R^(2t-2))', { thetaNorm, R: radius });
     },
     predict,
     gradient,

@@ -2,7 +2,7 @@ import type { Rng } from '../core/rng.js';
 import { norm2 } from '../linalg/gram.js';
 import { spectralNorm } from '../linalg/spectral-norm.js';
 import { exactEstimate, UNIT_ROUNDOFF, upperEstimate } from '../lipschitz/certificate.js';
-import { exactScaled, subnormalUp } from '../linalg/pow2.js';
+import { exactScaled, productUpper, subnormalUp } from '../linalg/pow2.js';
 import { domainName, withinBall, type Domain } from '../lipschitz/domain.js';
 import type { LipEstimate } from '../lipschitz/estimate.js';
 import type { TwoLayerWeights } from './two-layer-net.js';
@@ -114,22 +114,28 @@ export function relu1d(net: TwoLayerWeights, lo: number, hi: number): { readonly
 export function twoLayerUpper(net: TwoLayerWeights, D: Domain, radius: number, rng: Rng): LipEstimate | null {
   const R = withinBall(D, radius) ? radius : Number.POSITIVE_INFINITY;
   const { W, b, a, k, d, act } = net;
-  let sq = 0;
+  // |a_j| S'_j and |a_j| S'_j ||w_j||, each rounded up without underflow on the way (productUpper): squaring
+  // a_j S'_j in place turns |a_j| <= 1e-162 into 0 and left a bound of 2^-1073 for a net whose constant is
+  // 1e-170 (docs/science.md section 3, "Scale safety")
+  const aS = new Float64Array(k);
   let sum = 0;
   for (let j = 0; j < k; j++) {
     // the row's norm scale-safe, rounded up (a sum of squares of weights near 1e-163 is 0)
     const wn = norm2(W.subarray(j * d, j * d + d)) * (1 + (d + 4) * UNIT_ROUNDOFF);
     const T = wn === 0 ? Math.abs(b[j]) : (wn * R + Math.abs(b[j])) * (1 + 2 * UNIT_ROUNDOFF);
     const sp = act.supAbsDf(T);
-    sq += (a[j] * sp) ** 2;
-    sum += Math.abs(a[j]) * sp * wn;
+    aS[j] = productUpper([Math.abs(a[j]), sp]);
+    sum += productUpper([Math.abs(a[j]), sp, wn]);
   }
   const sn = spectralNorm(W, k, d, rng);
   const op = sn.available ? sn.upper : Number.POSITIVE_INFINITY;
   // the sums of k terms, their products and the root, rounded up (gamma_{k+8} relative, two subnormal steps
   // where they land there): a certificate never rests on a rounding in its favour
   const up = (v: number) => subnormalUp(v * (1 + gamma(k + 8)));
-  const spec = up(op * Math.sqrt(sq));
+  // sqrt(sum_j (a_j S'_j)^2) scale-safe (norm2: relative (k + 2) u), raised past its own subnormal rounding
+  // before the product, where op could magnify an absolute error
+  const root = subnormalUp(norm2(aS) * (1 + (k + 4) * UNIT_ROUNDOFF));
+  const spec = up(productUpper([op, root]));
   const value = Math.min(spec, up(sum));
   // neither bound computes finitely: no certificate (never an infinite or overflowed number)
   const simple = !Number.isFinite(value)

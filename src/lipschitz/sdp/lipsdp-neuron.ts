@@ -141,19 +141,11 @@ export function lipSdpDeepUpper(layers: readonly DeepLayer[], activations: reado
   if (layers[0].inputs + units > (options.maxFullSize ?? 2000) || units + layers[layers.length - 1].outputs > 400) return none();
   const R = D.kind === 'ball' || D.kind === 'sphere' ? D.radius : withinBall(D, modelRadius) ? modelRadius : Number.POSITIVE_INFINITY;
   const homogeneous = activations.every((a) => a === 'relu' || a === 'linear');
-  let E = 0;
-  let cum = 1;
-  const scaled = layers.map((L) => {
-    if (!homogeneous) return L;
-    const mx = L.weights.reduce((s, v) => Math.max(s, Math.abs(v)), 0);
-    const e = mx > 0 && Number.isFinite(mx) ? exponentOf(mx) : 0;
-    E += e;
-    cum = ldexp(cum, -e);
-    return { ...L, weights: L.weights.map((v) => ldexp(v, -e)), biases: L.biases.map((v) => v * cum) };
-  });
-  const slopes = deepSlopes(scaled, activations, R);
+  const sc = homogeneous ? scaleExactly(layers) : { scaled: layers, E: 0 };
+  if (sc === null) return none();
+  const slopes = deepSlopes(sc.scaled, activations, R);
   if (slopes === null) return none();
-  return deepCertificate(scaled, slopes, E, domainName(D), options, t0);
+  return deepCertificate(sc.scaled, slopes, sc.E, domainName(D), options, t0);
 }
 
 /**
@@ -171,16 +163,50 @@ export function lipSdpDeepForSlopes(layers: readonly DeepLayer[], activations: r
   if (!activations.every((a) => a === 'relu' || a === 'linear')) return none();
   const units = layers.slice(0, -1).reduce((s, L) => s + L.outputs, 0);
   if (layers[0].inputs + units > (options.maxFullSize ?? 2000) || units + layers[layers.length - 1].outputs > 400) return none();
+  const sc = scaleExactly(layers);
+  if (sc === null) return none();
+  return deepCertificate(sc.scaled, slopes, sc.E, domain, options, t0);
+}
+
+/**
+ * The layers scaled by powers of two (layer l's weights by 2^-e_l, largest entry in [1, 2); its biases by
+ * 2^-(e_1 + ... + e_l)), so that f is scaled by 2^-E, E = sum e_l, and relu and linear units keep their
+ * slopes (docs/science.md section 9.5). Null unless every scaling is exact: a nonzero weight or bias that
+ * would be rounded in the subnormal range (or to 0: a path the certificate would then see as cut, which
+ * certified 0 for a net whose constant is 1e-125) or overflow. The caller then gives no
+ * certificate rather than one of a different network.
+ */
+function scaleExactly(layers: readonly DeepLayer[]): { scaled: DeepLayer[]; E: number } | null {
   let E = 0;
-  let cum = 1;
-  const scaled = layers.map((L) => {
+  let cum = 0;
+  const scaled: DeepLayer[] = [];
+  const exact = (v: number, e: number) => {
+    if (v === 0) return 0;
+    const t = ldexp(v, e);
+    // scaling back is exact, so the round trip fails exactly when t was rounded (or overflowed)
+    return Number.isFinite(t) && ldexp(t, -e) === v ? t : null;
+  };
+  for (const L of layers) {
     const mx = L.weights.reduce((s, v) => Math.max(s, Math.abs(v)), 0);
-    const e = mx > 0 && Number.isFinite(mx) ? exponentOf(mx) : 0;
+    if (!Number.isFinite(mx)) return null;
+    const e = mx > 0 ? exponentOf(mx) : 0;
     E += e;
-    cum = ldexp(cum, -e);
-    return { ...L, weights: L.weights.map((v) => ldexp(v, -e)), biases: L.biases.map((v) => v * cum) };
-  });
-  return deepCertificate(scaled, slopes, E, domain, options, t0);
+    cum -= e;
+    const weights = new Float64Array(L.weights.length);
+    for (let i = 0; i < weights.length; i++) {
+      const t = exact(L.weights[i], -e);
+      if (t === null) return null;
+      weights[i] = t;
+    }
+    const biases = new Float64Array(L.biases.length);
+    for (let i = 0; i < biases.length; i++) {
+      const t = exact(L.biases[i], cum);
+      if (t === null) return null;
+      biases[i] = t;
+    }
+    scaled.push({ ...L, weights, biases });
+  }
+  return { scaled, E };
 }
 
 /** The deep problem of the scaled layers (f scaled by 2^-E) with the slopes, solved, verified and scaled back by 2^E. */
