@@ -1,4 +1,5 @@
 import { InputError } from '../core/input-error.js';
+import { ACTIVATION } from '../activations/activation.js';
 import { norm2 } from '../linalg/gram.js';
 import { spectralNorm } from '../linalg/spectral-norm.js';
 import { exponentOf, ldexp, lowerEnd, productUpper, upperEnd } from '../linalg/pow2.js';
@@ -26,27 +27,12 @@ export const NETWORK_ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'softplus', 'line
 export type NetworkActivation = (typeof NETWORK_ACTIVATIONS)[number];
 
 /**
- * Slope bounds: alpha <= (s(a) - s(b)) / (a - b) <= beta for all a != b (relu, tanh, softplus: [0, 1];
- * sigmoid: [0, 1/4], its derivative s(1 - s) peaks at t = 0; linear: [1, 1]), and |s(0)| (relu, tanh,
- * linear: 0; sigmoid: 1/2; softplus: ln 2). docs/science.md section 3 (vector outputs).
+ * Slope bounds of each network activation, alpha <= (s(a) - s(b)) / (a - b) <= beta, and |s(0)|: the
+ * activation table's (src/activations/activation.ts; docs/science.md section 3, vector outputs).
  */
-export const ACTIVATION_SLOPE: Readonly<Record<NetworkActivation, { readonly alpha: number; readonly beta: number; readonly atZero: number }>> = {
-  relu: { alpha: 0, beta: 1, atZero: 0 },
-  tanh: { alpha: 0, beta: 1, atZero: 0 },
-  sigmoid: { alpha: 0, beta: 0.25, atZero: 0.5 },
-  softplus: { alpha: 0, beta: 1, atZero: Math.LN2 },
-  linear: { alpha: 1, beta: 1, atZero: 0 },
-};
-
-const sigmoid = (t: number) => (t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t)));
-/** s and s' of each network activation (s' of relu at 0 is 0, the right-continuous choice of the files' frameworks is immaterial: secants certify). */
-const ACT_FN: Readonly<Record<NetworkActivation, { readonly s: (t: number) => number; readonly ds: (t: number) => number }>> = {
-  relu: { s: (t) => (t > 0 ? t : 0), ds: (t) => (t > 0 ? 1 : 0) },
-  tanh: { s: Math.tanh, ds: (t) => 1 - Math.tanh(t) ** 2 },
-  sigmoid: { s: sigmoid, ds: (t) => sigmoid(t) * (1 - sigmoid(t)) },
-  softplus: { s: (t) => (t > 30 ? t : t < -30 ? Math.exp(t) : Math.log1p(Math.exp(t))), ds: sigmoid },
-  linear: { s: (t) => t, ds: () => 1 },
-};
+export const ACTIVATION_SLOPE: Readonly<Record<NetworkActivation, { readonly alpha: number; readonly beta: number; readonly atZero: number }>> = Object.fromEntries(
+  NETWORK_ACTIVATIONS.map((a) => [a, { alpha: ACTIVATION[a].slopeRange[0], beta: ACTIVATION[a].slopeRange[1], atZero: ACTIVATION[a].atZero }]),
+) as Record<NetworkActivation, { alpha: number; beta: number; atZero: number }>;
 
 /** The largest bound on any activation (inputs in [-1, 1]^d) that {@link parseMlp} accepts. */
 export const MLP_MAX_GAIN = 1e300;
@@ -218,7 +204,7 @@ function forwardOne(layers: readonly DenseLayer[], acts: readonly NetworkActivat
       z[r] = s;
     }
     pre.push(z);
-    h = l < layers.length - 1 ? z.map(ACT_FN[acts[l]].s) : z;
+    h = l < layers.length - 1 ? z.map(ACTIVATION[acts[l]].f) : z;
   }
   return pre;
 }
@@ -229,7 +215,7 @@ function backward(layers: readonly DenseLayer[], acts: readonly NetworkActivatio
   for (let l = layers.length - 1; l >= 0; l--) {
     const L = layers[l];
     if (l < layers.length - 1) {
-      const ds = ACT_FN[acts[l]].ds;
+      const ds = ACTIVATION[acts[l]].df;
       g = g.map((v, r) => v * ds(pre[l][r]));
     }
     const gin = new Float64Array(L.inputs);
@@ -535,7 +521,7 @@ export function mlpModel(layers: readonly DenseLayer[], activation: NetworkActiv
       return out;
     },
     // running error propagation through the layers (docs/science.md section 3, "Rounding")
-    evaluationError: (X, m) => layeredEvaluationError(layers, acts.map((a) => ({ s: ACT_FN[a].s, beta: ACTIVATION_SLOPE[a].beta })), X, m),
+    evaluationError: (X, m) => layeredEvaluationError(layers, acts.map((a) => ({ s: ACTIVATION[a].f, beta: ACTIVATION_SLOPE[a].beta })), X, m),
     gradient(X, m) {
       const G = new Float64Array(m * d);
       for (let i = 0; i < m; i++) G.set(backward(layers, acts, forwardOne(layers, acts, X.subarray(i * d, i * d + d)), one), i * d);

@@ -35,7 +35,7 @@ export interface NtkWeights {
   readonly Theta: Float64Array;
   readonly k: number;
   readonly d: number;
-  readonly act: Activation;
+  readonly act: Activation<ActivationName>;
   /** 1 / sqrt(k). */
   readonly scale: number;
 }

@@ -1,5 +1,5 @@
 import { matmulABt, transpose } from '../linalg/matmul.js';
-import type { Activation } from '../activations/activation.js';
+import type { Activation, ActivationName } from '../activations/activation.js';
 
 /** f(x) = sum_j a_j s(w_j . x + b_j) + c: the form shared by random features and two-layer nets. */
 export interface TwoLayerWeights {
@@ -13,7 +13,7 @@ export interface TwoLayerWeights {
   readonly c: number;
   readonly k: number;
   readonly d: number;
-  readonly act: Activation;
+  readonly act: Activation<ActivationName>;
 }
 
 /** Pre-activations Z = X W^T + b (m x k). */

@@ -1,6 +1,7 @@
 import { UNIT_ROUNDOFF } from '../certificate.js';
 import { gamma, verifyDiagMinusGram } from './verified-psd.js';
 import { preActivationRanges, slopeInterval } from './slope-bounds.js';
+import { ACTIVATION, isActivation } from '../../activations/activation.js';
 
 /** A dense layer: weights out x in (row-major) and biases. */
 export interface DeepLayer {
@@ -103,21 +104,12 @@ export function deepSlopes(layers: readonly DeepLayer[], activations: readonly s
   return out;
 }
 
+/**
+ * s of the activation named `name` (the activation table's) where s is monotone (slopes >= 0), the case the
+ * range [s(zlo), s(zhi)] above assumes; null otherwise (cos, square, or a name it does not know).
+ */
 function activationValue(name: string): ((t: number) => number) | null {
-  switch (name) {
-    case 'relu':
-      return (t) => (t > 0 ? t : 0);
-    case 'linear':
-      return (t) => t;
-    case 'tanh':
-      return Math.tanh;
-    case 'sigmoid':
-      return (t) => (t === Number.POSITIVE_INFINITY ? 1 : t === Number.NEGATIVE_INFINITY ? 0 : 1 / (1 + Math.exp(-t)));
-    case 'softplus':
-      return (t) => (t === Number.POSITIVE_INFINITY ? t : t > 30 ? t : Math.log1p(Math.exp(t)));
-    default:
-      return null;
-  }
+  return isActivation(name) && ACTIVATION[name].slopeRange[0] >= 0 ? ACTIVATION[name].f : null;
 }
 
 /**
