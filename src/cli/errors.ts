@@ -81,12 +81,11 @@ const FLAGS: Readonly<Record<string, string>> = {
   iterations: '--iterations',
 };
 
-/** Option groups of the library, recognised by the context an input was checked in. */
-const NAMESPACES: readonly (readonly [RegExp, string])[] = [
-  [/^(sphere|gaussian|hypercube|subspace|mixture|clusters|randomOrthonormal)$/, 'distOptions'],
-  [/^(flips|additive|teacher|clippedLinearTeacher)$/, 'labelOptions'],
-  [/^fit[A-Z]/, 'modelOptions'],
-];
+/** Library inputs that no one flag carries, and how the CLI names them. */
+const DESCRIBED: Readonly<Record<string, string>> = {
+  // the points a class is fitted to (fitClass): drawn by the instance's flags
+  'fitData.X': 'the data drawn by --dist, --n, --d and their options',
+};
 
 /** Prefixes of structured inputs (files and specs) and how the CLI names a key inside them. */
 const FILES: readonly (readonly [string, string])[] = [
@@ -103,10 +102,9 @@ const FILES: readonly (readonly [string, string])[] = [
  */
 export function flagFor(parameter: string, context?: string): string | undefined {
   if (parameter.startsWith('-') || parameter.startsWith('<')) return parameter;
-  const ns = context === undefined ? undefined : NAMESPACES.find(([re]) => re.test(context))?.[1];
   const base = parameter.replace(/(\[\d+\])+$/, '');
   const index = parameter.slice(base.length);
-  const flag = (ns !== undefined ? FLAGS[`${ns}.${base}`] : undefined) ?? FLAGS[base];
+  const flag = FLAGS[base];
   if (flag !== undefined) return index ? `${flag}${describeIndex(index)}` : flag;
   for (const [prefix, fileFlag] of FILES) {
     const file = context === undefined ? fileFlag : `${fileFlag} ${context}`;
@@ -150,8 +148,9 @@ export function naming<T>(names: Readonly<Record<string, string>> | ((parameter:
 export function usageLine(err: unknown): string | null {
   if (err instanceof InputError) {
     const flag = flagFor(err.parameter, err.context);
-    // the data a class is fitted to has no flag of its own: name the flags that drew it, not the fitting function
-    if (flag === undefined && err.parameter === 'X' && err.context !== undefined && /^fit[A-Z]/.test(err.context)) return `the data drawn by --dist, --n, --d and their options: ${err.describe('X')}`;
+    // the data a class is fitted to has no flag of its own: name the flags that drew it
+    const described = Object.hasOwn(DESCRIBED, err.parameter) ? DESCRIBED[err.parameter] : undefined;
+    if (described !== undefined) return `${described}: ${err.describe(err.parameter.slice(err.parameter.lastIndexOf('.') + 1))}`;
     return flag === undefined ? err.message : err.describe(flag);
   }
   if (err instanceof UsageError) return err.message;

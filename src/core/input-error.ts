@@ -67,3 +67,20 @@ export class InputError extends Error {
     return `${name} must be ${this.rule} (got ${this.shown})`;
   }
 }
+
+/**
+ * Runs `run` and names every {@link InputError} it throws about a key of `options` (one the caller set,
+ * `options[key] !== undefined`) by its path in the caller's object: `k` checked while building a mixture
+ * from `distOptions` becomes `distOptions.k`, so a front end maps it to its own name (`--components`) without
+ * knowing which function checked it. Errors about other inputs (`d`, the data) pass unchanged.
+ */
+export function inOptionGroup<T>(group: string, options: object, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    const base = /^[A-Za-z_$][\w$]*/.exec(e.parameter)?.[0];
+    const set = base !== undefined && Object.hasOwn(options, base) && (options as Record<string, unknown>)[base] !== undefined;
+    throw set ? new InputError(`${group}.${e.parameter}`, e.rule, e.value, { context: e.context, shown: e.shown }) : e;
+  }
+}

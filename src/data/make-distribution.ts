@@ -1,4 +1,6 @@
 import type { Streams } from '../core/streams.js';
+import type { Rng } from '../core/rng.js';
+import { inOptionGroup } from '../core/input-error.js';
 import { requireOneOf } from '../core/validate.js';
 import { clusters } from './clusters.js';
 import { DISTRIBUTION_NAMES, type Distribution, type DistributionName } from './distribution.js';
@@ -25,6 +27,11 @@ export interface DistributionOptions {
 export function makeDistribution(name: DistributionName, d: number, options: DistributionOptions, streams: Streams): Distribution {
   requireOneOf('makeDistribution', 'dist', name, DISTRIBUTION_NAMES);
   const structure = streams.stream('structure/dist');
+  // an error about a key of `options` names it as distOptions.<key> (the CLI's --components, --m, --scale)
+  return inOptionGroup('distOptions', options, () => build(name, d, options, structure));
+}
+
+function build(name: DistributionName, d: number, options: DistributionOptions, structure: Rng): Distribution {
   switch (name) {
     case 'gaussian':
       return gaussian(d);

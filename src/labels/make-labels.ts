@@ -1,4 +1,6 @@
 import type { Streams } from '../core/streams.js';
+import type { Rng } from '../core/rng.js';
+import { inOptionGroup } from '../core/input-error.js';
 import { requireOneOf, requireOpen } from '../core/validate.js';
 import { ADDITIVE_NOISES, additive } from './additive.js';
 import { flips } from './flips.js';
@@ -25,6 +27,11 @@ export interface LabelOptions {
 export function makeLabels(name: LabelName, d: number, options: LabelOptions, streams: Streams): LabelModel {
   requireOneOf('makeLabels', 'labels', name, LABEL_NAMES);
   const structure = streams.stream('structure/teacher');
+  // an error about a key of `options` names it as labelOptions.<key> (the CLI's --eta, --noise)
+  return inOptionGroup('labelOptions', options, () => build(name, d, options, structure));
+}
+
+function build(name: LabelName, d: number, options: LabelOptions, structure: Rng): LabelModel {
   switch (name) {
     case 'signs':
       return signs();

@@ -1,4 +1,5 @@
 import { requireOneOf } from '../core/validate.js';
+import { InputError, inOptionGroup } from '../core/input-error.js';
 import { ATOM_BUMPS } from './atom-bumps.js';
 import { BUMPS } from './bumps.js';
 import type { FitContext } from './fit-context.js';
@@ -64,5 +65,11 @@ export function fitClass(name: ModelClass, data: FitData, options: ModelOptions,
   if (cls.fit === undefined) throw new Error(`fitClass: class ${name} has no fit`);
   if (cls.dists !== undefined) requireOneOf(`class ${name}`, 'dist', data.dist.name, cls.dists);
   if (cls.activations !== undefined && options.activation !== undefined) requireOneOf(`class ${name}`, 'modelOptions.activation', options.activation, cls.activations);
-  return cls.fit(data, options, ctx);
+  // an error about a key of `options` names it as modelOptions.<key> (the CLI's --k, --max-iter, ...), one
+  // about the points themselves (duplicates, too close for bumps) as fitData.X
+  try {
+    return inOptionGroup('modelOptions', options, () => cls.fit!(data, options, ctx));
+  } catch (e) {
+    throw e instanceof InputError && e.parameter === 'X' ? new InputError('fitData.X', e.rule, e.value, { context: e.context, shown: e.shown }) : e;
+  }
 }

@@ -18,12 +18,15 @@ async function runThrowing(err: unknown, argv: string[] = ['boom']): Promise<{ c
 
 describe('the CLI maps library inputs to flags', () => {
   it.each([
-    ['k', 'fitRandomFeatures', '--k'],
+    ['modelOptions.k', 'fitRandomFeatures', '--k'],
     ['k', 'theorem3', '--k'],
-    ['k', 'mixture', '--components'],
-    ['m', 'subspace', '--m'],
-    ['eta', 'flips', '--eta'],
-    ['maxIter', 'fitTwoLayer', '--max-iter'],
+    ['distOptions.k', 'mixture', '--components'],
+    ['distOptions.m', 'subspace', '--m'],
+    ['labelOptions.eta', 'flips', '--eta'],
+    ['modelOptions.maxIter', 'fitTwoLayer', '--max-iter'],
+    // the checking function's name plays no part: only the library's path of the input
+    ['m', 'subspace', undefined],
+    ['eta', 'flips', undefined],
     ['modelOptions.activation', undefined, '--activation'],
     ['outDir', 'runSweep', '--out'],
     ['seed', 'buildInstance', '--seed'],
@@ -40,7 +43,7 @@ describe('the CLI maps library inputs to flags', () => {
   });
 
   it('a library InputError prints one line naming the flag and exits 2', async () => {
-    const r = await runThrowing(new InputError('k', 'an integer >= 1', 0, { context: 'fitRandomFeatures' }));
+    const r = await runThrowing(new InputError('modelOptions.k', 'an integer >= 1', 0, { context: 'fitRandomFeatures' }));
     expect(r.code).toBe(EXIT_USAGE);
     expect(r.stderr).toBe('robustlaw: --k must be an integer >= 1 (got 0)\n');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, show } from '../../src/core/input-error.js';
+import { InputError, inOptionGroup, show } from '../../src/core/input-error.js';
 import { requireClosed, requireFiniteArray, requireInt, requireNonNegative, requireOneOf, requireOpen, requirePositive } from '../../src/core/validate.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,10 +49,27 @@ describe('every checker of validate.ts throws an InputError in the library\'s wo
     expect(e.message).toBe(`${e.context}: ${parameter} must be ${rule} (got ${show(value)})`);
   });
 
-  it('reaches the library\'s callers: a class with k = 0 names k, not a flag', () => {
+  it('reaches the library\'s callers: a class with k = 0 names modelOptions.k, its path in the spec, not a flag', () => {
     const e = thrown(() => buildInstance({ dist: 'sphere', labels: 'signs', className: 'random-features', n: 10, d: 3, seed: 1, modelOptions: { k: 0 } }));
-    expect(e.parameter).toBe('k');
+    expect(e.parameter).toBe('modelOptions.k');
     expect(e.message).not.toMatch(/--/);
+    // the same for the data law's and the labels' options; an input outside them (d) keeps its name
+    expect(thrown(() => buildInstance({ dist: 'mixture', labels: 'signs', className: 'linear', n: 10, d: 3, seed: 1, distOptions: { k: 0 } })).parameter).toBe('distOptions.k');
+    expect(thrown(() => buildInstance({ dist: 'sphere', labels: 'flips', className: 'linear', n: 10, d: 3, seed: 1, labelOptions: { eta: 2 } })).parameter).toBe('labelOptions.eta');
+    expect(thrown(() => buildInstance({ dist: 'sphere', labels: 'signs', className: 'linear', n: 10, d: 1, seed: 1 })).parameter).toBe('d');
+  });
+
+  it('inOptionGroup names only keys the caller set, and passes other errors through', () => {
+    const bad = (parameter: string) => () => {
+      throw new InputError(parameter, 'ok', 0, { context: 'inner' });
+    };
+    expect(thrown(() => inOptionGroup('g', { k: 1 }, bad('k'))).parameter).toBe('g.k');
+    expect(thrown(() => inOptionGroup('g', { k: 1 }, bad('k[2]'))).parameter).toBe('g.k[2]');
+    expect(thrown(() => inOptionGroup('g', { k: undefined }, bad('k'))).parameter).toBe('k');
+    expect(thrown(() => inOptionGroup('g', { k: 1 }, bad('d'))).parameter).toBe('d');
+    expect(thrown(() => inOptionGroup('g', { k: 1 }, bad('toString'))).parameter).toBe('toString');
+    expect(() => inOptionGroup('g', {}, () => { throw new TypeError('bug'); })).toThrow(TypeError);
+    expect(inOptionGroup('g', {}, () => 7)).toBe(7);
   });
 });
 

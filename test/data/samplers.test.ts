@@ -90,8 +90,8 @@ describe('samplers', () => {
   it('rejects bad parameters before drawing', () => {
     const s = new Streams(1);
     expect(() => makeDistribution('sphere', 1, {}, s)).toThrow(/sphere: d must be an integer >= 2 \(got 1\)/);
-    expect(() => makeDistribution('subspace', 10, { m: 11 }, s)).toThrow(/subspace: m must be an integer in \[2, 10\]/);
-    expect(() => makeDistribution('mixture', 10, { k: 0 }, s)).toThrow(/mixture: k must be an integer >= 1/);
+    expect(() => makeDistribution('subspace', 10, { m: 11 }, s)).toThrow(/subspace: distOptions.m must be an integer in \[2, 10\]/);
+    expect(() => makeDistribution('mixture', 10, { k: 0 }, s)).toThrow(/mixture: distOptions.k must be an integer >= 1/);
     expect(() => makeDistribution('nope' as DistributionName, 10, {}, s)).toThrow(/makeDistribution: dist must be one of gaussian/);
     expect(() => makeDistribution('gaussian', 10, {}, s).sample(0, s.stream('data'))).toThrow(/gaussian.sample: n must be an integer >= 1/);
   });

@@ -55,8 +55,8 @@ describe('label models', () => {
 
   it('rejects a model that cannot guarantee |y| <= 1', () => {
     const s = new Streams(1);
-    expect(() => makeLabels('additive', 5, { noise: 0.5, amplitude: 0.9 }, s)).toThrow(/additive: noise must be at most 1 - the teacher's amplitude 0\.9, so that \|y\| <= 1 \(got 0\.5\)/);
-    expect(() => makeLabels('flips', 5, { eta: 1.5 }, s)).toThrow(/flips: eta must be in \[0, 1\] \(got 1.5\)/);
+    expect(() => makeLabels('additive', 5, { noise: 0.5, amplitude: 0.9 }, s)).toThrow(/additive: labelOptions.noise must be at most 1 - the teacher's amplitude 0\.9, so that \|y\| <= 1 \(got 0\.5\)/);
+    expect(() => makeLabels('flips', 5, { eta: 1.5 }, s)).toThrow(/flips: labelOptions.eta must be in \[0, 1\] \(got 1.5\)/);
     expect(() => makeLabels('additive', 5, { noise: 1.2 }, s)).toThrow(InputError);
   });
 });
