@@ -13,8 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fc, test } from '@fast-check/vitest';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildProgram, main } from '../src/cli/main.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildProgram } from '../src/cli/main.js';
+import { runCli } from '../test/cli/helpers.js';
 import { DEEP } from './arbitraries.js';
 
 /** What one run of the CLI did. */
@@ -116,23 +117,10 @@ let shards = '';
 beforeAll(async () => {
   shards = mkdtempSync(join(tmpdir(), 'robustlaw-fuzz-shards-'));
   for (const i of [1, 2]) {
-    const code = await quiet(() => main(['sweep', '--class', 'linear', '--n', '8', '--d', '2', '--seeds', '2', '--starts', '1', '--steps', '2', '--backend', 'cpu', '--no-report', '--shard', `${i}/2`, '--out', join(shards, `sw${i}`)]));
+    const { code } = await runCli(['sweep', '--class', 'linear', '--n', '8', '--d', '2', '--seeds', '2', '--starts', '1', '--steps', '2', '--backend', 'cpu', '--no-report', '--shard', `${i}/2`, '--out', join(shards, `sw${i}`)]);
     if (code !== 0) throw new Error(`the shard fixture sw${i} failed (exit ${code})`);
   }
 });
-
-/** Runs `f` with stdout and stderr captured; returns its value and the text. */
-async function quiet<T>(f: () => Promise<T>): Promise<T> {
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    return await f();
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
 
 /** A fresh temporary area with the files and places the paths name; returns its directory. */
 function setUpArea(): string {
@@ -170,23 +158,8 @@ function snapshot(dir: string): Map<string, string> {
 async function runIn(argv: readonly string[]): Promise<Outcome> {
   const area = setUpArea();
   const before = snapshot(area);
-  const cwd = process.cwd();
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  process.exitCode = undefined;
-  let code: number;
   const t0 = performance.now();
-  try {
-    process.chdir(area);
-    code = await main([...argv], { writeErr: (t) => void (stderr += t) });
-  } finally {
-    process.chdir(cwd);
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
+  const { code, stdout, stderr } = await runCli(argv, { cwd: area });
   const ms = performance.now() - t0;
   const after = snapshot(area);
   const written = [...new Set([...before.keys(), ...after.keys()])].filter((k) => before.get(k) !== after.get(k));

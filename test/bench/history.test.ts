@@ -7,24 +7,9 @@ import type { BenchResult } from '../../src/bench/run-bench.js';
 import { benchHistoryPlot } from '../../src/report/bench-history-plot.js';
 import { historyCustomSmallerIsBetter, writeBenchHistoryReport } from '../../src/report/write-bench-history.js';
 import { InputError } from '../../src/core/input-error.js';
-import { cli } from '../cli/helpers.js';
-import { main } from '../../src/cli/main.js';
+import { cli, runCli } from '../cli/helpers.js';
 
-/** Runs the CLI in this process (no start-up cost): exit code, stdout and stderr. */
-async function inProcess(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const before = process.exitCode;
-  try {
-    const code = await main(argv, { writeErr: (t) => void (stderr += t) });
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = write;
-    process.exitCode = before;
-  }
-}
+const inProcess = (argv: string[]) => runCli(argv);
 
 /** A run: normalised times per key (calibration 10 ms), margins of error `rme` percent. */
 const run = (commit: string, kernels: Record<string, number>, rme = 2, slowed: string | null = null): HistoryEntry => ({

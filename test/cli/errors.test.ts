@@ -2,17 +2,15 @@ import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InputError } from '../../src/core/input-error.js';
 import { EXIT_INTERNAL, EXIT_USAGE, flagFor } from '../../src/cli/errors.js';
-import { cli } from './helpers.js';
+import { cli, runCli } from './helpers.js';
 
 /** Runs main() in this process on a program whose one command throws `err`; returns the code and stderr. */
 async function runThrowing(err: unknown, argv: string[] = ['boom']): Promise<{ code: number; stderr: string }> {
-  const { main } = await import('../../src/cli/main.js');
   const program = new Command().name('robustlaw').option('--debug').exitOverride().configureOutput({ writeErr: () => {} });
   program.command('boom').exitOverride().action(() => {
     throw err;
   });
-  let stderr = '';
-  const code = await main(argv, { program, writeErr: (t) => void (stderr += t) });
+  const { code, stderr } = await runCli(argv, { program });
   return { code, stderr };
 }
 

@@ -5,8 +5,8 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'robustlaw-limits-'));
 function file(name: string, content: unknown): string {
@@ -24,23 +24,12 @@ const bigGrid = file('big-grid.json', { class: 'linear', n: Array.from({ length:
 const hugeString = file('huge-string.json', { X: [['x'.repeat(100_000)]], y: [1] });
 
 let stdout = '';
-let sideErr = '';
-beforeEach(() => {
-  stdout = '';
-  sideErr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((t: string | Uint8Array) => ((stdout += String(t)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((t: string | Uint8Array) => ((sideErr += String(t)), true));
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
 
-/** Runs the CLI in this process; returns the exit code and everything written to stderr. */
+/** Runs the CLI in this process (the shared runner); returns the exit code and everything written to stderr. */
 async function run(args: string[]): Promise<{ code: number; stderr: string }> {
-  let err = '';
-  const code = await main(args, { writeErr: (t) => void (err += t) });
-  return { code, stderr: sideErr + err };
+  const r = await runCli(args);
+  stdout = r.stdout;
+  return { code: r.code, stderr: r.stderr };
 }
 
 describe('refused before any work: exit 2, one line naming the flag, nothing written', () => {

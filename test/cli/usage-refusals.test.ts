@@ -8,30 +8,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './helpers.js';
 import { parseList, parseNumber } from '../../src/cli/parse.js';
 
 const NET = fileURLToPath(new URL('../../examples/net.json', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'robustlaw-s6-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** Runs the CLI in this process; returns the exit code, stdout and everything written to stderr. */
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((stdout += String(c)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => ((stderr += String(c)), true));
-  process.exitCode = undefined;
-  try {
-    const code = await main(argv, { writeErr: (t) => void (stderr += t) });
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const run = (argv: string[]) => runCli(argv);
 
 describe('flags that do not apply are refused, naming the flag and why', () => {
   const data = join(tmp, 'data.json');

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../cli/helpers.js';
 import { reportError } from '../../src/cli/errors.js';
 import { Rng } from '../../src/core/rng.js';
 import { InconsistentBoundsError, requireOrderedBounds } from '../../src/lipschitz/bound-order.js';
@@ -68,12 +68,8 @@ describe('the estimators refuse to return contradictory bounds; the CLI exits 70
       file,
       JSON.stringify({ format: 'robustlaw-mlp/1', activation: 'relu', layers: [{ weights: [[0.0, 1e-163], [-1e-166, 1e-163]], biases: [-1e-300, -1e-300] }, { weights: [[1e163, 0.0], [0.0, 1e163]], biases: [0.0, 0.0] }, { weights: [[1.0, -1.0]], biases: [0.0] }] }),
     );
-    let stdout = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((t: string | Uint8Array) => ((stdout += String(t)), true));
-    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     for (const domain of [['--domain', 'Rd'], ['--domain', 'ball', '--radius', '1']]) {
-      stdout = '';
-      const code = await main(['lip', '--model', file, ...domain, '--json'], { writeErr: () => {} });
+      const { code, stdout } = await runCli(['lip', '--model', file, ...domain, '--json']);
       expect(code).toBe(0);
       const r = JSON.parse(stdout) as { lower: number; upper: number; exact: number | null };
       expect(r.upper, domain.join(' ')).toBeGreaterThanOrEqual(truth * (1 - 1e-12));
