@@ -6,7 +6,8 @@ import { ball } from '../src/lipschitz/domain.js';
 import { vectorLipschitz } from '../src/estimators/vector-lipschitz.js';
 import { encodeOnnx, parseOnnx } from '../src/models/formats/onnx.js';
 import { parseTfjsLayersModel } from '../src/models/formats/tfjs-layers.js';
-import { mlpNetwork, NETWORK_ACTIVATIONS, type DenseLayer, type MlpNetwork, type NetworkActivation } from '../src/models/mlp.js';
+import { mlpNetwork, type DenseLayer, type MlpNetwork } from '../src/models/mlp.js';
+import { NETWORK_ACTIVATIONS, type NetworkActivation } from '../src/models/network-activations.js';
 
 /** A random dense network: 1 to 3 layers of widths 1..6, float32 weights, any activation per hidden layer. */
 const networkArb = fc

@@ -52,7 +52,7 @@ export { inRegimeInstance, BUDGETS, pRegime, expectedParameterCount, type Instan
 export { verifyRun, verifyPoints, verifyCount, VERIFY_EFFORT, type VerifyOptions, type VerifyResult } from './sweep/verify-run.js';
 // models
 export { MODEL_CLASSES, dataRadius, type Model, type ModelClass, type FitResult } from './models/model.js';
-export { ACTIVATIONS, ACTIVATION, type Activation, type ActivationName } from './activations/activation.js';
+export { ACTIVATIONS, ALL_ACTIVATIONS, ACTIVATION, isActivation, type Activation, type ActivationName, type AnyActivation } from './activations/activation.js';
 export type { FitContext } from './models/fit-context.js';
 export type { ModelOptions, ModelOptionKey } from './models/model-options.js';
 export type { FunctionClass, FitData, ClassSize, WidthRule } from './models/function-class.js';
@@ -66,8 +66,9 @@ export { BUMPS, fitBumps, bumpsModel, bumpsParameterCount, disjointRadius, avera
 export { BUMP_PROFILES, type BumpProfile } from './models/bump-profile.js';
 export { GAUSSIAN_KERNEL, fitGaussianKernel, gaussianKernelModel, type GaussianKernelModel, type GaussianKernelOptions } from './models/gaussian-kernel.js';
 export { POLYNOMIAL, fitPolynomial, polynomialParameterCount, monomials, certifiedKernelNorm, type PolynomialModel, type PolynomialOptions } from './models/polynomial.js';
-export { MLP, parseMlp, mlpModel, mlpParameterCount, MLP_ACTIVATIONS, type MlpModel, type DenseLayer } from './models/mlp.js';
-export { parseMlpNetwork, mlpNetwork, NETWORK_ACTIVATIONS, ACTIVATION_SLOPE, type MlpNetwork, type NetworkActivation } from './models/mlp.js';
+export { MLP, parseMlp, parseMlpNetwork, MLP_ACTIVATIONS } from './models/formats/robustlaw-mlp.js';
+export { mlpModel, mlpNetwork, mlpParameterCount, type MlpModel, type MlpNetwork, type DenseLayer } from './models/mlp.js';
+export { NETWORK_ACTIVATIONS, ACTIVATION_SLOPE, type NetworkActivation } from './models/network-activations.js';
 export { readNetworkFile, sniffNetworkFormat, NETWORK_FORMATS } from './models/formats/read-network.js';
 export { parseTfjsLayersModel, TFJS_LAYERS } from './models/formats/tfjs-layers.js';
 export { parseOnnx, encodeOnnx, ONNX_OPS } from './models/formats/onnx.js';

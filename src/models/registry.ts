@@ -7,7 +7,7 @@ import type { ClassSize, FitData, FunctionClass } from './function-class.js';
 import { GAUSSIAN_KERNEL } from './gaussian-kernel.js';
 import { INTRINSIC_BUMPS } from './intrinsic-bumps.js';
 import { LINEAR } from './linear.js';
-import { MLP } from './mlp.js';
+import { MLP } from './formats/robustlaw-mlp.js';
 import { MODEL_CLASSES, type FitResult, type ModelClass } from './model.js';
 import type { ModelOptions } from './model-options.js';
 import { NTK_FEATURES } from './ntk-features.js';

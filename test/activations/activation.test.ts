@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ACTIVATION, ACTIVATIONS, ALL_ACTIVATIONS, isActivation, type Activation } from '../../src/activations/activation.js';
-import { ACTIVATION_SLOPE, NETWORK_ACTIVATIONS } from '../../src/models/mlp.js';
+import { ACTIVATION_SLOPE, NETWORK_ACTIVATIONS } from '../../src/models/network-activations.js';
 import { slopeInterval } from '../../src/lipschitz/sdp/slope-bounds.js';
 import { Rng } from '../../src/core/rng.js';
 

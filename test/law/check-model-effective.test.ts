@@ -5,7 +5,7 @@ import { effectiveDimension } from '../../src/data/effective-dimension/effective
 import { makeDistribution } from '../../src/data/make-distribution.js';
 import { bothLaws } from '../../src/law/effective-law.js';
 import { checkModel } from '../../src/law/check-model.js';
-import { parseMlp } from '../../src/models/mlp.js';
+import { parseMlp } from '../../src/models/formats/robustlaw-mlp.js';
 import { cli } from '../cli/helpers.js';
 
 // f(x) = relu(x . u) for a fixed unit u: Lip = 1 exactly. Labels are random signs.

@@ -7,7 +7,7 @@ import { parseDataFile } from '../../src/data/data-file.js';
 import { checkModel } from '../../src/law/check-model.js';
 import { buildInstance } from '../../src/law/instance.js';
 import { InputError } from '../../src/core/input-error.js';
-import { parseMlp } from '../../src/models/mlp.js';
+import { parseMlp } from '../../src/models/formats/robustlaw-mlp.js';
 import { dataRadius } from '../../src/models/model.js';
 import { cli } from '../cli/helpers.js';
 

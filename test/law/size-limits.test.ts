@@ -10,7 +10,8 @@ import { estimateInstanceMemory, formatBytes, MAX_VERIFY_COUNT, MEMORY_CAP_BYTES
 import { theorem3 } from '../../src/law/theorem3.js';
 import { verdict } from '../../src/law/verdict.js';
 import { verifyRun } from '../../src/sweep/verify-run.js';
-import { mlpModel, parseMlp } from '../../src/models/mlp.js';
+import { mlpModel } from '../../src/models/mlp.js';
+import { parseMlp } from '../../src/models/formats/robustlaw-mlp.js';
 import { thrown } from '../support.js';
 
 

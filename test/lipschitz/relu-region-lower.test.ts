@@ -9,7 +9,8 @@ import { checkModel } from '../../src/law/check-model.js';
 import { reluExactLipschitz } from '../../src/lipschitz/relu-exact.js';
 import { networkBounds } from '../../src/lipschitz/sdp/network-bounds.js';
 import { LIPSDP_BNB, RELU_REGION, reluBranchAndBound, reluBranchAndBoundWithTestFaults } from '../../src/lipschitz/sdp/relu-branch-and-bound.js';
-import { mlpModel, parseMlpNetwork, type MlpModel } from '../../src/models/mlp.js';
+import { mlpModel, type MlpModel } from '../../src/models/mlp.js';
+import { parseMlpNetwork } from '../../src/models/formats/robustlaw-mlp.js';
 import { dataRadius } from '../../src/models/model.js';
 import { DEEP_NETS, evidenceNets, randomLayers, reluGradNormAt, type Layer } from '../fixtures/relu-nets.js';
 

@@ -12,7 +12,8 @@ import { formSignOnBall, unitForm } from '../../src/lipschitz/relu-patterns.js';
 import { contains, project } from '../../src/lipschitz/domain.js';
 import { secant } from '../../src/estimators/secant.js';
 import { vectorLipschitz } from '../../src/estimators/vector-lipschitz.js';
-import { parseMlpNetwork, type MlpModel } from '../../src/models/mlp.js';
+import { parseMlpNetwork } from '../../src/models/formats/robustlaw-mlp.js';
+import { type MlpModel } from '../../src/models/mlp.js';
 
 const net = (layers: { weights: number[][]; biases: number[] }[]) => parseMlpNetwork({ format: 'robustlaw-mlp/1', activation: 'relu', layers });
 const ballOf = (radius: number): Domain => ({ kind: 'ball', radius });

@@ -4,7 +4,8 @@ import { ball, type Domain } from '../../src/lipschitz/domain.js';
 import { certainInterval, type LipEstimate } from '../../src/lipschitz/estimate.js';
 import { lipschitz } from '../../src/estimators/lipschitz.js';
 import { topSingular, vectorLipschitz, vectorSecant } from '../../src/estimators/vector-lipschitz.js';
-import { mlpNetwork, type DenseLayer, type MlpNetwork, type NetworkActivation } from '../../src/models/mlp.js';
+import { mlpNetwork, type DenseLayer, type MlpNetwork } from '../../src/models/mlp.js';
+import { type NetworkActivation } from '../../src/models/network-activations.js';
 import { cli } from '../cli/helpers.js';
 
 const dense = (rows: number[][], biases?: number[]): DenseLayer => ({ weights: Float64Array.from(rows.flat()), biases: Float64Array.from(biases ?? rows.map(() => 0)), inputs: rows[0].length, outputs: rows.length });

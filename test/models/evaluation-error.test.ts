@@ -4,7 +4,7 @@ import { add, cmp, mul, q, qabs, sub, ZERO, type Q } from '../../properties/rati
 import { ACTIVATION } from '../../src/activations/activation.js';
 import { linearModel } from '../../src/models/linear.js';
 import { twoLayerModel, type TwoLayerModel } from '../../src/models/random-features.js';
-import { parseMlp } from '../../src/models/mlp.js';
+import { parseMlp } from '../../src/models/formats/robustlaw-mlp.js';
 import type { Model } from '../../src/models/model.js';
 import { small } from './helpers.js';
 import type { NtkModel } from '../../src/models/ntk-features.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
 import { Streams } from '../../src/core/streams.js';
 import { fitLinear } from '../../src/models/linear.js';
-import { parseMlp } from '../../src/models/mlp.js';
+import { parseMlp } from '../../src/models/formats/robustlaw-mlp.js';
 import { monomials, polynomialParameterCount } from '../../src/models/polynomial.js';
 import { bumpsModel, fitBumps, minPairwiseDistance, type BumpsModel } from '../../src/models/bumps.js';
 import { fitAtomBumps } from '../../src/models/atom-bumps.js';

@@ -8,7 +8,8 @@ import { readDataFile } from '../../src/data/read-data.js';
 import { decodeOnnx, encodeOnnx, parseOnnx } from '../../src/models/formats/onnx.js';
 import { readNetworkFile, sniffNetworkFormat } from '../../src/models/formats/read-network.js';
 import { parseTfjsLayersModel } from '../../src/models/formats/tfjs-layers.js';
-import { mlpNetwork, NETWORK_ACTIVATIONS, type DenseLayer, type NetworkActivation } from '../../src/models/mlp.js';
+import { mlpNetwork, type DenseLayer } from '../../src/models/mlp.js';
+import { NETWORK_ACTIVATIONS, type NetworkActivation } from '../../src/models/network-activations.js';
 import { cli } from '../cli/helpers.js';
 import { thrown } from '../support.js';
 

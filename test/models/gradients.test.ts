@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fc } from '@fast-check/vitest';
 import type { InstanceSpec } from '../../src/law/instance.js';
 import type { Model } from '../../src/models/model.js';
-import { parseMlp } from '../../src/models/mlp.js';
+import { parseMlp } from '../../src/models/formats/robustlaw-mlp.js';
 import { gradientError, kinkDistance, small } from './helpers.js';
 
 const H = 1e-5;

@@ -7,7 +7,7 @@ import { parseDataFile } from '../../src/data/data-file.js';
 import { checkModel } from '../../src/law/check-model.js';
 import { regimeEffort } from '../../src/search/regimes.js';
 import { VERIFY_EFFORT, verifyPoints, verifyRun, verifyRunYielding } from '../../src/sweep/verify-run.js';
-import { parseMlp } from '../../src/models/mlp.js';
+import { parseMlp } from '../../src/models/formats/robustlaw-mlp.js';
 import { readManifest } from '../../src/sweep/manifest.js';
 import { RECORD_FORMAT, withoutTiming, type SweepRecord } from '../../src/law/record.js';
 import { readResults } from '../../src/sweep/results-file.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { parseMlp } from '../../src/models/mlp.js';
+import { parseMlp } from '../../src/models/formats/robustlaw-mlp.js';
 import { buildInstance } from '../../src/law/instance.js';
 import { lawCheck, lipschitzAboveCheck, describeWitness } from '../../src/testing/law-checks.js';
 import { lawInstanceSpec } from '../../src/testing/fast-check.js';

@@ -6,7 +6,8 @@
 import { createRequire } from 'node:module';
 import type onnxProto from 'onnx-proto';
 import { InputError } from '../../core/input-error.js';
-import { ACTIVATION_BOUND_RULE, mlpNetwork, requireBoundedActivations, type DenseLayer, type MlpNetwork, type NetworkActivation } from '../mlp.js';
+import { ACTIVATION_BOUND_RULE, mlpNetwork, requireBoundedActivations, type DenseLayer, type MlpNetwork } from '../mlp.js';
+import { type NetworkActivation } from '../network-activations.js';
 
 /** The ONNX protobuf schema, loaded on first use: a command that reads no ONNX file does not load protobufjs
  * and the schema (docs/performance.md, "Start-up"). */

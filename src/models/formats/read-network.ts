@@ -7,7 +7,8 @@
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../../core/input-error.js';
 import { MAX_FILE_DEPTH, nestingDepth, readFileBytes } from '../../core/read-file.js';
-import { parseMlpNetwork, type MlpNetwork } from '../mlp.js';
+import { parseMlpNetwork } from './robustlaw-mlp.js';
+import { type MlpNetwork } from '../mlp.js';
 import { decodeOnnx, parseOnnx } from './onnx.js';
 import { isTfjsModelJson, parseTfjsLayersModel } from './tfjs-layers.js';
 

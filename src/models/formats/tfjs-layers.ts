@@ -4,7 +4,8 @@
  * @module
  */
 import { InputError } from '../../core/input-error.js';
-import { ACTIVATION_BOUND_RULE, mlpNetwork, NETWORK_ACTIVATIONS, requireBoundedActivations, type DenseLayer, type MlpNetwork, type NetworkActivation } from '../mlp.js';
+import { ACTIVATION_BOUND_RULE, mlpNetwork, requireBoundedActivations, type DenseLayer, type MlpNetwork } from '../mlp.js';
+import { NETWORK_ACTIVATIONS, type NetworkActivation } from '../network-activations.js';
 
 /** The layer classes a LayersModel may hold (Dropout is the identity at inference; Flatten only reshapes). */
 export const TFJS_LAYERS = ['InputLayer', 'Dense', 'Activation', 'Flatten', 'Dropout'] as const;
