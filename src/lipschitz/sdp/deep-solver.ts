@@ -1,9 +1,9 @@
 import type { DeepProblem } from './deep-problem.js';
 import { backSubstitute, choleskyFactor, forwardSubstitute } from '../../linalg/cholesky.js';
 import { inputSideEigenvector } from './lipsdp-solver.js';
-import { symmetricEigen } from '../../linalg/symmetric-eigen.js';
+import { goldenMin } from '../../linalg/golden-section.js';
 import { lbfgsStage } from './lbfgs-stage.js';
-import { smoothedMax } from './smoothed-max.js';
+import { smoothedTopEigen } from './smoothed-max.js';
 
 /** Zhat_x Zhat_x^T per problem (R x R), for inputs wider than the rows: then nothing per evaluation is d long. */
 const gramCache = new WeakMap<DeepProblem, Float64Array>();
@@ -34,16 +34,13 @@ function evaluateOnGram(P: DeepProblem, t: Float64Array, lam: Float64Array, Zr: 
   for (let i = 0; i < R; i++) for (let c = 0; c < R; c++) Xt[i * R + c] = X[c * R + i];
   const H = solveCols(Xt);
   for (let i = 0; i < R; i++) for (let j = 0; j < i; j++) H[i * R + j] = H[j * R + i] = (H[i * R + j] + H[j * R + i]) / 2;
-  const { values, vectors } = symmetricEigen(H, R);
-  const top = values[0];
-  if (!Number.isFinite(top)) return null;
-  if (mu <= 0) return { value: top, top, grad: null };
-  const { value, z, used } = smoothedMax(values, R, mu);
-  if (!wantGrad) return { value, top, grad: null };
+  const eig = smoothedTopEigen(H, R, mu);
+  if (eig === null) return null;
+  const { value, top, values, vectors, weighted } = eig;
+  if (mu <= 0 || !wantGrad) return { value, top, grad: null };
   const grad = new Float64Array(nJ);
-  for (const i of used) {
+  for (const { i, pi } of weighted) {
     if (!(values[i] > 0)) continue;
-    const pi = Math.exp((values[i] - top) / mu) / z;
     const sig = Math.sqrt(values[i]);
     // g = L^-T f, v = M g / sigma, y = S^-1 v
     const f = new Float64Array(R);
@@ -145,16 +142,13 @@ function evaluate(P: DeepProblem, tau: Float64Array, mu: number, wantGrad: boole
       }
   }
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) G[j * n + i] = G[i * n + j];
-  const { values, vectors } = symmetricEigen(G, n);
-  const top = values[0];
-  if (!Number.isFinite(top)) return null;
-  if (mu <= 0) return { value: top, top, grad: null };
-  const { value, z, used } = smoothedMax(values, n, mu);
-  if (!wantGrad) return { value, top, grad: null };
+  const eig = smoothedTopEigen(G, n, mu);
+  if (eig === null) return null;
+  const { value, top, values, vectors, weighted } = eig;
+  if (mu <= 0 || !wantGrad) return { value, top, grad: null };
   const grad = new Float64Array(nJ);
   const e = new Float64Array(d);
-  for (const i of used) {
-    const pi = Math.exp((values[i] - top) / mu) / z;
+  for (const { i, pi } of weighted) {
     if (!small && !(values[i] > 0)) continue;
     if (!inputSideEigenvector(vectors, i, n, small, F, R, d, e)) continue;
     // y = S^-1 Z_x e
@@ -186,16 +180,8 @@ export function solveDeepLipSdp(P: DeepProblem, maxIterations = 300): DeepSoluti
   if (tau === null) return null;
   const base = tau;
   const topAt = (k: number) => evaluate(P, base.map((v) => v + k), 0, false)?.top ?? Number.POSITIVE_INFINITY;
-  let a = -10;
-  let b = 20;
-  const r = (Math.sqrt(5) - 1) / 2;
-  for (let i = 0; i < 30; i++) {
-    const c1 = b - r * (b - a);
-    const c2 = a + r * (b - a);
-    if (topAt(c1) <= topAt(c2)) b = c2;
-    else a = c1;
-  }
-  let x: Float64Array = base.map((v) => v + (a + b) / 2);
+  const shift = goldenMin(topAt, -10, 20, 30);
+  let x: Float64Array = base.map((v) => v + shift);
   let first = evaluate(P, x, 0, false);
   if (first === null) {
     x = base;

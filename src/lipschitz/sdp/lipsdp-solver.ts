@@ -1,10 +1,11 @@
 import { symmetricEigen } from '../../linalg/symmetric-eigen.js';
+import { goldenMin } from '../../linalg/golden-section.js';
 import { backSubstitute, choleskyFactor, forwardSubstitute } from '../../linalg/cholesky.js';
 import { gramTranspose } from '../../linalg/gram.js';
 import { matmulABt } from '../../linalg/matmul.js';
 import type { HiddenLayerProblem } from './hidden-layer-problem.js';
 import { lbfgsStage } from './lbfgs-stage.js';
-import { smoothedMax } from './smoothed-max.js';
+import { smoothedTopEigen } from './smoothed-max.js';
 
 /** Options of {@link solveLipSdp}. */
 export interface LipSdpSolveOptions {
@@ -244,16 +245,13 @@ function evaluateOnGrams(pre: Pre, t: Float64Array, L: Float64Array, mu: number,
   }
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) H[j * n + i] = H[i * n + j];
   if (!H.every(Number.isFinite)) return null;
-  const { values, vectors } = symmetricEigen(H, n);
-  const top = values[0];
-  if (!Number.isFinite(top)) return null;
-  if (mu <= 0) return { value: top, top, grad: null };
-  const { value, z, used } = smoothedMax(values, n, mu);
-  if (!wantGrad) return { value, top, grad: null };
+  const eig = smoothedTopEigen(H, n, mu);
+  if (eig === null) return null;
+  const { value, top, values, vectors, weighted } = eig;
+  if (mu <= 0 || !wantGrad) return { value, top, grad: null };
   const grad = new Float64Array(nJ);
-  for (const i of used) {
+  for (const { i, pi } of weighted) {
     if (!(values[i] > 0)) continue;
-    const pi = Math.exp((values[i] - top) / mu) / z;
     const sig = Math.sqrt(values[i]);
     const f1 = new Float64Array(nJ);
     for (let a = 0; a < nJ; a++) f1[a] = ds[a] * vectors[a * n + i];
@@ -330,26 +328,23 @@ function evaluate(pre: Pre, tau: Float64Array, mu: number, wantGrad: boolean): E
       }
   }
   if (!small) for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) G[j * n + i] = G[i * n + j];
-  const { values, vectors } = symmetricEigen(G, n);
-  const top = values[0];
-  if (!Number.isFinite(top)) return null;
-  if (mu <= 0) return { value: top, top, grad: null };
-  const { value, z, used } = smoothedMax(values, n, mu);
-  if (!wantGrad) return { value, top, grad: null };
+  const eig = smoothedTopEigen(G, n, mu);
+  if (eig === null) return null;
+  const { value, top, vectors, weighted } = eig;
+  if (mu <= 0 || !wantGrad) return { value, top, grad: null };
   const grad = new Float64Array(nJ);
   const e = new Float64Array(d);
   // w_q . e_i for every unit q and used eigenvector e_i, as one product on the WebAssembly kernel (small case)
-  const u = used.length;
+  const u = weighted.length;
   let WE: Float64Array | null = null;
   if (small) {
     const Et = new Float64Array(u * d);
-    used.forEach((i, r) => {
+    weighted.forEach(({ i }, r) => {
       for (let c = 0; c < d; c++) Et[r * d + c] = vectors[c * n + i];
     });
     WE = matmulABt(WJ, nJ, d, Et, u);
   }
-  for (const [r, i] of used.entries()) {
-    const pi = Math.exp((values[i] - top) / mu) / z;
+  for (const [r, { i, pi }] of weighted.entries()) {
     if (!inputSideEigenvector(vectors, i, n, small, F, R, d, e)) continue;
     // y = S^{-1} B e
     const Be = new Float64Array(m);
@@ -370,31 +365,6 @@ function evaluate(pre: Pre, tau: Float64Array, mu: number, wantGrad: boolean): E
     }
   }
   return { value, top, grad };
-}
-
-/** Golden-section search for the minimum of a unimodal f on [a, b]. */
-function goldenMin(f: (s: number) => number, a: number, b: number, evals: number): number {
-  const r = (Math.sqrt(5) - 1) / 2;
-  let c = b - r * (b - a);
-  let d = a + r * (b - a);
-  let fc = f(c);
-  let fd = f(d);
-  for (let i = 0; i < evals; i++) {
-    if (fc <= fd) {
-      b = d;
-      d = c;
-      fd = fc;
-      c = b - r * (b - a);
-      fc = f(c);
-    } else {
-      a = c;
-      c = d;
-      fc = fd;
-      d = a + r * (b - a);
-      fd = f(d);
-    }
-  }
-  return fc <= fd ? c : d;
 }
 
 /**
