@@ -17,6 +17,8 @@ export interface RunCliOptions {
   readonly cwd?: string;
   /** A program to run instead of the CLI's own (a command that throws on purpose). */
   readonly program?: Command;
+  /** Environment variables set during the run (restored after). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -32,12 +34,18 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
   const err = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => ((stderr += String(c)), true));
   const cwd = process.cwd();
   const exitCode = process.exitCode;
+  const envBefore = Object.fromEntries(Object.keys(options.env ?? {}).map((k) => [k, process.env[k]]));
   process.exitCode = undefined;
   try {
+    Object.assign(process.env, options.env ?? {});
     if (options.cwd !== undefined) process.chdir(options.cwd);
     const code = await main([...argv], { writeErr: (t) => void (stderr += t), ...(options.program ? { program: options.program } : {}) });
     return { code, stdout, stderr };
   } finally {
+    for (const [k, v] of Object.entries(envBefore)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
     process.chdir(cwd);
     out.mockRestore();
     err.mockRestore();

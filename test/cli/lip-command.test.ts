@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { cli } from './helpers.js';
+import { runCli } from './helpers.js';
 
 /** What `lip --json` prints (the fields read here). */
 interface LipJson {
@@ -13,8 +13,8 @@ interface LipJson {
 const fixture = fileURLToPath(new URL('../fixtures/nonneg-mlp.json', import.meta.url));
 
 describe('robustlaw lip', () => {
-  it('--json gives lower, upper, exact, ratio, witness, seconds (bumps: exact, ratio 1)', () => {
-    const r = cli(['lip', '--class', 'bumps', '--n', '60', '--d', '20', '--json']);
+  it('--json gives lower, upper, exact, ratio, witness, seconds (bumps: exact, ratio 1)', async () => {
+    const r = (await runCli(['lip', '--class', 'bumps', '--n', '60', '--d', '20', '--json']));
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout) as LipJson;
     for (const key of ['lower', 'upper', 'exact', 'ratio', 'witness', 'seconds']) expect(j).toHaveProperty(key);
@@ -23,17 +23,17 @@ describe('robustlaw lip', () => {
     expect(j.ratio).toBeLessThanOrEqual(1.5);
   });
 
-  it('reports exact = null where unknown, and the text output says what each number is', () => {
-    const j = JSON.parse(cli(['lip', '--class', 'gaussian-kernel', '--n', '30', '--d', '5', '--json']).stdout) as LipJson;
+  it('reports exact = null where unknown, and the text output says what each number is', async () => {
+    const j = JSON.parse((await runCli(['lip', '--class', 'gaussian-kernel', '--n', '30', '--d', '5', '--json'])).stdout) as LipJson;
     expect(j.exact).toBeNull();
     expect(j.upper).toBeGreaterThanOrEqual(j.lower);
-    const text = cli(['lip', '--class', 'gaussian-kernel', '--n', '30', '--d', '5']).stdout;
+    const text = (await runCli(['lip', '--class', 'gaussian-kernel', '--n', '30', '--d', '5'])).stdout;
     expect(text).toMatch(/NOT a Lipschitz bound/);
     expect(text).toMatch(/^lower\s+[\d.]+\s+\(/m);
   });
 
-  it('--model loads an mlp; a nonnegative net gets its exact value by hand: ||[1 2] W1|| = ||[0.7, 1.0, 0.6]||', () => {
-    const j = JSON.parse(cli(['lip', '--model', fixture, '--json']).stdout) as LipJson;
+  it('--model loads an mlp; a nonnegative net gets its exact value by hand: ||[1 2] W1|| = ||[0.7, 1.0, 0.6]||', async () => {
+    const j = JSON.parse((await runCli(['lip', '--model', fixture, '--json'])).stdout) as LipJson;
     const exact = Math.hypot(0.7, 1.0, 0.6);
     expect(j.exact).toBeCloseTo(exact, 12);
     expect(j.lower).toBeGreaterThanOrEqual(exact * 0.999);
@@ -46,9 +46,9 @@ describe('robustlaw lip', () => {
     [['--domain', 'cube'], /--domain must be one of Rd, ball, sphere, data-ball/],
     [['--starts', '0'], /--starts must be an integer in \[1, 10000\] \(got 0\)/],
     [['--target-ratio', '-1'], /--target-ratio must be a finite number > 0/],
-  ])('bad input %j exits 2', (args, msg) => {
+  ])('bad input %j exits 2', async (args, msg) => {
     // a --model run takes no instance flags: those are refused (section 6 of issue 13)
-    const r = cli(['lip', ...(args[0] === '--model' && args.length === 2 ? [] : ['--class', 'linear', '--n', '10', '--d', '3']), ...args]);
+    const r = (await runCli(['lip', ...(args[0] === '--model' && args.length === 2 ? [] : ['--class', 'linear', '--n', '10', '--d', '3']), ...args]));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(msg);
   });
