@@ -7,13 +7,13 @@ describe('robustlaw fit', () => {
   it.each(['linear', 'random-features', 'ntk-features', 'two-layer', 'bumps', 'gaussian-kernel', 'polynomial'])(
     '--class %s fits n = 200, d = 50 with the default options and reports p, trainMse, eps, sigma2, condition',
     async (cls) => {
-      const r = (await runCli(['fit', '--class', cls, ...base, '--json']));
+      const r = await runCli(['fit', '--class', cls, ...base, '--json']);
       expect(r.code, r.stderr).toBe(0);
       const j = JSON.parse(r.stdout) as { sigma2: number; eps: number; trainMse: number };
       for (const key of ['p', 'trainMse', 'eps', 'sigma2', 'condition', 'params']) expect(j).toHaveProperty(key);
       expect(j.sigma2).toBe(1);
       expect(j.eps).toBeCloseTo(1 - j.trainMse, 12);
-      const text = (await runCli(['fit', '--class', cls, ...base]));
+      const text = await runCli(['fit', '--class', cls, ...base]);
       expect(text.stdout).toMatch(/^p\s+\d+$/m);
       expect(text.stdout).toMatch(/^train MSE/m);
     },
@@ -39,7 +39,7 @@ describe('robustlaw fit', () => {
     // clusters this tight repeat their atoms exactly: bumps cannot separate the points
     [['--class', 'bumps', '--dist', 'clusters', '--components', '2', '--scale', '1e-300'], /^robustlaw: the data drawn by --dist, --n, --d and their options: X must be 200 distinct points \(bumps need a positive minimum distance\) \(got minimum pairwise distance 0\)$/m],
   ])('bad input %j exits 2 with one line', async (args, msg) => {
-    const r = (await runCli(['fit', ...base, ...args]));
+    const r = await runCli(['fit', ...base, ...args]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(msg);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);

@@ -10,13 +10,13 @@ interface BoundJson {
 
 describe('robustlaw bound / predict', () => {
   it('prints 0.1008 for the docs/science.md reference case', async () => {
-    const r = (await runCli(['bound', '--n', '1e6', '--d', '1000', '--p', '1e4', '--eps', '0.5', '--delta', '0.01', '--c', '1', '--W', '10', '--J', '10']));
+    const r = await runCli(['bound', '--n', '1e6', '--d', '1000', '--p', '1e4', '--eps', '0.5', '--delta', '0.01', '--c', '1', '--W', '10', '--J', '10']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Lip\(f\) >= 0\.1008 /);
   });
 
   it('says why the theorem does not apply at eps = 0.1, n = 6e4, d = 784, and --json gives null', async () => {
-    const text = (await runCli(['bound', '--n', '6e4', '--d', '784', '--p', '1e5', '--eps', '0.1']));
+    const text = await runCli(['bound', '--n', '6e4', '--d', '784', '--p', '1e5', '--eps', '0.1']);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/does not apply/);
     expect(text.stdout).toMatch(/8\^4 k ln\(8k\/delta\) <= n eps\^2 fails: 27380.2 > 600/);
@@ -44,7 +44,7 @@ describe('robustlaw bound / predict', () => {
     [['predict', '--n', '-3', '--d', '5'], /--n must be an integer >= 1 \(got -3\)/],
     [['predict', '--lip', '0'], /--lip must be a finite number > 0 \(got 0\)/],
   ])('bad input %j exits 2 with one line and no stack trace', async (args, msg) => {
-    const r = (await runCli(args));
+    const r = await runCli(args);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(msg);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -52,7 +52,7 @@ describe('robustlaw bound / predict', () => {
   });
 
   it('predict prints the MNIST/ImageNet table and --json the same rows', async () => {
-    const r = (await runCli(['predict']));
+    const r = await runCli(['predict']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/MNIST\s+60000\s+15 /);
     expect(r.stdout).toMatch(/ImageNet/);

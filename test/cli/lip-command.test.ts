@@ -14,7 +14,7 @@ const fixture = fileURLToPath(new URL('../fixtures/nonneg-mlp.json', import.meta
 
 describe('robustlaw lip', () => {
   it('--json gives lower, upper, exact, ratio, witness, seconds (bumps: exact, ratio 1)', async () => {
-    const r = (await runCli(['lip', '--class', 'bumps', '--n', '60', '--d', '20', '--json']));
+    const r = await runCli(['lip', '--class', 'bumps', '--n', '60', '--d', '20', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout) as LipJson;
     for (const key of ['lower', 'upper', 'exact', 'ratio', 'witness', 'seconds']) expect(j).toHaveProperty(key);
@@ -48,7 +48,7 @@ describe('robustlaw lip', () => {
     [['--target-ratio', '-1'], /--target-ratio must be a finite number > 0/],
   ])('bad input %j exits 2', async (args, msg) => {
     // a --model run takes no instance flags: those are refused (section 6 of issue 13)
-    const r = (await runCli(['lip', ...(args[0] === '--model' && args.length === 2 ? [] : ['--class', 'linear', '--n', '10', '--d', '3']), ...args]));
+    const r = await runCli(['lip', ...(args[0] === '--model' && args.length === 2 ? [] : ['--class', 'linear', '--n', '10', '--d', '3']), ...args]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(msg);
   });

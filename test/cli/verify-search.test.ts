@@ -8,7 +8,7 @@ import { runCli } from './helpers.js';
 
 describe('robustlaw verify', () => {
   it('prints the verification table, the seed, and exits 0 with no certified counterexample', async () => {
-    const r = (await runCli(['verify', '--seed', '5', '--count', '12']));
+    const r = await runCli(['verify', '--seed', '5', '--count', '12']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/seed=5 \(replay with --seed 5\)/);
     expect(r.stdout).toMatch(/No certified counterexample\./);
@@ -29,7 +29,7 @@ describe('robustlaw verify', () => {
 describe('robustlaw search', () => {
   it('finds, shrinks and writes a replayable counterexample; --json gives verdict counterexample', async () => {
     const out = mkdtempSync(join(tmpdir(), 'robustlaw-search-'));
-    const r = (await runCli(['search', '--regime', 'clusters', '--budget', '50', '--seed', '3', '--out', out, '--json']));
+    const r = await runCli(['search', '--regime', 'clusters', '--budget', '50', '--seed', '3', '--out', out, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as CounterexampleFile & { measured: Record<string, number | string | null> };
     expect(doc.verdict).toBe('counterexample');
@@ -49,7 +49,7 @@ describe('robustlaw search', () => {
     expect(replay.params).toEqual(doc.params);
   });
   it('prints the family, its slope and the sentence; --allow-outside-premise lets the shrinker below n = 50', async () => {
-    const r = (await runCli(['search', '--regime', 'subspace', '--budget', '100', '--seed', '1', '--allow-outside-premise', '--no-write']));
+    const r = await runCli(['search', '--regime', 'subspace', '--budget', '100', '--seed', '1', '--allow-outside-premise', '--no-write']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/premise \(the search may leave it: --allow-outside-premise\): .*n >= 50: \d+ \(NO\)/);
     expect(r.stdout).toContain('replay: robustlaw search --regime subspace --seed 1 --path ');

@@ -6,7 +6,7 @@ import { npyBytes, parseNpy } from '../../src/data/npy.js';
 import { parseCsvData, readDataFile, rescaleLabels } from '../../src/data/read-data.js';
 import { classifierMargin, predictedPair } from '../../src/law/classifier-margin.js';
 import { mlpNetwork } from '../../src/models/mlp.js';
-import { cli } from '../cli/helpers.js';
+import { runCli } from '../cli/helpers.js';
 import { thrown } from '../support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'robustlaw-data-'));
@@ -84,15 +84,15 @@ describe('--data formats: JSON, CSV and .npy give the same data set', () => {
     expect(thrown(() => rescaleLabels(parseCsvData('0,3\n1,3\n'))).message).toMatch(/data\.y must be labels that are not all equal/);
   });
 
-  it('check-model --data CSV: labels outside [-1, 1] are refused, --rescale-labels accepts them; a wrong column count names both', () => {
+  it('check-model --data CSV: labels outside [-1, 1] are refused, --rescale-labels accepts them; a wrong column count names both', async () => {
     const csv = write('wide.csv', 'x1,x2,y\n1,0,4\n0,1,10\n-1,0,2\n0,-1,-2\n');
-    const refused = cli(['check-model', '--model', 'examples/net.json', '--data', csv, '--rounds', '0']);
+    const refused = await runCli(['check-model', '--model', 'examples/net.json', '--data', csv, '--rounds', '0']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/^robustlaw: --data .*wide\.csv \(key y\[1\]\) must be a label in \[-1, 1\] \(the law is stated for labels in \[-1, 1\]\) \(got 4\)$/m);
-    const ok = cli(['check-model', '--model', 'examples/net.json', '--data', csv, '--rescale-labels', '--rounds', '0', '--json']);
+    const ok = await runCli(['check-model', '--model', 'examples/net.json', '--data', csv, '--rescale-labels', '--rounds', '0', '--json']);
     expect(ok.code).toBe(0);
     expect((JSON.parse(ok.stdout) as { n: number }).n).toBe(4);
-    const cols = cli(['check-model', '--model', 'examples/net.json', '--data', 'examples/formats/regressor-data.npy']);
+    const cols = await runCli(['check-model', '--model', 'examples/net.json', '--data', 'examples/formats/regressor-data.npy']);
     expect(cols.stderr).toMatch(/^robustlaw: --data must be a data set with d = 2 columns, as examples\/net\.json takes 2 inputs \(got examples\/formats\/regressor-data\.npy, with 3 columns\)$/m);
   });
 });
@@ -116,16 +116,16 @@ describe('a classifier against the law: the margin of two classes', () => {
     expect(thrown(() => classifierMargin(net, parseCsvData('1,1,0\n2,2,0.5\n'), { labels: 'classes' }, 'd.csv')).message).toBe('d.csv: data.y[2] must be a class index, an integer in [0, 2] (the network has 3 outputs, so its labels are classes) (got 0.5)');
   });
 
-  it('check-model --dist on a classifier judges the margin against the drawn labels; --json names the pair', () => {
-    const r = cli(['check-model', '--model', 'examples/formats/classifier.onnx', '--dist', 'sphere', '--n', '30', '--rounds', '0', '--margin', '2,0', '--json']);
+  it('check-model --dist on a classifier judges the margin against the drawn labels; --json names the pair', async () => {
+    const r = await runCli(['check-model', '--model', 'examples/formats/classifier.onnx', '--dist', 'sphere', '--n', '30', '--rounds', '0', '--margin', '2,0', '--json']);
     const j = JSON.parse(r.stdout) as { classifier: { outputs: number; margin: number[]; chosen: string }; n: number; sentences: string[] };
     expect(j.classifier).toEqual({ outputs: 3, margin: [2, 0], chosen: 'given' });
     expect(j.n).toBe(30);
     expect(j.sentences[0]).toMatch(/judges the margin f_2 - f_0 you chose, fitted to the labels in \[-1, 1\]/);
   });
 
-  it('check-model on the trained 784-50-10 example says it judges a margin', () => {
-    const r = cli(['check-model', '--model', 'examples/mnist-mlp/model.json', '--data', 'examples/mnist-mlp/digits-200.npy', '--rounds', '0', '--starts', '1']);
+  it('check-model on the trained 784-50-10 example says it judges a margin', async () => {
+    const r = await runCli(['check-model', '--model', 'examples/mnist-mlp/model.json', '--data', 'examples/mnist-mlp/digits-200.npy', '--rounds', '0', '--starts', '1']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Your network has 10 outputs \(a classifier\)\. The law is stated for one real output, so this check judges the margin f_\d - f_\d of the class it predicts most often/);
   });

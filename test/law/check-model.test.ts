@@ -9,7 +9,7 @@ import { buildInstance } from '../../src/law/instance.js';
 import { InputError } from '../../src/core/input-error.js';
 import { parseMlp } from '../../src/models/formats/robustlaw-mlp.js';
 import { dataRadius } from '../../src/models/model.js';
-import { cli } from '../cli/helpers.js';
+import { runCli } from '../cli/helpers.js';
 
 // model files the CLI must refuse, naming --model and the key inside the file
 const dir = mkdtempSync(join(tmpdir(), 'robustlaw-check-model-'));
@@ -91,8 +91,8 @@ describe('robustlaw-data/1 files', () => {
 });
 
 describe('robustlaw check-model', () => {
-  it('prints the hand-made numbers for examples/net.json on examples/data.json', () => {
-    const r = cli(['check-model', '--model', 'examples/net.json', '--data', 'examples/data.json', '--json']);
+  it('prints the hand-made numbers for examples/net.json on examples/data.json', async () => {
+    const r = await runCli(['check-model', '--model', 'examples/net.json', '--data', 'examples/data.json', '--json']);
     expect(r.code, r.stderr).toBe(0);
     // examples/: f(x) = relu(0.6 x1 + 0.8 x2), p = 5, Lip = ||(0.6, 0.8)|| = 1; on +-e1, +-e2 it predicts
     // 0.6, 0.8, 0, 0 against labels 0.4, 1, 0.2, -0.2 (all in [-1, 1]): residuals +-0.2, MSE 0.04; with
@@ -104,12 +104,12 @@ describe('robustlaw check-model', () => {
     expect(j.lower).toBeCloseTo(1, 12);
     expect(j.upper).toBeCloseTo(1, 12);
     expect(j.law).toBeCloseTo(Math.sqrt(2 / 5), 12);
-    const text = cli(['check-model', '--model', 'examples/net.json', '--data', 'examples/data.json']);
+    const text = await runCli(['check-model', '--model', 'examples/net.json', '--data', 'examples/data.json']);
     expect(text.stdout).toMatch(/the law asks for about 2 parameters/);
   });
 
-  it('draws data from a built-in law with the model\'s d and the label model\'s sigma^2', () => {
-    const j = JSON.parse(cli(['check-model', '--model', 'examples/net.json', '--dist', 'sphere', '--labels', 'signs', '--n', '50', '--json']).stdout) as { n: number; d: number; sigma2: number; sigma2Source: string };
+  it('draws data from a built-in law with the model\'s d and the label model\'s sigma^2', async () => {
+    const j = JSON.parse((await runCli(['check-model', '--model', 'examples/net.json', '--dist', 'sphere', '--labels', 'signs', '--n', '50', '--json'])).stdout) as { n: number; d: number; sigma2: number; sigma2Source: string };
     expect(j.n).toBe(50);
     expect(j.d).toBe(2);
     expect(j.sigma2).toBe(1);
@@ -126,8 +126,8 @@ describe('robustlaw check-model', () => {
     [['--model', notJson, '--dist', 'sphere'], /^robustlaw: --model must be a readable JSON file \(got .*not-json\.json is not valid JSON \(/m],
     [['--model', 'examples/net.json', '--data', 'test/fixtures/nonneg-mlp.json'], /--data test\/fixtures\/nonneg-mlp\.json \(key format\) must be "robustlaw-data\/1" \(got "robustlaw-mlp\/1"\)/],
     [['--model', 'test/fixtures/nonneg-mlp.json', '--data', 'examples/data.json'], /--data must be a data set with d = 3 columns, as .*nonneg-mlp\.json takes 3 inputs \(got examples\/data\.json, with 2 columns\)/],
-  ])('bad input %j exits 2 with one line', (args, msg) => {
-    const r = cli(['check-model', ...args]);
+  ])('bad input %j exits 2 with one line', async (args, msg) => {
+    const r = await runCli(['check-model', ...args]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(msg);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);

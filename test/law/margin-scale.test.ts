@@ -8,7 +8,7 @@ import { checkModel } from '../../src/law/check-model.js';
 import { clip1, clippedMse, marginScale, MARGIN_SCALE_STEP, type MarginScale } from '../../src/law/margin-scale.js';
 import { Rng } from '../../src/core/rng.js';
 import { mlpNetwork } from '../../src/models/mlp.js';
-import { cli } from '../cli/helpers.js';
+import { runCli } from '../cli/helpers.js';
 
 /** The property: no scale of the grid 2^(j/4) gives a larger claim m (sigma^2 - MSE) than the chosen one
  * (checked over a range wider than the chooser's, by brute force), and the chosen one's numbers are its own. */
@@ -127,8 +127,8 @@ describe('checkModel judges a classifier margin through the clipped margin', () 
 });
 
 describe('check-model on a trained classifier (examples/mnist-mlp)', () => {
-  it('gives a verdict other than not-applicable, naming the function judged', () => {
-    const r = cli(['check-model', '--model', 'examples/mnist-mlp/model.json', '--data', 'examples/mnist-mlp/digits-200.npy', '--json']);
+  it('gives a verdict other than not-applicable, naming the function judged', async () => {
+    const r = await runCli(['check-model', '--model', 'examples/mnist-mlp/model.json', '--data', 'examples/mnist-mlp/digits-200.npy', '--json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout) as { verdict: { law: { verdict: string } }; clipped: { scale: number }; R: number; sentences: string[] };
     expect(['holds', 'inconclusive', 'counterexample']).toContain(j.verdict.law.verdict);

@@ -6,7 +6,7 @@ import { lipschitz } from '../../src/estimators/lipschitz.js';
 import { topSingular, vectorLipschitz, vectorSecant } from '../../src/estimators/vector-lipschitz.js';
 import { mlpNetwork, type DenseLayer, type MlpNetwork } from '../../src/models/mlp.js';
 import { type NetworkActivation } from '../../src/models/network-activations.js';
-import { cli } from '../cli/helpers.js';
+import { runCli } from '../cli/helpers.js';
 
 const dense = (rows: number[][], biases?: number[]): DenseLayer => ({ weights: Float64Array.from(rows.flat()), biases: Float64Array.from(biases ?? rows.map(() => 0)), inputs: rows[0].length, outputs: rows.length });
 
@@ -142,17 +142,17 @@ describe('vector outputs: l2 -> l2 Lipschitz bounds of f: R^d -> R^m (lower <= e
     expect(topSingular(Float64Array.from([3, 0, 0, 4]), 2, 2).sigma).toBe(4);
   });
 
-  it('lip --model on a classifier reports the l2 constant and each output; --margin one scalar', () => {
-    const j = JSON.parse(cli(['lip', '--model', 'examples/formats/classifier.onnx', '--json', '--rounds', '1']).stdout) as { outputs: number; lower: number; upper: number; perOutput: { lower: number; upper: number }[] };
+  it('lip --model on a classifier reports the l2 constant and each output; --margin one scalar', async () => {
+    const j = JSON.parse((await runCli(['lip', '--model', 'examples/formats/classifier.onnx', '--json', '--rounds', '1'])).stdout) as { outputs: number; lower: number; upper: number; perOutput: { lower: number; upper: number }[] };
     expect(j.outputs).toBe(3);
     expect(j.lower).toBeLessThanOrEqual(j.upper);
     expect(j.perOutput).toHaveLength(3);
     // each output is a 1-Lipschitz projection of f: its lower bound cannot pass f's upper bound
     for (const p of j.perOutput) expect(p.lower).toBeLessThanOrEqual(Math.min(p.upper, j.upper));
-    const m = JSON.parse(cli(['lip', '--model', 'examples/formats/classifier-tfjs/model.json', '--margin', '0,2', '--json', '--rounds', '1']).stdout) as { of: string; lower: number; upper: number };
+    const m = JSON.parse((await runCli(['lip', '--model', 'examples/formats/classifier-tfjs/model.json', '--margin', '0,2', '--json', '--rounds', '1'])).stdout) as { of: string; lower: number; upper: number };
     expect(m.of).toBe('f_0 - f_2');
     expect(m.lower).toBeLessThanOrEqual(m.upper);
-    const bad = cli(['lip', '--model', 'examples/formats/classifier.json', '--margin', '1,1']);
+    const bad = await runCli(['lip', '--model', 'examples/formats/classifier.json', '--margin', '1,1']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^robustlaw: --margin must be two different outputs i,j \(got "1,1"\)$/m);
   });

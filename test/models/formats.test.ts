@@ -10,7 +10,7 @@ import { readNetworkFile, sniffNetworkFormat } from '../../src/models/formats/re
 import { parseTfjsLayersModel } from '../../src/models/formats/tfjs-layers.js';
 import { mlpNetwork, type DenseLayer } from '../../src/models/mlp.js';
 import { NETWORK_ACTIVATIONS, type NetworkActivation } from '../../src/models/network-activations.js';
-import { cli } from '../cli/helpers.js';
+import { runCli } from '../cli/helpers.js';
 import { thrown } from '../support.js';
 
 const { onnx } = onnxProto;
@@ -188,7 +188,7 @@ describe('unsupported or broken network files are refused with one line naming t
     expect(thrown(() => parseOnnx(onnx.ModelProto.encode(model).finish())).message).toMatch(/onnx\.initializer fc0\.weight must be a FLOAT or DOUBLE tensor \(got data type INT64\)/);
   });
 
-  it('the CLI prints one line and exits 2 for an unsupported layer, a missing shard and a file in no format', () => {
+  it('the CLI prints one line and exits 2 for an unsupported layer, a missing shard and a file in no format', async () => {
     const conv = tfjsFiles(layers, ['relu'], { layer: { class_name: 'Conv2D', config: { name: 'conv' } } });
     const sub = mkdtempSync(join(dir, 'conv-'));
     writeFileSync(join(sub, 'model.json'), JSON.stringify(conv.json));
@@ -200,7 +200,7 @@ describe('unsupported or broken network files are refused with one line naming t
       [join(noShard, 'model.json'), /^robustlaw: --model .*model\.json \(key weightsManifest\) must be weight shards readable beside model\.json \(got cannot read .*weights\.bin \(ENOENT\)\)$/m],
       ['examples/formats/regressor-data.csv', /^robustlaw: --model must be a readable network file \(robustlaw-mlp\/1 JSON, a TF\.js model\.json or an ONNX model\) \(got examples\/formats\/regressor-data\.csv: neither JSON nor an ONNX model\)$/m],
     ] as const) {
-      const r = cli(['lip', '--model', file, '--rounds', '0']);
+      const r = await runCli(['lip', '--model', file, '--rounds', '0']);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(msg);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);

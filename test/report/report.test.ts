@@ -9,7 +9,7 @@ import { logLogSlope, tQuantile975 } from '../../src/law/slope.js';
 import { writeReport } from '../../src/report/write-report.js';
 import { runSweep } from '../../src/sweep/run-sweep.js';
 import { parseSweepSpec } from '../../src/sweep/spec.js';
-import { cli } from '../cli/helpers.js';
+import { runCli } from '../cli/helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'robustlaw-report-'));
 const dir = join(root, 'run');
@@ -91,7 +91,7 @@ describe('reports', () => {
     await writeReport(dir, { bench });
     expect(svgs()).toEqual(first);
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toBe(html1);
-    const r = cli(['report', dir, '--bench', bench]);
+    const r = await runCli(['report', dir, '--bench', bench]);
     expect(r.code, r.stderr).toBe(0);
     expect(svgs()).toEqual(first);
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toBe(html1);
@@ -115,7 +115,7 @@ describe('reports', () => {
 
   it('a directory without sweep.json gets a clear error', async () => {
     await expect(writeReport(root)).rejects.toThrow(/has no sweep\.json/);
-    expect(cli(['report', root]).code).toBe(2);
+    expect((await runCli(['report', root])).code).toBe(2);
   });
 });
 

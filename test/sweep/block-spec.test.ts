@@ -13,7 +13,7 @@ import { mergeRuns, writeMerge } from '../../src/sweep/merge.js';
 import { withoutTiming, type SweepRecord } from '../../src/law/record.js';
 import { runSweep } from '../../src/sweep/run-sweep.js';
 import { canonicalJson, loadSweepSpec, parseSweepSpec, type SweepBlocksSpec, type SweepGridSpec } from '../../src/sweep/spec.js';
-import { cli } from '../cli/helpers.js';
+import { runCli } from '../cli/helpers.js';
 import { thrown } from '../support.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -34,12 +34,12 @@ describe('model options as grid axes', () => {
     expect(bumps.map((p) => p.id)).toEqual(['class=bumps,profile=hat,dist=sphere,labels=signs,n=20,d=4,seed=0', 'class=bumps,profile=c1,dist=sphere,labels=signs,n=20,d=4,seed=0']);
   });
 
-  it('sweep flags take lists for the model options: an axis, named in errors by its item', () => {
+  it('sweep flags take lists for the model options: an axis, named in errors by its item', async () => {
     const grid = ['sweep', '--class', 'random-features,bumps', '--n', '20', '--d', '4', '--k', '8', '--print-spec'];
-    const r = cli([...grid, '--activation', 'relu,tanh', '--profile', 'hat']);
+    const r = await runCli([...grid, '--activation', 'relu,tanh', '--profile', 'hat']);
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as SweepGridSpec).model).toEqual({ activation: ['relu', 'tanh'], profile: 'hat' });
-    expect(cli([...grid, '--activation', 'relu,swish'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^robustlaw: --activation \(item 2\) must be one of relu, tanh, softplus, square, cos \(got "swish"\)\n$/) as unknown });
+    expect((await runCli([...grid, '--activation', 'relu,swish']))).toMatchObject({ code: 2, stderr: expect.stringMatching(/^robustlaw: --activation \(item 2\) must be one of relu, tanh, softplus, square, cos \(got "swish"\)\n$/) as unknown });
   });
 
   it('a spec of single values keeps its canonical form and its ids (existing run directories resume)', () => {

@@ -16,7 +16,7 @@ import { runInstances } from '../../src/sweep/runner.js';
 import { expandGrid } from '../../src/sweep/grid.js';
 import type { SearchBackend } from '../../src/backends/search-backend.js';
 import { canonicalJson, parseSweepSpec } from '../../src/sweep/spec.js';
-import { cli } from '../cli/helpers.js';
+import { runCli } from '../cli/helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'robustlaw-runner-'));
 const strip = (rs: readonly SweepRecord[]) => rs.map((r) => canonicalJson(withoutTiming(r)));
@@ -69,12 +69,12 @@ describe('one runner, one record format', () => {
     expect(strip(inMemory.records)).toEqual(strip(first.records));
   }, 120_000);
 
-  it('verify --out and sweep --out write the same manifest and record format through the runner', () => {
+  it('verify --out and sweep --out write the same manifest and record format through the runner', async () => {
     const v = join(root, 'verify');
     const s = join(root, 'sweep');
-    const rv = cli(['verify', '--seed', '5', '--count', '3', '--out', v, '--no-bench', '--json'], 120_000);
+    const rv = await runCli(['verify', '--seed', '5', '--count', '3', '--out', v, '--no-bench', '--json']);
     expect(rv.code, rv.stderr).toBe(0);
-    const rs = cli(['sweep', '--class', 'linear,bumps', '--n', '20', '--d', '3', '--out', s, '--no-report'], 120_000);
+    const rs = await runCli(['sweep', '--class', 'linear,bumps', '--n', '20', '--d', '3', '--out', s, '--no-report']);
     expect(rs.code, rs.stderr).toBe(0);
     const mv = readManifest(v)!;
     const ms = readManifest(s)!;
@@ -96,7 +96,7 @@ describe('one runner, one record format', () => {
     const json = JSON.parse(rv.stdout) as { records: SweepRecord[] };
     expect(strip(json.records)).toEqual(strip(recV));
     const v2 = join(root, 'verify2');
-    expect(cli(['verify', '--seed', '5', '--count', '3', '--out', v2, '--no-bench'], 120_000).code).toBe(0);
+    expect((await runCli(['verify', '--seed', '5', '--count', '3', '--out', v2, '--no-bench'])).code).toBe(0);
     expect(strip(readResults(join(v2, 'results.jsonl')).records)).toEqual(strip(recV));
     expect(readFileSync(join(v, 'report.md'), 'utf8')).toMatch(/Verification run/);
   }, 300_000);

@@ -10,7 +10,7 @@ import { withoutTiming, type SweepRecord } from '../../src/law/record.js';
 import { runSweep } from '../../src/sweep/run-sweep.js';
 import { inShard, parseShard } from '../../src/sweep/shard.js';
 import { canonicalJson, parseSweepSpec } from '../../src/sweep/spec.js';
-import { cli } from '../cli/helpers.js';
+import { runCli } from '../cli/helpers.js';
 import { thrown } from '../support.js';
 
 const spec = parseSweepSpec({ class: ['random-features', 'ntk-features', 'bumps'], n: 24, d: 6, k: [4, 8, 16], seeds: 2, model: { activation: 'cos' } });
@@ -124,23 +124,23 @@ describe('sharded runs merged equal the unsharded run', () => {
     writeFileSync(join(dir, 'sweep.json'), JSON.stringify(manifest));
   });
 
-  it('the CLI: two shards and a merge give the unsharded records and a report', () => {
+  it('the CLI: two shards and a merge give the unsharded records and a report', async () => {
     const flags = ['--class', 'random-features,bumps', '--n', '24', '--d', '6', '--k', '8,16', '--seeds', '2', '--no-bench'];
-    for (const i of [1, 2]) expect(cli(['sweep', ...flags, '--shard', `${i}/2`, '--out', join(root, `c${i}`), '--no-report']).code).toBe(0);
-    expect(cli(['sweep', ...flags, '--out', join(root, 'cwhole'), '--no-report']).code).toBe(0);
-    const m = cli(['merge', join(root, 'c1'), join(root, 'c2'), '--out', join(root, 'cmerged'), '--no-bench']);
+    for (const i of [1, 2]) expect((await runCli(['sweep', ...flags, '--shard', `${i}/2`, '--out', join(root, `c${i}`), '--no-report'])).code).toBe(0);
+    expect((await runCli(['sweep', ...flags, '--out', join(root, 'cwhole'), '--no-report'])).code).toBe(0);
+    const m = await runCli(['merge', join(root, 'c1'), join(root, 'c2'), '--out', join(root, 'cmerged'), '--no-bench']);
     expect(m.code, m.stderr).toBe(0);
     expect(m.stdout).toMatch(/merged 2 directories: 6 of 6 grid points/);
     expect(strip(fileRecords(join(root, 'cmerged')))).toEqual(strip(fileRecords(join(root, 'cwhole'))));
     expect(readFileSync(join(root, 'cmerged', 'report.md'), 'utf8')).toMatch(/merged from/);
   });
 
-  it('the CLI: a missing shard is refused in one line (exit 2), nothing written; --allow-missing merges with a warning', () => {
-    const refused = cli(['merge', join(root, 'c1'), '--out', join(root, 'cpart'), '--no-report']);
+  it('the CLI: a missing shard is refused in one line (exit 2), nothing written; --allow-missing merges with a warning', async () => {
+    const refused = await runCli(['merge', join(root, 'c1'), '--out', join(root, 'cpart'), '--no-report']);
     expect(refused).toMatchObject({ code: 2, stdout: '' });
     expect(refused.stderr).toBe('robustlaw: <dirs...> must be the outputs of every shard, each finished (got shard 2/2 not among the inputs; rerun those tasks (a sweep resumes from its records), or merge what is there with --allow-missing)\n');
     expect(existsSync(join(root, 'cpart'))).toBe(false);
-    const partial = cli(['merge', join(root, 'c1'), '--out', join(root, 'cpart'), '--no-report', '--allow-missing']);
+    const partial = await runCli(['merge', join(root, 'c1'), '--out', join(root, 'cpart'), '--no-report', '--allow-missing']);
     expect(partial.code, partial.stderr).toBe(0);
     expect(partial.stdout).toMatch(/merged 1 directories: 3 of 6 grid points/);
     expect(partial.stderr).toMatch(/WARNING 3 grid points missing/);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/input-error.js';
 import { canonicalJson, loadSweepSpec, parseSweepSpec, type SweepGridSpec } from '../../src/sweep/spec.js';
-import { cli } from '../cli/helpers.js';
+import { runCli } from '../cli/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'robustlaw-spec-'));
 const file = (name: string, text: string) => {
@@ -90,7 +90,7 @@ describe('sweep spec files', () => {
     expect(() => loadSweepSpec(file('g.yaml', 'class: bumps\nn: 60\nd: 3\n---\nn: 2\n'))).toThrow(/g\.yaml is not valid YAML \(a second document starts at line 4, column 1\)\)$/);
   });
 
-  it('the CLI exits 2 on a tagged or non-string-keyed YAML spec with its one line and no Node warning', () => {
+  it('the CLI exits 2 on a tagged or non-string-keyed YAML spec with its one line and no Node warning', async () => {
     const out = join(dir, 'never-tagged');
     const cases: readonly (readonly [string, string])[] = [
       [tagged[0][1], tagged[0][2]],
@@ -100,7 +100,7 @@ describe('sweep spec files', () => {
     ];
     for (const [i, [text, where]] of cases.entries()) {
       const p = file(`cli-tag-${i}.yaml`, text);
-      const r = cli(['sweep', '--spec', p, '--out', out]);
+      const r = await runCli(['sweep', '--spec', p, '--out', out]);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr.trimEnd().split('\n'), r.stderr).toHaveLength(1);
       expect(r.stderr).toMatch(/^robustlaw: --spec must be /);
@@ -115,17 +115,17 @@ describe('sweep spec files', () => {
     expect(() => parseSweepSpec({ class: 'bumps', n: Array.from({ length: 1000 }, (_, i) => i + 2), d: Array.from({ length: 1001 }, (_, i) => i + 1) })).toThrow(/spec must be a grid of at most 100000 points \(got a grid of 1001000 points\)/);
   });
 
-  it('the CLI exits 2 with the one-line error and writes nothing', () => {
+  it('the CLI exits 2 with the one-line error and writes nothing', async () => {
     const out = join(dir, 'never');
-    const r = cli(['sweep', '--spec', file('d.json', '{"class": "bumps", "n": 60, "d": 3, "seeds": -2}'), '--out', out]);
+    const r = await runCli(['sweep', '--spec', file('d.json', '{"class": "bumps", "n": 60, "d": 3, "seeds": -2}'), '--out', out]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/^robustlaw: --spec .*d\.json \(key seeds\) must be >= 1 \(got -2\)$/);
-    const f = cli(['sweep', '--class', 'bumps,nope', '--n', '10', '--d', '3', '--out', out]);
+    const f = await runCli(['sweep', '--class', 'bumps,nope', '--n', '10', '--d', '3', '--out', out]);
     expect(f.code).toBe(2);
     expect(f.stderr).toMatch(/^robustlaw: --class \(item 2\) must be one of .* \(got "nope"\)$/m);
-    const both = cli(['sweep', '--spec', 'x.json', '--class', 'bumps']);
+    const both = await runCli(['sweep', '--spec', 'x.json', '--class', 'bumps']);
     expect(both.stderr).toMatch(/give --spec or grid flags, not both/);
-    expect(cli(['sweep', '--class', 'bumps', '--n', '10', '--d', '3', '--shard', '4/3', '--out', out]).stderr).toMatch(/--shard must be i\/N with i an integer in \[1, 3\] \(got "4\/3"\)/);
+    expect((await runCli(['sweep', '--class', 'bumps', '--n', '10', '--d', '3', '--shard', '4/3', '--out', out])).stderr).toMatch(/--shard must be i\/N with i an integer in \[1, 3\] \(got "4\/3"\)/);
     expect(existsSync(out)).toBe(false);
   });
 });
