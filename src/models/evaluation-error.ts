@@ -137,6 +137,9 @@ export interface DenseWeights {
   readonly biases: Float64Array;
   readonly inputs: number;
   readonly outputs: number;
+  /** Entrywise bounds on the stored weights' and biases' distance from the exact network's (absent: exact). */
+  readonly weightError?: Float64Array;
+  readonly biasError?: Float64Array;
 }
 
 /**
@@ -166,7 +169,10 @@ export function layeredEvaluationError(layers: readonly DenseWeights[], acts: re
           s += w * h[c];
           mag += Math.abs(w * h[c]);
           prop += Math.abs(w) * e[c];
+          // the exact network's weight differs by at most E_rc: |E_rc| (|h_c| + e_c) more
+          if (L.weightError) prop += L.weightError[r * L.inputs + c] * (Math.abs(h[c]) + e[c]);
         }
+        if (L.biasError) prop += L.biasError[r];
         z[r] = s;
         ez[r] = (g * mag + prop) * BOUND_SLACK;
       }

@@ -3,7 +3,7 @@ import { ACTIVATION } from '../activations/activation.js';
 import { ACTIVATION_SLOPE, type NetworkActivation } from './network-activations.js';
 import { norm2 } from '../linalg/gram.js';
 import { spectralNorm } from '../linalg/spectral-norm.js';
-import { exponentOf, ldexp, lowerEnd, productUpper, upperEnd } from '../linalg/pow2.js';
+import { exponentOf, ldexp, lowerEnd, productUpper, subnormalUp, upperEnd } from '../linalg/pow2.js';
 import { twoSumError } from '../linalg/two-sum.js';
 import { exactEstimate, UNIT_ROUNDOFF, upperEstimate } from '../lipschitz/certificate.js';
 import { domainName } from '../lipschitz/domain.js';
@@ -17,12 +17,24 @@ import { lipSdpForLayers, networkBounds, reluExactForLayers, tighterUpper, type 
 /** The largest bound on any activation (inputs in [-1, 1]^d) that {@link parseMlp} accepts. */
 export const MLP_MAX_GAIN = 1e300;
 
-/** One dense layer: weights (out x in, row-major) and biases (out). */
+/**
+ * One dense layer: weights (out x in, row-major) and biases (out). Where the stored numbers are not exactly
+ * those of the network a file describes (a BatchNormalization folded into the layer, a Gemm scaled by alpha,
+ * each computed in f64), `weightError` and `biasError` bound the difference entrywise: |W* - W| <= weightError,
+ * |b* - b| <= biasError (docs/science.md section 3, "Inexact weights"). Absent: the weights are exact.
+ */
 export interface DenseLayer {
   readonly weights: Float64Array;
   readonly biases: Float64Array;
   readonly inputs: number;
   readonly outputs: number;
+  readonly weightError?: Float64Array;
+  readonly biasError?: Float64Array;
+}
+
+/** Whether some layer's weights or biases are known only up to a stated error ({@link DenseLayer.weightError}). */
+export function hasInexactWeights(layers: readonly DenseLayer[]): boolean {
+  return layers.some((L) => L.weightError !== undefined || L.biasError !== undefined);
 }
 
 /** A fully connected network f: R^d -> R with its layers exposed (for spectral-norm upper bounds). */
@@ -51,6 +63,13 @@ export interface MlpNetwork {
   /** p = sum_l out_l (in_l + 1). */
   readonly p: number;
   readonly description: string;
+  /**
+   * A softmax or log-softmax the file applies to the outputs, read but not part of f: f is the logits, the
+   * function a classifier's margins and verdicts are about (docs/science.md, "A classifier's verdict"); softmax
+   * is 1-Lipschitz in l2 (its Jacobian diag(p) - p p^T has norm at most 1/2), so bounds on the probabilities
+   * follow from those on the logits.
+   */
+  readonly outputTransform?: OutputTransform;
   /** f(x) for each row of the n x d matrix X, as an n x m matrix. */
   forward(X: Float64Array, n: number): Float64Array;
   /** The m x d Jacobian at x (row-major), by one backward pass per output; at relu kinks a one-sided one. */
@@ -212,8 +231,10 @@ function headLayers(layers: readonly DenseLayer[], c: Float64Array): DenseLayer[
       b += c[i] * last.biases[i];
     }
   }
+  // a last layer known up to an error: the head's row up to sum_i |c_i| err_i (rounded up)
+  const errs = headErrors(last, c, nz);
   const split = Array.from(lo.keys()).filter((r) => lo[r] !== 0 && Number.isFinite(lo[r]));
-  if (split.length === 0 || D < 2) return [...layers.slice(0, D - 1), { weights: w, biases: new Float64Array([b]), inputs: h, outputs: 1 }];
+  if (split.length === 0 || D < 2) return [...layers.slice(0, D - 1), { weights: w, biases: new Float64Array([b]), inputs: h, outputs: 1, ...errs }];
   // duplicate the split units of the last hidden layer; the copies carry the exact errors lo_r
   const H = layers[D - 2];
   const wide = h + split.length;
@@ -228,7 +249,46 @@ function headLayers(layers: readonly DenseLayer[], c: Float64Array): DenseLayer[
   const out = new Float64Array(wide);
   out.set(w);
   split.forEach((r, q) => (out[h + q] = lo[r]));
-  return [...layers.slice(0, D - 2), { weights, biases, inputs: H.inputs, outputs: wide }, { weights: out, biases: new Float64Array([b]), inputs: wide, outputs: 1 }];
+  // the copies carry their originals' errors; the exact two-sum errors lo_r carry none
+  const hiddenErrs: Pick<DenseLayer, 'weightError' | 'biasError'> = {};
+  if (H.weightError) {
+    const e = new Float64Array(wide * H.inputs);
+    e.set(H.weightError);
+    split.forEach((r, q) => e.set(H.weightError!.subarray(r * H.inputs, (r + 1) * H.inputs), (h + q) * H.inputs));
+    Object.assign(hiddenErrs, { weightError: e });
+  }
+  if (H.biasError) {
+    const e = new Float64Array(wide);
+    e.set(H.biasError);
+    split.forEach((r, q) => (e[h + q] = H.biasError![r]));
+    Object.assign(hiddenErrs, { biasError: e });
+  }
+  const outErrs: Pick<DenseLayer, 'weightError' | 'biasError'> = {};
+  if (errs.weightError) {
+    const e = new Float64Array(wide);
+    e.set(errs.weightError);
+    Object.assign(outErrs, { weightError: e });
+  }
+  if (errs.biasError) Object.assign(outErrs, { biasError: errs.biasError });
+  return [...layers.slice(0, D - 2), { weights, biases, inputs: H.inputs, outputs: wide, ...hiddenErrs }, { weights: out, biases: new Float64Array([b]), inputs: wide, outputs: 1, ...outErrs }];
+}
+
+/** The errors of the row c^T W_D and bias c^T b_D from those of the last layer: sum_i |c_i| err_i, rounded up. */
+function headErrors(last: DenseLayer, c: Float64Array, nz: readonly number[]): Pick<DenseLayer, 'weightError' | 'biasError'> {
+  const h = last.inputs;
+  const up = 1 + (nz.length + 2) * UNIT_ROUNDOFF;
+  const out: { weightError?: Float64Array; biasError?: Float64Array } = {};
+  if (last.weightError) {
+    const e = new Float64Array(h);
+    for (const i of nz) for (let r = 0; r < h; r++) e[r] += Math.abs(c[i]) * last.weightError[i * h + r];
+    out.weightError = e.map((v) => subnormalUp(v * up));
+  }
+  if (last.biasError) {
+    let e = 0;
+    for (const i of nz) e += Math.abs(c[i]) * last.biasError[i];
+    out.biasError = Float64Array.of(subnormalUp(e * up));
+  }
+  return out;
 }
 
 /** Relative rounding of the all-active product: each layer's sums of `outputs` nonnegative terms round by at most (outputs + 1) u. */
@@ -236,21 +296,36 @@ function productRounding(layers: readonly DenseLayer[], d: number): number {
   return layers.reduce((t, L) => t + L.outputs + 1, d + 4) * UNIT_ROUNDOFF * 1.01;
 }
 
+/** An output transform a file may apply after the last layer ({@link MlpNetwork.outputTransform}). */
+export type OutputTransform = 'softmax' | 'log-softmax';
+
+/** What a reader knows about a network beyond its dense layers ({@link mlpNetwork}). */
+export interface MlpNetworkOptions {
+  /** A softmax the file applies after the last layer (f stays the logits, and the description says so). */
+  readonly outputTransform?: OutputTransform;
+  /** Trained parameters folded into the dense layers (a BatchNormalization's gamma and beta), added to p. */
+  readonly foldedParameters?: number;
+}
+
 /**
  * Wraps dense layers (any number of outputs) as an {@link MlpNetwork}; `activations` has one entry per
  * layer but the last, or one name for all of them.
  */
-export function mlpNetwork(layers: readonly DenseLayer[], activations: NetworkActivation | readonly NetworkActivation[]): MlpNetwork {
+export function mlpNetwork(layers: readonly DenseLayer[], activations: NetworkActivation | readonly NetworkActivation[], options: MlpNetworkOptions = {}): MlpNetwork {
+  const { outputTransform, foldedParameters = 0 } = options;
   const acts = typeof activations === 'string' ? layers.slice(1).map(() => activations) : activations;
   if (acts.length !== layers.length - 1) throw new InputError('activations', `one per hidden layer (${layers.length - 1})`, acts.length, { context: 'mlpNetwork' });
   const d = layers[0].inputs;
   const D = layers.length;
   const last = layers[D - 1];
   const m = last.outputs;
-  const p = mlpParameterCount(layers);
+  const p = mlpParameterCount(layers) + foldedParameters;
   const widths = [d, ...layers.map((L) => L.outputs)].join('-');
   const actName = acts.length > 0 && acts.every((a) => a === acts[0]) ? acts[0] : acts.length === 0 ? 'linear' : 'mixed';
-  const description = `mlp: ${D} layers ${widths}, ${actName === 'mixed' ? acts.join('/') : actName}`;
+  const folded = foldedParameters > 0 ? `, BatchNormalization folded (p counts its ${foldedParameters} gamma and beta)` : hasInexactWeights(layers) ? ', weights known to their rounding' : '';
+  const transform = outputTransform ? `, ${outputTransform} output dropped (bounds are of the logits)` : '';
+  const description = `mlp: ${D} layers ${widths}, ${actName === 'mixed' ? acts.join('/') : actName}${folded}${transform}`;
+  const inexact = hasInexactWeights(layers);
   const net: MlpNetwork = {
     d,
     outputs: m,
@@ -258,6 +333,7 @@ export function mlpNetwork(layers: readonly DenseLayer[], activations: NetworkAc
     activations: acts,
     p,
     description,
+    ...(outputTransform ? { outputTransform } : {}),
     forward(X, n) {
       const out = new Float64Array(n * m);
       for (let i = 0; i < n; i++) out.set(forwardOne(layers, acts, X.subarray(i * d, i * d + d))[D - 1], i * m);
@@ -282,6 +358,8 @@ export function mlpNetwork(layers: readonly DenseLayer[], activations: NetworkAc
       return mlpModel(layers, acts);
     },
     exactLipschitzL2(Dom, rng) {
+      // weights known up to an error: no exact value (the spectral product covers the error)
+      if (inexact) return null;
       const all = nonnegativeAllActive(layers, acts, Dom);
       if (all === null) return null;
       const { A, E } = all;
@@ -298,7 +376,8 @@ export function mlpNetwork(layers: readonly DenseLayer[], activations: NetworkAc
       return exactEstimate((lo + hi) / 2, domainName(Dom), 'nonnegative-all-active', '||W_D ... W_1||_2 (all units active, l2 -> l2)', { lower: lo, upper: hi }, (hi - lo) / 2);
     },
     upperLipschitzL2(Dom, rng) {
-      return tighterUpper(spectralProduct(layers, acts, Dom, rng, 'l2 -> l2'), lipSdpForLayers(layers, acts, Dom, 1));
+      const spectral = spectralProduct(layers, acts, Dom, rng, 'l2 -> l2');
+      return inexact ? spectral : tighterUpper(spectral, lipSdpForLayers(layers, acts, Dom, 1));
     },
   };
   return net;
@@ -337,7 +416,10 @@ function spectralProduct(layers: readonly DenseLayer[], acts: readonly NetworkAc
     // a certificate that cannot be computed finitely is unavailable, never a number
     if (!sn.available) return null;
     terms[`layer${l + 1}`] = sn.upper;
-    factors.push(sn.upper);
+    // weights known up to an entrywise error E: ||W*|| <= ||W|| + ||E||_F (docs/science.md section 3, "Inexact weights")
+    const err = L.weightError ? upperEnd(norm2(L.weightError), (L.weightError.length + 2) * UNIT_ROUNDOFF) : 0;
+    if (err > 0) terms[`layer${l + 1}Error`] = err;
+    factors.push(err > 0 ? upperEnd(sn.upper + err, 0) : sn.upper);
     if (l < acts.length && ACTIVATION_SLOPE[acts[l]].beta !== 1) {
       terms[`slope${l + 1}`] = ACTIVATION_SLOPE[acts[l]].beta;
       factors.push(ACTIVATION_SLOPE[acts[l]].beta);
@@ -379,6 +461,7 @@ export function mlpModel(layers: readonly DenseLayer[], activation: NetworkActiv
   const widths = [d, ...layers.map((L) => L.outputs)].join('-');
   const one = new Float64Array([1]);
   // the network certificate and its lower bound, one search per domain object (upperLipschitz, lowerLipschitz)
+  const inexact = hasInexactWeights(layers);
   const certificates = new WeakMap<Domain, NetworkBounds>();
   const certificateOn = (Dom: Domain): NetworkBounds => {
     let b = certificates.get(Dom);
@@ -408,6 +491,8 @@ export function mlpModel(layers: readonly DenseLayer[], activation: NetworkActiv
     // centred ball. Not on a sphere: there only tangential secants count (relu(x1) + relu(x2) on the unit
     // circle has Lip 1, not sqrt 2), so the value is only an upper bound there. Linear units are always active.
     exactLipschitz: (Dom) => {
+      // weights known up to an error: no exact value
+      if (inexact) return null;
       const all = nonnegativeAllActive(layers, acts, Dom);
       // small relu nets on R^d: the activation patterns enumerated (docs/science.md section 10)
       if (all === null) return reluExactForLayers(layers, acts, Dom);
@@ -423,9 +508,12 @@ export function mlpModel(layers: readonly DenseLayer[], activation: NetworkActiv
     // activations with slopes in [alpha, beta]: Lip <= prod_l beta_l ||W_l||_op, each a certified spectral norm (docs/science.md section 3)
     // with one hidden layer, the LipSDP-Neuron certificate where it is tighter (docs/science.md section 9); small
     // relu nets: its branch and bound over activation patterns (section 9.6)
-    upperLipschitz: (Dom, rng) => tighterUpper(spectralProduct(layers, acts, Dom, rng, ''), certificateOn(Dom).upper),
+    // Weights known up to an error (a folded BatchNormalization): the spectral product alone, which holds for
+    // every activation pattern and so for the exact network; the network certificates, whose slope intervals and
+    // patterns are those of the stored weights, are not used (docs/science.md section 3, "Inexact weights")
+    upperLipschitz: (Dom, rng) => (inexact ? spectralProduct(layers, acts, Dom, rng, '') : tighterUpper(spectralProduct(layers, acts, Dom, rng, ''), certificateOn(Dom).upper)),
     // the lower bound of the same branch and bound (section 9.6, "Lower bound"), not a second search
-    lowerLipschitz: (Dom) => certificateOn(Dom).lower,
+    lowerLipschitz: (Dom) => (inexact ? null : certificateOn(Dom).lower),
     predict(X, m) {
       const out = new Float64Array(m);
       for (let i = 0; i < m; i++) out[i] = forwardOne(layers, acts, X.subarray(i * d, i * d + d))[D - 1][0];

@@ -143,7 +143,7 @@ describe('network formats: the same network in robustlaw-mlp/1, TF.js and ONNX c
     };
     const X = points(10, 3);
     expect(Array.from(functional(['x', 'dense_1']).forward(X, 10))).toEqual(Array.from(mlpNetwork(layers, ['tanh']).forward(X, 10)));
-    expect(thrown(() => functional(['x', 'x'])).message).toBe('f.json: tfjs.modelTopology.layers[3].inbound_nodes must be a chain of layers, each taking the one before it (no branches) (got layer "dense_2" takes "x", not "dense_1")');
+    expect(thrown(() => functional(['x', 'x'])).message).toBe('f.json: tfjs.modelTopology.config.layers[2].inbound_nodes must be a chain of layers, each taking the one before it (no branches) (got layer "dense_2" takes "x", not "dense_1")');
   });
 
   it('uint8 affine-quantized TF.js weights are dequantized (q scale + min)', () => {
@@ -161,9 +161,10 @@ describe('network formats: the same network in robustlaw-mlp/1, TF.js and ONNX c
 describe('unsupported or broken network files are refused with one line naming the first culprit and what is supported', () => {
   const layers = f32Layers([3, 4, 2], 9);
   it.each([
-    ['a Conv2D layer', tfjsFiles(layers, ['relu'], { layer: { class_name: 'Conv2D', config: { name: 'conv' } } }), /tfjs\.modelTopology\.layers\[2\]\.class_name must be a layer the tool reads: InputLayer, Dense, Activation, Flatten, Dropout \(dense networks\) \(got "Conv2D" \(layer "conv"\)\)/],
-    ['a softmax output', tfjsFiles(layers, ['relu', 'softmax']), /activation must be an activation the tool reads: relu, tanh, sigmoid, softplus, linear \(got "softmax"\)/],
-    ['an elu hidden layer', tfjsFiles(layers, ['elu']), /tfjs\.modelTopology\.layers\[1\]\.config\.activation must be an activation the tool reads: .* \(got "elu"\)/],
+    // keys are the layer's path in model.json (indices from 0, as the file) with its name
+    ['a Conv2D layer', tfjsFiles(layers, ['relu'], { layer: { class_name: 'Conv2D', config: { name: 'conv' } } }), /tfjs\.modelTopology\.config\.layers\[1\]\.class_name must be a layer the tool reads: InputLayer, Dense, Activation, Flatten, Reshape, Dropout, BatchNormalization \(dense networks; convolutions and pooling are not read yet\) \(got "Conv2D" \(layer "conv"\)\)/],
+    ['a softmax before the output', tfjsFiles(f32Layers([3, 4, 4, 2], 9), ['softmax', 'relu']), /^m\.json: tfjs\.modelTopology\.config\.layers\[1\] must be nothing after the output's softmax \(modelTopology\.config\.layers\[0\]\.config\.activation\): a softmax is read only as the output, where it is dropped and the logits are bounded \(got "Dense" \(layer "dense_2"\)\)$/],
+    ['an elu hidden layer', tfjsFiles(layers, ['elu']), /tfjs\.modelTopology\.config\.layers\[0\]\.config\.activation must be an activation the tool reads: relu, tanh, sigmoid, softplus, linear, or softmax on the output \(re-export the model with one of them\) \(got "elu"\)/],
     ['float16 weights', tfjsFiles(layers, ['relu'], { dtype: 'float16' }), /dtype must be float32, or uint8\/uint16 with affine quantization .* \(got "float16" \(weight dense_1\/kernel\)\)/],
   ])('TF.js: %s', (_, files, msg) => {
     expect(thrown(() => parseTfjsLayersModel(files.json, () => files.shard, 'm.json')).message).toMatch(msg);
@@ -178,7 +179,8 @@ describe('unsupported or broken network files are refused with one line naming t
     const model = onnx.ModelProto.decode(encodeOnnx(layers, ['relu']));
     model.graph!.node!.splice(1, 0, onnx.NodeProto.create({ name: '/conv/Conv', opType: 'Conv', input: ['/fc0/Gemm_output_0'], output: ['c'] }));
     const e = thrown(() => parseOnnx(onnx.ModelProto.encode(model).finish(), 'm.onnx'));
-    expect(e.message).toBe('m.onnx: onnx.node 2 (Conv "/conv/Conv") must be an operator the tool reads: Gemm, MatMul, Add, Relu, Tanh, Sigmoid, Softplus, Flatten, Identity, Constant (dense networks) (got "Conv")');
+    // named as the file holds it: graph.node[1], from 0
+    expect(e.message).toBe('m.onnx: onnx.node graph.node[1] (Conv "/conv/Conv") must be an operator the tool reads: Gemm, MatMul, Add, Relu, Tanh, Sigmoid, Softplus, BatchNormalization, Dropout, Flatten, Reshape, Identity, Softmax, LogSoftmax, Constant (dense networks; convolutions and pooling are not read yet) (got "Conv")');
   });
 
   it('ONNX: an INT64 weight is refused naming its data type', () => {
@@ -196,7 +198,7 @@ describe('unsupported or broken network files are refused with one line naming t
     const noShard = mkdtempSync(join(dir, 'noshard-'));
     writeFileSync(join(noShard, 'model.json'), JSON.stringify(conv.json));
     for (const [file, msg] of [
-      [join(sub, 'model.json'), /^robustlaw: --model .*model\.json \(key modelTopology\.layers\[2\]\.class_name\) must be a layer the tool reads: InputLayer, Dense, Activation, Flatten, Dropout \(dense networks\) \(got "Conv2D" \(layer "conv"\)\)$/m],
+      [join(sub, 'model.json'), /^robustlaw: --model .*model\.json \(key modelTopology\.config\.layers\[1\]\.class_name\) must be a layer the tool reads: InputLayer, Dense, Activation, Flatten, Reshape, Dropout, BatchNormalization \(dense networks; convolutions and pooling are not read yet\) \(got "Conv2D" \(layer "conv"\)\)$/m],
       [join(noShard, 'model.json'), /^robustlaw: --model .*model\.json \(key weightsManifest\) must be weight shards readable beside model\.json \(got cannot read .*weights\.bin \(ENOENT\)\)$/m],
       ['examples/formats/regressor-data.csv', /^robustlaw: --model must be a readable network file \(robustlaw-mlp\/1 JSON, a TF\.js model\.json or an ONNX model\) \(got examples\/formats\/regressor-data\.csv: neither JSON nor an ONNX model\)$/m],
     ] as const) {

@@ -6,7 +6,8 @@
 import { createRequire } from 'node:module';
 import type onnxProto from 'onnx-proto';
 import { InputError } from '../../core/input-error.js';
-import { ACTIVATION_BOUND_RULE, mlpNetwork, requireBoundedActivations, type DenseLayer, type MlpNetwork } from '../mlp.js';
+import { ACTIVATION_BOUND_RULE, mlpNetwork, requireBoundedActivations, type DenseLayer, type MlpNetwork, type OutputTransform } from '../mlp.js';
+import { batchNormAffine, foldAfter, foldBefore, type BatchNormAffine } from './batch-norm.js';
 import { type NetworkActivation } from '../network-activations.js';
 
 /** The ONNX protobuf schema, loaded on first use: a command that reads no ONNX file does not load protobufjs
@@ -21,8 +22,14 @@ type IModelProto = ReturnType<typeof onnxProto.onnx.ModelProto.decode>;
 type ITensorProto = NonNullable<NonNullable<IModelProto['graph']>['initializer']>[number];
 type INodeProto = NonNullable<NonNullable<IModelProto['graph']>['node']>[number];
 
-/** The ONNX operators the tool reads, and the activation each names. */
-export const ONNX_OPS = ['Gemm', 'MatMul', 'Add', 'Relu', 'Tanh', 'Sigmoid', 'Softplus', 'Flatten', 'Identity', 'Constant'] as const;
+/**
+ * The ONNX operators the tool reads: affine layers (Gemm, MatMul + Add), activations, BatchNormalization
+ * (folded into the neighbouring affine layer, batch-norm.ts), Dropout and Identity (the identity at
+ * inference), Flatten and Reshape before the first layer, and Softmax or LogSoftmax as the last node (dropped:
+ * f is the logits, MlpNetwork.outputTransform).
+ */
+export const ONNX_OPS = ['Gemm', 'MatMul', 'Add', 'Relu', 'Tanh', 'Sigmoid', 'Softplus', 'BatchNormalization', 'Dropout', 'Flatten', 'Reshape', 'Identity', 'Softmax', 'LogSoftmax', 'Constant'] as const;
+const TRANSFORM_OPS: Readonly<Record<string, OutputTransform>> = { Softmax: 'softmax', LogSoftmax: 'log-softmax' };
 const ACT_OPS: Readonly<Record<string, NetworkActivation>> = { Relu: 'relu', Tanh: 'tanh', Sigmoid: 'sigmoid', Softplus: 'softplus' };
 
 /** An int64 field as protobufjs decodes it (a number, or a Long where the `long` package is present). */
@@ -100,7 +107,12 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
   const declared = (inputs[0].type?.tensorType?.shape?.dim ?? []).slice(1).map((x) => num(x.dimValue));
   const declaredD = declared.length > 0 && declared.every((v) => v > 0) ? declared.reduce((a, b) => a * b, 1) : -1;
 
-  type Step = { kind: 'affine'; W: Float64Array; b: Float64Array | null; inputs: number; outputs: number; node: string } | { kind: 'act'; act: NetworkActivation; node: string };
+  type Step =
+    | { kind: 'affine'; W: Float64Array; b: Float64Array | null; inputs: number; outputs: number; node: string; weightError?: Float64Array; biasError?: Float64Array }
+    | { kind: 'act'; act: NetworkActivation; node: string }
+    | { kind: 'norm'; bn: BatchNormAffine; units: number; node: string };
+  let transform: { kind: OutputTransform; node: string } | null = null;
+  let folded = 0;
   const steps: Step[] = [];
   let current = inputs[0].name ?? '';
   const weight = (name: string, node: string): { dims: number[]; values: Float64Array } => {
@@ -114,9 +126,11 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
   };
   (graph.node ?? []).forEach((n, k) => {
     const op = n.opType ?? '';
-    const label = `${k + 1} (${op}${n.name ? ` "${n.name}"` : ''})`;
+    // named as the file holds it: graph.node[k] (from 0), its operator and its name
+    const label = `graph.node[${k}] (${op}${n.name ? ` "${n.name}"` : ''})`;
     if (n.domain && n.domain !== 'ai.onnx') fail(`node ${label}`, 'an operator of the default ONNX domain', n.domain);
-    if (!(ONNX_OPS as readonly string[]).includes(op)) fail(`node ${label}`, `an operator the tool reads: ${ONNX_OPS.join(', ')} (dense networks)`, op, `${JSON.stringify(op)}`);
+    if (!(ONNX_OPS as readonly string[]).includes(op)) fail(`node ${label}`, `an operator the tool reads: ${ONNX_OPS.join(', ')} (dense networks; convolutions and pooling are not read yet)`, op, `${JSON.stringify(op)}`);
+    if (transform !== null && op !== 'Constant') fail(`node ${label}`, `nothing after the output's ${transform.kind} (node ${transform.node}): a softmax is read only as the last node, where it is dropped and the logits are bounded`, op, JSON.stringify(op));
     const ins = (n.input ?? []).filter((s) => s !== '');
     const out = (n.output ?? [])[0] ?? '';
     if (op === 'Constant') {
@@ -127,8 +141,26 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
     }
     const other = ins.filter((s) => s !== current);
     if (ins.length === other.length) fail(`node ${label}`, `a node on the chain from the input (taking ${JSON.stringify(current)})`, ins.join(', '), `inputs ${ins.join(', ')}`);
-    if (op === 'Identity' || op === 'Flatten') {
-      if (op === 'Flatten' && steps.some((s) => s.kind === 'affine')) fail(`node ${label}`, 'a Flatten before the first affine layer (it only reshapes the input)', op);
+    if (op === 'Identity' || op === 'Dropout') {
+      // Dropout at inference (training_mode absent or false, as an eval-mode export writes it): the identity
+      const mode = op === 'Dropout' && ins[2] !== undefined ? init.get(ins[2]) : undefined;
+      if (mode !== undefined && ((mode.rawData ?? []).some((v) => v !== 0) || (mode.int32Data ?? []).some((v) => v !== 0))) fail(`node ${label}`, 'a Dropout in inference mode (export with model.eval())', 'training_mode = true');
+    } else if (op === 'Flatten' || op === 'Reshape') {
+      if (steps.length > 0) fail(`node ${label}`, `a ${op} before the first affine layer (it only reshapes the input)`, op);
+    } else if (TRANSFORM_OPS[op] !== undefined) {
+      const axis = attr(n, 'axis', num(model.opsetImport?.find((o) => !o.domain)?.version ?? 13) >= 13 ? -1 : 1, 'i');
+      if (axis !== -1 && axis !== 1) fail(`node ${label}`, `a ${op} over the classes (axis -1 or 1)`, axis);
+      if (!steps.some((s) => s.kind === 'affine')) fail(`node ${label}`, `a ${op} after an affine layer`, op);
+      transform = { kind: TRANSFORM_OPS[op], node: label };
+    } else if (op === 'BatchNormalization') {
+      if (attr(n, 'training_mode', 0, 'i') !== 0) fail(`node ${label}`, 'a BatchNormalization in inference mode (export with model.eval())', 'training_mode = 1');
+      if (ins[0] !== current || ins.length < 5) fail(`node ${label}`, 'a BatchNormalization of the running value with scale, B, mean and var', ins.join(', '));
+      const [sc, B, mean, variance] = ins.slice(1, 5).map((name) => weight(name, label).values);
+      const units = sc.length;
+      if (![B, mean, variance].every((v) => v.length === units)) fail(`node ${label}`, `scale, B, mean and var of ${units} values each`, [B, mean, variance].map((v) => v.length).join(', '));
+      const bn = batchNormAffine(sc, B, mean, variance, attr(n, 'epsilon', 1e-5, 'f')) ?? fail(`node ${label}`, 'a BatchNormalization with var + epsilon > 0 and finite parameters', op);
+      folded += 2 * units;
+      steps.push({ kind: 'norm', bn, units, node: label });
     } else if (ACT_OPS[op] !== undefined) {
       const prev = steps[steps.length - 1];
       if (prev === undefined) fail(`node ${label}`, 'an activation after an affine layer (Gemm, or MatMul + Add)', op);
@@ -152,7 +184,10 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
         if (C.values.length !== o && C.values.length !== 1) fail(`node ${label}`, `a bias C of ${o} values (or 1, broadcast)`, C.values.length);
         b = Float64Array.from({ length: o }, (_, r) => beta * C.values[C.values.length === 1 ? 0 : r]);
       }
-      steps.push({ kind: 'affine', W, b, inputs: i, outputs: o, node: label });
+      // alpha W and beta C round unless alpha and beta are powers of two: then their errors travel with the layer
+      const exact = (v: number) => v === 0 || Math.abs(v) === 2 ** Math.round(Math.log2(Math.abs(v)));
+      const rounded = (v: Float64Array) => v.map((w) => 2 ** -53 * Math.abs(w) + 4 * Number.MIN_VALUE);
+      steps.push({ kind: 'affine', W, b, inputs: i, outputs: o, node: label, ...(exact(alpha) ? {} : { weightError: rounded(W) }), ...(exact(beta) || b === null ? {} : { biasError: rounded(b) }) });
     } else if (op === 'MatMul') {
       if (ins[0] !== current) fail(`node ${label}`, 'a MatMul whose first operand is the running value (x W)', ins[0]);
       const B = weight(ins[1], label);
@@ -176,18 +211,35 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
   const layers: DenseLayer[] = [];
   const acts: NetworkActivation[] = [];
   let pending: NetworkActivation | null = null;
+  // a BatchNormalization right after an affine layer (no activation since) is folded into it, one after an
+  // activation (or before the first layer) into the next affine layer
+  let norm: { bn: BatchNormAffine; node: string } | null = null;
   for (const s of steps) {
     if (s.kind === 'act') {
       pending = s.act;
+      continue;
+    }
+    if (s.kind === 'norm') {
+      const width = layers.length > 0 ? layers[layers.length - 1].outputs : declaredD;
+      if (s.units !== width) fail(`node ${s.node}`, `a BatchNormalization of ${width} features (the running value's)`, s.units);
+      if (norm !== null) fail(`node ${s.node}`, 'one BatchNormalization between two affine layers', s.node);
+      if (layers.length > 0 && pending === null) layers[layers.length - 1] = foldAfter(layers[layers.length - 1], s.bn);
+      else norm = { bn: s.bn, node: s.node };
       continue;
     }
     const prevOut = layers.length > 0 ? layers[layers.length - 1].outputs : declaredD >= 0 ? declaredD : s.inputs;
     if (s.inputs !== prevOut) fail(`node ${s.node}`, `a weight of ${prevOut} inputs (the ${layers.length > 0 ? "previous layer's outputs" : "graph input's size"})`, s.inputs);
     if (layers.length > 0) acts.push(pending ?? 'linear');
     pending = null;
-    layers.push({ weights: s.W, biases: s.b ?? new Float64Array(s.outputs), inputs: s.inputs, outputs: s.outputs });
+    let layer: DenseLayer = { weights: s.W, biases: s.b ?? new Float64Array(s.outputs), inputs: s.inputs, outputs: s.outputs, ...(s.weightError ? { weightError: s.weightError } : {}), ...(s.biasError ? { biasError: s.biasError } : {}) };
+    if (norm !== null) {
+      layer = foldBefore(layer, norm.bn);
+      norm = null;
+    }
+    layers.push(layer);
   }
   if (layers.length === 0) fail('graph', 'at least one affine layer (Gemm, or MatMul + Add)', 0, 'none');
+  if (norm !== null) fail(`node ${norm.node}`, 'an affine layer after a BatchNormalization that follows an activation (it is folded into that layer)', 'BatchNormalization');
   if (pending !== null) {
     const m = layers[layers.length - 1].outputs;
     const I = new Float64Array(m * m);
@@ -196,7 +248,7 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
     layers.push({ weights: I, biases: new Float64Array(m), inputs: m, outputs: m });
   }
   requireBoundedActivations(layers, acts, (l, rows, shown) => fail(`layer ${l + 1}`, ACTIVATION_BOUND_RULE, rows, shown));
-  return mlpNetwork(layers, acts);
+  return mlpNetwork(layers, acts, { outputTransform: (transform as { kind: OutputTransform } | null)?.kind, foldedParameters: folded });
 }
 
 /**

@@ -4,11 +4,17 @@
  * @module
  */
 import { InputError } from '../../core/input-error.js';
-import { ACTIVATION_BOUND_RULE, mlpNetwork, requireBoundedActivations, type DenseLayer, type MlpNetwork } from '../mlp.js';
+import { ACTIVATION_BOUND_RULE, mlpNetwork, requireBoundedActivations, type DenseLayer, type MlpNetwork, type OutputTransform } from '../mlp.js';
+import { batchNormAffine, foldAfter, foldBefore, type BatchNormAffine } from './batch-norm.js';
 import { NETWORK_ACTIVATIONS, type NetworkActivation } from '../network-activations.js';
 
-/** The layer classes a LayersModel may hold (Dropout is the identity at inference; Flatten only reshapes). */
-export const TFJS_LAYERS = ['InputLayer', 'Dense', 'Activation', 'Flatten', 'Dropout'] as const;
+/**
+ * The layer classes a LayersModel may hold: Dropout is the identity at inference, Flatten and Reshape only
+ * reshape the input, BatchNormalization is folded into the neighbouring Dense layer (batch-norm.ts).
+ */
+export const TFJS_LAYERS = ['InputLayer', 'Dense', 'Activation', 'Flatten', 'Reshape', 'Dropout', 'BatchNormalization'] as const;
+/** Output activations read as a transform of the logits (f stays the logits: MlpNetwork.outputTransform). */
+const OUTPUT_TRANSFORMS: Readonly<Record<string, OutputTransform>> = { softmax: 'softmax' };
 
 /** Whether parsed JSON looks like a TF.js LayersModel `model.json` (it has `modelTopology` and `weightsManifest`). */
 export function isTfjsModelJson(json: unknown): boolean {
@@ -45,17 +51,29 @@ export function parseTfjsLayersModel(json: unknown, readShard: (path: string) =>
   const cfg = top.config;
   const rawLayers = Array.isArray(cfg) ? cfg : isObj(cfg) && Array.isArray(cfg.layers) ? cfg.layers : fail('modelTopology.config.layers', 'an array of layers', cfg);
   const weights = readWeights(o.weightsManifest, readShard, fail);
-  if (isObj(cfg) && top.class_name !== 'Sequential') requireChain(cfg, rawLayers as unknown[], fail);
 
+  // keys name a layer as the file does: its path in model.json, indices from 0, and its name
+  const layersPath = `modelTopology${isObj(o.modelTopology) && isObj(o.modelTopology.model_config) ? '.model_config' : ''}.config${Array.isArray(cfg) ? '' : '.layers'}`;
   const layers: DenseLayer[] = [];
   const acts: NetworkActivation[] = [];
   let pending: NetworkActivation | null = null; // the activation after the last Dense so far
+  let norm: BatchNormAffine | null = null; // a BatchNormalization waiting for the next Dense layer
+  let transform: { kind: OutputTransform; where: string } | null = null; // a softmax, which must end the model
   let d = -1;
   let width = -1;
+  const afterTransform = (where: string, what: string) => {
+    if (transform !== null) fail(where, `nothing after the output's ${transform.kind} (${transform.where}): a softmax is read only as the output, where it is dropped and the logits are bounded`, what, what);
+  };
   const setActivation = (a: unknown, where: string) => {
     const name = a === undefined || a === null ? 'linear' : a;
-    if (!(NETWORK_ACTIVATIONS as readonly unknown[]).includes(name)) fail(where, `an activation the tool reads: ${NETWORK_ACTIVATIONS.join(', ')}`, name);
+    if (typeof name === 'string' && OUTPUT_TRANSFORMS[name] !== undefined && layers.length > 0) {
+      afterTransform(where, name);
+      transform = { kind: OUTPUT_TRANSFORMS[name], where };
+      return;
+    }
+    if (!(NETWORK_ACTIVATIONS as readonly unknown[]).includes(name)) fail(where, `an activation the tool reads: ${NETWORK_ACTIVATIONS.join(', ')}, or softmax on the output (re-export the model with one of them)`, name);
     if (layers.length === 0) fail(where, 'an activation after a Dense layer', name, `${JSON.stringify(name)} before any Dense layer`);
+    if (name !== 'linear') afterTransform(where, JSON.stringify(name));
     if (pending !== 'linear' && name !== 'linear') fail(where, 'one activation per Dense layer', name, `${JSON.stringify(name)} after ${pending}`);
     if (name !== 'linear') pending = name as NetworkActivation;
   };
@@ -63,27 +81,61 @@ export function parseTfjsLayersModel(json: unknown, readShard: (path: string) =>
     if (!Array.isArray(shape) || shape.length < 2 || !shape.slice(1).every((v) => Number.isInteger(v) && (v as number) > 0)) return fail(where, 'an input shape [null, d1, d2, ...] of positive integers', shape);
     return (shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
   };
+  if (isObj(cfg) && top.class_name !== 'Sequential') requireChain(cfg, rawLayers as unknown[], layersPath, fail);
+  let inputRank = 1;
+  let folded = 0; // trained parameters of the folded BatchNormalizations (gamma, beta)
   (rawLayers as unknown[]).forEach((raw, i) => {
-    const key = `modelTopology.layers[${i + 1}]`;
+    const key = `${layersPath}[${i}]`;
     if (!isObj(raw) || !isObj(raw.config)) return fail(key, 'a layer {class_name, config}', raw);
     const cls = raw.class_name;
     const c = raw.config;
-    if (!(TFJS_LAYERS as readonly unknown[]).includes(cls)) fail(`${key}.class_name`, `a layer the tool reads: ${TFJS_LAYERS.join(', ')} (dense networks)`, cls, `${JSON.stringify(cls)}${typeof c.name === 'string' ? ` (layer "${c.name}")` : ''}`);
+    const named = `${JSON.stringify(cls)}${typeof c.name === 'string' ? ` (layer "${c.name}")` : ''}`;
+    if (!(TFJS_LAYERS as readonly unknown[]).includes(cls)) fail(`${key}.class_name`, `a layer the tool reads: ${TFJS_LAYERS.join(', ')} (dense networks; convolutions and pooling are not read yet)`, cls, named);
     const shape = c.batch_input_shape ?? c.batch_shape;
     if (shape !== undefined && d < 0) {
       d = shapeSize(shape, `${key}.config.batch_input_shape`);
+      inputRank = (shape as unknown[]).length - 1;
       width = d;
     }
     if (cls === 'InputLayer' || cls === 'Dropout') return;
-    if (cls === 'Flatten') {
-      if (layers.length > 0) fail(key, 'a Flatten before the first Dense layer (it only reshapes the input)', cls, 'Flatten after a Dense layer');
+    if (cls === 'Flatten' || cls === 'Reshape') {
+      if (layers.length > 0 || norm !== null) fail(key, `a ${String(cls)} before the first Dense layer (it only reshapes the input)`, cls, `${named} after a Dense layer`);
+      inputRank = 1;
       return;
     }
     if (cls === 'Activation') return setActivation(c.activation, `${key}.config.activation`);
+    const name = typeof c.name === 'string' ? c.name : `layer${i}`;
+    if (cls === 'BatchNormalization') {
+      afterTransform(key, named);
+      // over the features of a flat input (the last axis of [batch, units])
+      const axis: unknown = c.axis === undefined ? -1 : Array.isArray(c.axis) && c.axis.length === 1 ? (c.axis as unknown[])[0] : c.axis;
+      if (!(axis === -1 || (axis === 1 && (layers.length > 0 || inputRank === 1)))) fail(`${key}.config.axis`, 'the feature axis of a flat input (-1)', c.axis, JSON.stringify(c.axis));
+      if (layers.length === 0 && inputRank !== 1) fail(key, 'a BatchNormalization of a flat input (after Flatten) or of a Dense layer', cls, `${named} of an input of rank ${inputRank}`);
+      const units = layers.length > 0 ? layers[layers.length - 1].outputs : width;
+      const part = (w: string, use: unknown, fill: number) => {
+        if (use === false) return new Float64Array(units).fill(fill);
+        const t = weights.take(`${name}/${w}`, `${key} (BatchNormalization "${name}") ${w}`);
+        if (t.values.length !== units) fail(`weightsManifest (${name}/${w})`, `${units} values (the features normalised)`, t.shape, JSON.stringify(t.shape));
+        return t.values;
+      };
+      const gammas = part('gamma', c.scale, 1);
+      const betas = part('beta', c.center, 0);
+      folded += (c.scale === false ? 0 : units) + (c.center === false ? 0 : units);
+      const mean = part('moving_mean', true, 0);
+      const variance = part('moving_variance', true, 1);
+      const eps = c.epsilon === undefined ? 0.001 : c.epsilon;
+      if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps)) fail(`${key}.config.epsilon`, 'a finite number >= 0', eps);
+      const bn = batchNormAffine(gammas, betas, mean, variance, eps as number) ?? fail(`${key}`, 'a BatchNormalization with moving_variance + epsilon > 0 and finite parameters', named);
+      if (norm !== null) fail(key, 'one BatchNormalization between two Dense layers', cls, `${named} after another`);
+      // right after a Dense layer (no activation since): folded into it; else into the next Dense layer
+      if (layers.length > 0 && pending === 'linear') layers[layers.length - 1] = foldAfter(layers[layers.length - 1], bn);
+      else norm = bn;
+      return;
+    }
     // Dense
+    afterTransform(key, named);
     const units = c.units;
     if (!Number.isInteger(units) || (units as number) < 1) fail(`${key}.config.units`, 'a positive integer', units);
-    const name = typeof c.name === 'string' ? c.name : `layer${i + 1}`;
     const kernel = weights.take(`${name}/kernel`, `${key} (Dense "${name}") kernel`);
     const inputs = kernel.shape.length === 2 ? kernel.shape[0] : -1;
     if (kernel.shape.length !== 2 || kernel.shape[1] !== units) fail(`weightsManifest (${name}/kernel)`, `shape [inputs, ${String(units)}]`, kernel.shape, JSON.stringify(kernel.shape));
@@ -100,12 +152,18 @@ export function parseTfjsLayersModel(json: unknown, readShard: (path: string) =>
       B = bias.values;
     }
     if (layers.length > 0) acts.push(pending ?? 'linear');
-    layers.push({ weights: W, biases: B, inputs, outputs: out });
+    let layer: DenseLayer = { weights: W, biases: B, inputs, outputs: out };
+    if (norm !== null) {
+      layer = foldBefore(layer, norm);
+      norm = null;
+    }
+    layers.push(layer);
     pending = 'linear';
     setActivation(c.activation, `${key}.config.activation`);
     width = out;
   });
-  if (layers.length === 0) fail('modelTopology.config.layers', 'at least one Dense layer', rawLayers, 'no Dense layer');
+  if (layers.length === 0) fail(`${layersPath}`, 'at least one Dense layer', rawLayers, 'no Dense layer');
+  if (norm !== null) fail(`${layersPath}`, 'a Dense layer after each BatchNormalization that follows an activation (it is folded into that layer)', 'BatchNormalization', 'a BatchNormalization at the end, after an activation');
   if (pending !== null && pending !== 'linear') {
     // an activation on the output: an identity layer after it keeps the last layer affine
     const m = layers[layers.length - 1].outputs;
@@ -116,7 +174,7 @@ export function parseTfjsLayersModel(json: unknown, readShard: (path: string) =>
   }
   weights.requireAllUsed();
   requireBoundedActivations(layers, acts, (l, rows, shown) => fail(`weightsManifest (layer ${l + 1})`, ACTIVATION_BOUND_RULE, rows, shown));
-  return mlpNetwork(layers, acts);
+  return mlpNetwork(layers, acts, { outputTransform: (transform as { kind: OutputTransform } | null)?.kind, foldedParameters: folded });
 }
 
 /**
@@ -145,7 +203,7 @@ function inboundNames(nodes: unknown): string[][] | null {
  * one input, the layer before it, and the model has one input and one output, the last layer. Branches
  * (two heads, a residual) are refused naming the first layer off the chain.
  */
-function requireChain(cfg: Obj, layers: unknown[], fail: (field: string, rule: string, value: unknown, shown?: string) => never): void {
+function requireChain(cfg: Obj, layers: unknown[], layersPath: string, fail: (field: string, rule: string, value: unknown, shown?: string) => never): void {
   const name = (l: unknown) => (isObj(l) ? (typeof l.name === 'string' ? l.name : isObj(l.config) && typeof l.config.name === 'string' ? l.config.name : '') : '');
   const rule = 'a chain of layers, each taking the one before it (no branches)';
   layers.forEach((l, i) => {
@@ -153,11 +211,11 @@ function requireChain(cfg: Obj, layers: unknown[], fail: (field: string, rule: s
     const ins = inboundNames(l.inbound_nodes);
     if (ins === null) return;
     const flat = ins.flat();
-    if (ins.length !== 1 || flat.length !== 1 || flat[0] !== name(layers[i - 1])) fail(`modelTopology.layers[${i + 1}].inbound_nodes`, rule, flat.join(', '), `layer "${name(l)}" takes ${flat.length === 0 ? 'nothing' : flat.map((n) => `"${n}"`).join(', ')}${i > 0 ? `, not "${name(layers[i - 1])}"` : ''}`);
+    if (ins.length !== 1 || flat.length !== 1 || flat[0] !== name(layers[i - 1])) fail(`${layersPath}[${i}].inbound_nodes`, rule, flat.join(', '), `layer "${name(l)}" takes ${flat.length === 0 ? 'nothing' : flat.map((n) => `"${n}"`).join(', ')}${i > 0 ? `, not "${name(layers[i - 1])}"` : ''}`);
   });
   const outs = Array.isArray(cfg.output_layers) ? cfg.output_layers : null;
   const last = name(layers[layers.length - 1]);
-  if (outs !== null && (outs.length !== 1 || !Array.isArray(outs[0]) || outs[0][0] !== last)) fail('modelTopology.config.output_layers', `one output, the last layer "${last}"`, outs, JSON.stringify(outs));
+  if (outs !== null && (outs.length !== 1 || !Array.isArray(outs[0]) || outs[0][0] !== last)) fail(`${layersPath.replace(/\.layers$/, '')}.output_layers`, `one output, the last layer "${last}"`, outs, JSON.stringify(outs));
 }
 
 interface Tensor {
@@ -219,7 +277,7 @@ function readWeights(manifest: unknown, readShard: (path: string) => Uint8Array,
     },
     requireAllUsed(): void {
       const left = order.find((n) => !used.has(n));
-      if (left !== undefined) fail('weightsManifest', 'weights of the Dense layers only', left, `an unused weight ${JSON.stringify(left)}`);
+      if (left !== undefined) fail('weightsManifest', 'weights of the Dense and BatchNormalization layers only', left, `an unused weight ${JSON.stringify(left)}`);
     },
   };
 }
