@@ -66,7 +66,8 @@ export interface MlpNetwork {
   /**
    * A softmax or log-softmax the file applies to the outputs, read but not part of f: f is the logits, the
    * function a classifier's margins and verdicts are about (docs/science.md, "A classifier's verdict"); softmax
-   * is 1-Lipschitz in l2 (its Jacobian diag(p) - p p^T has norm at most 1/2), so bounds on the probabilities
+   * is 1/2-Lipschitz in l2 (its Jacobian diag(p) - p p^T has norm at most max_i 2 p_i (1 - p_i) <= 1/2, by
+   * Gershgorin), so bounds on the probabilities
    * follow from those on the logits.
    */
   readonly outputTransform?: OutputTransform;
