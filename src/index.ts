@@ -5,6 +5,7 @@
  */
 // core
 export { Rng, MAX_SEED } from './core/rng.js';
+export { packageRoot, installedAsDependency, tfjsNodeSetupCommand } from './core/package-root.js';
 export { Streams, deriveSeed, STREAM_NAMES, type StreamName } from './core/streams.js';
 // data
 export { DISTRIBUTION_NAMES, type Distribution, type DistributionName, type Isoperimetry } from './data/distribution.js';
@@ -130,7 +131,7 @@ export { mergeRuns, requireComplete, type MergeOutcome, type MergeOptions, type 
 export { logLogSlope, tQuantile975, type SlopeFit } from './law/slope.js';
 export { summarize, groupOf, median, type Summary, type ClassSummary, type SlopeSummary } from './report/summary.js';
 export { LIP_SERIES, lipschitzRows, lipschitzPlot, lawScatterPlot, ratioPlot, slopesPlot, benchPlot } from './report/plot-specs.js';
-export { renderSvg, normaliseIds } from './report/render-svg.js';
+export { renderSvg, compileVega, normaliseIds } from './report/render-svg.js';
 export { reportSections, toMarkdown, toHtml, type ReportSection } from './report/run-report.js';
 export { writeReport, defaultBenchFile, type WriteReportOptions } from './report/write-report.js';
 // the interactive report page (issue 16): reusable by any report that shows vega-lite plots and tables

@@ -1,4 +1,5 @@
 import { InputError } from '../core/input-error.js';
+import { tfjsNodeSetupCommand } from '../core/package-root.js';
 import type { ResidentKernels } from './resident.js';
 import { createBackend } from './registry.js';
 
@@ -78,7 +79,7 @@ export async function openSearchBackend(name: SearchBackendName): Promise<Search
   }
   try {
     const b = await createBackend('tfjs-wasm');
-    return { name: 'tfjs-wasm', requested: 'auto', mode: b.mode, precision: 'f32', kernels: bySize(b, AUTO_MIN_WEIGHTS['tfjs-wasm']), note: `auto: the native TensorFlow binding is not available (${why}); searching on tfjs-wasm (npm run setup:tfjs-node builds it)` };
+    return { name: 'tfjs-wasm', requested: 'auto', mode: b.mode, precision: 'f32', kernels: bySize(b, AUTO_MIN_WEIGHTS['tfjs-wasm']), note: `auto: the native TensorFlow binding is not available (${why}); searching on tfjs-wasm (${tfjsNodeSetupCommand()} builds it)` };
   } catch (e) {
     return CPU('auto', `auto: neither tfjs-node (${why}) nor tfjs-wasm (${(e as Error).message}) runs here; searching in f64 on the cpu`);
   }

@@ -1,4 +1,4 @@
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import { PAGE_SCRIPT } from './page-script.js';
 import { fmtNum } from './table.js';
 import { vegaRuntime } from './vega-runtime.js';
@@ -14,6 +14,8 @@ export interface PageFigure {
   /** Element id, unique in the page (`fig-lipschitz`); tables link to it. */
   readonly id: string;
   readonly spec: TopLevelSpec;
+  /** The vega spec compiled from `spec` (compileVega, src/report/render-svg.ts): what the page's vega runtime draws. */
+  readonly vega: unknown;
   /** The spec rendered to SVG in Node (src/report/render-svg.ts): shown with scripts off. */
   readonly svg: string;
   /** What the figure shows, in words: the caption and the accessible name. */
@@ -21,13 +23,13 @@ export interface PageFigure {
 }
 
 /**
- * A figure of the interactive page: the vega spec (compiled from the vega-lite spec here, so the page needs
- * only the vega runtime) in a JSON script that the page script renders into `.rl-view`, and the static
+ * A figure of the interactive page: the vega spec (compiled from the vega-lite spec beforehand, so the page
+ * needs only the vega runtime) in a JSON script that the page script renders into `.rl-view`, and the static
  * SVG in `.rl-fallback`, shown until the view has drawn and whenever scripts are off. The caption states
  * what the figure shows and is its accessible name.
  */
 export function figureHtml(f: PageFigure): string {
-  const vg = compile(f.spec).spec;
+  const vg = f.vega;
   const svg = f.svg.replace(/^<\?xml[^>]*>\s*/, '').replace(/^<svg /, `<svg aria-label="${escapeHtml(f.alt)}" `);
   return [
     `<figure class="rl-figure" id="${escapeHtml(f.id)}" aria-labelledby="${escapeHtml(f.id)}-caption">`,

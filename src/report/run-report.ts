@@ -12,7 +12,7 @@ export interface ReportSection {
   readonly table?: { readonly headers: readonly string[]; readonly rows: readonly (readonly (string | number | null)[])[]; readonly links?: readonly RowLink[] };
   /** Plot file name under plots/, with its SVG text (inlined in HTML, linked from Markdown) and, for the
    * interactive HTML page, the vega-lite spec it was rendered from. */
-  readonly plot?: { readonly file: string; readonly svg: string; readonly alt: string; readonly spec?: TopLevelSpec };
+  readonly plot?: { readonly file: string; readonly svg: string; readonly alt: string; readonly spec?: TopLevelSpec; readonly vega?: unknown };
   /** Long text shown folded (HTML `<details>`), e.g. the run's spec JSON. */
   readonly folded?: { readonly summary: string; readonly text: string };
 }
@@ -22,6 +22,8 @@ export interface ReportPlot {
   readonly svg: string;
   readonly alt: string;
   readonly spec?: TopLevelSpec;
+  /** The vega spec compiled from `spec` (the interactive page draws it). */
+  readonly vega?: unknown;
 }
 
 /** Which instances a reader should see first: 0 a certified counterexample, 1 inconclusive (in the law's regime), 2 the rest. */
@@ -143,7 +145,7 @@ export function toHtml(sections: readonly ReportSection[]): string {
     if (s.folded) body.push(`<details><summary>${escapeHtml(s.folded.summary)}</summary><pre>${escapeHtml(s.folded.text)}</pre></details>`);
     if (s.plot) {
       const id = `fig-${s.plot.file.replace(/\.svg$/, '')}`;
-      body.push(s.plot.spec ? figureHtml({ id, spec: s.plot.spec, svg: s.plot.svg, alt: s.plot.alt }) : `<figure id="${id}">${s.plot.svg.replace(/^<\?xml[^>]*>\s*/, '')}<figcaption>${escapeHtml(s.plot.alt)}</figcaption></figure>`);
+      body.push(s.plot.spec && s.plot.vega !== undefined ? figureHtml({ id, spec: s.plot.spec, vega: s.plot.vega, svg: s.plot.svg, alt: s.plot.alt }) : `<figure id="${id}">${s.plot.svg.replace(/^<\?xml[^>]*>\s*/, '')}<figcaption>${escapeHtml(s.plot.alt)}</figcaption></figure>`);
     }
     if (s.table) body.push(tableHtml({ ...s.table, caption: s.title }));
   });

@@ -8,7 +8,7 @@ import type { SweepRecord } from '../law/record.js';
 import { readResults } from '../sweep/results-file.js';
 import { InputError, show } from '../core/input-error.js';
 import { benchPlot, lawScatterPlot, lipschitzPlot, ratioPlot, slopesPlot } from './plot-specs.js';
-import { renderSvg } from './render-svg.js';
+import { compileVega, renderSvg } from './render-svg.js';
 import { reportSections, toHtml, toMarkdown, type ReportPlot } from './run-report.js';
 import { replayCommand, verifyReplayCommand, type ReplayEffort } from './replay-command.js';
 import type { ReplayFn } from './point-details.js';
@@ -82,7 +82,7 @@ export async function writeReport(dir: string, options: WriteReportOptions = {})
   const replay: ReplayFn = verifyRun ? () => verifyReplayCommand(verifyRun, records) : (rs) => replayCommand(rs, effort);
   const plots: Record<string, ReportPlot | undefined> = {};
   // the text alternative of each plot is its spec's description (what it shows, with its counts)
-  const plot = async (name: string, spec: TopLevelSpec): Promise<ReportPlot> => ({ svg: await renderSvg(spec, name), alt: String(spec.description ?? name), spec });
+  const plot = async (name: string, spec: TopLevelSpec): Promise<ReportPlot> => ({ svg: await renderSvg(spec, name), alt: String(spec.description ?? name), spec, vega: await compileVega(spec) });
   const groups = new Set(records.map(groupOf)).size;
   if (records.length > 0 && groups <= MAX_PANELS) plots.lipschitz = await plot('lipschitz', lipschitzPlot(records, replay));
   if (records.some((r) => r.law !== null && r.law > 0)) plots.law = await plot('law', lawScatterPlot(records, summary.tau, replay));

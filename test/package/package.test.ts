@@ -127,6 +127,24 @@ describe('the packed tarball', () => {
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
+
+  test('a CommonJS corner of the project (commonjs/, "type": "commonjs") typechecks, compiles to require() and runs (Node >= 20.19)', () => {
+    const tsc = inProject(process.execPath, [join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'commonjs']);
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(readFileSync(join(dir, 'commonjs', 'out', 'bound.js'), 'utf8')).toContain('require("robustlaw")');
+    const r = inProject(process.execPath, [join('commonjs', 'out', 'bound.js')]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('Theorem 3 applies: true; law eps sqrt(n d / p) = 158.114\n');
+  });
+
+  test("hints name commands that exist in the user's project: the native binding's setup is the shipped script, not an npm script of robustlaw's", () => {
+    const script = "import { tfjsNodeSetupCommand, installedAsDependency } from 'robustlaw'; console.log(installedAsDependency(), tfjsNodeSetupCommand());";
+    writeFileSync(join(dir, 'hint-check.mjs'), script);
+    const r = inProject(process.execPath, ['hint-check.mjs']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('true node node_modules/robustlaw/scripts/setup-tfjs-node.mjs\n');
+    expect(existsSync(join(dir, 'node_modules', 'robustlaw', 'scripts', 'setup-tfjs-node.mjs'))).toBe(true);
+  });
 });
 
 describe("the example project's own law tests", () => {

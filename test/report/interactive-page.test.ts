@@ -12,7 +12,7 @@ const hostile = 'a </script><script>alert(1)</script> <!-- "quoted" & more';
 describe('the interactive page', () => {
   it("inlines a figure's vega spec so that no text of the data can close its script; the JSON reads back", () => {
     const spec: TopLevelSpec = { title: hostile, data: { values: [{ x: 1, label: hostile }] }, mark: 'point', encoding: { x: { field: 'x', type: 'quantitative' } } };
-    const html = figureHtml({ id: 'fig-t', spec, svg: '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><path d="M0,0"/></svg>', alt: hostile });
+    const html = figureHtml({ id: 'fig-t', spec, vega: compile(spec).spec, svg: '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><path d="M0,0"/></svg>', alt: hostile });
     expect(html.match(/<\/script/g)).toHaveLength(1);
     expect(html).not.toContain('<!--');
     const json = /<script type="application\/json" class="rl-spec">(.*)<\/script>/.exec(html)![1];
