@@ -5,7 +5,7 @@ import { norm2 } from '../linalg/gram.js';
 import { spectralNorm } from '../linalg/spectral-norm.js';
 import { exponentOf, ldexp, lowerEnd, productUpper, subnormalUp, upperEnd } from '../linalg/pow2.js';
 import { twoSumError } from '../linalg/two-sum.js';
-import { exactEstimate, UNIT_ROUNDOFF, upperEstimate } from '../lipschitz/certificate.js';
+import { exactEstimate, gamma, UNIT_ROUNDOFF, upperEstimate } from '../lipschitz/certificate.js';
 import { domainName } from '../lipschitz/domain.js';
 import type { Rng } from '../core/rng.js';
 import type { Domain } from '../lipschitz/domain.js';
@@ -405,31 +405,91 @@ function rayleighLower(A: Float64Array, rows: number, cols: number): number {
 }
 
 /**
- * prod_l beta_l ||W_l||_op (each a certified spectral norm, beta_l the slope bound of the activation after
- * layer l): a Lipschitz bound of x -> W_D s(... s(W_1 x + b_1) ...) + b_D in l2 -> l2 on any domain
- * (docs/science.md section 3). Null where a certificate is not finite.
+ * prod_g beta_g ||M_g||_op over the groups g of layers joined by linear activations (M_g = W_j ... W_i, the
+ * map such a group computes, each a certified spectral norm; beta_g the slope bound of the activation after
+ * it): a Lipschitz bound of x -> W_D s(... s(W_1 x + b_1) ...) + b_D in l2 -> l2 on any domain (docs/science.md
+ * section 3). A group's product is formed in f64 with an entrywise bound on its rounding and on the layers'
+ * own errors (gamma_k |A| |B| + |A| E_B + E_A |B| + E_A E_B), added to its norm as ||E||_F: for a
+ * convolutional network read as dense layers, pooling and the next convolution then count as one map, not as
+ * the product of their norms. Null where a certificate is not finite.
  */
 function spectralProduct(layers: readonly DenseLayer[], acts: readonly NetworkActivation[], Dom: Domain, rng: Rng, what: string): LipEstimate | null {
   const factors: number[] = [];
   const terms: Record<string, number> = {};
-  for (const [l, L] of layers.entries()) {
-    const sn = spectralNorm(L.weights, L.outputs, L.inputs, rng);
-    // a certificate that cannot be computed finitely is unavailable, never a number
-    if (!sn.available) return null;
-    terms[`layer${l + 1}`] = sn.upper;
-    // weights known up to an entrywise error E: ||W*|| <= ||W|| + ||E||_F (docs/science.md section 3, "Inexact weights")
-    const err = L.weightError ? upperEnd(norm2(L.weightError), (L.weightError.length + 2) * UNIT_ROUNDOFF) : 0;
-    if (err > 0) terms[`layer${l + 1}Error`] = err;
-    factors.push(err > 0 ? upperEnd(sn.upper + err, 0) : sn.upper);
-    if (l < acts.length && ACTIVATION_SLOPE[acts[l]].beta !== 1) {
-      terms[`slope${l + 1}`] = ACTIVATION_SLOPE[acts[l]].beta;
-      factors.push(ACTIVATION_SLOPE[acts[l]].beta);
+  let l = 0;
+  while (l < layers.length) {
+    // the group l..j: layers joined by linear activations
+    let j = l;
+    while (j < acts.length && acts[j] === 'linear' && j + 1 < layers.length) j++;
+    // the group's product, or (too large to form) its layers one by one
+    const whole = groupProduct(layers, l, j);
+    const parts = whole !== null ? [{ M: whole, name: l === j ? `layer${l + 1}` : `layers${l + 1}-${j + 1}` }] : Array.from({ length: j - l + 1 }, (_, q) => ({ M: groupProduct(layers, l + q, l + q), name: `layer${l + q + 1}` }));
+    for (const { M, name } of parts) {
+      if (M === null) return null;
+      const sn = spectralNorm(M.A, M.rows, M.cols, rng);
+      // a certificate that cannot be computed finitely is unavailable, never a number
+      if (!sn.available) return null;
+      terms[name] = sn.upper;
+      // weights known up to an entrywise error E: ||W*|| <= ||W|| + ||E||_F (docs/science.md section 3, "Inexact weights")
+      const err = M.E ? upperEnd(norm2(M.E), (M.E.length + 2) * UNIT_ROUNDOFF) : 0;
+      if (err > 0) terms[`${name}Error`] = err;
+      factors.push(err > 0 ? upperEnd(sn.upper + err, 0) : sn.upper);
     }
+    if (j < acts.length && ACTIVATION_SLOPE[acts[j]].beta !== 1) {
+      terms[`slope${j + 1}`] = ACTIVATION_SLOPE[acts[j]].beta;
+      factors.push(ACTIVATION_SLOPE[acts[j]].beta);
+    }
+    l = j + 1;
   }
   // the product rounded up without underflow on the way (2^-700 2^-700 2^700 2^700 is 1, not 0); one that
   // exceeds the largest double has no finite certificate either
   const prod = productUpper(factors);
-  return Number.isFinite(prod) ? upperEstimate(prod, domainName(Dom), 'spectral-product', `prod_l beta_l ||W_l||_op (activations with slopes in [alpha_l, beta_l]${what ? `, ${what}` : ''})`, terms) : null;
+  return Number.isFinite(prod) ? upperEstimate(prod, domainName(Dom), 'spectral-product', `prod_l beta_l ||W_l||_op (activations with slopes in [alpha_l, beta_l]; layers joined by linear activations multiplied out${what ? `, ${what}` : ''})`, terms) : null;
+}
+
+/** Largest group product formed (entries of the product chain): beyond it the layers' own norms are multiplied instead. */
+const GROUP_PRODUCT_MAX_WORK = 2e8;
+
+/**
+ * W_j ... W_i (rows = outputs of j, cols = inputs of i) with an entrywise bound E on its distance from the exact
+ * product of the exact weights (null: exact), or the single layer when i = j. Null for a chain whose product
+ * would cost more than GROUP_PRODUCT_MAX_WORK multiply-adds or has entries that are not finite (the caller
+ * then takes the layers one by one).
+ */
+function groupProduct(layers: readonly DenseLayer[], i: number, j: number): { A: Float64Array; E: Float64Array | null; rows: number; cols: number } | null {
+  let A = layers[i].weights;
+  let E: Float64Array | null = layers[i].weightError ?? null;
+  const cols = layers[i].inputs;
+  for (let l = i + 1; l <= j; l++) {
+    const W = layers[l].weights;
+    const EW = layers[l].weightError ?? null;
+    const k = layers[l].inputs;
+    const out = layers[l].outputs;
+    if (out * k * cols > GROUP_PRODUCT_MAX_WORK) return null;
+    const C = new Float64Array(out * cols);
+    const abs = new Float64Array(out * cols);
+    const errC = new Float64Array(out * cols);
+    const g = gamma(k + 2);
+    for (let r = 0; r < out; r++)
+      for (let t = 0; t < k; t++) {
+        const w = W[r * k + t];
+        const ew = EW ? EW[r * k + t] : 0;
+        if (w === 0 && ew === 0) continue;
+        const aw = Math.abs(w);
+        for (let c = 0; c < cols; c++) {
+          const a = A[t * cols + c];
+          C[r * cols + c] += w * a;
+          abs[r * cols + c] += aw * Math.abs(a);
+          const ea = E ? E[t * cols + c] : 0;
+          if (ew !== 0 || ea !== 0) errC[r * cols + c] += aw * ea + ew * Math.abs(a) + ew * ea;
+        }
+      }
+    for (let q = 0; q < errC.length; q++) errC[q] = (errC[q] + g * abs[q]) * (1 + 4 * UNIT_ROUNDOFF) + (abs[q] > 0 ? 4 * Number.MIN_VALUE : 0);
+    A = C;
+    E = errC;
+  }
+  if (!A.every(Number.isFinite) || (E !== null && !E.every(Number.isFinite))) return null;
+  return { A, E, rows: layers[j].outputs, cols };
 }
 
 /** Options of {@link mlpModel}. */

@@ -8,6 +8,7 @@ import type onnxProto from 'onnx-proto';
 import { InputError } from '../../core/input-error.js';
 import { ACTIVATION_BOUND_RULE, mlpNetwork, requireBoundedActivations, type DenseLayer, type MlpNetwork, type OutputTransform } from '../mlp.js';
 import { batchNormAffine, foldAfter, foldBefore, type BatchNormAffine } from './batch-norm.js';
+import { avgPoolDense, convDense, padDense, type Axis, type Chw, type DenseMap } from './spatial-ops.js';
 import { type NetworkActivation } from '../network-activations.js';
 
 /** The ONNX protobuf schema, loaded on first use: a command that reads no ONNX file does not load protobufjs
@@ -25,10 +26,11 @@ type INodeProto = NonNullable<NonNullable<IModelProto['graph']>['node']>[number]
 /**
  * The ONNX operators the tool reads: affine layers (Gemm, MatMul + Add), activations, BatchNormalization
  * (folded into the neighbouring affine layer, batch-norm.ts), Dropout and Identity (the identity at
- * inference), Flatten and Reshape before the first layer, and Softmax or LogSoftmax as the last node (dropped:
- * f is the logits, MlpNetwork.outputTransform).
+ * inference), Flatten and Reshape to a flat tensor, 2-D Conv (groups 1), AveragePool, GlobalAveragePool and
+ * zero Pad of a C x H x W tensor (their dense matrices, spatial-ops.ts), and Softmax or LogSoftmax as the last
+ * node (dropped: f is the logits, MlpNetwork.outputTransform).
  */
-export const ONNX_OPS = ['Gemm', 'MatMul', 'Add', 'Relu', 'Tanh', 'Sigmoid', 'Softplus', 'BatchNormalization', 'Dropout', 'Flatten', 'Reshape', 'Identity', 'Softmax', 'LogSoftmax', 'Constant'] as const;
+export const ONNX_OPS = ['Gemm', 'MatMul', 'Add', 'Conv', 'AveragePool', 'GlobalAveragePool', 'Pad', 'Relu', 'Tanh', 'Sigmoid', 'Softplus', 'BatchNormalization', 'Dropout', 'Flatten', 'Reshape', 'Identity', 'Softmax', 'LogSoftmax', 'Constant'] as const;
 const TRANSFORM_OPS: Readonly<Record<string, OutputTransform>> = { Softmax: 'softmax', LogSoftmax: 'log-softmax' };
 const ACT_OPS: Readonly<Record<string, NetworkActivation>> = { Relu: 'relu', Tanh: 'tanh', Sigmoid: 'sigmoid', Softplus: 'softplus' };
 
@@ -124,12 +126,49 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
     const a = (n.attribute ?? []).find((x) => x.name === name);
     return a === undefined ? dflt : kind === 'f' ? (a.f ?? dflt) : num(a.i);
   };
+  const ints = (n: INodeProto, name: string): number[] | null => {
+    const a = (n.attribute ?? []).find((x) => x.name === name);
+    return a === undefined ? null : (a.ints ?? []).map(num);
+  };
+  // the running value's shape: C x H x W (an image, NCHW without the batch) or flat
+  let chw: Chw | null = declared.length === 3 && declared.every((v) => v > 0) ? { c: declared[0], h: declared[1], w: declared[2] } : null;
+  const spatial = (m: DenseMap, node: string) => {
+    steps.push({ kind: 'affine', W: m.weights, b: m.biases, inputs: m.inputs, outputs: m.outputs, node, ...(m.weightError ? { weightError: m.weightError } : {}) });
+    chw = m.out;
+  };
+  /** The window geometry of a Conv or pooling node: kernel, strides, dilations, pads (auto_pad NOTSET only). */
+  const windows = (n: INodeProto, label: string, kernel: number[]): [Axis, Axis] => {
+    const auto = (n.attribute ?? []).find((x) => x.name === 'auto_pad');
+    const autoPad = auto?.s ? new TextDecoder().decode(auto.s) : 'NOTSET';
+    if (autoPad !== 'NOTSET' && autoPad !== 'VALID') fail(`node ${label}`, 'explicit pads (auto_pad NOTSET or VALID)', autoPad);
+    if (attr(n, 'ceil_mode', 0, 'i') !== 0) fail(`node ${label}`, 'ceil_mode 0 (floor)', 1);
+    const st = ints(n, 'strides') ?? [1, 1];
+    const dl = ints(n, 'dilations') ?? [1, 1];
+    const pd = ints(n, 'pads') ?? [0, 0, 0, 0];
+    if (kernel.length !== 2 || st.length !== 2 || dl.length !== 2 || pd.length !== 4) fail(`node ${label}`, 'a 2-D window (kernel, strides, dilations of 2 values, pads of 4)', kernel.join(' x '));
+    if (![...kernel, ...st, ...dl].every((v) => Number.isInteger(v) && v >= 1) || !pd.every((v) => Number.isInteger(v) && v >= 0)) fail(`node ${label}`, 'positive kernel, strides and dilations and non-negative pads', [...kernel, ...st, ...dl, ...pd].join(', '));
+    return [
+      { k: kernel[0], s: st[0], t: dl[0], before: pd[0], after: pd[2] },
+      { k: kernel[1], s: st[1], t: dl[1], before: pd[1], after: pd[3] },
+    ];
+  };
+  const needImage = (label: string, op: string): Chw => chw ?? fail(`node ${label}`, `a ${op} of an image (the graph input declared N x C x H x W)`, op, `${op} of a flat tensor`);
+  const intValues = (name: string, label: string): number[] => {
+    const t = init.get(name) ?? fail(`node ${label}`, 'an operand that is an initializer', name);
+    const raw = t.rawData && t.rawData.length > 0 ? t.rawData : null;
+    if (Number(t.dataType ?? 0) !== 7) fail(`node ${label}`, 'an INT64 tensor', name);
+    if (raw) {
+      const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+      return Array.from({ length: raw.length / 8 }, (_, i) => Number(view.getBigInt64(8 * i, true)));
+    }
+    return (t.int64Data ?? []).map(num);
+  };
   (graph.node ?? []).forEach((n, k) => {
     const op = n.opType ?? '';
     // named as the file holds it: graph.node[k] (from 0), its operator and its name
     const label = `graph.node[${k}] (${op}${n.name ? ` "${n.name}"` : ''})`;
     if (n.domain && n.domain !== 'ai.onnx') fail(`node ${label}`, 'an operator of the default ONNX domain', n.domain);
-    if (!(ONNX_OPS as readonly string[]).includes(op)) fail(`node ${label}`, `an operator the tool reads: ${ONNX_OPS.join(', ')} (dense networks; convolutions and pooling are not read yet)`, op, `${JSON.stringify(op)}`);
+    if (!(ONNX_OPS as readonly string[]).includes(op)) fail(`node ${label}`, `an operator the tool reads: ${ONNX_OPS.join(', ')}${op === 'MaxPool' ? ' (MaxPool is not read yet: AveragePool is)' : ''}`, op, `${JSON.stringify(op)}`);
     if (transform !== null && op !== 'Constant') fail(`node ${label}`, `nothing after the output's ${transform.kind} (node ${transform.node}): a softmax is read only as the last node, where it is dropped and the logits are bounded`, op, JSON.stringify(op));
     const ins = (n.input ?? []).filter((s) => s !== '');
     const out = (n.output ?? [])[0] ?? '';
@@ -146,7 +185,39 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
       const mode = op === 'Dropout' && ins[2] !== undefined ? init.get(ins[2]) : undefined;
       if (mode !== undefined && ((mode.rawData ?? []).some((v) => v !== 0) || (mode.int32Data ?? []).some((v) => v !== 0))) fail(`node ${label}`, 'a Dropout in inference mode (export with model.eval())', 'training_mode = true');
     } else if (op === 'Flatten' || op === 'Reshape') {
-      if (steps.length > 0) fail(`node ${label}`, `a ${op} before the first affine layer (it only reshapes the input)`, op);
+      // to a flat tensor (batch x everything): the values keep their order, so nothing to compute
+      if (op === 'Flatten' && attr(n, 'axis', 1, 'i') !== 1) fail(`node ${label}`, 'a Flatten with axis 1 (batch x features)', attr(n, 'axis', 1, 'i'));
+      if (op === 'Reshape') {
+        const to = intValues(ins[1], label);
+        if (!(to.length === 2 && (to[0] === -1 || to[0] === 0 || to[0] === 1))) fail(`node ${label}`, 'a Reshape to batch x features', to.join(', '));
+      }
+      chw = null;
+    } else if (op === 'Conv') {
+      const img = needImage(label, op);
+      if (attr(n, 'group', 1, 'i') !== 1) fail(`node ${label}`, 'a Conv with group 1', attr(n, 'group', 1, 'i'));
+      const K = weight(ins[1], label);
+      if (K.dims.length !== 4 || K.dims[1] !== img.c) fail(`node ${label}`, `a kernel M x ${img.c} x kH x kW`, K.dims.join(' x '));
+      const [kh, kw] = windows(n, label, ints(n, 'kernel_shape') ?? K.dims.slice(2));
+      if (kh.k !== K.dims[2] || kw.k !== K.dims[3]) fail(`node ${label}`, `kernel_shape ${K.dims[2]} x ${K.dims[3]} (the kernel's)`, `${kh.k} x ${kw.k}`);
+      const bias = ins[2] !== undefined ? weight(ins[2], label).values : null;
+      if (bias !== null && bias.length !== K.dims[0]) fail(`node ${label}`, `a bias of ${K.dims[0]} values`, bias.length);
+      spatial(convDense(K.values, K.dims[0], bias, img, kh, kw), label);
+    } else if (op === 'AveragePool') {
+      const img = needImage(label, op);
+      const [kh, kw] = windows(n, label, ints(n, 'kernel_shape') ?? fail(`node ${label}`, 'a kernel_shape', 'none'));
+      spatial(avgPoolDense(img, kh, kw, attr(n, 'count_include_pad', 0, 'i') !== 0), label);
+    } else if (op === 'GlobalAveragePool') {
+      const img = needImage(label, op);
+      spatial(avgPoolDense(img, { k: img.h, s: 1, t: 1, before: 0, after: 0 }, { k: img.w, s: 1, t: 1, before: 0, after: 0 }, true), label);
+    } else if (op === 'Pad') {
+      const img = needImage(label, op);
+      const mode = (n.attribute ?? []).find((x) => x.name === 'mode')?.s;
+      if (mode && new TextDecoder().decode(mode) !== 'constant') fail(`node ${label}`, 'constant (zero) padding', new TextDecoder().decode(mode));
+      if (ins[2] !== undefined && weight(ins[2], label).values.some((v) => v !== 0)) fail(`node ${label}`, 'zero padding (constant_value 0)', 'a nonzero value');
+      const pads = ins[1] !== undefined ? intValues(ins[1], label) : (ints(n, 'pads') ?? []);
+      // [N, C, H, W] begins, then ends: only H and W may be padded
+      if (pads.length !== 8 || pads[0] !== 0 || pads[1] !== 0 || pads[4] !== 0 || pads[5] !== 0 || pads.some((v) => v < 0)) fail(`node ${label}`, 'non-negative pads of H and W only (8 values)', pads.join(', '));
+      spatial(padDense(img, pads[2], pads[3], pads[6], pads[7]), label);
     } else if (TRANSFORM_OPS[op] !== undefined) {
       const axis = attr(n, 'axis', num(model.opsetImport?.find((o) => !o.domain)?.version ?? 13) >= 13 ? -1 : 1, 'i');
       if (axis !== -1 && axis !== 1) fail(`node ${label}`, `a ${op} over the classes (axis -1 or 1)`, axis);
@@ -155,18 +226,26 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
     } else if (op === 'BatchNormalization') {
       if (attr(n, 'training_mode', 0, 'i') !== 0) fail(`node ${label}`, 'a BatchNormalization in inference mode (export with model.eval())', 'training_mode = 1');
       if (ins[0] !== current || ins.length < 5) fail(`node ${label}`, 'a BatchNormalization of the running value with scale, B, mean and var', ins.join(', '));
-      const [sc, B, mean, variance] = ins.slice(1, 5).map((name) => weight(name, label).values);
-      const units = sc.length;
-      if (![B, mean, variance].every((v) => v.length === units)) fail(`node ${label}`, `scale, B, mean and var of ${units} values each`, [B, mean, variance].map((v) => v.length).join(', '));
+      let [sc, B, mean, variance] = ins.slice(1, 5).map((name) => weight(name, label).values);
+      const channels = sc.length;
+      if (![B, mean, variance].every((v) => v.length === channels)) fail(`node ${label}`, `scale, B, mean and var of ${channels} values each`, [B, mean, variance].map((v) => v.length).join(', '));
+      folded += 2 * channels;
+      // of an image (BatchNorm2d): one affine map per channel, repeated over its H x W positions
+      const img = chw;
+      if (img !== null) {
+        if (channels !== img.c) fail(`node ${label}`, `a BatchNormalization of the image's ${img.c} channels`, channels);
+        const each = (v: Float64Array) => Float64Array.from({ length: img.c * img.h * img.w }, (_, i) => v[Math.floor(i / (img.h * img.w))]);
+        [sc, B, mean, variance] = [sc, B, mean, variance].map(each);
+      }
       const bn = batchNormAffine(sc, B, mean, variance, attr(n, 'epsilon', 1e-5, 'f')) ?? fail(`node ${label}`, 'a BatchNormalization with var + epsilon > 0 and finite parameters', op);
-      folded += 2 * units;
-      steps.push({ kind: 'norm', bn, units, node: label });
+      steps.push({ kind: 'norm', bn, units: sc.length, node: label });
     } else if (ACT_OPS[op] !== undefined) {
       const prev = steps[steps.length - 1];
       if (prev === undefined) fail(`node ${label}`, 'an activation after an affine layer (Gemm, or MatMul + Add)', op);
       if (prev.kind === 'act') fail(`node ${label}`, 'one activation per affine layer', op, `${op} after ${prev.node}`);
       steps.push({ kind: 'act', act: ACT_OPS[op], node: label });
     } else if (op === 'Gemm') {
+      if (chw !== null) fail(`node ${label}`, 'a Gemm of a flat tensor (Flatten the image first)', op);
       if (attr(n, 'transA', 0, 'i') !== 0) fail(`node ${label}`, 'a Gemm with transA = 0', 1);
       if (ins[0] !== current) fail(`node ${label}`, 'a Gemm whose first operand A is the running value', ins[0]);
       const alpha = attr(n, 'alpha', 1, 'f');
@@ -189,6 +268,7 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
       const rounded = (v: Float64Array) => v.map((w) => 2 ** -53 * Math.abs(w) + 4 * Number.MIN_VALUE);
       steps.push({ kind: 'affine', W, b, inputs: i, outputs: o, node: label, ...(exact(alpha) ? {} : { weightError: rounded(W) }), ...(exact(beta) || b === null ? {} : { biasError: rounded(b) }) });
     } else if (op === 'MatMul') {
+      if (chw !== null) fail(`node ${label}`, 'a MatMul of a flat tensor (Flatten the image first)', op);
       if (ins[0] !== current) fail(`node ${label}`, 'a MatMul whose first operand is the running value (x W)', ins[0]);
       const B = weight(ins[1], label);
       if (B.dims.length !== 2) fail(`node ${label}`, 'a 2-D weight', B.dims.join(' x '));

@@ -1,0 +1,153 @@
+/**
+ * Convolutional networks read as dense layers (docs/science.md section 3, "Convolutional networks"): the dense
+ * matrices against a direct convolution and pooling written here loop by loop, the PyTorch export against
+ * PyTorch's own logits (test/fixtures/torch-cnn-reference.json, made by scripts/make-torch-cnn.py), and the
+ * certified upper bound against gradient norms that TensorFlow.js's autograd finds on its own conv2d and
+ * avgPool (an independent implementation), with a deliberately broken bound shown to fail.
+ */
+import { readFileSync } from 'node:fs';
+import { fc, test } from '@fast-check/vitest';
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/rng.js';
+import { ball } from '../../src/lipschitz/domain.js';
+import { readNetworkFile } from '../../src/models/formats/read-network.js';
+import { avgPoolDense, convDense, padDense, slideLength, type Axis, type Chw } from '../../src/models/formats/spatial-ops.js';
+import { mlpNetwork, type DenseLayer } from '../../src/models/mlp.js';
+import { runCli } from '../cli/helpers.js';
+
+const axis = (k: number, s = 1, t = 1, before = 0, after = 0): Axis => ({ k, s, t, before, after });
+const apply = (L: { weights: Float64Array; biases: Float64Array; inputs: number; outputs: number }, x: Float64Array) =>
+  Float64Array.from({ length: L.outputs }, (_, r) => L.biases[r] + x.reduce((s, v, c) => s + L.weights[r * L.inputs + c] * v, 0));
+
+/** A direct 2-D convolution, loop by loop (zero padding, strides, dilations). */
+function directConv(x: Float64Array, img: Chw, K: Float64Array, m: number, b: Float64Array, kh: Axis, kw: Axis): Float64Array {
+  const oh = slideLength(img.h, kh);
+  const ow = slideLength(img.w, kw);
+  const out = new Float64Array(m * oh * ow);
+  for (let o = 0; o < m; o++)
+    for (let i = 0; i < oh; i++)
+      for (let j = 0; j < ow; j++) {
+        let s = b[o];
+        for (let c = 0; c < img.c; c++)
+          for (let p = 0; p < kh.k; p++)
+            for (let q = 0; q < kw.k; q++) {
+              const y = i * kh.s - kh.before + p * kh.t;
+              const xx = j * kw.s - kw.before + q * kw.t;
+              if (y >= 0 && y < img.h && xx >= 0 && xx < img.w) s += K[((o * img.c + c) * kh.k + p) * kw.k + q] * x[(c * img.h + y) * img.w + xx];
+            }
+        out[(o * oh + i) * ow + j] = s;
+      }
+  return out;
+}
+
+describe('the dense matrices of convolution, padding and pooling', () => {
+  it('conv with strides, dilations and asymmetric pads equals the direct convolution', () => {
+    const rng = new Rng(4);
+    for (const [kh, kw] of [[axis(3, 1, 1, 1, 1), axis(3, 1, 1, 1, 1)], [axis(3, 2, 1, 0, 1), axis(2, 1, 2, 1, 0)], [axis(1), axis(1)]] as const) {
+      const img = { c: 2, h: 6, w: 5 };
+      const K = rng.fillNormal(new Float64Array(3 * 2 * kh.k * kw.k));
+      const b = rng.fillNormal(new Float64Array(3));
+      const D = convDense(K, 3, b, img, kh, kw);
+      const x = rng.fillNormal(new Float64Array(2 * 6 * 5));
+      // the same sums in another order: equal to rounding
+      const direct = directConv(x, img, K, 3, b, kh, kw);
+      apply(D, x).forEach((v, i) => expect(Math.abs(v - direct[i])).toBeLessThanOrEqual(1e-13 * (1 + Math.abs(direct[i]))));
+      expect(D.weightError).toBeUndefined();
+    }
+  });
+
+  it('average pooling: 2 x 2 exact; 3 x 3 carries 1/9 rounding; padded windows divide by the window or the in-range count', () => {
+    const img = { c: 1, h: 4, w: 4 };
+    const x = Float64Array.from({ length: 16 }, (_, i) => i);
+    const P = avgPoolDense(img, axis(2, 2), axis(2, 2), false);
+    expect(Array.from(apply(P, x))).toEqual([2.5, 4.5, 10.5, 12.5]);
+    expect(P.weightError).toBeUndefined();
+    const Q = avgPoolDense(img, axis(3, 1), axis(3, 1), false);
+    expect(Q.weightError).toBeDefined();
+    expect(apply(Q, x)[0]).toBeCloseTo(5, 14);
+    // one pixel of padding on each side, window 2, stride 2: the corner window holds x[0] alone
+    expect(apply(avgPoolDense(img, axis(2, 2, 1, 1, 1), axis(2, 2, 1, 1, 1), true), x)[0]).toBe(0 / 4);
+    expect(apply(avgPoolDense({ c: 1, h: 2, w: 2 }, axis(2, 2, 1, 1, 1), axis(2, 2, 1, 1, 1), true), Float64Array.of(4, 1, 1, 1))[0]).toBe(1);
+    expect(apply(avgPoolDense({ c: 1, h: 2, w: 2 }, axis(2, 2, 1, 1, 1), axis(2, 2, 1, 1, 1), false), Float64Array.of(4, 1, 1, 1))[0]).toBe(4);
+    const pad = padDense({ c: 1, h: 1, w: 1 }, 1, 0, 0, 1);
+    expect(Array.from(apply(pad, Float64Array.of(7)))).toEqual([0, 0, 7, 0]);
+  });
+});
+
+describe('a PyTorch CNN (Conv, Relu, Pad, AveragePool, Conv, Relu, Pad, AveragePool, Flatten, Gemm, Softmax)', () => {
+  it("is read as dense layers that compute PyTorch's logits (float32 there: within 1e-5)", () => {
+    const ref = JSON.parse(readFileSync('test/fixtures/torch-cnn-reference.json', 'utf8')) as { inputs: number[][]; logits: number[][] };
+    const net = readNetworkFile('examples/digits-cnn/model.onnx');
+    expect(net.d).toBe(64);
+    expect(net.outputTransform).toBe('softmax');
+    const out = net.forward(Float64Array.from(ref.inputs.flat()), ref.inputs.length);
+    let gap = 0;
+    ref.logits.forEach((row, i) => row.forEach((v, j) => (gap = Math.max(gap, Math.abs(out[i * 10 + j] - v) / Math.max(1, Math.abs(v))))));
+    expect(gap).toBeLessThan(1e-5);
+  });
+
+  it('lip: the certified upper bound on the l2 -> l2 constant within 3x its certified lower bound (pooling and the next convolution multiplied out)', async () => {
+    const r = await runCli(['lip', '--model', 'examples/digits-cnn/model.onnx', '--json', '--rounds', '1', '--starts', '8', '--steps', '50']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { lower: number; upper: number };
+    expect(j.upper / j.lower).toBeLessThanOrEqual(3);
+    expect(j.upper).toBeGreaterThanOrEqual(j.lower);
+  });
+});
+
+// Random small conv graphs: conv -> relu -> avgpool 2 -> conv -> relu -> flatten -> dense, as dense layers and
+// as TensorFlow.js ops (NHWC); tf.grad of one output gives gradient norms that no upper bound may undercut.
+const graphArb = fc.record({ seed: fc.integer({ min: 1, max: 10_000 }), c1: fc.integer({ min: 1, max: 3 }), c2: fc.integer({ min: 1, max: 3 }), scale: fc.constantFrom(0.5, 1, 3) });
+function graph(p: { seed: number; c1: number; c2: number; scale: number }) {
+  const rng = new Rng(p.seed);
+  const img = { c: 1, h: 6, w: 6 };
+  const K1 = rng.fillNormal(new Float64Array(p.c1 * 1 * 9), p.scale);
+  const b1 = rng.fillNormal(new Float64Array(p.c1), 0.1);
+  const C1 = convDense(K1, p.c1, b1, img, axis(3, 1, 1, 1, 1), axis(3, 1, 1, 1, 1));
+  const P = avgPoolDense(C1.out, axis(2, 2), axis(2, 2), false);
+  const K2 = rng.fillNormal(new Float64Array(p.c2 * p.c1 * 9), p.scale);
+  const b2 = rng.fillNormal(new Float64Array(p.c2), 0.1);
+  const C2 = convDense(K2, p.c2, b2, P.out, axis(3, 1, 1, 1, 1), axis(3, 1, 1, 1, 1));
+  const Wd = rng.fillNormal(new Float64Array(2 * C2.outputs), p.scale / Math.sqrt(C2.outputs));
+  const dense: DenseLayer = { weights: Wd, biases: new Float64Array(2), inputs: C2.outputs, outputs: 2 };
+  const net = mlpNetwork([C1, P, C2, dense], ['relu', 'linear', 'relu']);
+  // the same network in TensorFlow.js (NHWC; kernels kH x kW x in x out)
+  const hwio = (K: Float64Array, m: number, c: number) => tf.tensor4d(Float32Array.from({ length: 9 * c * m }, (_, i) => { const o = i % m; const cc = Math.floor(i / m) % c; const q = Math.floor(i / (m * c)) % 3; const pp = Math.floor(i / (m * c * 3)); return K[((o * c + cc) * 3 + pp) * 3 + q]; }), [3, 3, c, m]);
+  const k1 = hwio(K1, p.c1, 1);
+  const k2 = hwio(K2, p.c2, p.c1);
+  // dense weights in CHW order, applied to the NHWC tensor transposed to NCHW and flattened
+  const wd = tf.tensor2d(Float32Array.from(Wd), [2, C2.outputs]);
+  const f = (x: tf.Tensor) => {
+    const h1 = tf.relu(tf.add(tf.conv2d(x as tf.Tensor4D, k1, 1, 'same'), tf.tensor1d(Float32Array.from(b1))));
+    const h2 = tf.avgPool(h1 as tf.Tensor4D, 2, 2, 'valid');
+    const h3 = tf.relu(tf.add(tf.conv2d(h2, k2, 1, 'same'), tf.tensor1d(Float32Array.from(b2))));
+    const flat = tf.reshape(tf.transpose(h3, [0, 3, 1, 2]), [1, C2.outputs]);
+    return tf.sum(tf.mul(tf.matMul(flat, wd, false, true), tf.tensor2d([[1, 0]])));
+  };
+  return { net, f };
+}
+
+describe('upper bounds of conv graphs never undercut a gradient norm found by an independent autograd', () => {
+  const check = (p: { seed: number; c1: number; c2: number; scale: number }, shrink = 1) => {
+    const { net, f } = graph(p);
+    const head = net.head(Float64Array.of(1, 0), 'output 0');
+    const upper = head.upperLipschitz(ball(1), new Rng(1))!.value * shrink;
+    const g = tf.grad(f);
+    const rng = new Rng(p.seed + 1);
+    let best = 0;
+    for (let i = 0; i < 40; i++) {
+      const x = rng.fillNormal(new Float64Array(36));
+      const s = 1 / Math.hypot(...x);
+      // a point of the unit ball, as an NHWC image with one channel
+      const grad = g(tf.tensor4d(Float32Array.from(x, (v) => v * s * 0.9), [1, 6, 6, 1])).dataSync();
+      best = Math.max(best, Math.hypot(...grad));
+    }
+    // float32 gradients: 1e-4 relative slack
+    expect(upper, JSON.stringify({ p, best })).toBeGreaterThanOrEqual(best * (1 - 1e-4));
+  };
+  test.prop([graphArb], { numRuns: 6 })('the spectral product with pooling and convolution multiplied out', (p) => check(p));
+  it('a bound at a tenth of the certified one is caught (the known bad input)', () => {
+    expect(() => check({ seed: 7, c1: 2, c2: 2, scale: 1 }, 1 / 10)).toThrow();
+  });
+});
