@@ -306,6 +306,11 @@ export interface MlpNetworkOptions {
   readonly outputTransform?: OutputTransform;
   /** Trained parameters folded into the dense layers (a BatchNormalization's gamma and beta), added to p. */
   readonly foldedParameters?: number;
+  /**
+   * The file's own parameter count, where the dense layers hold more numbers than it trains (a convolution's
+   * dense matrix repeats each kernel weight; pooling and padding train none): replaces the dense count in p.
+   */
+  readonly parameterCount?: number;
 }
 
 /**
@@ -313,14 +318,14 @@ export interface MlpNetworkOptions {
  * layer but the last, or one name for all of them.
  */
 export function mlpNetwork(layers: readonly DenseLayer[], activations: NetworkActivation | readonly NetworkActivation[], options: MlpNetworkOptions = {}): MlpNetwork {
-  const { outputTransform, foldedParameters = 0 } = options;
+  const { outputTransform, foldedParameters = 0, parameterCount } = options;
   const acts = typeof activations === 'string' ? layers.slice(1).map(() => activations) : activations;
   if (acts.length !== layers.length - 1) throw new InputError('activations', `one per hidden layer (${layers.length - 1})`, acts.length, { context: 'mlpNetwork' });
   const d = layers[0].inputs;
   const D = layers.length;
   const last = layers[D - 1];
   const m = last.outputs;
-  const p = mlpParameterCount(layers) + foldedParameters;
+  const p = (parameterCount ?? mlpParameterCount(layers)) + foldedParameters;
   const widths = [d, ...layers.map((L) => L.outputs)].join('-');
   const actName = acts.length > 0 && acts.every((a) => a === acts[0]) ? acts[0] : acts.length === 0 ? 'linear' : 'mixed';
   const folded = foldedParameters > 0 ? `, BatchNormalization folded (p counts its ${foldedParameters} gamma and beta)` : hasInexactWeights(layers) ? ', weights known to their rounding' : '';

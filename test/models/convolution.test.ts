@@ -81,6 +81,9 @@ describe('a PyTorch CNN (Conv, Relu, Pad, AveragePool, Conv, Relu, Pad, AverageP
     const net = readNetworkFile('examples/digits-cnn/model.onnx');
     expect(net.d).toBe(64);
     expect(net.outputTransform).toBe('softmax');
+    // p is what the file trains, not the dense matrices' entries: conv 4 x 1 x 3 x 3 + 4, conv 8 x 4 x 3 x 3 + 8,
+    // Gemm 72 x 10 + 10 (the dense form holds 165,890 numbers)
+    expect(net.p).toBe(40 + 296 + 730);
     const out = net.forward(Float64Array.from(ref.inputs.flat()), ref.inputs.length);
     let gap = 0;
     ref.logits.forEach((row, i) => row.forEach((v, j) => (gap = Math.max(gap, Math.abs(out[i * 10 + j] - v) / Math.max(1, Math.abs(v))))));

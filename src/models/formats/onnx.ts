@@ -115,6 +115,8 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
     | { kind: 'norm'; bn: BatchNormAffine; units: number; node: string };
   let transform: { kind: OutputTransform; node: string } | null = null;
   let folded = 0;
+  // the file's trained parameters (weights and biases of Gemm, MatMul + Add and Conv): the law's p
+  let trained = 0;
   const steps: Step[] = [];
   let current = inputs[0].name ?? '';
   const weight = (name: string, node: string): { dims: number[]; values: Float64Array } => {
@@ -201,6 +203,7 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
       if (kh.k !== K.dims[2] || kw.k !== K.dims[3]) fail(`node ${label}`, `kernel_shape ${K.dims[2]} x ${K.dims[3]} (the kernel's)`, `${kh.k} x ${kw.k}`);
       const bias = ins[2] !== undefined ? weight(ins[2], label).values : null;
       if (bias !== null && bias.length !== K.dims[0]) fail(`node ${label}`, `a bias of ${K.dims[0]} values`, bias.length);
+      trained += K.values.length + (bias?.length ?? 0);
       spatial(convDense(K.values, K.dims[0], bias, img, kh, kw), label);
     } else if (op === 'AveragePool') {
       const img = needImage(label, op);
@@ -266,6 +269,7 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
       // alpha W and beta C round unless alpha and beta are powers of two: then their errors travel with the layer
       const exact = (v: number) => v === 0 || Math.abs(v) === 2 ** Math.round(Math.log2(Math.abs(v)));
       const rounded = (v: Float64Array) => v.map((w) => 2 ** -53 * Math.abs(w) + 4 * Number.MIN_VALUE);
+      trained += B.values.length + (ins[2] !== undefined ? weight(ins[2], label).values.length : 0);
       steps.push({ kind: 'affine', W, b, inputs: i, outputs: o, node: label, ...(exact(alpha) ? {} : { weightError: rounded(W) }), ...(exact(beta) || b === null ? {} : { biasError: rounded(b) }) });
     } else if (op === 'MatMul') {
       if (chw !== null) fail(`node ${label}`, 'a MatMul of a flat tensor (Flatten the image first)', op);
@@ -275,6 +279,7 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
       const [i, o] = B.dims;
       const W = new Float64Array(o * i);
       for (let r = 0; r < o; r++) for (let c = 0; c < i; c++) W[r * i + c] = B.values[c * o + r];
+      trained += B.values.length;
       steps.push({ kind: 'affine', W, b: null, inputs: i, outputs: o, node: label });
     } else {
       // Add: the bias of the affine layer just before it
@@ -283,6 +288,7 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
       const aff = prev as Extract<Step, { kind: 'affine' }>;
       const C = weight(other[0], label);
       if (C.values.length !== aff.outputs) fail(`node ${label}`, `a bias of ${aff.outputs} values`, C.values.length);
+      trained += C.values.length;
       aff.b = C.values;
     }
     current = out;
@@ -328,7 +334,7 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
     layers.push({ weights: I, biases: new Float64Array(m), inputs: m, outputs: m });
   }
   requireBoundedActivations(layers, acts, (l, rows, shown) => fail(`layer ${l + 1}`, ACTIVATION_BOUND_RULE, rows, shown));
-  return mlpNetwork(layers, acts, { outputTransform: (transform as { kind: OutputTransform } | null)?.kind, foldedParameters: folded });
+  return mlpNetwork(layers, acts, { outputTransform: (transform as { kind: OutputTransform } | null)?.kind, foldedParameters: folded, parameterCount: trained });
 }
 
 /**
