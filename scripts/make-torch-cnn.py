@@ -1,5 +1,5 @@
 """Makes examples/digits-cnn/model.onnx: a small PyTorch CNN of the shipped 8 x 8 digits (examples/digits/),
-Conv -> ReLU -> AvgPool -> Conv -> ReLU -> AvgPool (padded: exported as Pad + AveragePool) -> Flatten -> Linear
+Conv -> ReLU -> MaxPool -> Conv -> ReLU -> AvgPool (padded: exported as Pad + AveragePool) -> Flatten -> Linear
 -> Softmax, trained here and exported by torch.onnx.export in eval mode (opset 13), with 200 held-out digits as
 digits-200.npy and test/fixtures/torch-cnn-reference.json: 16 of them with PyTorch's own logits.
 
@@ -22,7 +22,7 @@ TEST = 200
 train = len(X) - TEST
 
 body = nn.Sequential(
-    nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.AvgPool2d(2),
+    nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
     nn.Conv2d(4, 8, 3, padding=1), nn.ReLU(), nn.AvgPool2d(2, padding=1, count_include_pad=True),
     nn.Flatten(), nn.Linear(8 * 3 * 3, 10),
 )

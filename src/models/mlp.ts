@@ -30,6 +30,21 @@ export interface DenseLayer {
   readonly outputs: number;
   readonly weightError?: Float64Array;
   readonly biasError?: Float64Array;
+  /**
+   * Membership in a block of consecutive layers (relu between them) that computes a map with a known l2 -> l2
+   * Lipschitz bound, such as max pooling (formats/spatial-ops.ts): layer `index` of `length`, every layer of the
+   * block holding the same `id`. The spectral product uses `lipschitz` for a complete block instead of the
+   * product of its layers' norms; any change to a layer of the block (a fold) drops the mark.
+   */
+  readonly block?: LayerBlock;
+}
+
+/** A block of layers with a known Lipschitz bound ({@link DenseLayer.block}). */
+export interface LayerBlock {
+  readonly id: object;
+  readonly index: number;
+  readonly length: number;
+  readonly lipschitz: number;
 }
 
 /** Whether some layer's weights or biases are known only up to a stated error ({@link DenseLayer.weightError}). */
@@ -423,9 +438,19 @@ function spectralProduct(layers: readonly DenseLayer[], acts: readonly NetworkAc
   const terms: Record<string, number> = {};
   let l = 0;
   while (l < layers.length) {
-    // the group l..j: layers joined by linear activations
+    // a complete block with a known bound (max pooling): its bound for all its layers
+    const blk = completeBlock(layers, acts, l);
+    if (blk !== null) {
+      terms[`block${l + 1}-${l + blk.length}`] = blk.lipschitz;
+      factors.push(blk.lipschitz);
+      const end = l + blk.length - 1;
+      if (end < acts.length && ACTIVATION_SLOPE[acts[end]].beta !== 1) factors.push(ACTIVATION_SLOPE[acts[end]].beta);
+      l = end + 1;
+      continue;
+    }
+    // the group l..j: layers joined by linear activations (not into a block)
     let j = l;
-    while (j < acts.length && acts[j] === 'linear' && j + 1 < layers.length) j++;
+    while (j < acts.length && acts[j] === 'linear' && j + 1 < layers.length && completeBlock(layers, acts, j + 1) === null) j++;
     // the group's product, or (too large to form) its layers one by one
     const whole = groupProduct(layers, l, j);
     const parts = whole !== null ? [{ M: whole, name: l === j ? `layer${l + 1}` : `layers${l + 1}-${j + 1}` }] : Array.from({ length: j - l + 1 }, (_, q) => ({ M: groupProduct(layers, l + q, l + q), name: `layer${l + q + 1}` }));
@@ -450,6 +475,21 @@ function spectralProduct(layers: readonly DenseLayer[], acts: readonly NetworkAc
   // exceeds the largest double has no finite certificate either
   const prod = productUpper(factors);
   return Number.isFinite(prod) ? upperEstimate(prod, domainName(Dom), 'spectral-product', `prod_l beta_l ||W_l||_op (activations with slopes in [alpha_l, beta_l]; layers joined by linear activations multiplied out${what ? `, ${what}` : ''})`, terms) : null;
+}
+
+/**
+ * The block starting at layer l when it is complete: layers l .. l + length - 1 all carry the same block id with
+ * indices 0 .. length - 1, exact weights, and relu between them; else null.
+ */
+function completeBlock(layers: readonly DenseLayer[], acts: readonly NetworkActivation[], l: number): LayerBlock | null {
+  const b = layers[l].block;
+  if (b === undefined || b.index !== 0 || l + b.length > layers.length) return null;
+  for (let q = 0; q < b.length; q++) {
+    const L = layers[l + q];
+    if (L.block?.id !== b.id || L.block.index !== q || L.weightError !== undefined) return null;
+    if (q < b.length - 1 && acts[l + q] !== 'relu') return null;
+  }
+  return b;
 }
 
 /** Largest group product formed (entries of the product chain): beyond it the layers' own norms are multiplied instead. */

@@ -6,9 +6,9 @@
 import { createRequire } from 'node:module';
 import type onnxProto from 'onnx-proto';
 import { InputError } from '../../core/input-error.js';
-import { ACTIVATION_BOUND_RULE, mlpNetwork, requireBoundedActivations, type DenseLayer, type MlpNetwork, type OutputTransform } from '../mlp.js';
+import { ACTIVATION_BOUND_RULE, mlpNetwork, requireBoundedActivations, type DenseLayer, type LayerBlock, type MlpNetwork, type OutputTransform } from '../mlp.js';
 import { batchNormAffine, foldAfter, foldBefore, type BatchNormAffine } from './batch-norm.js';
-import { avgPoolDense, convDense, padDense, type Axis, type Chw, type DenseMap } from './spatial-ops.js';
+import { avgPoolDense, convDense, maxPoolBlock, padDense, type Axis, type Chw, type DenseMap } from './spatial-ops.js';
 import { type NetworkActivation } from '../network-activations.js';
 
 /** The ONNX protobuf schema, loaded on first use: a command that reads no ONNX file does not load protobufjs
@@ -27,10 +27,11 @@ type INodeProto = NonNullable<NonNullable<IModelProto['graph']>['node']>[number]
  * The ONNX operators the tool reads: affine layers (Gemm, MatMul + Add), activations, BatchNormalization
  * (folded into the neighbouring affine layer, batch-norm.ts), Dropout and Identity (the identity at
  * inference), Flatten and Reshape to a flat tensor, 2-D Conv (groups 1), AveragePool, GlobalAveragePool and
- * zero Pad of a C x H x W tensor (their dense matrices, spatial-ops.ts), and Softmax or LogSoftmax as the last
+ * zero Pad of a C x H x W tensor (their dense matrices, spatial-ops.ts), MaxPool (exact relu layers with its
+ * Lipschitz bound, spatial-ops.ts), and Softmax or LogSoftmax as the last
  * node (dropped: f is the logits, MlpNetwork.outputTransform).
  */
-export const ONNX_OPS = ['Gemm', 'MatMul', 'Add', 'Conv', 'AveragePool', 'GlobalAveragePool', 'Pad', 'Relu', 'Tanh', 'Sigmoid', 'Softplus', 'BatchNormalization', 'Dropout', 'Flatten', 'Reshape', 'Identity', 'Softmax', 'LogSoftmax', 'Constant'] as const;
+export const ONNX_OPS = ['Gemm', 'MatMul', 'Add', 'Conv', 'AveragePool', 'MaxPool', 'GlobalAveragePool', 'Pad', 'Relu', 'Tanh', 'Sigmoid', 'Softplus', 'BatchNormalization', 'Dropout', 'Flatten', 'Reshape', 'Identity', 'Softmax', 'LogSoftmax', 'Constant'] as const;
 const TRANSFORM_OPS: Readonly<Record<string, OutputTransform>> = { Softmax: 'softmax', LogSoftmax: 'log-softmax' };
 const ACT_OPS: Readonly<Record<string, NetworkActivation>> = { Relu: 'relu', Tanh: 'tanh', Sigmoid: 'sigmoid', Softplus: 'softplus' };
 
@@ -110,7 +111,7 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
   const declaredD = declared.length > 0 && declared.every((v) => v > 0) ? declared.reduce((a, b) => a * b, 1) : -1;
 
   type Step =
-    | { kind: 'affine'; W: Float64Array; b: Float64Array | null; inputs: number; outputs: number; node: string; weightError?: Float64Array; biasError?: Float64Array }
+    | { kind: 'affine'; W: Float64Array; b: Float64Array | null; inputs: number; outputs: number; node: string; weightError?: Float64Array; biasError?: Float64Array; block?: LayerBlock }
     | { kind: 'act'; act: NetworkActivation; node: string }
     | { kind: 'norm'; bn: BatchNormAffine; units: number; node: string };
   let transform: { kind: OutputTransform; node: string } | null = null;
@@ -170,7 +171,7 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
     // named as the file holds it: graph.node[k] (from 0), its operator and its name
     const label = `graph.node[${k}] (${op}${n.name ? ` "${n.name}"` : ''})`;
     if (n.domain && n.domain !== 'ai.onnx') fail(`node ${label}`, 'an operator of the default ONNX domain', n.domain);
-    if (!(ONNX_OPS as readonly string[]).includes(op)) fail(`node ${label}`, `an operator the tool reads: ${ONNX_OPS.join(', ')}${op === 'MaxPool' ? ' (MaxPool is not read yet: AveragePool is)' : ''}`, op, `${JSON.stringify(op)}`);
+    if (!(ONNX_OPS as readonly string[]).includes(op)) fail(`node ${label}`, `an operator the tool reads: ${ONNX_OPS.join(', ')}`, op, `${JSON.stringify(op)}`);
     if (transform !== null && op !== 'Constant') fail(`node ${label}`, `nothing after the output's ${transform.kind} (node ${transform.node}): a softmax is read only as the last node, where it is dropped and the logits are bounded`, op, JSON.stringify(op));
     const ins = (n.input ?? []).filter((s) => s !== '');
     const out = (n.output ?? [])[0] ?? '';
@@ -209,6 +210,17 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
       const img = needImage(label, op);
       const [kh, kw] = windows(n, label, ints(n, 'kernel_shape') ?? fail(`node ${label}`, 'a kernel_shape', 'none'));
       spatial(avgPoolDense(img, kh, kw, attr(n, 'count_include_pad', 0, 'i') !== 0), label);
+    } else if (op === 'MaxPool') {
+      const img = needImage(label, op);
+      if (attr(n, 'storage_order', 0, 'i') !== 0 || (n.output ?? []).filter((o) => o !== '').length > 1) fail(`node ${label}`, 'a MaxPool with one output (no indices)', op);
+      const [kh, kw] = windows(n, label, ints(n, 'kernel_shape') ?? fail(`node ${label}`, 'a kernel_shape', 'none'));
+      const pool = maxPoolBlock(img, kh, kw) ?? fail(`node ${label}`, 'pads below the kernel (no window entirely in the padding)', op);
+      const id = {};
+      pool.layers.forEach((m, q) => {
+        if (q > 0) steps.push({ kind: 'act', act: 'relu', node: label });
+        steps.push({ kind: 'affine', W: m.weights, b: m.biases, inputs: m.inputs, outputs: m.outputs, node: label, block: { id, index: q, length: pool.layers.length, lipschitz: pool.lipschitz } });
+      });
+      chw = pool.out;
     } else if (op === 'GlobalAveragePool') {
       const img = needImage(label, op);
       spatial(avgPoolDense(img, { k: img.h, s: 1, t: 1, before: 0, after: 0 }, { k: img.w, s: 1, t: 1, before: 0, after: 0 }, true), label);
@@ -317,7 +329,7 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
     if (s.inputs !== prevOut) fail(`node ${s.node}`, `a weight of ${prevOut} inputs (the ${layers.length > 0 ? "previous layer's outputs" : "graph input's size"})`, s.inputs);
     if (layers.length > 0) acts.push(pending ?? 'linear');
     pending = null;
-    let layer: DenseLayer = { weights: s.W, biases: s.b ?? new Float64Array(s.outputs), inputs: s.inputs, outputs: s.outputs, ...(s.weightError ? { weightError: s.weightError } : {}), ...(s.biasError ? { biasError: s.biasError } : {}) };
+    let layer: DenseLayer = { weights: s.W, biases: s.b ?? new Float64Array(s.outputs), inputs: s.inputs, outputs: s.outputs, ...(s.weightError ? { weightError: s.weightError } : {}), ...(s.biasError ? { biasError: s.biasError } : {}), ...(s.block ? { block: s.block } : {}) };
     if (norm !== null) {
       layer = foldBefore(layer, norm.bn);
       norm = null;

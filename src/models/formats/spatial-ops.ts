@@ -1,5 +1,5 @@
 /**
- * Convolutions, zero padding and average pooling of a C x H x W tensor (flattened channel, row, column: the
+ * Convolutions, zero padding, average and max pooling of a C x H x W tensor (flattened channel, row, column: the
  * order of PyTorch's and ONNX's NCHW, and of a Flatten after them), each as the dense matrix of its linear map
  * (docs/science.md section 3, "Convolutional networks"). Every certificate of dense networks then applies as
  * it is: the operator norm of the dense matrix is the convolution's own, computed, not estimated. Sizes stay
@@ -129,4 +129,81 @@ export function avgPoolDense(input: Chw, kh: Axis, kw: Axis, countPad: boolean):
         }
       }
   return { weights, biases: new Float64Array(outputs), inputs, outputs, ...(inexact ? { weightError } : {}), out: { c: C, h: oh, w: ow } };
+}
+
+/**
+ * Max pooling per channel (floor mode; padded cells ignored, as ONNX pads with -Infinity) as dense layers with
+ * relu between them, exactly: the window's values play a tournament, max(a, b) = b + relu(a - b) with b carried
+ * through the relu as relu(b) - relu(-b) (any sign), an odd one out carried the same way. `layers[0]` reads
+ * the block's input, the last layer writes the pooled values; the activations between the layers are relu.
+ * `lipschitz` is the block's l2 -> l2 constant bound sqrt(c), c the most windows that share one input cell (1
+ * when the windows do not overlap): |max_S x - max_S y| <= max_{s in S} |x_s - y_s|, summed over the windows.
+ * Entries are small integers (sums of +-1), so the matrices are exact.
+ */
+export function maxPoolBlock(input: Chw, kh: Axis, kw: Axis): { layers: DenseMap[]; out: Chw; lipschitz: number } | null {
+  const { c: C, h: H, w: W } = input;
+  const oh = slideLength(H, kh);
+  const ow = slideLength(W, kw);
+  const n = C * H * W;
+  const cover = new Int32Array(n);
+  // each window's values as linear functionals over the current layer's inputs (sparse: index -> coefficient)
+  type Lin = Map<number, number>;
+  let values: Lin[][] = [];
+  for (let cc = 0; cc < C; cc++)
+    for (let i = 0; i < oh; i++)
+      for (let j = 0; j < ow; j++) {
+        const cells: Lin[] = [];
+        for (let p = 0; p < kh.k; p++)
+          for (let q = 0; q < kw.k; q++) {
+            const y = i * kh.s - kh.before + p * kh.t;
+            const x = j * kw.s - kw.before + q * kw.t;
+            if (y < 0 || y >= H || x < 0 || x >= W) continue;
+            const at = (cc * H + y) * W + x;
+            cover[at]++;
+            cells.push(new Map([[at, 1]]));
+          }
+        // a window entirely in the padding has no value (ONNX requires pads below the kernel)
+        if (cells.length === 0) return null;
+        values.push(cells);
+      }
+  const layers: DenseMap[] = [];
+  let inputs = n;
+  const lin = (a: Lin, sa: number, b: Lin | null, sb: number): Lin => {
+    const r = new Map<number, number>();
+    for (const [k, v] of a) r.set(k, (r.get(k) ?? 0) + sa * v);
+    if (b) for (const [k, v] of b) r.set(k, (r.get(k) ?? 0) + sb * v);
+    return r;
+  };
+  while (values.some((v) => v.length > 1) || layers.length === 0) {
+    // one level: the units (rows over the current inputs) and each window's new values over the units
+    const rows: Lin[] = [];
+    const unit = (row: Lin) => rows.push(row) - 1;
+    const next: Lin[][] = values.map((cells) => {
+      const out: Lin[] = [];
+      for (let t = 0; t + 1 < cells.length; t += 2) {
+        const [a, b] = [cells[t], cells[t + 1]];
+        const d = unit(lin(a, 1, b, -1));
+        const bp = unit(lin(b, 1, null, 0));
+        const bm = unit(lin(b, -1, null, 0));
+        out.push(new Map([[d, 1], [bp, 1], [bm, -1]]));
+      }
+      if (cells.length % 2 === 1) {
+        const c = cells[cells.length - 1];
+        out.push(new Map([[unit(lin(c, 1, null, 0)), 1], [unit(lin(c, -1, null, 0)), -1]]));
+      }
+      return out;
+    });
+    const weights = new Float64Array(rows.length * inputs);
+    rows.forEach((row, r) => row.forEach((v, k) => (weights[r * inputs + k] = v)));
+    layers.push({ weights, biases: new Float64Array(rows.length), inputs, outputs: rows.length, out: { c: 0, h: 0, w: 0 } });
+    inputs = rows.length;
+    values = next;
+  }
+  // the last layer: each window's value over the last units
+  const outputs = values.length;
+  const weights = new Float64Array(outputs * inputs);
+  values.forEach(([v], r) => v.forEach((x, k) => (weights[r * inputs + k] = x)));
+  const out = { c: C, h: oh, w: ow };
+  layers.push({ weights, biases: new Float64Array(outputs), inputs, outputs, out });
+  return { layers, out, lipschitz: Math.sqrt(Math.max(1, ...cover)) };
 }
