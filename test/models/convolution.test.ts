@@ -124,7 +124,7 @@ describe('a PyTorch CNN (Conv, Relu, MaxPool, Conv, Relu, Pad, AveragePool, Flat
     const r = await runCli(['lip', '--model', 'examples/digits-cnn/model.onnx', '--json', '--rounds', '1', '--starts', '8', '--steps', '50']);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout) as { lower: number; upper: number; upperMethod: string };
-    // measured 3.19 (docs/science.md, "Convolutional networks"); the issue's target is 3
+    // measured 3.19 (docs/science.md, "Convolutional networks"); 3 is the aim, not yet reached
     expect(j.upper / j.lower).toBeLessThanOrEqual(3.5);
     expect(j.upper).toBeGreaterThanOrEqual(j.lower);
   });
