@@ -34,6 +34,18 @@ export interface Axis {
   readonly after: number;
 }
 
+/** The flat indices of the in-range cells of window (i, j) of channel c (padded cells left out). */
+export function windowCells(input: Chw, c: number, i: number, j: number, kh: Axis, kw: Axis): number[] {
+  const cells: number[] = [];
+  for (let p = 0; p < kh.k; p++)
+    for (let q = 0; q < kw.k; q++) {
+      const y = i * kh.s - kh.before + p * kh.t;
+      const x = j * kw.s - kw.before + q * kw.t;
+      if (y >= 0 && y < input.h && x >= 0 && x < input.w) cells.push((c * input.h + y) * input.w + x);
+    }
+  return cells;
+}
+
 /** Output length of a window sliding over n (floor mode): floor((n + before + after - t (k - 1) - 1) / s) + 1. */
 export function slideLength(n: number, a: Axis): number {
   return Math.floor((n + a.before + a.after - a.t * (a.k - 1) - 1) / a.s) + 1;
@@ -109,13 +121,7 @@ export function avgPoolDense(input: Chw, kh: Axis, kw: Axis, countPad: boolean):
     for (let i = 0; i < oh; i++)
       for (let j = 0; j < ow; j++) {
         const row = (cc * oh + i) * ow + j;
-        const cells: number[] = [];
-        for (let p = 0; p < kh.k; p++)
-          for (let q = 0; q < kw.k; q++) {
-            const y = i * kh.s - kh.before + p * kh.t;
-            const x = j * kw.s - kw.before + q * kw.t;
-            if (y >= 0 && y < H && x >= 0 && x < W) cells.push((cc * H + y) * W + x);
-          }
+        const cells = windowCells(input, cc, i, j, kh, kw);
         const count = countPad ? kh.k * kw.k : cells.length;
         if (count === 0) continue;
         const v = 1 / count;
@@ -152,19 +158,11 @@ export function maxPoolBlock(input: Chw, kh: Axis, kw: Axis): { layers: DenseMap
   for (let cc = 0; cc < C; cc++)
     for (let i = 0; i < oh; i++)
       for (let j = 0; j < ow; j++) {
-        const cells: Lin[] = [];
-        for (let p = 0; p < kh.k; p++)
-          for (let q = 0; q < kw.k; q++) {
-            const y = i * kh.s - kh.before + p * kh.t;
-            const x = j * kw.s - kw.before + q * kw.t;
-            if (y < 0 || y >= H || x < 0 || x >= W) continue;
-            const at = (cc * H + y) * W + x;
-            cover[at]++;
-            cells.push(new Map([[at, 1]]));
-          }
+        const at = windowCells(input, cc, i, j, kh, kw);
         // a window entirely in the padding has no value (ONNX requires pads below the kernel)
-        if (cells.length === 0) return null;
-        values.push(cells);
+        if (at.length === 0) return null;
+        for (const a of at) cover[a]++;
+        values.push(at.map((a) => new Map([[a, 1]])));
       }
   const layers: DenseMap[] = [];
   let inputs = n;
