@@ -42,17 +42,19 @@ function tfjs(layers: readonly DenseLayer[], acts: readonly NetworkActivation[],
   return parseTfjsLayersModel({ modelTopology: { class_name: 'Sequential', config: { layers: topo } }, weightsManifest: [{ paths: ['w.bin'], weights: specs }] }, () => shard);
 }
 
-const same = (a: MlpNetwork, b: MlpNetwork, seed: number) => {
+const same = (a: MlpNetwork, b: MlpNetwork, seed: number, rel = 0) => {
   const X = new Rng(seed + 1).fillNormal(new Float64Array(8 * a.d), 2);
-  return a.forward(X, 8).every((v, i) => Object.is(v, b.forward(X, 8)[i]));
+  const want = b.forward(X, 8);
+  return a.forward(X, 8).every((v, i) => (rel === 0 ? Object.is(v, want[i]) : Math.abs(v - want[i]) <= rel * Math.max(1, Math.abs(want[i]))));
 };
 
 /** Property bodies (exported so the known-bad tests can feed them). */
 export const checks = {
-  /** The network written as ONNX and as TF.js and read back computes the same outputs, bit for bit. */
+  /** The network written as ONNX and as TF.js and read back computes the same outputs, bit for bit (ONNX's gelu: within 1e-7). */
   roundTrip({ layers, acts, seed }: { layers: DenseLayer[]; acts: NetworkActivation[]; seed: number }, write = tfjs) {
     const ref = mlpNetwork(layers, acts);
-    expect(same(parseOnnx(encodeOnnx(layers, acts)), ref, seed), 'onnx').toBe(true);
+    // ONNX holds gelu as PyTorch writes it, dividing by float32 sqrt 2 (1.7e-8 relative off): close, not equal
+    expect(same(parseOnnx(encodeOnnx(layers, acts)), ref, seed, acts.includes('gelu') ? 1e-7 : 0), 'onnx').toBe(true);
     expect(same(write(layers, acts), ref, seed), 'tfjs').toBe(true);
   },
   /** The l2 -> l2 lower bound never passes the upper bound. */
@@ -63,7 +65,7 @@ export const checks = {
 };
 
 describe('network formats and vector bounds, on random networks', () => {
-  test.prop([networkArb], { numRuns: DEEP ? 300 : 40 })('ONNX and TF.js round trips compute the same outputs bit for bit', (c) => checks.roundTrip(c));
+  test.prop([networkArb], { numRuns: DEEP ? 300 : 40 })('ONNX and TF.js round trips compute the same outputs bit for bit (ONNX gelu within 1e-7)', (c) => checks.roundTrip(c));
   test.prop([networkArb], { numRuns: DEEP ? 100 : 15 })('the certified l2 -> l2 lower bound is at most the upper bound', (c) => checks.ordered(c));
 
   it('known bad: a TF.js writer that does not transpose the kernels fails the round trip (square layers pass every shape check)', () => {

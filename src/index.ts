@@ -69,7 +69,8 @@ export { GAUSSIAN_KERNEL, fitGaussianKernel, gaussianKernelModel, type GaussianK
 export { POLYNOMIAL, fitPolynomial, polynomialParameterCount, monomials, certifiedKernelNorm, type PolynomialModel, type PolynomialOptions } from './models/polynomial.js';
 export { MLP, parseMlp, parseMlpNetwork, MLP_ACTIVATIONS } from './models/formats/robustlaw-mlp.js';
 export { mlpModel, mlpNetwork, mlpParameterCount, type MlpModel, type MlpNetwork, type DenseLayer } from './models/mlp.js';
-export { NETWORK_ACTIVATIONS, ACTIVATION_SLOPE, type NetworkActivation } from './models/network-activations.js';
+export { NETWORK_ACTIVATIONS, activationSlope, isNetworkActivation, networkActivation, type NetworkActivation } from './models/network-activations.js';
+export { activationNamed, elu, leakyRelu, type EluName, type LeakyReluName } from './activations/family.js';
 export { readNetworkFile, sniffNetworkFormat, NETWORK_FORMATS } from './models/formats/read-network.js';
 export { parseTfjsLayersModel, TFJS_LAYERS } from './models/formats/tfjs-layers.js';
 export { parseOnnx, encodeOnnx, ONNX_OPS } from './models/formats/onnx.js';

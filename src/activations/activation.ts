@@ -1,20 +1,23 @@
+import { createRequire } from 'node:module';
 /** The activations of the function classes. */
 export const ACTIVATIONS = ['relu', 'tanh', 'softplus', 'square', 'cos'] as const;
 /** An activation name. */
 export type ActivationName = (typeof ACTIVATIONS)[number];
 
 /**
- * Every activation the library knows: the classes' ({@link ACTIVATIONS}) and those of networks read from
- * files (sigmoid, linear). One table ({@link ACTIVATION}) holds each one's value, derivatives, sup bounds and
+ * Every fixed activation the library knows: the classes' ({@link ACTIVATIONS}) and those of networks read
+ * from files (sigmoid, gelu, linear; the families with a parameter, leaky relu and elu, are built by
+ * src/activations/family.ts). One table ({@link ACTIVATION}) holds each one's value, derivatives, sup bounds and
  * slope bounds; the classes, the network formats, the evaluation-error bounds and the SDP certificates all
  * read it.
  */
-export const ALL_ACTIVATIONS = [...ACTIVATIONS, 'sigmoid', 'linear'] as const;
+export const ALL_ACTIVATIONS = [...ACTIVATIONS, 'sigmoid', 'gelu', 'linear'] as const;
 /** Any activation name of {@link ALL_ACTIVATIONS}. */
 export type AnyActivation = (typeof ALL_ACTIVATIONS)[number];
 
 /** An activation s with its first two derivatives and the bounds the Lipschitz estimators need. */
-export interface Activation<N extends AnyActivation = AnyActivation> {
+export interface Activation<N extends string = AnyActivation> {
+  /** Its name: a key of {@link ACTIVATION}, or a family's name with its parameter (`leaky-relu(0.01)`). */
   readonly name: N;
   /** s(t) */
   f(this: void, t: number): number;
@@ -49,6 +52,12 @@ export interface Activation<N extends AnyActivation = AnyActivation> {
   readonly even: boolean;
   /** Whether s is piecewise linear with kinks (gradients may jump). */
   readonly kinks: boolean;
+  /**
+   * An absolute error allowed for a computed value s^(z) beyond the relative allowance every activation gets
+   * (src/models/evaluation-error.ts, ELEMENTARY): gelu's 2^-53, for the rounding of its argument z / sqrt 2
+   * (docs/science.md, "Activations of networks"); 0 or absent for the others.
+   */
+  readonly absoluteError?: number;
 }
 
 /** The logistic function, without overflow for either sign (sigmoid(+-Infinity) = 1, 0). */
@@ -56,6 +65,21 @@ const sigmoid = (t: number) => (t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / 
 /** ln(1 + e^t), accurate to a few ulps for every t (t + ln(1 + e^-t) for t > 0: no overflow, and no cut-off
  * such as t for t > 30, which is 28 ulps off there, beyond the 4 u the certificates allow for it). */
 const softplus = (t: number) => (t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t)));
+/** erfc, from stdlib (a port of FreeBSD's s_erf.c, within 1 ulp), loaded on gelu's first use. */
+let erfcFn: ((x: number) => number) | null = null;
+const erfc = (x: number): number => (erfcFn ??= createRequire(import.meta.url)('@stdlib/math-base-special-erfc') as (x: number) => number)(x);
+/** Phi(t), the standard normal distribution function: erfc(-t / sqrt 2) / 2. */
+const normalCdf = (t: number) => 0.5 * erfc(-t * Math.SQRT1_2);
+/** phi(t), the standard normal density. */
+const normalPdf = (t: number) => Math.exp(-0.5 * t * t) / Math.sqrt(2 * Math.PI);
+/** gelu'(t) = Phi(t) + t phi(t). */
+const geluSlope = (t: number) => (Number.isFinite(t) ? normalCdf(t) + t * normalPdf(t) : t > 0 ? 1 : 0);
+/**
+ * The extremes of gelu' = Phi + t phi, at t = -+sqrt 2 (gelu'' = phi (2 - t^2)): -0.128904145185154... and
+ * 1.128904145185155..., rounded outward by 1e-15.
+ */
+const GELU_SLOPES: readonly [number, number] = [-0.128904145185156, 1.128904145185156];
+
 /** Absolute widening of a computed slope (the library's tanh, exp and sin are accurate to a few ulps of values <= 1). */
 const WIDEN = 1e-15;
 const widen = (lo: number, hi: number, [min, max]: readonly [number, number]): [number, number] => [Math.max(min, lo - WIDEN), Math.min(max, hi + WIDEN)];
@@ -181,6 +205,33 @@ export const ACTIVATION: { readonly [K in AnyActivation]: Activation<K> } = {
     slopeOn: evenDecreasing((z) => sigmoid(z) * (1 - sigmoid(z)), [0, 0.25]),
     even: false,
     kinks: false,
+  },
+  gelu: {
+    // gelu(t) = t Phi(t), as PyTorch's nn.GELU() and Keras' 'gelu' (not the tanh approximation)
+    name: 'gelu',
+    f: (t) => t * normalCdf(t),
+    df: geluSlope,
+    d2f: (t) => normalPdf(t) * (2 - t * t),
+    lip: GELU_SLOPES[1],
+    slopeRange: GELU_SLOPES,
+    atZero: 0,
+    // |t Phi(t)| <= |t|, and t Phi(t) >= |s(-t)| for t >= 0
+    supAbs: (T) => Math.min(T, T * normalCdf(T) * (1 + 4 * 2 ** -53)),
+    supAbsDf: () => GELU_SLOPES[1],
+    // max |phi(t) (2 - t^2)| = 2 phi(0) = 0.79788..., rounded up
+    supAbsD2f: () => 0.7979,
+    // gelu' falls on (-inf, -sqrt 2], rises on [-sqrt 2, sqrt 2], falls on [sqrt 2, inf): its range on an
+    // interval is among the ends and the critical points inside
+    slopeOn: (zlo, zhi) => {
+      const vals = [geluSlope(zlo), geluSlope(zhi)];
+      if (zlo <= -Math.SQRT2 && -Math.SQRT2 <= zhi) vals.push(GELU_SLOPES[0]);
+      if (zlo <= Math.SQRT2 && Math.SQRT2 <= zhi) vals.push(GELU_SLOPES[1]);
+      return widen(Math.min(...vals), Math.max(...vals), GELU_SLOPES);
+    },
+    even: false,
+    kinks: false,
+    // z / sqrt 2 rounds (relative 2 u): |erfc'| |dx| t / 2 <= (2 sqrt 2 / sqrt pi) x^2 e^(-x^2) 1.0001 u <= 0.59 u
+    absoluteError: 2 ** -53,
   },
   linear: {
     name: 'linear',

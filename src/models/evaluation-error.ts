@@ -57,11 +57,12 @@ export const BOUND_SLACK = 1 + 64 * U;
 
 /**
  * The evaluation error of an activation s at a computed pre-activation z^ whose own error is at most
- * ez: |s^(z^) - s(z)| <= sup |s'| on [|z^| - ez, |z^| + ez] ez + ELEMENTARY |s^(z^)| + TINY.
+ * ez: |s^(z^) - s(z)| <= sup |s'| on [|z^| - ez, |z^| + ez] ez + ELEMENTARY |s^(z^)| + a + TINY (a the
+ * activation's absolute allowance, Activation.absoluteError).
  */
 export function activationError(act: Activation, zHat: number, ez: number, sHat: number): number {
   const slope = ez > 0 ? act.supAbsDf(Math.abs(zHat) + ez) : 0;
-  return slope * ez + ELEMENTARY * Math.abs(sHat) + TINY;
+  return slope * ez + ELEMENTARY * Math.abs(sHat) + (act.absoluteError ?? 0) + TINY;
 }
 
 /**
@@ -147,9 +148,10 @@ export interface DenseWeights {
  * at each row of X, by running error propagation (docs/science.md section 3, "Rounding"): with e the
  * error vector of h^_{l-1},
  *   |z^_r - z_r| <= gamma_{in+1} (|b_r| + sum_c |W_rc h^_c|) + sum_c |W_rc| e_c,
- *   e'_r = beta_l |z^_r - z_r| + ELEMENTARY |s(z^_r)| + TINY       (beta_l = sup |s_l'|).
+ *   e'_r = beta_l |z^_r - z_r| + ELEMENTARY |s(z^_r)| + a_l + TINY       (beta_l = sup |s_l'|, a_l the
+ * activation's absolute allowance, Activation.absoluteError: gelu's argument rounding).
  */
-export function layeredEvaluationError(layers: readonly DenseWeights[], acts: readonly { readonly s: (t: number) => number; readonly beta: number }[], X: Float64Array, m: number): Float64Array {
+export function layeredEvaluationError(layers: readonly DenseWeights[], acts: readonly { readonly s: (t: number) => number; readonly beta: number; readonly absoluteError?: number }[], X: Float64Array, m: number): Float64Array {
   const d = layers[0].inputs;
   const E = new Float64Array(m);
   for (let i = 0; i < m; i++) {
@@ -182,7 +184,8 @@ export function layeredEvaluationError(layers: readonly DenseWeights[], acts: re
       }
       const act = acts[l];
       h = z.map(act.s);
-      e = ez.map((v, r) => (act.beta * v + ELEMENTARY * Math.abs(h[r]) + TINY) * BOUND_SLACK);
+      const abs = act.absoluteError ?? 0;
+      e = ez.map((v, r) => (act.beta * v + ELEMENTARY * Math.abs(h[r]) + abs + TINY) * BOUND_SLACK);
     }
   }
   return E;

@@ -1,6 +1,5 @@
 import { InputError } from '../core/input-error.js';
-import { ACTIVATION } from '../activations/activation.js';
-import { ACTIVATION_SLOPE, type NetworkActivation } from './network-activations.js';
+import { activationSlope, networkActivation, type NetworkActivation } from './network-activations.js';
 import { norm2 } from '../linalg/gram.js';
 import { spectralNorm } from '../linalg/spectral-norm.js';
 import { exponentOf, ldexp, lowerEnd, productUpper, subnormalUp, upperEnd } from '../linalg/pow2.js';
@@ -112,7 +111,7 @@ export const ACTIVATION_BOUND_RULE = `weights whose activations stay below ${MLP
 /**
  * Checks that every activation stays finite: for inputs with |x_c| <= 1, |h_l| <= beta_l (s_l |h_{l-1}| +
  * c_l) + |s_l(0)| with s_l the largest row sum of |w|, c_l the largest |b| and beta_l, s_l(0) of the
- * layer's activation ({@link ACTIVATION_SLOPE}; the last layer is affine). The bound is carried in logs and
+ * layer's activation ({@link activationSlope}; the last layer is affine). The bound is carried in logs and
  * kept within {@link MLP_MAX_GAIN}: weights that compensate across layers (1e155 then 1e-155) are fine, 201
  * layers of weight 100 are not. `fail(l, rowSum, shown)` reports layer l (from 0) and must throw.
  */
@@ -130,8 +129,8 @@ export function requireBoundedActivations(layers: readonly DenseLayer[], activat
     }
     logBound = log10Sum(Math.log10(rows) + logBound, Math.log10(bias));
     if (l < activations.length) {
-      const { beta, atZero } = ACTIVATION_SLOPE[activations[l]];
-      logBound = log10Sum(logBound + Math.log10(beta), Math.log10(atZero));
+      const { lip, atZero } = activationSlope(activations[l]);
+      logBound = log10Sum(logBound + Math.log10(lip), Math.log10(atZero));
     }
     if (!(logBound <= Math.log10(MLP_MAX_GAIN))) fail(l, rows, `a bound of ${Number.isFinite(logBound) ? `1e${Math.round(logBound)}` : 'Infinity'} after ${l + 1} layer${l ? 's' : ''}`);
   });
@@ -150,7 +149,7 @@ function forwardOne(layers: readonly DenseLayer[], acts: readonly NetworkActivat
       z[r] = s;
     }
     pre.push(z);
-    h = l < layers.length - 1 ? z.map(ACTIVATION[acts[l]].f) : z;
+    h = l < layers.length - 1 ? z.map(networkActivation(acts[l]).f) : z;
   }
   return pre;
 }
@@ -161,7 +160,7 @@ function backward(layers: readonly DenseLayer[], acts: readonly NetworkActivatio
   for (let l = layers.length - 1; l >= 0; l--) {
     const L = layers[l];
     if (l < layers.length - 1) {
-      const ds = ACTIVATION[acts[l]].df;
+      const ds = networkActivation(acts[l]).df;
       g = g.map((v, r) => v * ds(pre[l][r]));
     }
     const gin = new Float64Array(L.inputs);
@@ -426,7 +425,7 @@ function rayleighLower(A: Float64Array, rows: number, cols: number): number {
 
 /**
  * prod_g beta_g ||M_g||_op over the groups g of layers joined by linear activations (M_g = W_j ... W_i, the
- * map such a group computes, each a certified spectral norm; beta_g the slope bound of the activation after
+ * map such a group computes, each a certified spectral norm; beta_g the largest |slope| of the activation after
  * it): a Lipschitz bound of x -> W_D s(... s(W_1 x + b_1) ...) + b_D in l2 -> l2 on any domain (docs/science.md
  * section 3). A group's product is formed in f64 with an entrywise bound on its rounding and on the layers'
  * own errors (gamma_k |A| |B| + |A| E_B + E_A |B| + E_A E_B), added to its norm as ||E||_F: for a
@@ -444,7 +443,7 @@ function spectralProduct(layers: readonly DenseLayer[], acts: readonly NetworkAc
       terms[`block${l + 1}-${l + blk.length}`] = blk.lipschitz;
       factors.push(blk.lipschitz);
       const end = l + blk.length - 1;
-      if (end < acts.length && ACTIVATION_SLOPE[acts[end]].beta !== 1) factors.push(ACTIVATION_SLOPE[acts[end]].beta);
+      if (end < acts.length && activationSlope(acts[end]).lip !== 1) factors.push(activationSlope(acts[end]).lip);
       l = end + 1;
       continue;
     }
@@ -465,9 +464,9 @@ function spectralProduct(layers: readonly DenseLayer[], acts: readonly NetworkAc
       if (err > 0) terms[`${name}Error`] = err;
       factors.push(err > 0 ? upperEnd(sn.upper + err, 0) : sn.upper);
     }
-    if (j < acts.length && ACTIVATION_SLOPE[acts[j]].beta !== 1) {
-      terms[`slope${j + 1}`] = ACTIVATION_SLOPE[acts[j]].beta;
-      factors.push(ACTIVATION_SLOPE[acts[j]].beta);
+    if (j < acts.length && activationSlope(acts[j]).lip !== 1) {
+      terms[`slope${j + 1}`] = activationSlope(acts[j]).lip;
+      factors.push(activationSlope(acts[j]).lip);
     }
     l = j + 1;
   }
@@ -626,7 +625,7 @@ export function mlpModel(layers: readonly DenseLayer[], activation: NetworkActiv
       return out;
     },
     // running error propagation through the layers (docs/science.md section 3, "Rounding")
-    evaluationError: (X, m) => layeredEvaluationError(layers, acts.map((a) => ({ s: ACTIVATION[a].f, beta: ACTIVATION_SLOPE[a].beta })), X, m),
+    evaluationError: (X, m) => layeredEvaluationError(layers, acts.map((a) => ({ s: networkActivation(a).f, beta: activationSlope(a).lip, absoluteError: networkActivation(a).absoluteError ?? 0 })), X, m),
     gradient(X, m) {
       const G = new Float64Array(m * d);
       for (let i = 0; i < m; i++) G.set(backward(layers, acts, forwardOne(layers, acts, X.subarray(i * d, i * d + d)), one), i * d);

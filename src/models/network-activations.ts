@@ -1,18 +1,33 @@
-import { ACTIVATION } from '../activations/activation.js';
+import { type Activation } from '../activations/activation.js';
+import { activationNamed, type EluName, type LeakyReluName } from '../activations/family.js';
 
 /**
- * Activations a network's hidden layers may use (robustlaw-mlp/1 files use relu or tanh; TensorFlow.js and
- * ONNX files any of these: src/models/formats/). Each is monotone with slopes in [alpha, beta]
- * ({@link ACTIVATION_SLOPE}).
+ * The fixed activations a network's hidden layers may use (robustlaw-mlp/1 files use relu or tanh;
+ * TensorFlow.js and ONNX files any of these, and the families leaky relu and elu with their parameter:
+ * {@link NetworkActivation}). Each has slopes in [alpha, beta] ({@link activationSlope}).
  */
-export const NETWORK_ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'softplus', 'linear'] as const;
-/** A hidden layer's activation. */
-export type NetworkActivation = (typeof NETWORK_ACTIVATIONS)[number];
+export const NETWORK_ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'softplus', 'gelu', 'linear'] as const;
+/** A hidden layer's activation: a fixed one, or a family member named with its parameter (`leaky-relu(0.01)`, `elu(1)`). */
+export type NetworkActivation = (typeof NETWORK_ACTIVATIONS)[number] | LeakyReluName | EluName;
+
+/** Whether `name` is a network activation (fixed, or a family member: src/activations/family.ts). */
+export function isNetworkActivation(name: unknown): name is NetworkActivation {
+  return typeof name === 'string' && ((NETWORK_ACTIVATIONS as readonly string[]).includes(name) || (/^(leaky-relu|elu)\(/.test(name) && activationNamed(name) !== null));
+}
+
+/** The activation table's entry of a network activation (src/activations/activation.ts, family.ts). */
+export function networkActivation(name: NetworkActivation): Activation<string> {
+  const act = activationNamed(name);
+  if (act === null) throw new Error(`bug: ${JSON.stringify(name)} is not a network activation`);
+  return act;
+}
 
 /**
- * Slope bounds of each network activation, alpha <= (s(a) - s(b)) / (a - b) <= beta, and |s(0)|: the
- * activation table's (src/activations/activation.ts; docs/science.md section 3, vector outputs).
+ * Slope bounds of a network activation, alpha <= (s(a) - s(b)) / (a - b) <= beta, its Lipschitz constant
+ * max(|alpha|, |beta|) and |s(0)|: the activation table's (docs/science.md section 3, vector outputs).
  */
-export const ACTIVATION_SLOPE: Readonly<Record<NetworkActivation, { readonly alpha: number; readonly beta: number; readonly atZero: number }>> = Object.fromEntries(
-  NETWORK_ACTIVATIONS.map((a) => [a, { alpha: ACTIVATION[a].slopeRange[0], beta: ACTIVATION[a].slopeRange[1], atZero: ACTIVATION[a].atZero }]),
-) as Record<NetworkActivation, { alpha: number; beta: number; atZero: number }>;
+export function activationSlope(name: NetworkActivation): { readonly alpha: number; readonly beta: number; readonly lip: number; readonly atZero: number } {
+  const act = networkActivation(name);
+  const [alpha, beta] = act.slopeRange;
+  return { alpha, beta, lip: Math.max(Math.abs(alpha), Math.abs(beta)), atZero: act.atZero };
+}

@@ -5,12 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ACTIVATION, ACTIVATIONS, ALL_ACTIVATIONS, isActivation, type Activation } from '../../src/activations/activation.js';
-import { ACTIVATION_SLOPE, NETWORK_ACTIVATIONS } from '../../src/models/network-activations.js';
+import { activationSlope, isNetworkActivation, networkActivation, NETWORK_ACTIVATIONS } from '../../src/models/network-activations.js';
+import { activationNamed, elu, leakyRelu } from '../../src/activations/family.js';
 import { slopeInterval } from '../../src/lipschitz/sdp/slope-bounds.js';
 import { Rng } from '../../src/core/rng.js';
 
 /** Every way the entry disagrees with its s on samples of [-T, T] (empty when it is consistent). */
-function violations(a: Activation, seed = 1): string[] {
+function violations(a: Activation<string>, seed = 1): string[] {
   const out: string[] = [];
   const rng = new Rng(seed);
   const h = 1e-5;
@@ -41,7 +42,9 @@ function violations(a: Activation, seed = 1): string[] {
           const y = t + (u - t) * rng.uniform();
           if (x === y) continue;
           const q = (a.f(x) - a.f(y)) / (x - y);
-          if (q < iv[0] - 1e-12 || q > iv[1] + 1e-12) out.push(`slope ${q} on [${t}, ${u}] outside slopeOn = [${iv.join(", ")}]`);
+          // the computed secant's own rounding: 4 u (|s(x)| + |s(y)|) / |x - y|
+          const tol = 1e-12 + (4 * 2 ** -53 * (Math.abs(a.f(x)) + Math.abs(a.f(y)))) / Math.abs(x - y);
+          if (q < iv[0] - tol || q > iv[1] + tol) out.push(`slope ${q} on [${t}, ${u}] outside slopeOn = [${iv.join(", ")}]`);
         }
       }
     }
@@ -51,17 +54,60 @@ function violations(a: Activation, seed = 1): string[] {
 
 describe('the activation table', () => {
   it('holds the classes\' activations and the networks\' in one place', () => {
-    expect([...ALL_ACTIVATIONS].sort()).toEqual(['cos', 'linear', 'relu', 'sigmoid', 'softplus', 'square', 'tanh']);
+    expect([...ALL_ACTIVATIONS].sort()).toEqual(['cos', 'gelu', 'linear', 'relu', 'sigmoid', 'softplus', 'square', 'tanh']);
     for (const a of ACTIVATIONS) expect(ALL_ACTIVATIONS).toContain(a);
-    for (const a of NETWORK_ACTIVATIONS) expect(ACTIVATION_SLOPE[a]).toEqual({ alpha: ACTIVATION[a].slopeRange[0], beta: ACTIVATION[a].slopeRange[1], atZero: ACTIVATION[a].atZero });
+    for (const a of NETWORK_ACTIVATIONS) {
+      const [alpha, beta] = ACTIVATION[a].slopeRange;
+      expect(activationSlope(a)).toEqual({ alpha, beta, lip: Math.max(-alpha, beta), atZero: ACTIVATION[a].atZero });
+    }
     for (const name of ALL_ACTIVATIONS) expect(ACTIVATION[name].name).toBe(name);
-    expect(isActivation('gelu')).toBe(false);
+    expect(isActivation('swish')).toBe(false);
     expect(isActivation('toString')).toBe(false);
     expect(slopeInterval('sigmoid', -1, 1)).toEqual(ACTIVATION.sigmoid.slopeOn(-1, 1));
   });
 
   it.each(ALL_ACTIVATIONS)('%s: derivatives, sup bounds, slope bounds, |s(0)| and flags agree with s', (name) => {
     expect(violations(ACTIVATION[name])).toEqual([]);
+  });
+
+  it.each(['leaky-relu(0.01)', 'leaky-relu(0.3)', 'leaky-relu(-0.5)', 'leaky-relu(2)', 'elu(1)', 'elu(0.5)', 'elu(2)'])('%s: the family member agrees with its s as the table\'s entries do', (name) => {
+    const a = activationNamed(name)!;
+    expect(a.name).toBe(name);
+    expect(isNetworkActivation(name)).toBe(true);
+    expect(networkActivation(name as never)).toBe(a);
+    expect(violations(a)).toEqual([]);
+  });
+
+  it('family names resolve only as String(alpha) writes alpha; an elu needs alpha > 0', () => {
+    expect(activationNamed('leaky-relu(0.01)')!.f(-2)).toBe(-0.02);
+    expect(activationNamed('elu(1)')!.f(-1)).toBe(Math.expm1(-1));
+    for (const bad of ['leaky-relu(0.010)', 'leaky-relu()', 'leaky-relu(abc)', 'elu(0)', 'elu(-1)', 'elu(1', 'leaky_relu(0.1)', 'gelu(1)']) {
+      expect(activationNamed(bad)).toBeNull();
+      expect(isNetworkActivation(bad)).toBe(false);
+    }
+    expect(activationSlope('leaky-relu(-2)')).toEqual({ alpha: -2, beta: 1, lip: 2, atZero: 0 });
+    expect(() => leakyRelu(Number.NaN)).toThrow(/bug/);
+    expect(() => elu(0)).toThrow(/bug/);
+  });
+
+  it('gelu = t Phi(t): golden values (mpmath, 17 digits), its slope extremes at -+sqrt 2 enclosed, its absolute allowance covering the argument\'s rounding', () => {
+    // mpmath: x * ncdf(x) at 40 digits, rounded to the nearest double
+    const golden: [number, number][] = [
+      [1, 0.841344746068543],
+      [-1, -0.15865525393145705],
+      [-3, -0.004049694094890284],
+      [-5, -0.0000014332578593959695],
+      [-10, -7.619853024160526e-23],
+      [0.5, 0.34573123063700656],
+      [3, 2.99595030590511],
+    ];
+    for (const [t, v] of golden) expect(Math.abs(ACTIVATION.gelu.f(t) - v)).toBeLessThanOrEqual(4 * 2 ** -53 * Math.abs(v) + ACTIVATION.gelu.absoluteError!);
+    const [lo, hi] = ACTIVATION.gelu.slopeRange;
+    expect(lo).toBeLessThan(-0.12890414518515475);
+    expect(lo).toBeGreaterThan(-0.12890414518516);
+    expect(hi).toBeGreaterThan(1.128904145185155);
+    expect(ACTIVATION.gelu.df(-Math.SQRT2)).toBeGreaterThanOrEqual(lo);
+    expect(Number.isNaN(ACTIVATION.gelu.f(Number.NaN))).toBe(true);
   });
 
   it('the checker catches planted wrong entries (sup of s\'\' too small, slope range too narrow, a wrong derivative, |s(0)|)', () => {

@@ -129,8 +129,8 @@ describe('refusals name the node or layer as the file does, and what to do', () 
   const read = (json: unknown) => () => parseTfjsLayersModel(json, () => weights, 'model.json');
   it('TF.js: a layer the tool does not read, and a BatchNormalization left after the last Dense layer', () => {
     const conv = structuredClone(tfjs);
-    conv.modelTopology.config.layers.splice(1, 0, { class_name: 'Conv2D', config: { name: 'conv1' } });
-    expect(read(conv)).toThrow(/^model\.json: tfjs\.modelTopology\.config\.layers\[1\]\.class_name must be a layer the tool reads: .*convolutions and pooling are not read yet\) \(got "Conv2D" \(layer "conv1"\)\)$/);
+    conv.modelTopology.config.layers.splice(1, 0, { class_name: 'SeparableConv2D', config: { name: 'conv1' } });
+    expect(read(conv)).toThrow(/^model\.json: tfjs\.modelTopology\.config\.layers\[1\]\.class_name must be a layer the tool reads: .*residual branches and other layers are not read\) \(got "SeparableConv2D" \(layer "conv1"\)\)$/);
     // the output layer removed: the normalisation after the hidden relu has no Dense layer to fold into
     const late = structuredClone(tfjs);
     late.modelTopology.config.layers.splice(4, 1);

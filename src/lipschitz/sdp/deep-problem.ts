@@ -1,7 +1,7 @@
 import { UNIT_ROUNDOFF } from '../certificate.js';
 import { gamma, verifyDiagMinusGram } from './verified-psd.js';
 import { preActivationRanges, slopeInterval } from './slope-bounds.js';
-import { ACTIVATION, isActivation } from '../../activations/activation.js';
+import { activationNamed } from '../../activations/family.js';
 
 /** A dense layer: weights out x in (row-major) and biases. */
 export interface DeepLayer {
@@ -109,7 +109,8 @@ export function deepSlopes(layers: readonly DeepLayer[], activations: readonly s
  * range [s(zlo), s(zhi)] above assumes; null otherwise (cos, square, or a name it does not know).
  */
 function activationValue(name: string): ((t: number) => number) | null {
-  return isActivation(name) && ACTIVATION[name].slopeRange[0] >= 0 ? ACTIVATION[name].f : null;
+  const act = activationNamed(name);
+  return act !== null && act.slopeRange[0] >= 0 ? act.f : null;
 }
 
 /**

@@ -1,14 +1,14 @@
 import { exponentOf, ldexp } from '../../linalg/pow2.js';
 import { UNIT_ROUNDOFF } from '../certificate.js';
-import { ACTIVATION, isActivation } from '../../activations/activation.js';
+import { activationNamed } from '../../activations/family.js';
 
 /**
  * An interval [lo, hi] containing every slope (s(u) - s(v)) / (u - v) of the activation named `act` for u, v
- * in [zlo, zhi] (docs/science.md section 9.1): the table's `slopeOn` (src/activations/activation.ts); null where the slope
+ * in [zlo, zhi] (docs/science.md section 9.1): the table's `slopeOn` (src/activations/activation.ts, family.ts); null where the slope
  * is not bounded there (square on an unbounded interval) or the name is not an activation.
  */
 export function slopeInterval(act: string, zlo: number, zhi: number): [number, number] | null {
-  return isActivation(act) ? ACTIVATION[act].slopeOn(zlo, zhi) : null;
+  return activationNamed(act)?.slopeOn(zlo, zhi) ?? null;
 }
 
 /**

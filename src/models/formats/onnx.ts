@@ -31,9 +31,11 @@ type INodeProto = NonNullable<NonNullable<IModelProto['graph']>['node']>[number]
  * Lipschitz bound, spatial-ops.ts), and Softmax or LogSoftmax as the last
  * node (dropped: f is the logits, MlpNetwork.outputTransform).
  */
-export const ONNX_OPS = ['Gemm', 'MatMul', 'Add', 'Conv', 'AveragePool', 'MaxPool', 'GlobalAveragePool', 'Pad', 'Relu', 'Tanh', 'Sigmoid', 'Softplus', 'BatchNormalization', 'Dropout', 'Flatten', 'Reshape', 'Identity', 'Softmax', 'LogSoftmax', 'Constant'] as const;
+export const ONNX_OPS = ['Gemm', 'MatMul', 'Add', 'Conv', 'AveragePool', 'MaxPool', 'GlobalAveragePool', 'Pad', 'Relu', 'LeakyRelu', 'Elu', 'Gelu', 'Tanh', 'Sigmoid', 'Softplus', 'BatchNormalization', 'Dropout', 'Flatten', 'Reshape', 'Identity', 'Softmax', 'LogSoftmax', 'Constant'] as const;
 const TRANSFORM_OPS: Readonly<Record<string, OutputTransform>> = { Softmax: 'softmax', LogSoftmax: 'log-softmax' };
-const ACT_OPS: Readonly<Record<string, NetworkActivation>> = { Relu: 'relu', Tanh: 'tanh', Sigmoid: 'sigmoid', Softplus: 'softplus' };
+const ACT_OPS: Readonly<Record<string, NetworkActivation>> = { Relu: 'relu', Tanh: 'tanh', Sigmoid: 'sigmoid', Softplus: 'softplus', Gelu: 'gelu' };
+/** How PyTorch (opset < 20) writes nn.GELU(): x / sqrt 2, Erf, + 1, times x, times 0.5 (read as one gelu). */
+const GELU_PATTERN = 'a gelu as PyTorch exports it (Div by sqrt 2, Erf, Add 1, Mul by the Div\'s input, Mul by 0.5)';
 
 /** An int64 field as protobufjs decodes it (a number, or a Long where the `long` package is present). */
 const num = (x: unknown): number => (typeof x === 'number' ? x : typeof x === 'object' && x !== null && typeof (x as Long).toNumber === 'function' ? (x as Long).toNumber() : 0);
@@ -112,7 +114,7 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
 
   type Step =
     | { kind: 'affine'; W: Float64Array; b: Float64Array | null; inputs: number; outputs: number; node: string; weightError?: Float64Array; biasError?: Float64Array; block?: LayerBlock }
-    | { kind: 'act'; act: NetworkActivation; node: string }
+    | { kind: 'act'; act: NetworkActivation; node: string; scale?: number }
     | { kind: 'norm'; bn: BatchNormAffine; units: number; node: string };
   let transform: { kind: OutputTransform; node: string } | null = null;
   let folded = 0;
@@ -166,19 +168,79 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
     }
     return (t.int64Data ?? []).map(num);
   };
-  (graph.node ?? []).forEach((n, k) => {
+  const nodes = graph.node ?? [];
+  // Constant nodes first, so that a pattern's constants are known when it is matched
+  for (const n of nodes) {
+    const v = n.opType === 'Constant' ? (n.attribute ?? []).find((a) => a.name === 'value')?.t : undefined;
+    if (v) init.set((n.output ?? [])[0] ?? '', { ...v, name: (n.output ?? [])[0] ?? '' });
+  }
+  /** The one value of a constant operand, or NaN. */
+  const scalar = (name: string | undefined): number => {
+    const t = name === undefined ? undefined : init.get(name);
+    if (t === undefined) return Number.NaN;
+    try {
+      const { values } = tensorValues(t, fail);
+      return values.length === 1 ? values[0] : Number.NaN;
+    } catch {
+      return Number.NaN;
+    }
+  };
+  /**
+   * Nodes k.. as PyTorch's gelu (GELU_PATTERN) on the running value x: 0.5 x (1 + erf(x / c)) = x Phi(kappa x)
+   * with kappa = sqrt 2 / c (c, the file's sqrt 2, within float32 rounding of it). Returns kappa, the pattern's
+   * output and the nodes it takes, or null.
+   */
+  const geluAt = (k: number, x: string): { kappa: number; out: string; taken: number[] } | null => {
+    const taken: number[] = [];
+    let j = k;
+    const next = (): INodeProto | null => {
+      while (j < nodes.length && nodes[j].opType === 'Constant') j++;
+      if (j >= nodes.length) return null;
+      taken.push(j);
+      return nodes[j++];
+    };
+    const one = (n: INodeProto | null, op: string, from: string): { other: string | undefined; out: string } | null => {
+      if (n === null || n.opType !== op) return null;
+      const ins = (n.input ?? []).filter((q) => q !== '');
+      if (ins.length !== (op === 'Erf' ? 1 : 2) || !ins.includes(from) || (op === 'Div' && ins[0] !== from)) return null;
+      return { other: ins.find((q) => q !== from) ?? (ins[0] === ins[1] ? ins[0] : undefined), out: (n.output ?? [])[0] ?? '' };
+    };
+    const div = one(next(), 'Div', x);
+    const c = scalar(div?.other);
+    if (div === null || !(Math.abs(c - Math.SQRT2) <= 2 ** -23 * Math.SQRT2)) return null;
+    const erf = one(next(), 'Erf', div.out);
+    const add = erf && one(next(), 'Add', erf.out);
+    const mul = add && scalar(add.other) === 1 ? one(next(), 'Mul', add.out) : null;
+    const half = mul && mul.other === x ? one(next(), 'Mul', mul.out) : null;
+    if (half === null || scalar(half.other) !== 0.5) return null;
+    return { kappa: Math.SQRT2 / c, out: half.out, taken };
+  };
+  const skip = new Set<number>();
+  nodes.forEach((n, k) => {
+    if (skip.has(k)) return;
     const op = n.opType ?? '';
     // named as the file holds it: graph.node[k] (from 0), its operator and its name
     const label = `graph.node[${k}] (${op}${n.name ? ` "${n.name}"` : ''})`;
     if (n.domain && n.domain !== 'ai.onnx') fail(`node ${label}`, 'an operator of the default ONNX domain', n.domain);
-    if (!(ONNX_OPS as readonly string[]).includes(op)) fail(`node ${label}`, `an operator the tool reads: ${ONNX_OPS.join(', ')}`, op, `${JSON.stringify(op)}`);
+    if (op === 'Div') {
+      const g = geluAt(k, current);
+      if (g !== null) {
+        const prev = steps[steps.length - 1];
+        if (prev === undefined || prev.kind !== 'affine') fail(`node ${label}`, 'a gelu after an affine layer', op);
+        if (transform !== null) fail(`node ${label}`, `nothing after the output's ${transform.kind}`, op);
+        g.taken.forEach((q) => skip.add(q));
+        steps.push({ kind: 'act', act: 'gelu', node: label, ...(g.kappa !== 1 ? { scale: g.kappa } : {}) });
+        current = g.out;
+        return;
+      }
+    }
+    if (!(ONNX_OPS as readonly string[]).includes(op)) fail(`node ${label}`, `an operator the tool reads: ${ONNX_OPS.join(', ')}, or ${GELU_PATTERN}`, op, `${JSON.stringify(op)}`);
     if (transform !== null && op !== 'Constant') fail(`node ${label}`, `nothing after the output's ${transform.kind} (node ${transform.node}): a softmax is read only as the last node, where it is dropped and the logits are bounded`, op, JSON.stringify(op));
     const ins = (n.input ?? []).filter((s) => s !== '');
     const out = (n.output ?? [])[0] ?? '';
     if (op === 'Constant') {
-      const v = (n.attribute ?? []).find((a) => a.name === 'value')?.t;
-      if (!v) fail(`node ${label}`, 'a Constant with a tensor "value"', op);
-      init.set(out, { ...v!, name: out });
+      // registered before the loop
+      if (!(n.attribute ?? []).some((a) => a.name === 'value' && a.t)) fail(`node ${label}`, 'a Constant with a tensor "value"', op);
       return;
     }
     const other = ins.filter((s) => s !== current);
@@ -254,11 +316,20 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
       }
       const bn = batchNormAffine(sc, B, mean, variance, attr(n, 'epsilon', 1e-5, 'f')) ?? fail(`node ${label}`, 'a BatchNormalization with var + epsilon > 0 and finite parameters', op);
       steps.push({ kind: 'norm', bn, units: sc.length, node: label });
-    } else if (ACT_OPS[op] !== undefined) {
+    } else if (ACT_OPS[op] !== undefined || op === 'LeakyRelu' || op === 'Elu') {
       const prev = steps[steps.length - 1];
       if (prev === undefined) fail(`node ${label}`, 'an activation after an affine layer (Gemm, or MatMul + Add)', op);
       if (prev.kind === 'act') fail(`node ${label}`, 'one activation per affine layer', op, `${op} after ${prev.node}`);
-      steps.push({ kind: 'act', act: ACT_OPS[op], node: label });
+      if (op === 'Gelu') {
+        const approx = (n.attribute ?? []).find((x) => x.name === 'approximate')?.s;
+        if (approx && new TextDecoder().decode(approx) !== 'none') fail(`node ${label}`, 'a Gelu with approximate "none" (the tanh approximation is not read)', new TextDecoder().decode(approx));
+      }
+      // LeakyRelu's alpha defaults to 0.01, Elu's to 1 (float attributes: the file's float32 value)
+      const alpha = op === 'LeakyRelu' ? attr(n, 'alpha', 0.01, 'f') : op === 'Elu' ? attr(n, 'alpha', 1, 'f') : Number.NaN;
+      if (op === 'Elu' && !(alpha > 0)) fail(`node ${label}`, 'an Elu with alpha > 0', alpha);
+      if (op === 'LeakyRelu' && !Number.isFinite(alpha)) fail(`node ${label}`, 'a LeakyRelu with a finite alpha', alpha);
+      const act: NetworkActivation = op === 'LeakyRelu' ? (alpha === 0 ? 'relu' : `leaky-relu(${alpha})`) : op === 'Elu' ? `elu(${alpha})` : ACT_OPS[op];
+      steps.push({ kind: 'act', act, node: label });
     } else if (op === 'Gemm') {
       if (chw !== null) fail(`node ${label}`, 'a Gemm of a flat tensor (Flatten the image first)', op);
       if (attr(n, 'transA', 0, 'i') !== 0) fail(`node ${label}`, 'a Gemm with transA = 0', 1);
@@ -312,9 +383,16 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
   // a BatchNormalization right after an affine layer (no activation since) is folded into it, one after an
   // activation (or before the first layer) into the next affine layer
   let norm: { bn: BatchNormAffine; node: string } | null = null;
+  // an activation s(kappa z) / kappa read as s: kappa moves into the layers around it (gelu with the file's sqrt 2)
+  let unscale: BatchNormAffine | null = null;
   for (const s of steps) {
     if (s.kind === 'act') {
       pending = s.act;
+      if (s.scale !== undefined) {
+        const prev = layers.length - 1;
+        layers[prev] = foldAfter(layers[prev], scaleMap(s.scale, layers[prev].outputs));
+        unscale = scaleMap(1 / s.scale, layers[prev].outputs, 2);
+      }
       continue;
     }
     if (s.kind === 'norm') {
@@ -330,13 +408,27 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
     if (layers.length > 0) acts.push(pending ?? 'linear');
     pending = null;
     let layer: DenseLayer = { weights: s.W, biases: s.b ?? new Float64Array(s.outputs), inputs: s.inputs, outputs: s.outputs, ...(s.weightError ? { weightError: s.weightError } : {}), ...(s.biasError ? { biasError: s.biasError } : {}), ...(s.block ? { block: s.block } : {}) };
+    // the input passes the 1 / kappa first, then a BatchNormalization: W (bn (x / kappa))
     if (norm !== null) {
       layer = foldBefore(layer, norm.bn);
       norm = null;
     }
+    if (unscale !== null) {
+      layer = foldBefore(layer, unscale);
+      unscale = null;
+    }
     layers.push(layer);
   }
   if (layers.length === 0) fail('graph', 'at least one affine layer (Gemm, or MatMul + Add)', 0, 'none');
+  if (unscale !== null) {
+    // a gelu on the output: the identity layer below takes the 1 / kappa
+    const m = layers[layers.length - 1].outputs;
+    const I = new Float64Array(m * m);
+    for (let i = 0; i < m; i++) I[i * m + i] = 1;
+    acts.push(pending!);
+    pending = null;
+    layers.push(foldBefore({ weights: I, biases: new Float64Array(m), inputs: m, outputs: m }, unscale));
+  }
   if (norm !== null) fail(`node ${norm.node}`, 'an affine layer after a BatchNormalization that follows an activation (it is folded into that layer)', 'BatchNormalization');
   if (pending !== null) {
     const m = layers[layers.length - 1].outputs;
@@ -350,8 +442,18 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
 }
 
 /**
+ * The per-unit map z -> kappa z as a {@link BatchNormAffine} (c = 0) for a kappa computed as sqrt 2 / c
+ * (two roundings: within 3 u of the exact value, taken relative) or its reciprocal (one more: `extraUlps` 2).
+ */
+function scaleMap(kappa: number, units: number, extraUlps = 0): BatchNormAffine {
+  const aErr = (3 + extraUlps) * 2 ** -53 * Math.abs(kappa);
+  return { a: new Float64Array(units).fill(kappa), c: new Float64Array(units), aError: new Float64Array(units).fill(aErr), cError: new Float64Array(units) };
+}
+
+/**
  * Writes dense layers as an ONNX model the way PyTorch exports an nn.Sequential of Linear and activation
- * modules (Gemm with transB = 1, float32 initializers, opset 13): used by the example script and the tests.
+ * modules (Gemm with transB = 1, float32 initializers, opset 13; gelu as PyTorch decomposes it, leaky relu
+ * and elu with their alpha as a float32 attribute): used by the example script and the tests.
  * Weights are rounded to float32 (the values the file holds).
  */
 export function encodeOnnx(layers: readonly DenseLayer[], activations: readonly NetworkActivation[], producer = 'robustlaw'): Uint8Array {
@@ -365,10 +467,29 @@ export function encodeOnnx(layers: readonly DenseLayer[], activations: readonly 
     const out = l === layers.length - 1 ? 'output' : `/fc${l}/Gemm_output_0`;
     node.push(onnx.NodeProto.create({ name: `/fc${l}/Gemm`, opType: 'Gemm', input: [current, `fc${l}.weight`, `fc${l}.bias`], output: [out], attribute: [onnx.AttributeProto.create({ name: 'transB', i: 1, type: onnx.AttributeProto.AttributeType.INT })] }));
     current = out;
-    if (l < activations.length && activations[l] !== 'linear') {
-      const op = Object.keys(ACT_OPS).find((k) => ACT_OPS[k] === activations[l])!;
+    const act = l < activations.length ? activations[l] : 'linear';
+    if (act === 'gelu') {
+      // as torch.onnx.export (opset 13) writes nn.GELU(): Constant nodes of float32 sqrt 2, 1 and 0.5
+      const konst = (name: string, v: number) => {
+        node.push(onnx.NodeProto.create({ name, opType: 'Constant', output: [`${name}_output_0`], attribute: [onnx.AttributeProto.create({ name: 'value', t: f32('', [], Float64Array.of(v)), type: onnx.AttributeProto.AttributeType.TENSOR })] }));
+        return `${name}_output_0`;
+      };
+      const op2 = (op: string, a: string, b: string | null, name: string) => {
+        node.push(onnx.NodeProto.create({ name, opType: op, input: b === null ? [a] : [a, b], output: [`${name}_output_0`] }));
+        return `${name}_output_0`;
+      };
+      const x = current;
+      const q = op2('Div', x, konst(`/act${l}/Constant`, Math.SQRT2), `/act${l}/Div`);
+      const e = op2('Erf', q, null, `/act${l}/Erf`);
+      const a = op2('Add', e, konst(`/act${l}/Constant_1`, 1), `/act${l}/Add`);
+      const m = op2('Mul', x, a, `/act${l}/Mul`);
+      current = op2('Mul', m, konst(`/act${l}/Constant_2`, 0.5), `/act${l}/Mul_1`);
+    } else if (act !== 'linear') {
+      const family = /^(leaky-relu|elu)\((.*)\)$/.exec(act);
+      const op = family ? (family[1] === 'elu' ? 'Elu' : 'LeakyRelu') : Object.keys(ACT_OPS).find((k) => ACT_OPS[k] === act)!;
       const aout = `/act${l}/${op}_output_0`;
-      node.push(onnx.NodeProto.create({ name: `/act${l}/${op}`, opType: op, input: [current], output: [aout] }));
+      const attribute = family ? [onnx.AttributeProto.create({ name: 'alpha', f: Number(family[2]), type: onnx.AttributeProto.AttributeType.FLOAT })] : [];
+      node.push(onnx.NodeProto.create({ name: `/act${l}/${op}`, opType: op, input: [current], output: [aout], attribute }));
       current = aout;
     }
   });

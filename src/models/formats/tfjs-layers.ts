@@ -4,15 +4,23 @@
  * @module
  */
 import { InputError } from '../../core/input-error.js';
-import { ACTIVATION_BOUND_RULE, mlpNetwork, requireBoundedActivations, type DenseLayer, type MlpNetwork, type OutputTransform } from '../mlp.js';
+import { ACTIVATION_BOUND_RULE, mlpNetwork, requireBoundedActivations, type DenseLayer, type LayerBlock, type MlpNetwork, type OutputTransform } from '../mlp.js';
+import { avgPoolDense, convDense, maxPoolBlock, padDense, type Chw, type DenseMap } from './spatial-ops.js';
+import { columnsFromChannelsLast, columnsToChannelsLast, kernelFromHwio, tfAxis } from './channels-last.js';
 import { batchNormAffine, foldAfter, foldBefore, type BatchNormAffine } from './batch-norm.js';
-import { NETWORK_ACTIVATIONS, type NetworkActivation } from '../network-activations.js';
+import { isNetworkActivation, type NetworkActivation } from '../network-activations.js';
 
 /**
  * The layer classes a LayersModel may hold: Dropout is the identity at inference, Flatten and Reshape only
- * reshape the input, BatchNormalization is folded into the neighbouring Dense layer (batch-norm.ts).
+ * reshape, BatchNormalization is folded into the neighbouring Dense layer (batch-norm.ts); Conv2D,
+ * ZeroPadding2D, AveragePooling2D and GlobalAveragePooling2D of a channels-last image are the dense matrices of
+ * their linear maps and MaxPooling2D exact relu layers (spatial-ops.ts, channels-last.ts).
  */
-export const TFJS_LAYERS = ['InputLayer', 'Dense', 'Activation', 'Flatten', 'Reshape', 'Dropout', 'BatchNormalization'] as const;
+export const TFJS_LAYERS = ['InputLayer', 'Dense', 'Conv2D', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'ZeroPadding2D', 'Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Flatten', 'Reshape', 'Dropout', 'BatchNormalization'] as const;
+/** Layers of an image (their input must be one). */
+const IMAGE_LAYERS: readonly string[] = ['Conv2D', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'ZeroPadding2D'];
+/** TF.js activation identifiers read, and the network activation each names ('elu' is alpha = 1). */
+const TFJS_ACTIVATIONS: Readonly<Record<string, NetworkActivation>> = { relu: 'relu', tanh: 'tanh', sigmoid: 'sigmoid', softplus: 'softplus', gelu: 'gelu', elu: 'elu(1)', linear: 'linear' };
 /** Output activations read as a transform of the logits (f stays the logits: MlpNetwork.outputTransform). */
 const OUTPUT_TRANSFORMS: Readonly<Record<string, OutputTransform>> = { softmax: 'softmax' };
 
@@ -61,17 +69,44 @@ export function parseTfjsLayersModel(json: unknown, readShard: (path: string) =>
   let transform: { kind: OutputTransform; where: string } | null = null; // a softmax, which must end the model
   let d = -1;
   let width = -1;
+  // the running image (H x W x C in the file) while it is one; `chwOrder` once a spatial map has put it in
+  // C x H x W order (spatial-ops.ts), and `flatFrom` the image a Flatten took in that order (the next Dense's
+  // columns are then moved to it)
+  let img: Chw | null = null;
+  let chwOrder = false;
+  let flatFrom: Chw | null = null;
+  /** Appends an affine layer after the pending activation, a waiting BatchNormalization folded into it. */
+  const pushLayer = (L: DenseLayer) => {
+    if (layers.length > 0) acts.push(pending ?? 'linear');
+    let layer = L;
+    if (norm !== null) {
+      layer = foldBefore(layer, norm);
+      norm = null;
+    }
+    layers.push(layer);
+    pending = 'linear';
+    width = L.outputs;
+  };
+  /** A spatial map of the running image: its columns put in the file's order where the image still is in it. */
+  const pushSpatial = (m: DenseMap, block?: LayerBlock) => {
+    const from = img!;
+    const cols = (W: Float64Array) => (chwOrder ? W : columnsToChannelsLast(W, m.outputs, from));
+    pushLayer({ weights: cols(m.weights), biases: m.biases, inputs: m.inputs, outputs: m.outputs, ...(m.weightError ? { weightError: cols(m.weightError) } : {}), ...(block ? { block } : {}) });
+    chwOrder = true;
+  };
   const afterTransform = (where: string, what: string) => {
     if (transform !== null) fail(where, `nothing after the output's ${transform.kind} (${transform.where}): a softmax is read only as the output, where it is dropped and the logits are bounded`, what, what);
   };
-  const setActivation = (a: unknown, where: string) => {
-    const name = a === undefined || a === null ? 'linear' : a;
+  // `a` as the file names it (a TF.js identifier), or a layer's activation already resolved (`resolved`)
+  const setActivation = (a: unknown, where: string, resolved = false) => {
+    const given = a === undefined || a === null ? 'linear' : a;
+    const name = resolved ? given : typeof given === 'string' && Object.hasOwn(TFJS_ACTIVATIONS, given) ? TFJS_ACTIVATIONS[given] : given;
     if (typeof name === 'string' && OUTPUT_TRANSFORMS[name] !== undefined && layers.length > 0) {
       afterTransform(where, name);
       transform = { kind: OUTPUT_TRANSFORMS[name], where };
       return;
     }
-    if (!(NETWORK_ACTIVATIONS as readonly unknown[]).includes(name)) fail(where, `an activation the tool reads: ${NETWORK_ACTIVATIONS.join(', ')}, or softmax on the output (re-export the model with one of them)`, name);
+    if (!isNetworkActivation(name) || (!resolved && !Object.values(TFJS_ACTIVATIONS).includes(name))) fail(where, `an activation the tool reads: ${Object.keys(TFJS_ACTIVATIONS).join(', ')} (or the layers LeakyReLU, ELU), or softmax on the output (re-export the model with one of them)`, given);
     if (layers.length === 0) fail(where, 'an activation after a Dense layer', name, `${JSON.stringify(name)} before any Dense layer`);
     if (name !== 'linear') afterTransform(where, JSON.stringify(name));
     if (pending !== 'linear' && name !== 'linear') fail(where, 'one activation per Dense layer', name, `${JSON.stringify(name)} after ${pending}`);
@@ -84,33 +119,109 @@ export function parseTfjsLayersModel(json: unknown, readShard: (path: string) =>
   if (isObj(cfg) && top.class_name !== 'Sequential') requireChain(cfg, rawLayers as unknown[], layersPath, fail);
   let inputRank = 1;
   let folded = 0; // trained parameters of the folded BatchNormalizations (gamma, beta)
+  let trained = 0; // the kernels' and biases' entries (the law's p: a convolution's dense matrix repeats them)
   (rawLayers as unknown[]).forEach((raw, i) => {
     const key = `${layersPath}[${i}]`;
     if (!isObj(raw) || !isObj(raw.config)) return fail(key, 'a layer {class_name, config}', raw);
     const cls = raw.class_name;
     const c = raw.config;
     const named = `${JSON.stringify(cls)}${typeof c.name === 'string' ? ` (layer "${c.name}")` : ''}`;
-    if (!(TFJS_LAYERS as readonly unknown[]).includes(cls)) fail(`${key}.class_name`, `a layer the tool reads: ${TFJS_LAYERS.join(', ')} (dense networks; convolutions and pooling are not read yet)`, cls, named);
+    if (!(TFJS_LAYERS as readonly unknown[]).includes(cls)) fail(`${key}.class_name`, `a layer the tool reads: ${TFJS_LAYERS.join(', ')} (residual branches and other layers are not read)`, cls, named);
     const shape = c.batch_input_shape ?? c.batch_shape;
     if (shape !== undefined && d < 0) {
       d = shapeSize(shape, `${key}.config.batch_input_shape`);
       inputRank = (shape as unknown[]).length - 1;
       width = d;
+      const dims = shape as number[];
+      if (inputRank === 3) img = { h: dims[1], w: dims[2], c: dims[3] };
     }
     if (cls === 'InputLayer' || cls === 'Dropout') return;
     if (cls === 'Flatten' || cls === 'Reshape') {
-      if (layers.length > 0 || norm !== null) fail(key, `a ${String(cls)} before the first Dense layer (it only reshapes the input)`, cls, `${named} after a Dense layer`);
+      if (cls === 'Reshape' && !(Array.isArray(c.target_shape) && c.target_shape.length === 1)) fail(`${key}.config.target_shape`, 'a Reshape to a flat vector ([units])', c.target_shape, JSON.stringify(c.target_shape));
+      if (img !== null && chwOrder) flatFrom = img;
+      img = null;
       inputRank = 1;
       return;
     }
-    if (cls === 'Activation') return setActivation(c.activation, `${key}.config.activation`);
     const name = typeof c.name === 'string' ? c.name : `layer${i}`;
+    if (IMAGE_LAYERS.includes(cls as string)) {
+      afterTransform(key, named);
+      const image = img ?? fail(key, `a ${String(cls)} of an image (an input of shape [null, H, W, C], not flattened)`, cls, `${named} of a flat tensor`);
+      if (c.data_format !== undefined && c.data_format !== 'channels_last') fail(`${key}.config.data_format`, 'channels_last', c.data_format);
+      const pair = (v: unknown, what: string, dflt?: [number, number]): [number, number] => {
+        const p = v === undefined || v === null ? dflt : typeof v === 'number' ? [v, v] : v;
+        if (!Array.isArray(p) || p.length !== 2 || !p.every((x) => Number.isInteger(x) && (x as number) >= 1)) return fail(`${key}.config.${what}`, 'one or two positive integers', v, JSON.stringify(v));
+        return p as [number, number];
+      };
+      const padding = c.padding ?? 'valid';
+      if (cls !== 'ZeroPadding2D' && cls !== 'GlobalAveragePooling2D' && padding !== 'valid' && padding !== 'same') fail(`${key}.config.padding`, "'valid' or 'same'", padding);
+      if (cls === 'Conv2D') {
+        const [kh, kw] = pair(c.kernel_size, 'kernel_size');
+        const [sh, sw] = pair(c.strides, 'strides', [1, 1]);
+        const [dh, dw] = pair(c.dilation_rate, 'dilation_rate', [1, 1]);
+        const m = c.filters;
+        if (!Number.isInteger(m) || (m as number) < 1) fail(`${key}.config.filters`, 'a positive integer', m);
+        if ((c.groups ?? 1) !== 1) fail(`${key}.config.groups`, '1', c.groups);
+        const kernel = weights.take(`${name}/kernel`, `${key} (Conv2D "${name}") kernel`);
+        if (kernel.shape.join(',') !== [kh, kw, image.c, m].join(',')) fail(`weightsManifest (${name}/kernel)`, `shape [${kh}, ${kw}, ${image.c}, ${String(m)}]`, kernel.shape, JSON.stringify(kernel.shape));
+        let bias: Float64Array | null = null;
+        if (c.use_bias !== false) {
+          bias = weights.take(`${name}/bias`, `${key} (Conv2D "${name}") bias`).values;
+          if (bias.length !== m) fail(`weightsManifest (${name}/bias)`, `${String(m)} values`, bias.length);
+        }
+        trained += kernel.values.length + (bias?.length ?? 0);
+        const map = convDense(kernelFromHwio(kernel.values, kh, kw, image.c, m as number), m as number, bias, image, tfAxis(image.h, kh, sh, dh, padding as 'valid'), tfAxis(image.w, kw, sw, dw, padding as 'valid'));
+        pushSpatial(map);
+        img = map.out;
+        setActivation(c.activation, `${key}.config.activation`);
+        return;
+      }
+      if (cls === 'ZeroPadding2D') {
+        const pd = c.padding;
+        const ok = Array.isArray(pd) && pd.length === 2 && pd.every((q) => Array.isArray(q) && q.length === 2 && q.every((x) => Number.isInteger(x) && (x as number) >= 0));
+        if (!ok) fail(`${key}.config.padding`, '[[top, bottom], [left, right]] of non-negative integers', pd, JSON.stringify(pd));
+        const [[top, bottom], [left, right]] = pd as number[][];
+        const map = padDense(image, top, left, bottom, right);
+        pushSpatial(map);
+        img = map.out;
+        return;
+      }
+      if (cls === 'GlobalAveragePooling2D') {
+        if (c.keepdims === true) fail(`${key}.config.keepdims`, 'false (a flat output)', true);
+        const map = avgPoolDense(image, { k: image.h, s: 1, t: 1, before: 0, after: 0 }, { k: image.w, s: 1, t: 1, before: 0, after: 0 }, true);
+        pushSpatial(map);
+        // a flat C vector: the channel order is the same in both layouts
+        img = null;
+        return;
+      }
+      const [ph, pw] = pair(c.pool_size, 'pool_size', [2, 2]);
+      const [sh, sw] = pair(c.strides, 'strides', [ph, pw]);
+      const ah = tfAxis(image.h, ph, sh, 1, padding as 'valid');
+      const aw = tfAxis(image.w, pw, sw, 1, padding as 'valid');
+      if (cls === 'AveragePooling2D') {
+        // TensorFlow averages over the in-range cells of a 'same' window
+        const map = avgPoolDense(image, ah, aw, false);
+        pushSpatial(map);
+        img = map.out;
+        return;
+      }
+      const pool = maxPoolBlock(image, ah, aw) ?? fail(key, 'a MaxPooling2D whose every window meets the image', cls, named);
+      const id = {};
+      pool.layers.forEach((m, q) => {
+        if (q > 0) pending = 'relu';
+        pushSpatial(m, { id, index: q, length: pool.layers.length, lipschitz: pool.lipschitz });
+      });
+      img = pool.out;
+      return;
+    }
+    if (cls === 'Activation') return setActivation(c.activation, `${key}.config.activation`);
+    if (cls === 'ReLU' || cls === 'LeakyReLU' || cls === 'ELU') return setActivation(layerActivation(cls, c, key, named, fail), key, true);
     if (cls === 'BatchNormalization') {
       afterTransform(key, named);
       // over the features of a flat input (the last axis of [batch, units])
       const axis: unknown = c.axis === undefined ? -1 : Array.isArray(c.axis) && c.axis.length === 1 ? (c.axis as unknown[])[0] : c.axis;
       if (!(axis === -1 || (axis === 1 && (layers.length > 0 || inputRank === 1)))) fail(`${key}.config.axis`, 'the feature axis of a flat input (-1)', c.axis, JSON.stringify(c.axis));
-      if (layers.length === 0 && inputRank !== 1) fail(key, 'a BatchNormalization of a flat input (after Flatten) or of a Dense layer', cls, `${named} of an input of rank ${inputRank}`);
+      if (img !== null || (layers.length === 0 && inputRank !== 1)) fail(key, 'a BatchNormalization of a flat input (after Flatten) or of a Dense layer (of an image it is not read: export the model with it folded into the convolution)', cls, `${named} of an input of rank ${img !== null ? 3 : inputRank}`);
       const units = layers.length > 0 ? layers[layers.length - 1].outputs : width;
       const part = (w: string, use: unknown, fill: number) => {
         if (use === false) return new Float64Array(units).fill(fill);
@@ -134,6 +245,7 @@ export function parseTfjsLayersModel(json: unknown, readShard: (path: string) =>
     }
     // Dense
     afterTransform(key, named);
+    if (img !== null) fail(key, 'a Dense of a flat tensor (Flatten the image first)', cls, `${named} of an image`);
     const units = c.units;
     if (!Number.isInteger(units) || (units as number) < 1) fail(`${key}.config.units`, 'a positive integer', units);
     const kernel = weights.take(`${name}/kernel`, `${key} (Dense "${name}") kernel`);
@@ -143,24 +255,23 @@ export function parseTfjsLayersModel(json: unknown, readShard: (path: string) =>
     if (d < 0) d = inputs;
     const out = units as number;
     // Keras kernels are inputs x units; the network's weights are units x inputs
-    const W = new Float64Array(out * inputs);
+    let W: Float64Array = new Float64Array(out * inputs);
     for (let r = 0; r < inputs; r++) for (let u = 0; u < out; u++) W[u * inputs + r] = kernel.values[r * out + u];
+    // after a Flatten of an image in C x H x W order: the kernel's rows are channels-last
+    if (flatFrom !== null) {
+      W = columnsFromChannelsLast(W, out, flatFrom);
+      flatFrom = null;
+    }
+    trained += kernel.values.length;
     let B: Float64Array = new Float64Array(out);
     if (c.use_bias !== false) {
       const bias = weights.take(`${name}/bias`, `${key} (Dense "${name}") bias`);
       if (bias.values.length !== out) fail(`weightsManifest (${name}/bias)`, `${out} values`, bias.shape, JSON.stringify(bias.shape));
       B = bias.values;
+      trained += out;
     }
-    if (layers.length > 0) acts.push(pending ?? 'linear');
-    let layer: DenseLayer = { weights: W, biases: B, inputs, outputs: out };
-    if (norm !== null) {
-      layer = foldBefore(layer, norm);
-      norm = null;
-    }
-    layers.push(layer);
-    pending = 'linear';
+    pushLayer({ weights: W, biases: B, inputs, outputs: out });
     setActivation(c.activation, `${key}.config.activation`);
-    width = out;
   });
   if (layers.length === 0) fail(`${layersPath}`, 'at least one Dense layer', rawLayers, 'no Dense layer');
   if (norm !== null) fail(`${layersPath}`, 'a Dense layer after each BatchNormalization that follows an activation (it is folded into that layer)', 'BatchNormalization', 'a BatchNormalization at the end, after an activation');
@@ -174,7 +285,25 @@ export function parseTfjsLayersModel(json: unknown, readShard: (path: string) =>
   }
   weights.requireAllUsed();
   requireBoundedActivations(layers, acts, (l, rows, shown) => fail(`weightsManifest (layer ${l + 1})`, ACTIVATION_BOUND_RULE, rows, shown));
-  return mlpNetwork(layers, acts, { outputTransform: (transform as { kind: OutputTransform } | null)?.kind, foldedParameters: folded });
+  return mlpNetwork(layers, acts, { outputTransform: (transform as { kind: OutputTransform } | null)?.kind, foldedParameters: folded, parameterCount: trained });
+}
+
+/**
+ * The activation of a ReLU, LeakyReLU or ELU layer: its `alpha` (Keras' defaults: 0.3 for LeakyReLU, 1 for
+ * ELU; a LeakyReLU of alpha 0 is relu). A ReLU with a cap (`max_value`) or a threshold is refused.
+ */
+function layerActivation(cls: string, c: Obj, key: string, named: string, fail: (field: string, rule: string, value: unknown, shown?: string) => never): NetworkActivation {
+  if (cls === 'ReLU') {
+    for (const k of ['max_value', 'maxValue', 'threshold', 'negative_slope']) {
+      const v = c[k];
+      if (v !== undefined && v !== null && v !== 0) fail(`${key}.config.${k}`, `a ReLU without ${k} (a plain relu; use LeakyReLU for a slope below 0)`, v, `${named} with ${k} ${JSON.stringify(v)}`);
+    }
+    return 'relu';
+  }
+  const alpha = c.alpha ?? (cls === 'ELU' ? 1 : 0.3);
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha) || (cls === 'ELU' && !(alpha > 0))) fail(`${key}.config.alpha`, cls === 'ELU' ? 'a finite number > 0' : 'a finite number', alpha);
+  const a = Number(alpha);
+  return cls === 'ELU' ? `elu(${a})` : a === 0 ? 'relu' : `leaky-relu(${a})`;
 }
 
 /**
