@@ -44,6 +44,12 @@ export interface LayerBlock {
   readonly index: number;
   readonly length: number;
   readonly lipschitz: number;
+  /**
+   * Whether `lipschitz` was computed from the block's layers as they are, their error bounds and activations
+   * included (a residual block: formats/residual.ts); else (max pooling) it holds only for exact weights and
+   * relu between the layers.
+   */
+  readonly coversErrors?: boolean;
 }
 
 /** Whether some layer's weights or biases are known only up to a stated error ({@link DenseLayer.weightError}). */
@@ -424,6 +430,15 @@ function rayleighLower(A: Float64Array, rows: number, cols: number): number {
 }
 
 /**
+ * The spectral product's certified l2 -> l2 bound of a network (below) without the pair certificates: cheap (a
+ * few spectral norms), for the readers that bound a part of a network while reading it (formats/residual.ts).
+ * Null where not finite.
+ */
+export function spectralProductL2(layers: readonly DenseLayer[], acts: readonly NetworkActivation[], rng: Rng): LipEstimate | null {
+  return spectralProduct(layers, acts, { kind: 'Rd' }, rng, 'l2 -> l2', false);
+}
+
+/**
  * prod_g beta_g ||M_g||_op over the groups g of layers joined by linear activations (M_g = W_j ... W_i, the
  * map such a group computes, each a certified spectral norm; beta_g the largest |slope| of the activation after
  * it): a Lipschitz bound of x -> W_D s(... s(W_1 x + b_1) ...) + b_D in l2 -> l2 on any domain (docs/science.md
@@ -432,61 +447,98 @@ function rayleighLower(A: Float64Array, rows: number, cols: number): number {
  * convolutional network read as dense layers, pooling and the next convolution then count as one map, not as
  * the product of their norms. Null where a certificate is not finite.
  */
-function spectralProduct(layers: readonly DenseLayer[], acts: readonly NetworkActivation[], Dom: Domain, rng: Rng, what: string): LipEstimate | null {
-  const factors: number[] = [];
-  const terms: Record<string, number> = {};
+function spectralProduct(layers: readonly DenseLayer[], acts: readonly NetworkActivation[], Dom: Domain, rng: Rng, what: string, pairs = true): LipEstimate | null {
+  // the chain as items: complete blocks with their bound, and groups of layers joined by linear activations
+  // (multiplied out where the product is small enough), each with the activation after it
+  type Item = { name: string; factor: number; errorNorm: number; M: { A: Float64Array; rows: number; cols: number } | null; after: NetworkActivation | null };
+  const items: Item[] = [];
   let l = 0;
   while (l < layers.length) {
-    // a complete block with a known bound (max pooling): its bound for all its layers
     const blk = completeBlock(layers, acts, l);
     if (blk !== null) {
-      terms[`block${l + 1}-${l + blk.length}`] = blk.lipschitz;
-      factors.push(blk.lipschitz);
       const end = l + blk.length - 1;
-      if (end < acts.length && activationSlope(acts[end]).lip !== 1) factors.push(activationSlope(acts[end]).lip);
+      items.push({ name: `block${l + 1}-${end + 1}`, factor: blk.lipschitz, errorNorm: 0, M: null, after: end < acts.length ? acts[end] : null });
       l = end + 1;
       continue;
     }
-    // the group l..j: layers joined by linear activations (not into a block)
     let j = l;
     while (j < acts.length && acts[j] === 'linear' && j + 1 < layers.length && completeBlock(layers, acts, j + 1) === null) j++;
-    // the group's product, or (too large to form) its layers one by one
     const whole = groupProduct(layers, l, j);
-    const parts = whole !== null ? [{ M: whole, name: l === j ? `layer${l + 1}` : `layers${l + 1}-${j + 1}` }] : Array.from({ length: j - l + 1 }, (_, q) => ({ M: groupProduct(layers, l + q, l + q), name: `layer${l + q + 1}` }));
-    for (const { M, name } of parts) {
+    const parts = whole !== null ? [{ M: whole, name: l === j ? `layer${l + 1}` : `layers${l + 1}-${j + 1}`, q: j }] : Array.from({ length: j - l + 1 }, (_, q) => ({ M: groupProduct(layers, l + q, l + q), name: `layer${l + q + 1}`, q: l + q }));
+    for (const { M, name, q } of parts) {
       if (M === null) return null;
       const sn = spectralNorm(M.A, M.rows, M.cols, rng);
       // a certificate that cannot be computed finitely is unavailable, never a number
       if (!sn.available) return null;
-      terms[name] = sn.upper;
       // weights known up to an entrywise error E: ||W*|| <= ||W|| + ||E||_F (docs/science.md section 3, "Inexact weights")
       const err = M.E ? upperEnd(norm2(M.E), (M.E.length + 2) * UNIT_ROUNDOFF) : 0;
-      if (err > 0) terms[`${name}Error`] = err;
-      factors.push(err > 0 ? upperEnd(sn.upper + err, 0) : sn.upper);
-    }
-    if (j < acts.length && activationSlope(acts[j]).lip !== 1) {
-      terms[`slope${j + 1}`] = activationSlope(acts[j]).lip;
-      factors.push(activationSlope(acts[j]).lip);
+      items.push({ name, factor: err > 0 ? upperEnd(sn.upper + err, 0) : sn.upper, errorNorm: err, M, after: q < acts.length ? acts[q] : null });
     }
     l = j + 1;
   }
+  // |slope| bound of the activation after item i (none after the last)
+  const slope = (i: number) => (items[i].after === null || items[i].after === 'linear' ? 1 : activationSlope(items[i].after!).lip);
+  // best[i]: the smallest certified bound of items 0..i-1 (times the slope after i-1), with the merges used
+  const best: { value: number; factors: number[]; terms: Record<string, number> }[] = [{ value: 1, factors: [], terms: {} }];
+  for (let i = 1; i <= items.length; i++) {
+    const it = items[i - 1];
+    const single = extend(best[i - 1], [it.factor, slope(i - 1)], { [it.name]: it.factor, ...(it.errorNorm > 0 ? { [`${it.name}Error`]: it.errorNorm } : {}), ...(slope(i - 1) !== 1 ? { [`slope${i}`]: slope(i - 1) } : {}) });
+    let choice = single;
+    if (i >= 2 && pairs) {
+      const pair = pairCertificate(items[i - 2], items[i - 1]);
+      if (pair !== null) {
+        const merged = extend(best[i - 2], [pair, slope(i - 1)], { [`lipsdp(${items[i - 2].name}, ${items[i - 1].name})`]: pair, ...(slope(i - 1) !== 1 ? { [`slope${i}`]: slope(i - 1) } : {}) });
+        if (merged.value < choice.value) choice = merged;
+      }
+    }
+    best.push(choice);
+  }
+  const { factors, terms } = best[items.length];
   // the product rounded up without underflow on the way (2^-700 2^-700 2^700 2^700 is 1, not 0); one that
   // exceeds the largest double has no finite certificate either
   const prod = productUpper(factors);
-  return Number.isFinite(prod) ? upperEstimate(prod, domainName(Dom), 'spectral-product', `prod_l beta_l ||W_l||_op (activations with slopes in [alpha_l, beta_l]; layers joined by linear activations multiplied out${what ? `, ${what}` : ''})`, terms) : null;
+  return Number.isFinite(prod) ? upperEstimate(prod, domainName(Dom), 'spectral-product', `prod_g beta_g ||M_g||_op over groups of layers joined by linear activations, multiplied out, with neighbouring groups bounded together by a one-hidden-layer LipSDP certificate where that is smaller${what ? `, ${what}` : ''}`, terms) : null;
+}
+
+/** A DP state extended by more factors (its value the plain product, used only to compare choices). */
+function extend(s: { value: number; factors: number[]; terms: Record<string, number> }, factors: number[], terms: Record<string, number>) {
+  return { value: factors.reduce((v, f) => v * f, s.value), factors: [...s.factors, ...factors], terms: { ...s.terms, ...terms } };
+}
+
+/** Hidden units above which two neighbouring groups are not bounded together (the pair's LipSDP solve grows as units^3). */
+const PAIR_MAX_UNITS = 400;
+
+/**
+ * A certified l2 -> l2 bound of B s(A x) for two neighbouring groups (docs/science.md section 3, "Neighbouring
+ * layers together"): the one-hidden-layer LipSDP-Neuron certificate of the computed products A^, B^ on R^d
+ * (slopes of s in [alpha, beta] with alpha >= 0), plus what their errors E_A, E_B can add:
+ * ||B D A|| <= ||B^ D A^|| + ||E_B||_F (||A^|| + ||E_A||_F) + ||B^|| ||E_A||_F for any diagonal D of slopes.
+ * Null for a block, an activation with slopes below 0, more than PAIR_MAX_UNITS hidden units or no certificate.
+ */
+function pairCertificate(a: { M: { A: Float64Array; rows: number; cols: number } | null; factor: number; errorNorm: number; after: NetworkActivation | null }, b: { M: { A: Float64Array; rows: number; cols: number } | null; factor: number; errorNorm: number }): number | null {
+  if (a.M === null || b.M === null || a.after === null || a.after === 'linear' || a.M.rows > PAIR_MAX_UNITS) return null;
+  if (activationSlope(a.after).alpha < 0) return null;
+  const A: DenseLayer = { weights: a.M.A, biases: new Float64Array(a.M.rows), inputs: a.M.cols, outputs: a.M.rows };
+  const B: DenseLayer = { weights: b.M.A, biases: new Float64Array(b.M.rows), inputs: b.M.cols, outputs: b.M.rows };
+  const cert = lipSdpForLayers([A, B], [a.after], { kind: 'Rd' }, 1);
+  if (cert === null || !Number.isFinite(cert.value)) return null;
+  // the factors hold ||M^|| + ||E||_F: ||E_B|| (||A^|| + ||E_A||) + ||B^|| ||E_A|| <= ||E_B|| f_A + f_B ||E_A||
+  const err = b.errorNorm * a.factor + b.factor * a.errorNorm;
+  return upperEnd(cert.value + err, 4 * UNIT_ROUNDOFF);
 }
 
 /**
  * The block starting at layer l when it is complete: layers l .. l + length - 1 all carry the same block id with
- * indices 0 .. length - 1, exact weights, and relu between them; else null.
+ * indices 0 .. length - 1 and (unless its bound covers them: {@link LayerBlock.coversErrors}) exact weights and
+ * relu between them; else null.
  */
 function completeBlock(layers: readonly DenseLayer[], acts: readonly NetworkActivation[], l: number): LayerBlock | null {
   const b = layers[l].block;
   if (b === undefined || b.index !== 0 || l + b.length > layers.length) return null;
   for (let q = 0; q < b.length; q++) {
     const L = layers[l + q];
-    if (L.block?.id !== b.id || L.block.index !== q || L.weightError !== undefined) return null;
-    if (q < b.length - 1 && acts[l + q] !== 'relu') return null;
+    if (L.block?.id !== b.id || L.block.index !== q) return null;
+    if (!b.coversErrors && (L.weightError !== undefined || (q < b.length - 1 && acts[l + q] !== 'relu'))) return null;
   }
   return b;
 }

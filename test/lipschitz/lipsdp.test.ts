@@ -167,7 +167,7 @@ describe('the certificate is verified in f64, whatever the solver did', () => {
 
 describe('slope intervals and the two-layer form', () => {
   it('every difference quotient of each activation on [zlo, zhi] lies in its interval; a narrower interval is caught by the same sampler', () => {
-    const acts: Record<string, (t: number) => number> = { relu: (t) => ACTIVATION.relu.f(t), tanh: Math.tanh, softplus: (t) => ACTIVATION.softplus.f(t), cos: Math.cos, square: (t) => ACTIVATION.square.f(t), sigmoid: (t) => 1 / (1 + Math.exp(-t)) };
+    const acts: Record<string, (t: number) => number> = { relu: (t) => ACTIVATION.relu.f(t), tanh: Math.tanh, softplus: (t) => ACTIVATION.softplus.f(t), cos: Math.cos, square: (t) => ACTIVATION.square.f(t), sigmoid: (t) => 1 / (1 + Math.exp(-t)), gelu: (t) => ACTIVATION.gelu.f(t), 'elu(0.5)': (t) => (t > 0 ? t : 0.5 * Math.expm1(t)), 'leaky-relu(0.2)': (t) => (t > 0 ? t : 0.2 * t) };
     const rng = new Rng(3);
     const worst = (f: (t: number) => number, lo: number, hi: number) => {
       let min = Number.POSITIVE_INFINITY;
@@ -193,7 +193,8 @@ describe('slope intervals and the two-layer form', () => {
       }
     }
     expect(slopeInterval('square', Number.NEGATIVE_INFINITY, 1)).toBeNull();
-    expect(slopeInterval('gelu', -1, 1)).toBeNull();
+    expect(slopeInterval('swish', -1, 1)).toBeNull();
+    expect(slopeInterval('elu(0)', -1, 1)).toBeNull();
     const { lo, hi } = preActivationRanges(new Float64Array([3, 4, 0, 0]), new Float64Array([1, -2]), 2, 2, 2);
     expect(lo[0]).toBeLessThanOrEqual(-9);
     expect(hi[0]).toBeGreaterThanOrEqual(11);

@@ -9,6 +9,7 @@ import { InputError } from '../../core/input-error.js';
 import { ACTIVATION_BOUND_RULE, mlpNetwork, requireBoundedActivations, type DenseLayer, type LayerBlock, type MlpNetwork, type OutputTransform } from '../mlp.js';
 import { batchNormAffine, foldAfter, foldBefore, type BatchNormAffine } from './batch-norm.js';
 import { avgPoolDense, convDense, maxPoolBlock, padDense, type Axis, type Chw, type DenseMap } from './spatial-ops.js';
+import { residualLayers } from './residual.js';
 import { type NetworkActivation } from '../network-activations.js';
 
 /** The ONNX protobuf schema, loaded on first use: a command that reads no ONNX file does not load protobufjs
@@ -115,7 +116,9 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
   type Step =
     | { kind: 'affine'; W: Float64Array; b: Float64Array | null; inputs: number; outputs: number; node: string; weightError?: Float64Array; biasError?: Float64Array; block?: LayerBlock }
     | { kind: 'act'; act: NetworkActivation; node: string; scale?: number }
-    | { kind: 'norm'; bn: BatchNormAffine; units: number; node: string };
+    | { kind: 'norm'; bn: BatchNormAffine; units: number; node: string }
+    | { kind: 'fork'; tensor: string; chw: Chw | null; width: number; node: string }
+    | { kind: 'residual'; layers: DenseLayer[]; acts: NetworkActivation[]; node: string };
   let transform: { kind: OutputTransform; node: string } | null = null;
   let folded = 0;
   // the file's trained parameters (weights and biases of Gemm, MatMul + Add and Conv): the law's p
@@ -168,6 +171,67 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
     }
     return (t.int64Data ?? []).map(num);
   };
+  /**
+   * The dense layers of a list of steps whose input has `inputWidth` values (-1: unknown): a BatchNormalization
+   * right after an affine layer (no activation since) is folded into it, one after an activation (or before the
+   * first layer) into the next affine layer; a gelu's kappa moves into the layers around it. `assemble.last`
+   * holds what is left open at the end: the activation after the last layer and a pending 1 / kappa.
+   */
+  const assemble = Object.assign(
+    (list: readonly Step[], inputWidth: number) => {
+      const layers: DenseLayer[] = [];
+      const acts: NetworkActivation[] = [];
+      let pending: NetworkActivation | null = null;
+      let norm: { bn: BatchNormAffine; node: string } | null = null;
+      // an activation s(kappa z) / kappa read as s: kappa moves into the layers around it (gelu with the file's sqrt 2)
+      let unscale: BatchNormAffine | null = null;
+      const prevOut = (fallback: number) => (layers.length > 0 ? layers[layers.length - 1].outputs : inputWidth >= 0 ? inputWidth : fallback);
+      for (const s of list) {
+        if (s.kind === 'fork') continue;
+        if (s.kind === 'act') {
+          pending = s.act;
+          if (s.scale !== undefined) {
+            const prev = layers.length - 1;
+            layers[prev] = foldAfter(layers[prev], scaleMap(s.scale, layers[prev].outputs));
+            unscale = scaleMap(1 / s.scale, layers[prev].outputs, 2);
+          }
+          continue;
+        }
+        if (s.kind === 'norm') {
+          const width = prevOut(-1);
+          if (s.units !== width) fail(`node ${s.node}`, `a BatchNormalization of ${width} features (the running value's)`, s.units);
+          if (norm !== null) fail(`node ${s.node}`, 'one BatchNormalization between two affine layers', s.node);
+          if (layers.length > 0 && pending === null) layers[layers.length - 1] = foldAfter(layers[layers.length - 1], s.bn);
+          else norm = { bn: s.bn, node: s.node };
+          continue;
+        }
+        const add: DenseLayer[] = s.kind === 'residual' ? s.layers : [{ weights: s.W, biases: s.b ?? new Float64Array(s.outputs), inputs: s.inputs, outputs: s.outputs, ...(s.weightError ? { weightError: s.weightError } : {}), ...(s.biasError ? { biasError: s.biasError } : {}), ...(s.block ? { block: s.block } : {}) }];
+        const into = prevOut(add[0].inputs);
+        if (add[0].inputs !== into) fail(`node ${s.node}`, `a weight of ${into} inputs (the ${layers.length > 0 ? "previous layer's outputs" : "graph input's size"})`, add[0].inputs);
+        if (layers.length > 0) acts.push(pending ?? 'linear');
+        pending = null;
+        let layer = add[0];
+        // the input passes the 1 / kappa first, then a BatchNormalization: W (bn (x / kappa))
+        if (norm !== null) {
+          layer = foldBefore(layer, norm.bn);
+          norm = null;
+        }
+        if (unscale !== null) {
+          layer = foldBefore(layer, unscale);
+          unscale = null;
+        }
+        layers.push(layer);
+        if (s.kind === 'residual')
+          s.layers.slice(1).forEach((L, q) => {
+            acts.push(s.acts[q]);
+            layers.push(L);
+          });
+      }
+      assemble.last = { pending, unscale };
+      return { layers, acts, norm };
+    },
+    { last: { pending: null as NetworkActivation | null, unscale: null as BatchNormAffine | null } },
+  );
   const nodes = graph.node ?? [];
   // Constant nodes first, so that a pattern's constants are known when it is matched
   for (const n of nodes) {
@@ -216,6 +280,24 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
     return { kappa: Math.SQRT2 / c, out: half.out, taken };
   };
   const skip = new Set<number>();
+  // residual Adds: an Add of two running values (neither a weight); each value an Add takes may be the input of
+  // a residual block, so a 'fork' step marks where the chain passes it
+  const forks = new Set(nodes.filter((n) => n.opType === 'Add' && (n.input ?? []).filter((q) => q !== '' && !init.has(q)).length === 2).flatMap((n) => n.input ?? []));
+  /** The running value's size: the image's, the last affine layer's outputs, or the declared input's (-1: unknown). */
+  const runningWidth = (): number => {
+    if (chw !== null) return chw.c * chw.h * chw.w;
+    for (let i = steps.length - 1; i >= 0; i--) {
+      const st = steps[i];
+      if (st.kind === 'affine') return st.outputs;
+      if (st.kind === 'residual') return st.layers[st.layers.length - 1].outputs;
+    }
+    return declaredD;
+  };
+  const advance = (to: string, label: string) => {
+    current = to;
+    if (forks.has(to)) steps.push({ kind: 'fork', tensor: to, chw, width: runningWidth(), node: label });
+  };
+  advance(current, 'graph.input');
   nodes.forEach((n, k) => {
     if (skip.has(k)) return;
     const op = n.opType ?? '';
@@ -226,11 +308,11 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
       const g = geluAt(k, current);
       if (g !== null) {
         const prev = steps[steps.length - 1];
-        if (prev === undefined || prev.kind !== 'affine') fail(`node ${label}`, 'a gelu after an affine layer', op);
+        if (prev === undefined || (prev.kind !== 'affine' && prev.kind !== 'residual')) fail(`node ${label}`, 'a gelu after an affine layer', op);
         if (transform !== null) fail(`node ${label}`, `nothing after the output's ${transform.kind}`, op);
         g.taken.forEach((q) => skip.add(q));
         steps.push({ kind: 'act', act: 'gelu', node: label, ...(g.kappa !== 1 ? { scale: g.kappa } : {}) });
-        current = g.out;
+        advance(g.out, label);
         return;
       }
     }
@@ -298,7 +380,7 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
     } else if (TRANSFORM_OPS[op] !== undefined) {
       const axis = attr(n, 'axis', num(model.opsetImport?.find((o) => !o.domain)?.version ?? 13) >= 13 ? -1 : 1, 'i');
       if (axis !== -1 && axis !== 1) fail(`node ${label}`, `a ${op} over the classes (axis -1 or 1)`, axis);
-      if (!steps.some((s) => s.kind === 'affine')) fail(`node ${label}`, `a ${op} after an affine layer`, op);
+      if (!steps.some((s) => s.kind === 'affine' || s.kind === 'residual')) fail(`node ${label}`, `a ${op} after an affine layer`, op);
       transform = { kind: TRANSFORM_OPS[op], node: label };
     } else if (op === 'BatchNormalization') {
       if (attr(n, 'training_mode', 0, 'i') !== 0) fail(`node ${label}`, 'a BatchNormalization in inference mode (export with model.eval())', 'training_mode = 1');
@@ -364,6 +446,29 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
       for (let r = 0; r < o; r++) for (let c = 0; c < i; c++) W[r * i + c] = B.values[c * o + r];
       trained += B.values.length;
       steps.push({ kind: 'affine', W, b: null, inputs: i, outputs: o, node: label });
+    } else if (other.length === 1 && !init.has(other[0])) {
+      // a residual Add: the running value (the branch's end) plus an earlier value of the chain (the block's input)
+      const at = steps.findLastIndex((st) => st.kind === 'fork' && st.tensor === other[0]);
+      if (at < 0) fail(`node ${label}`, 'an Add of the running value and an earlier value of the chain (a residual block)', other[0]);
+      const fork = steps[at] as Extract<Step, { kind: 'fork' }>;
+      if (JSON.stringify(fork.chw) !== JSON.stringify(chw)) fail(`node ${label}`, 'an Add of two tensors of one shape', op, `${JSON.stringify(chw)} and ${JSON.stringify(fork.chw)}`);
+      const branchSteps = steps.splice(at);
+      // a branch that starts with an activation (pre-activation blocks: s + W2 relu(W1 relu(s))) starts with I
+      const first = branchSteps.find((st) => st.kind !== 'fork');
+      if (first?.kind === 'act' && fork.width > 0) {
+        const I = new Float64Array(fork.width * fork.width);
+        for (let i = 0; i < fork.width; i++) I[i * fork.width + i] = 1;
+        branchSteps.splice(1, 0, { kind: 'affine', W: I, b: null, inputs: fork.width, outputs: fork.width, node: label });
+      }
+      const { layers: bl, acts: ba, norm: bn } = assemble(branchSteps, fork.width);
+      const { pending: final, unscale } = assemble.last;
+      if (bn !== null || unscale !== null) fail(`node ${label}`, 'a residual branch ending with an affine layer or an activation (not a BatchNormalization or a gelu)', op);
+      if (fork.width < 0) fail(`node ${label}`, 'a residual block whose input size is known (declare the graph input\'s shape)', op);
+      const block = residualLayers({ layers: bl, acts: ba, final }, fork.width);
+      if (typeof block === 'string') fail(`node ${label}`, block, op);
+      const rb = block as Exclude<typeof block, string>;
+      steps.push({ kind: 'residual', layers: rb.layers, acts: rb.acts, node: label });
+      chw = fork.chw;
     } else {
       // Add: the bias of the affine layer just before it
       const prev = steps[steps.length - 1];
@@ -374,51 +479,11 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
       trained += C.values.length;
       aff.b = C.values;
     }
-    current = out;
+    advance(out, label);
   });
   if (current !== outputs[0].name) fail('graph.output', `the end of the chain (${JSON.stringify(current)})`, outputs[0].name);
-  const layers: DenseLayer[] = [];
-  const acts: NetworkActivation[] = [];
-  let pending: NetworkActivation | null = null;
-  // a BatchNormalization right after an affine layer (no activation since) is folded into it, one after an
-  // activation (or before the first layer) into the next affine layer
-  let norm: { bn: BatchNormAffine; node: string } | null = null;
-  // an activation s(kappa z) / kappa read as s: kappa moves into the layers around it (gelu with the file's sqrt 2)
-  let unscale: BatchNormAffine | null = null;
-  for (const s of steps) {
-    if (s.kind === 'act') {
-      pending = s.act;
-      if (s.scale !== undefined) {
-        const prev = layers.length - 1;
-        layers[prev] = foldAfter(layers[prev], scaleMap(s.scale, layers[prev].outputs));
-        unscale = scaleMap(1 / s.scale, layers[prev].outputs, 2);
-      }
-      continue;
-    }
-    if (s.kind === 'norm') {
-      const width = layers.length > 0 ? layers[layers.length - 1].outputs : declaredD;
-      if (s.units !== width) fail(`node ${s.node}`, `a BatchNormalization of ${width} features (the running value's)`, s.units);
-      if (norm !== null) fail(`node ${s.node}`, 'one BatchNormalization between two affine layers', s.node);
-      if (layers.length > 0 && pending === null) layers[layers.length - 1] = foldAfter(layers[layers.length - 1], s.bn);
-      else norm = { bn: s.bn, node: s.node };
-      continue;
-    }
-    const prevOut = layers.length > 0 ? layers[layers.length - 1].outputs : declaredD >= 0 ? declaredD : s.inputs;
-    if (s.inputs !== prevOut) fail(`node ${s.node}`, `a weight of ${prevOut} inputs (the ${layers.length > 0 ? "previous layer's outputs" : "graph input's size"})`, s.inputs);
-    if (layers.length > 0) acts.push(pending ?? 'linear');
-    pending = null;
-    let layer: DenseLayer = { weights: s.W, biases: s.b ?? new Float64Array(s.outputs), inputs: s.inputs, outputs: s.outputs, ...(s.weightError ? { weightError: s.weightError } : {}), ...(s.biasError ? { biasError: s.biasError } : {}), ...(s.block ? { block: s.block } : {}) };
-    // the input passes the 1 / kappa first, then a BatchNormalization: W (bn (x / kappa))
-    if (norm !== null) {
-      layer = foldBefore(layer, norm.bn);
-      norm = null;
-    }
-    if (unscale !== null) {
-      layer = foldBefore(layer, unscale);
-      unscale = null;
-    }
-    layers.push(layer);
-  }
+  const { layers, acts, norm } = assemble(steps, declaredD);
+  let { pending, unscale } = assemble.last;
   if (layers.length === 0) fail('graph', 'at least one affine layer (Gemm, or MatMul + Add)', 0, 'none');
   if (unscale !== null) {
     // a gelu on the output: the identity layer below takes the 1 / kappa
