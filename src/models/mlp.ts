@@ -477,7 +477,7 @@ function spectralProduct(layers: readonly DenseLayer[], acts: readonly NetworkAc
     l = j + 1;
   }
   // |slope| bound of the activation after item i (none after the last)
-  const slope = (i: number) => (items[i].after === null || items[i].after === 'linear' ? 1 : activationSlope(items[i].after!).lip);
+  const slope = (i: number) => (items[i].after === null || items[i].after === 'linear' ? 1 : activationSlope(items[i].after).lip);
   // best[i]: the smallest certified bound of items 0..i-1 (times the slope after i-1), with the merges used
   const best: { value: number; factors: number[]; terms: Record<string, number> }[] = [{ value: 1, factors: [], terms: {} }];
   for (let i = 1; i <= items.length; i++) {

@@ -483,7 +483,8 @@ export function parseOnnx(bytes: Uint8Array, source = 'model.onnx'): MlpNetwork 
   });
   if (current !== outputs[0].name) fail('graph.output', `the end of the chain (${JSON.stringify(current)})`, outputs[0].name);
   const { layers, acts, norm } = assemble(steps, declaredD);
-  let { pending, unscale } = assemble.last;
+  const { unscale } = assemble.last;
+  let { pending } = assemble.last;
   if (layers.length === 0) fail('graph', 'at least one affine layer (Gemm, or MatMul + Add)', 0, 'none');
   if (unscale !== null) {
     // a gelu on the output: the identity layer below takes the 1 / kappa

@@ -102,7 +102,7 @@ export function residualLayers(branch: ResidualBranch, width: number): { layers:
       W[j * inputs + j] = 1;
       for (const [c, v] of sColumns(cin, j)) W[j * inputs + fIn + c] = v;
     }
-    outActs.push(final!);
+    outActs.push(final);
     out.push({ weights: W, biases: new Float64Array(n), inputs, outputs: n });
   }
   return markBlock(out, outActs, branch, width);
