@@ -146,7 +146,7 @@ describe('network formats: the same network in robustlaw-mlp/1, TF.js and ONNX c
     };
     const X = points(10, 3);
     expect(Array.from(functional(['x', 'dense_1']).forward(X, 10))).toEqual(Array.from(mlpNetwork(layers, ['tanh']).forward(X, 10)));
-    expect(thrown(() => functional(['x', 'x'])).message).toBe('f.json: tfjs.modelTopology.config.layers[2].inbound_nodes must be a chain of layers, each taking the one before it (no branches) (got layer "dense_2" takes "x", not "dense_1")');
+    expect(thrown(() => functional(['x', 'x'])).message).toBe('f.json: tfjs.modelTopology.config.layers[2].inbound_nodes must be a chain of layers, each taking the one before it (no branches but residual blocks ending in an Add) (got layer "dense_2" takes "x", not "dense_1")');
   });
 
   it('uint8 affine-quantized TF.js weights are dequantized (q scale + min)', () => {

@@ -12,6 +12,8 @@ import { Rng } from '../../src/core/rng.js';
 import { ball } from '../../src/lipschitz/domain.js';
 import { encodeOnnx, parseOnnx } from '../../src/models/formats/onnx.js';
 import { readNetworkFile } from '../../src/models/formats/read-network.js';
+import { parseTfjsLayersModel } from '../../src/models/formats/tfjs-layers.js';
+import { savedTfjs } from './saved-tfjs.js';
 import { residualLayers } from '../../src/models/formats/residual.js';
 import { mlpNetwork, type DenseLayer, type MlpNetwork } from '../../src/models/mlp.js';
 import type { NetworkActivation } from '../../src/models/network-activations.js';
@@ -43,6 +45,49 @@ function withoutTheOne(net: MlpNetwork): MlpNetwork {
 }
 
 const upperOf = (net: MlpNetwork, output = 0) => net.head(Float64Array.from({ length: net.outputs }, (_, i) => (i === output ? 1 : 0)), `output ${output}`).upperLipschitz(ball(1), new Rng(1))!.value;
+
+describe('residual blocks of a functional TF.js model', () => {
+  // Input -> Dense(6, relu) -> [Dense(5, relu) -> Dense(6)] + skip -> ReLU -> [ReLU -> Dense(6)] + skip -> Dense(2)
+  const build = (seed: number) => {
+    const init = (k: number) => tf.initializers.randomNormal({ stddev: 0.6, seed: seed + k });
+    const x = tf.input({ shape: [4], name: 'x' });
+    const h = tf.layers.dense({ units: 6, activation: 'relu', kernelInitializer: init(1), biasInitializer: init(2), name: 'h' }).apply(x) as tf.SymbolicTensor;
+    const f1 = tf.layers.dense({ units: 5, activation: 'relu', kernelInitializer: init(3), biasInitializer: init(4), name: 'f1' }).apply(h) as tf.SymbolicTensor;
+    const f2 = tf.layers.dense({ units: 6, kernelInitializer: init(5), name: 'f2' }).apply(f1) as tf.SymbolicTensor;
+    const a1 = tf.layers.add({ name: 'add1' }).apply([f2, h]) as tf.SymbolicTensor;
+    const r = tf.layers.reLU({ name: 'r' }).apply(a1) as tf.SymbolicTensor;
+    const g0 = tf.layers.activation({ activation: 'relu', name: 'pre' }).apply(r) as tf.SymbolicTensor;
+    const g1 = tf.layers.dense({ units: 6, kernelInitializer: init(6), name: 'g1' }).apply(g0) as tf.SymbolicTensor;
+    const a2 = tf.layers.add({ name: 'add2' }).apply([r, g1]) as tf.SymbolicTensor;
+    const y = tf.layers.dense({ units: 2, kernelInitializer: init(7), name: 'y' }).apply(a2) as tf.SymbolicTensor;
+    return tf.model({ inputs: x, outputs: y });
+  };
+  it("computes TF.js's predict, and its upper bound is above TF.js's gradient norms", async () => {
+    const model = build(11);
+    const { json, shard } = await savedTfjs(model);
+    const net = parseTfjsLayersModel(json, () => shard);
+    const X = new Rng(2).fillNormal(new Float64Array(10 * 4));
+    const want = (model.predict(tf.tensor2d(Float32Array.from(X), [10, 4])) as tf.Tensor).dataSync();
+    const got = net.forward(X, 10);
+    want.forEach((v, i) => expect(Math.abs(got[i] - v)).toBeLessThan(1e-5 * Math.max(1, Math.abs(v))));
+    expect(net.p).toBe(model.countParams());
+    const upper = upperOf(net);
+    const g = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(model.apply(x) as tf.Tensor, tf.tensor2d([[1, 0]]))));
+    const rng = new Rng(3);
+    for (let i = 0; i < 40; i++) {
+      const x = rng.fillNormal(new Float64Array(4));
+      const s = (0.99 * rng.uniform()) / Math.hypot(...x);
+      expect(upper).toBeGreaterThanOrEqual(Math.hypot(...g(tf.tensor2d([Array.from(x, (v) => v * s)])).dataSync()) * (1 - 1e-4));
+    }
+  });
+  it('an Add of two unrelated layers (not the one before it) is refused naming the layer', async () => {
+    const { json, shard } = await savedTfjs(build(1));
+    const layers = (json as { modelTopology: { config: { layers: { name: string; inbound_nodes: unknown[] }[] } } }).modelTopology.config.layers;
+    const add = layers.find((l) => l.name === 'add1')!;
+    add.inbound_nodes = [[['f1', 0, 0, {}], ['h', 0, 0, {}]]];
+    expect(() => parseTfjsLayersModel(json, () => shard)).toThrow(/inbound_nodes must be a chain of layers, each taking the one before it \(no branches but residual blocks ending in an Add\)/);
+  });
+});
 
 describe('residual blocks from PyTorch exports', () => {
   it("an MLP with a post- and a pre-activation block computes PyTorch's outputs, and its bound is above PyTorch's largest gradient", () => {

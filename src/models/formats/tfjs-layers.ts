@@ -7,16 +7,18 @@ import { InputError } from '../../core/input-error.js';
 import { ACTIVATION_BOUND_RULE, mlpNetwork, requireBoundedActivations, type DenseLayer, type LayerBlock, type MlpNetwork, type OutputTransform } from '../mlp.js';
 import { avgPoolDense, convDense, maxPoolBlock, padDense, type Chw, type DenseMap } from './spatial-ops.js';
 import { columnsFromChannelsLast, columnsToChannelsLast, kernelFromHwio, tfAxis } from './channels-last.js';
+import { residualLayers } from './residual.js';
 import { batchNormAffine, foldAfter, foldBefore, type BatchNormAffine } from './batch-norm.js';
 import { isNetworkActivation, type NetworkActivation } from '../network-activations.js';
 
 /**
- * The layer classes a LayersModel may hold: Dropout is the identity at inference, Flatten and Reshape only
+ * The layer classes a LayersModel may hold (Add: a residual block's end in a functional model, y = s + F(s),
+ * formats/residual.ts): Dropout is the identity at inference, Flatten and Reshape only
  * reshape, BatchNormalization is folded into the neighbouring Dense layer (batch-norm.ts); Conv2D,
  * ZeroPadding2D, AveragePooling2D and GlobalAveragePooling2D of a channels-last image are the dense matrices of
  * their linear maps and MaxPooling2D exact relu layers (spatial-ops.ts, channels-last.ts).
  */
-export const TFJS_LAYERS = ['InputLayer', 'Dense', 'Conv2D', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'ZeroPadding2D', 'Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Flatten', 'Reshape', 'Dropout', 'BatchNormalization'] as const;
+export const TFJS_LAYERS = ['InputLayer', 'Dense', 'Add', 'Conv2D', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'ZeroPadding2D', 'Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Flatten', 'Reshape', 'Dropout', 'BatchNormalization'] as const;
 /** Layers of an image (their input must be one). */
 const IMAGE_LAYERS: readonly string[] = ['Conv2D', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'ZeroPadding2D'];
 /** TF.js activation identifiers read, and the network activation each names ('elu' is alpha = 1). */
@@ -87,6 +89,33 @@ export function parseTfjsLayersModel(json: unknown, readShard: (path: string) =>
     pending = 'linear';
     width = L.outputs;
   };
+  /**
+   * The Add ending a residual block: the layers since its fork are F; they become the carried layers of
+   * y = s + F(s) (formats/residual.ts), and the chain goes on from the fork's shape.
+   */
+  const addResidual = (fork: Fork | undefined, key: string, named: string) => {
+    if (fork === undefined) return fail(key, 'an Add of the layer before it and an earlier layer of the chain (a residual block)', named);
+    afterTransform(key, named);
+    if (norm !== null || flatFrom !== null) fail(key, 'a residual branch ending with a layer or an activation (not a BatchNormalization or a Flatten)', named);
+    if (JSON.stringify(img) !== JSON.stringify(fork.img) || width !== fork.width) fail(key, 'an Add of two tensors of one shape', named, `${JSON.stringify(img ?? width)} and ${JSON.stringify(fork.img ?? fork.width)}`);
+    // an image still in the file's order at the fork: the branch's first spatial map moved its columns there,
+    // and the carried s must be in the same order as F's output: only C x H x W on both sides is read
+    if (fork.img !== null && !fork.chwOrder) fail(key, 'a residual block after the first convolution or pooling layer (its input in C x H x W order)', named);
+    const branch = layers.splice(fork.layersAt);
+    const branchActs = acts.splice(fork.layersAt);
+    const final = pending === 'linear' ? null : pending;
+    const block = residualLayers({ layers: branch, acts: branchActs, final }, fork.width);
+    if (typeof block === 'string') return fail(key, block, named);
+    block.layers.forEach((L, q) => {
+      if (q > 0) acts.push(block.acts[q - 1]);
+      layers.push(L);
+    });
+    pending = 'linear';
+    width = fork.width;
+    img = fork.img;
+    chwOrder = fork.chwOrder;
+    openFork = null;
+  };
   /** A spatial map of the running image: its columns put in the file's order where the image still is in it. */
   const pushSpatial = (m: DenseMap, block?: LayerBlock) => {
     const from = img!;
@@ -107,6 +136,8 @@ export function parseTfjsLayersModel(json: unknown, readShard: (path: string) =>
       return;
     }
     if (!isNetworkActivation(name) || (!resolved && !Object.values(TFJS_ACTIVATIONS).includes(name))) fail(where, `an activation the tool reads: ${Object.keys(TFJS_ACTIVATIONS).join(', ')} (or the layers LeakyReLU, ELU), or softmax on the output (re-export the model with one of them)`, given);
+    // a residual branch that starts with an activation (s + W relu(s)) starts with the identity
+    if (openFork !== null && layers.length === openFork.layersAt && name !== 'linear') pushLayer(identityLayer(width));
     if (layers.length === 0) fail(where, 'an activation after a Dense layer', name, `${JSON.stringify(name)} before any Dense layer`);
     if (name !== 'linear') afterTransform(where, JSON.stringify(name));
     if (pending !== 'linear' && name !== 'linear') fail(where, 'one activation per Dense layer', name, `${JSON.stringify(name)} after ${pending}`);
@@ -116,12 +147,26 @@ export function parseTfjsLayersModel(json: unknown, readShard: (path: string) =>
     if (!Array.isArray(shape) || shape.length < 2 || !shape.slice(1).every((v) => Number.isInteger(v) && (v as number) > 0)) return fail(where, 'an input shape [null, d1, d2, ...] of positive integers', shape);
     return (shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
   };
-  if (isObj(cfg) && top.class_name !== 'Sequential') requireChain(cfg, rawLayers as unknown[], layersPath, fail);
+  // a functional model: a chain but for residual Adds; `forks` names the layers whose output an Add takes again
+  const forks = isObj(cfg) && top.class_name !== 'Sequential' ? requireChain(cfg, rawLayers as unknown[], layersPath, fail) : new Map<string, string>();
+  const forkNames = new Set(forks.values());
+  const layerName = (l: unknown) => (isObj(l) ? (typeof l.name === 'string' ? l.name : isObj(l.config) && typeof l.config.name === 'string' ? l.config.name : '') : '');
+  // where the chain passed each fork: the state to return to at its Add
+  type Fork = { layersAt: number; img: Chw | null; chwOrder: boolean; width: number };
+  const forkState = new Map<string, Fork>();
+  let openFork: Fork | null = null;
   let inputRank = 1;
   let folded = 0; // trained parameters of the folded BatchNormalizations (gamma, beta)
   let trained = 0; // the kernels' and biases' entries (the law's p: a convolution's dense matrix repeats them)
   (rawLayers as unknown[]).forEach((raw, i) => {
     const key = `${layersPath}[${i}]`;
+    // the previous layer's output is a fork: remember where the chain is
+    const prevName = i > 0 ? layerName((rawLayers as unknown[])[i - 1]) : '';
+    if (i > 0 && forkNames.has(prevName)) {
+      if (norm !== null || flatFrom !== null) fail(key, 'a residual block whose input is not waiting on a BatchNormalization or a Flatten', prevName);
+      openFork = { layersAt: layers.length, img, chwOrder, width };
+      forkState.set(prevName, openFork);
+    }
     if (!isObj(raw) || !isObj(raw.config)) return fail(key, 'a layer {class_name, config}', raw);
     const cls = raw.class_name;
     const c = raw.config;
@@ -136,6 +181,7 @@ export function parseTfjsLayersModel(json: unknown, readShard: (path: string) =>
       if (inputRank === 3) img = { h: dims[1], w: dims[2], c: dims[3] };
     }
     if (cls === 'InputLayer' || cls === 'Dropout') return;
+    if (cls === 'Add') return addResidual(forkState.get(forks.get(layerName(raw)) ?? ''), key, named);
     if (cls === 'Flatten' || cls === 'Reshape') {
       if (cls === 'Reshape' && !(Array.isArray(c.target_shape) && c.target_shape.length === 1)) fail(`${key}.config.target_shape`, 'a Reshape to a flat vector ([units])', c.target_shape, JSON.stringify(c.target_shape));
       if (img !== null && chwOrder) flatFrom = img;
@@ -328,23 +374,44 @@ function inboundNames(nodes: unknown): string[][] | null {
 }
 
 /**
- * A functional model is read only when its layers form a chain, in their listed order: each layer takes
- * one input, the layer before it, and the model has one input and one output, the last layer. Branches
- * (two heads, a residual) are refused naming the first layer off the chain.
+ * A functional model is read when its layers form a chain, in their listed order, but for residual blocks:
+ * each layer takes one input, the layer before it, except an Add, which takes the layer before it and one
+ * earlier layer (the block's input); the model has one input and one output, the last layer. Other branches
+ * (two heads, a concatenation) are refused naming the first layer off the chain. Returns, for each Add's name,
+ * the layer it takes again.
  */
-function requireChain(cfg: Obj, layers: unknown[], layersPath: string, fail: (field: string, rule: string, value: unknown, shown?: string) => never): void {
+function requireChain(cfg: Obj, layers: unknown[], layersPath: string, fail: (field: string, rule: string, value: unknown, shown?: string) => never): Map<string, string> {
   const name = (l: unknown) => (isObj(l) ? (typeof l.name === 'string' ? l.name : isObj(l.config) && typeof l.config.name === 'string' ? l.config.name : '') : '');
-  const rule = 'a chain of layers, each taking the one before it (no branches)';
+  const rule = 'a chain of layers, each taking the one before it (no branches but residual blocks ending in an Add)';
+  const adds = new Map<string, string>();
   layers.forEach((l, i) => {
     if (i === 0 || !isObj(l)) return;
     const ins = inboundNames(l.inbound_nodes);
     if (ins === null) return;
     const flat = ins.flat();
-    if (ins.length !== 1 || flat.length !== 1 || flat[0] !== name(layers[i - 1])) fail(`${layersPath}[${i}].inbound_nodes`, rule, flat.join(', '), `layer "${name(l)}" takes ${flat.length === 0 ? 'nothing' : flat.map((n) => `"${n}"`).join(', ')}${i > 0 ? `, not "${name(layers[i - 1])}"` : ''}`);
+    const prev = name(layers[i - 1]);
+    const earlier = layers.slice(0, i - 1).map(name);
+    if (l.class_name === 'Add' && ins.length === 1 && flat.length === 2 && flat.includes(prev)) {
+      const other = flat[0] === prev ? flat[1] : flat[0];
+      if (earlier.includes(other)) {
+        adds.set(name(l), other);
+        return;
+      }
+    }
+    if (ins.length !== 1 || flat.length !== 1 || flat[0] !== prev) fail(`${layersPath}[${i}].inbound_nodes`, rule, flat.join(', '), `layer "${name(l)}" takes ${flat.length === 0 ? 'nothing' : flat.map((n) => `"${n}"`).join(', ')}${i > 0 ? `, not "${prev}"` : ''}`);
   });
   const outs = Array.isArray(cfg.output_layers) ? cfg.output_layers : null;
   const last = name(layers[layers.length - 1]);
   if (outs !== null && (outs.length !== 1 || !Array.isArray(outs[0]) || outs[0][0] !== last)) fail(`${layersPath.replace(/\.layers$/, '')}.output_layers`, `one output, the last layer "${last}"`, outs, JSON.stringify(outs));
+  // forks: the layers an Add takes again, keyed by the Add
+  return adds;
+}
+
+/** The identity map of n values as a dense layer. */
+function identityLayer(n: number): DenseLayer {
+  const I = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) I[i * n + i] = 1;
+  return { weights: I, biases: new Float64Array(n), inputs: n, outputs: n };
 }
 
 interface Tensor {
