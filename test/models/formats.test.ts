@@ -165,7 +165,7 @@ describe('unsupported or broken network files are refused with one line naming t
   const layers = f32Layers([3, 4, 2], 9);
   it.each([
     // keys are the layer's path in model.json (indices from 0, as the file) with its name
-    ['an LSTM layer', tfjsFiles(layers, ['relu'], { layer: { class_name: 'LSTM', config: { name: 'lstm' } } }), /tfjs\.modelTopology\.config\.layers\[1\]\.class_name must be a layer the tool reads: InputLayer, Dense, Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, ZeroPadding2D, Activation, ReLU, LeakyReLU, ELU, Flatten, Reshape, Dropout, BatchNormalization \(residual branches and other layers are not read\) \(got "LSTM" \(layer "lstm"\)\)/],
+    ['an LSTM layer', tfjsFiles(layers, ['relu'], { layer: { class_name: 'LSTM', config: { name: 'lstm' } } }), /tfjs\.modelTopology\.config\.layers\[1\]\.class_name must be a layer the tool reads: InputLayer, Dense, Add, Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, ZeroPadding2D, Activation, ReLU, LeakyReLU, ELU, Flatten, Reshape, Dropout, BatchNormalization \(residual branches and other layers are not read\) \(got "LSTM" \(layer "lstm"\)\)/],
     ['a Conv2D of a flat input', tfjsFiles(layers, ['relu'], { layer: { class_name: 'Conv2D', config: { name: 'conv' } } }), /tfjs\.modelTopology\.config\.layers\[1\] must be a Conv2D of an image \(an input of shape \[null, H, W, C\], not flattened\) \(got "Conv2D" \(layer "conv"\) of a flat tensor\)/],
     ['a softmax before the output', tfjsFiles(f32Layers([3, 4, 4, 2], 9), ['softmax', 'relu']), /^m\.json: tfjs\.modelTopology\.config\.layers\[1\] must be nothing after the output's softmax \(modelTopology\.config\.layers\[0\]\.config\.activation\): a softmax is read only as the output, where it is dropped and the logits are bounded \(got "Dense" \(layer "dense_2"\)\)$/],
     ['a selu hidden layer', tfjsFiles(layers, ['selu']), /tfjs\.modelTopology\.config\.layers\[0\]\.config\.activation must be an activation the tool reads: relu, tanh, sigmoid, softplus, gelu, elu, linear \(or the layers LeakyReLU, ELU\), or softmax on the output \(re-export the model with one of them\) \(got "selu"\)/],
@@ -208,7 +208,7 @@ describe('unsupported or broken network files are refused with one line naming t
     const noShard = mkdtempSync(join(dir, 'noshard-'));
     writeFileSync(join(noShard, 'model.json'), JSON.stringify(conv.json));
     for (const [file, msg] of [
-      [join(sub, 'model.json'), /^robustlaw: --model .*model\.json \(key modelTopology\.config\.layers\[1\]\.class_name\) must be a layer the tool reads: InputLayer, Dense, Conv2D, .*, BatchNormalization \(residual branches and other layers are not read\) \(got "LSTM" \(layer "lstm"\)\)$/m],
+      [join(sub, 'model.json'), /^robustlaw: --model .*model\.json \(key modelTopology\.config\.layers\[1\]\.class_name\) must be a layer the tool reads: InputLayer, Dense, Add, Conv2D, .*, BatchNormalization \(residual branches and other layers are not read\) \(got "LSTM" \(layer "lstm"\)\)$/m],
       [join(noShard, 'model.json'), /^robustlaw: --model .*model\.json \(key weightsManifest\) must be weight shards readable beside model\.json \(got cannot read .*weights\.bin \(ENOENT\)\)$/m],
       ['examples/formats/regressor-data.csv', /^robustlaw: --model must be a readable network file \(robustlaw-mlp\/1 JSON, a TF\.js model\.json or an ONNX model\) \(got examples\/formats\/regressor-data\.csv: neither JSON nor an ONNX model\)$/m],
     ] as const) {
