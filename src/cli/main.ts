@@ -22,6 +22,7 @@ export const COMMANDS: readonly (readonly [name: string, load: () => Promise<Reg
   ['merge', async () => (await import('./commands/merge.js')).registerMerge],
   ['report', async () => (await import('./commands/report.js')).registerReport],
   ['check-model', async () => (await import('./commands/check-model.js')).registerCheckModel],
+  ['check', async () => (await import('./commands/check.js')).registerCheck],
   ['backends', async () => (await import('./commands/backends.js')).registerBackends],
   ['bench', async () => (await import('./commands/bench.js')).registerBench],
 ];

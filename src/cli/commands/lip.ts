@@ -94,7 +94,9 @@ export function registerLip(program: Command): void {
         model = view.model;
         const domain = domainFromFlags(flags.domain, flags.radius, model, fn);
         report = lipschitz(model, { domain, rng: new Streams(seed).stream('estimator'), starts: flags.starts, steps: flags.steps, rounds: flags.rounds, targetRatio: flags.targetRatio, timeLimit: flags.timeLimit, backend: backend.kernels });
-        header = { model: flags.model, seed, ...(view.outputs.length > 0 ? { outputs: net.outputs, of: view.name } : {}) };
+        // the scalar c^T f bounded (exactly: `robustlaw check` recomputes the witness from it) and the domain's exact radius
+        const c = Array.from({ length: net.outputs }, (_, i) => (view.outputs.length === 0 ? 1 : i === view.outputs[0] ? 1 : i === view.outputs[1] ? -1 : 0));
+        header = { model: flags.model, seed, ...(view.outputs.length > 0 ? { outputs: net.outputs, of: view.name } : {}), head: c, domainSpec: domainSpec(domain) };
       } else {
         const spec = specFromFlags(flags, fn);
         requireInstanceFlagsApply(cmd, spec, fn);
@@ -168,6 +170,11 @@ export function registerLip(program: Command): void {
     });
 }
 
+/** The domain with its exact radius (the name rounds it to 6 digits), for `robustlaw check`. */
+function domainSpec(D: Domain): { kind: string; radius?: number } {
+  return D.kind === 'ball' || D.kind === 'sphere' ? { kind: D.kind, radius: D.radius } : { kind: D.kind };
+}
+
 /**
  * `lip --model` on a network with several outputs and neither --output nor --margin: the l2 -> l2 constant
  * of f (src/estimators/vector-lipschitz.ts) and the constant of each output, each with its lower and upper
@@ -189,6 +196,7 @@ function vectorReport(net: MlpNetwork, flags: LipFlags, domain: Domain, seed: nu
       outputs: net.outputs,
       norm: 'l2 -> l2',
       domain: l2.domain,
+      domainSpec: domainSpec(domain),
       lower: l2.lower.value,
       upper: fin(l2.upper?.value),
       exact: fin(l2.exact?.value),

@@ -1,0 +1,87 @@
+/**
+ * The activations of network files, for the checker: an enclosure of s(z) and of s'(z) for z in an interval,
+ * from the definitions (docs/science.md, "Activations of networks"), written here apart from the library's
+ * activation table. Elementary functions (exp, expm1, tanh, log1p) are trusted to 2 ulps (V8's are fdlibm
+ * ports, within 1 ulp); the rest is interval arithmetic. Null where the checker has no enclosure (gelu) or s'
+ * jumps inside z (a kink).
+ * @module
+ */
+import { add, div, down, mul, point, up, type Interval } from './interval.js';
+
+/** fn(x) widened by 2 ulps each way: the elementary function's value at a point. */
+const elem = (fn: (t: number) => number, x: number): Interval => ({ lo: down(down(fn(x))), hi: up(up(fn(x))) });
+/** sigmoid(t) = 1 / (1 + e^-t), enclosed. */
+const sigmoidAt = (t: number): Interval => div(point(1), add(point(1), elem(Math.exp, -t)));
+/** softplus(t) = max(t, 0) + log1p(e^-|t|), enclosed (log1p is increasing: its enclosure at the ends of e^-|t|'s). */
+function softplusAt(t: number): Interval {
+  const e = elem(Math.exp, -Math.abs(t));
+  const l = { lo: elem(Math.log1p, e.lo).lo, hi: elem(Math.log1p, e.hi).hi };
+  return add(point(Math.max(t, 0)), l);
+}
+
+const sigmoid = (t: number) => (t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t)));
+
+/** An activation as the checker sees it. */
+interface CheckedActivation {
+  value(z: Interval): Interval | null;
+  slope(z: Interval): Interval | null;
+}
+
+/**
+ * Absolute widening of a computed slope of at most 1 (1 - tanh^2 and s (1 - s) cancel where the slope is small:
+ * their error is a few u absolutely, not relatively): 8 u.
+ */
+const SLOPE_ABS = 8 * 2 ** -53;
+
+/** For s' even and decreasing in |z|: [s'(far), s'(near)], widened by SLOPE_ABS. */
+function evenDecreasing(ds: (t: number) => number): (z: Interval) => Interval {
+  return (z) => {
+    const near = z.lo <= 0 && z.hi >= 0 ? 0 : Math.min(Math.abs(z.lo), Math.abs(z.hi));
+    const far = Math.max(Math.abs(z.lo), Math.abs(z.hi));
+    return { lo: Math.max(0, down(ds(far) - SLOPE_ABS)), hi: up(ds(near) + SLOPE_ABS) };
+  };
+}
+
+/** Increasing s given by an enclosure at a point: [low end at z.lo, high end at z.hi]. */
+const increasing = (at: (t: number) => Interval) => (z: Interval): Interval => ({ lo: at(z.lo).lo, hi: at(z.hi).hi });
+
+/** A piecewise-linear activation: slope `neg` for t < 0, 1 for t > 0. */
+function piecewise(neg: number): CheckedActivation {
+  const f = (t: number) => (t > 0 ? t : neg * t);
+  return {
+    value: (z) => {
+      const vals = [f(z.lo), f(z.hi), ...(z.lo <= 0 && z.hi >= 0 ? [0] : [])];
+      // neg * t rounds: one ulp outward
+      return { lo: down(Math.min(...vals)), hi: up(Math.max(...vals)) };
+    },
+    slope: (z) => (z.lo > 0 ? { lo: 1, hi: 1 } : z.hi < 0 ? { lo: neg, hi: neg } : neg === 1 ? { lo: 1, hi: 1 } : null),
+  };
+}
+
+/** The checker's activation named `name` (the network readers' names), or null where it has none. */
+export function checkedActivation(name: string): CheckedActivation | null {
+  if (name === 'relu') return piecewise(0);
+  if (name === 'linear') return piecewise(1);
+  const fam = /^(leaky-relu|elu)\((.+)\)$/.exec(name);
+  if (fam !== null) {
+    const alpha = Number(fam[2]);
+    if (!Number.isFinite(alpha)) return null;
+    if (fam[1] === 'leaky-relu') return piecewise(alpha);
+    if (!(alpha > 0)) return null;
+    const at = (t: number): Interval => (t > 0 ? point(t) : mul(point(alpha), elem(Math.expm1, t)));
+    return {
+      value: increasing(at),
+      // alpha e^t on the left (rising), 1 on the right; a jump at 0 unless alpha = 1
+      slope: (z) => {
+        if (z.lo > 0) return { lo: 1, hi: 1 };
+        const left = (t: number) => mul(point(alpha), elem(Math.exp, t));
+        if (z.hi < 0) return { lo: left(z.lo).lo, hi: left(z.hi).hi };
+        return alpha === 1 ? { lo: left(z.lo).lo, hi: 1 } : null;
+      },
+    };
+  }
+  if (name === 'tanh') return { value: increasing((t) => elem(Math.tanh, t)), slope: evenDecreasing((t) => 1 - Math.tanh(t) ** 2) };
+  if (name === 'sigmoid') return { value: increasing(sigmoidAt), slope: evenDecreasing((t) => sigmoid(t) * (1 - sigmoid(t))) };
+  if (name === 'softplus') return { value: increasing(softplusAt), slope: increasing(sigmoidAt) };
+  return null;
+}

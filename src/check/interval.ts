@@ -1,0 +1,153 @@
+/**
+ * Closed intervals [lo, hi] of reals with outward rounding: every operation computes its ends in f64 round to
+ * nearest, finds the exact rounding error of each end by an error-free transformation (Knuth's two-sum,
+ * Dekker's two-product), and moves the end one ulp outward only where the rounding went inward; so the exact
+ * result of the operation on any reals inside the operands lies inside the result, and exact operations stay
+ * exact. Where the transformations do not apply (results near overflow or underflow) each end moves one ulp
+ * outward regardless. The checker's only arithmetic, written for it and sharing nothing with the estimators
+ * (docs/science.md, "The independent checker").
+ * @module
+ */
+
+/** An interval [lo, hi] (lo <= hi; NaN ends mark an interval that holds nothing certain). */
+export interface Interval {
+  readonly lo: number;
+  readonly hi: number;
+}
+
+const f64 = new Float64Array(1);
+const i64 = new BigInt64Array(f64.buffer);
+
+/** The next double above x (x for +Infinity and NaN). */
+export function up(x: number): number {
+  if (Number.isNaN(x) || x === Number.POSITIVE_INFINITY) return x;
+  if (x === 0) return Number.MIN_VALUE;
+  f64[0] = x;
+  i64[0] += x > 0 ? 1n : -1n;
+  return f64[0];
+}
+
+/** The next double below x. */
+export function down(x: number): number {
+  return -up(-x);
+}
+
+/** The point interval [x, x] (x a double: exact). */
+export const point = (x: number): Interval => ({ lo: x, hi: x });
+/** [x - r, x + r] for a half width r >= 0, rounded outward. */
+export const around = (x: number, r: number): Interval => (r === 0 ? point(x) : { lo: down(x - r), hi: up(x + r) });
+
+/** Where the error-free transformations hold: no overflow in the splitting, no underflow in the error term. */
+const SAFE_HI = 2 ** 995;
+const SAFE_LO = 2 ** -960;
+const safe = (r: number) => r === 0 || (Math.abs(r) < SAFE_HI && Math.abs(r) > SAFE_LO);
+
+/** x + y rounded down (dir -1) or up (dir 1): two-sum's error says which way the nearest rounding went. */
+function sumDir(x: number, y: number, dir: 1 | -1): number {
+  const s = x + y;
+  if (!Number.isFinite(s) || !safe(s)) return dir < 0 ? down(s) : up(s);
+  const bv = s - x;
+  const err = x - (s - bv) + (y - bv);
+  return err === 0 ? s : (err > 0) === (dir > 0) ? (dir > 0 ? up(s) : down(s)) : s;
+}
+
+/** Dekker's split of a double into two halves of 26 bits. */
+function split(x: number): [number, number] {
+  const c = 134217729 * x; // 2^27 + 1
+  const hi = c - (c - x);
+  return [hi, x - hi];
+}
+
+/** x y - fl(x y) exactly (Dekker's two-product; inputs and product in the safe range). */
+function productError(x: number, y: number, p: number): number {
+  const [xh, xl] = split(x);
+  const [yh, yl] = split(y);
+  return xl * yl - (p - xh * yh - xl * yh - xh * yl);
+}
+
+/** x y rounded down or up. */
+function mulDir(x: number, y: number, dir: 1 | -1): number {
+  if (x === 0 || y === 0) return 0;
+  const p = x * y;
+  // a product that underflowed to 0 or the subnormals, or overflowed: one ulp outward regardless
+  if (p === 0 || !Number.isFinite(p) || !safe(p) || !safe(x) || !safe(y)) return dir < 0 ? down(p) : up(p);
+  const err = productError(x, y, p);
+  return err === 0 ? p : (err > 0) === (dir > 0) ? (dir > 0 ? up(p) : down(p)) : p;
+}
+
+/** x / y rounded down or up: the residual x - q y (exact by two-product) says which side of q the quotient lies. */
+function divDir(x: number, y: number, dir: 1 | -1): number {
+  if (x === 0) return 0;
+  const q = x / y;
+  // a quotient that underflowed (to 0 or the subnormals) or overflowed: one ulp outward regardless
+  if (q === 0 || !Number.isFinite(q) || !safe(q) || !safe(x) || !safe(y)) return dir < 0 ? down(q) : up(q);
+  const qy = q * y;
+  const r = x - qy - productError(q, y, qy);
+  // x / y = q + r / y: the sign of r / y (from the signs, never a quotient that could underflow)
+  const above = Math.sign(r) * Math.sign(y);
+  return above === 0 ? q : (above > 0) === (dir > 0) ? (dir > 0 ? up(q) : down(q)) : q;
+}
+
+export const add = (a: Interval, b: Interval): Interval => ({ lo: sumDir(a.lo, b.lo, -1), hi: sumDir(a.hi, b.hi, 1) });
+export const sub = (a: Interval, b: Interval): Interval => ({ lo: sumDir(a.lo, -b.hi, -1), hi: sumDir(a.hi, -b.lo, 1) });
+export const neg = (a: Interval): Interval => ({ lo: -a.hi, hi: -a.lo });
+
+export function mul(a: Interval, b: Interval): Interval {
+  const pairs: [number, number][] = [
+    [a.lo, b.lo],
+    [a.lo, b.hi],
+    [a.hi, b.lo],
+    [a.hi, b.hi],
+  ];
+  return { lo: Math.min(...pairs.map(([x, y]) => mulDir(x, y, -1))), hi: Math.max(...pairs.map(([x, y]) => mulDir(x, y, 1))) };
+}
+
+/** a / b for b not containing 0 (else the whole line, as NaN ends). */
+export function div(a: Interval, b: Interval): Interval {
+  if (b.lo <= 0 && b.hi >= 0) return { lo: Number.NaN, hi: Number.NaN };
+  const pairs: [number, number][] = [
+    [a.lo, b.lo],
+    [a.lo, b.hi],
+    [a.hi, b.lo],
+    [a.hi, b.hi],
+  ];
+  return { lo: Math.min(...pairs.map(([x, y]) => divDir(x, y, -1))), hi: Math.max(...pairs.map(([x, y]) => divDir(x, y, 1))) };
+}
+
+/** x^2 (tighter than x * x when x contains 0). */
+export function sq(a: Interval): Interval {
+  const l = Math.abs(a.lo);
+  const h = Math.abs(a.hi);
+  const lo = a.lo <= 0 && a.hi >= 0 ? 0 : Math.min(l, h);
+  const hi = Math.max(l, h);
+  return { lo: mulDir(lo, lo, -1), hi: mulDir(hi, hi, 1) };
+}
+
+/** sqrt(x) rounded down or up: the sign of x - s^2 (exact by two-product) says which side of s the root lies. */
+function sqrtDir(x: number, dir: 1 | -1): number {
+  if (x <= 0) return 0;
+  const s = Math.sqrt(x);
+  if (!Number.isFinite(s) || !safe(x) || !safe(s * s)) return dir < 0 ? down(s) : up(s);
+  const ss = s * s;
+  const r = x - ss - productError(s, s, ss);
+  return r === 0 ? s : (r > 0) === (dir > 0) ? (dir > 0 ? up(s) : down(s)) : s;
+}
+
+/** sqrt of a nonnegative interval (negative parts clipped to 0: a sum of squares). */
+export const sqrt = (a: Interval): Interval => ({ lo: sqrtDir(a.lo, -1), hi: sqrtDir(Math.max(0, a.hi), 1) });
+
+/** sum_i a_i. */
+export function sum(xs: readonly Interval[]): Interval {
+  let s = point(0);
+  for (const x of xs) s = add(s, x);
+  return s;
+}
+
+/** ||v||_2 of a vector of intervals. */
+export const norm = (v: readonly Interval[]): Interval => sqrt(sum(v.map(sq)));
+
+/** Whether every number of a lies strictly above 0, or strictly below. */
+export const positive = (a: Interval): boolean => a.lo > 0;
+export const negative = (a: Interval): boolean => a.hi < 0;
+/** Whether the interval is certain (finite ends). */
+export const finite = (a: Interval): boolean => Number.isFinite(a.lo) && Number.isFinite(a.hi);

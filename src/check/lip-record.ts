@@ -1,0 +1,133 @@
+/**
+ * Re-checks the bounds of a `lip --model --json` result from its files alone (docs/science.md, "The independent
+ * checker"): each lower bound from its witness (a pair's secant, a point's gradient norm, a Jacobian's
+ * singular value), recomputed in outward-rounded interval arithmetic from the network file, must not exceed
+ * the interval's low end, and each witness must lie in the domain; each upper bound is checked from its
+ * certificate where the result carries one.
+ * @module
+ */
+import { div, mul, norm, point, sub, sum, type Interval } from './interval.js';
+import { forward, headGradient, type CheckedLayer } from './network.js';
+import { inDomain, type CheckedDomain } from './domain.js';
+
+/** The network as the checker needs it. */
+export interface CheckedNetwork {
+  readonly layers: readonly CheckedLayer[];
+  readonly activations: readonly string[];
+  readonly outputs: number;
+}
+
+/** One bound's verdict: checked, rejected (with what failed) or not checkable (with why). */
+export interface BoundCheck {
+  /** Which record and bound: `f` (the result itself) or `output 2`, and `lower` or `upper`. */
+  readonly record: string;
+  readonly bound: 'lower' | 'upper';
+  readonly value: number | null;
+  readonly status: 'checked' | 'rejected' | 'not checkable';
+  /** What was recomputed, what failed, or why it cannot be checked. */
+  readonly detail: string;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const nums = (v: unknown): number[] | null => (Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v) : null);
+
+/** c^T f(x), or every output (c null). */
+function values(net: CheckedNetwork, x: readonly number[], c: readonly number[] | null): Interval[] | string {
+  const pre = forward(net.layers, net.activations, x);
+  if (typeof pre === 'string') return pre;
+  const out = pre[pre.length - 1];
+  return c === null ? out : [sum(out.map((v, i) => mul(point(c[i]), v)))];
+}
+
+/** The lower end of the witness's value, or why there is none. */
+function witnessLow(net: CheckedNetwork, w: Obj, c: readonly number[] | null, D: CheckedDomain): number | string {
+  const type = w.type;
+  if (type === 'pair' || type === 'vector-pair') {
+    const a = nums(w.a);
+    const b = nums(w.b);
+    if (a === null || b === null || a.length !== net.layers[0].inputs || b.length !== a.length) return 'a pair witness without two points of the input dimension';
+    for (const p of [a, b]) {
+      const inside = inDomain(D, p);
+      if (inside !== true) return inside;
+    }
+    const fa = values(net, a, type === 'pair' ? (c ?? [1]) : null);
+    const fb = values(net, b, type === 'pair' ? (c ?? [1]) : null);
+    if (typeof fa === 'string') return fa;
+    if (typeof fb === 'string') return fb;
+    const num = norm(fa.map((v, i) => sub(v, fb[i])));
+    const den = norm(a.map((v, i) => sub(point(v), point(b[i]))));
+    return div(num, den).lo;
+  }
+  if (type === 'point') {
+    const x = nums(w.x);
+    if (x === null || x.length !== net.layers[0].inputs) return 'a point witness without a point of the input dimension';
+    if (D.kind !== 'ball' && D.kind !== 'Rd') return `a gradient on a ${D.kind} (its tangential part) is not checked`;
+    const inside = inDomain(D, x);
+    if (inside !== true) return inside;
+    const region = isObj(w.region) && typeof w.region.pattern === 'string' ? w.region.pattern : undefined;
+    const g = headGradient(net.layers, net.activations, x, c ?? [1], region);
+    if (typeof g === 'string') return g;
+    return norm(g).lo;
+  }
+  if (type === 'jacobian') {
+    const x = nums(w.x);
+    const u = nums(w.u);
+    const v = nums(w.v);
+    if (x === null || u === null || v === null || u.length !== net.outputs || v.length !== x.length) return 'a Jacobian witness without x, u and v';
+    const inside = inDomain(D, x);
+    if (inside !== true) return inside;
+    // u^T J v / (||u|| ||v||) <= ||J||_2: u^T J = the gradient of u^T f
+    const g = headGradient(net.layers, net.activations, x, u);
+    if (typeof g === 'string') return g;
+    const uJv = sum(g.map((gi, i) => mul(gi, point(v[i]))));
+    const abs = uJv.lo >= 0 ? uJv : { lo: -uJv.hi, hi: -uJv.lo };
+    return div(abs, mul(norm(u.map(point)), norm(v.map(point)))).lo;
+  }
+  return `a witness of type ${String(type)} is not checked`;
+}
+
+/** Checks one lower bound: the witness's value must be at least the reported bound. */
+function checkLower(net: CheckedNetwork, record: string, value: unknown, w: unknown, c: readonly number[] | null, D: CheckedDomain): BoundCheck {
+  const v = typeof value === 'number' ? value : null;
+  if (v === null) return { record, bound: 'lower', value: null, status: 'rejected', detail: 'the lower bound is not a number' };
+  if (v === 0) return { record, bound: 'lower', value: v, status: 'checked', detail: 'a lower bound of 0 holds for every function' };
+  if (!isObj(w)) return { record, bound: 'lower', value: v, status: 'not checkable', detail: 'no witness' };
+  const low = witnessLow(net, w, c, D);
+  if (typeof low === 'string') return { record, bound: 'lower', value: v, status: 'not checkable', detail: low };
+  return low >= v
+    ? { record, bound: 'lower', value: v, status: 'checked', detail: `the ${String(w.type)} witness gives at least ${low}` }
+    : { record, bound: 'lower', value: v, status: 'rejected', detail: `the ${String(w.type)} witness gives only ${low}, below the reported ${v}` };
+}
+
+/** The upper bound: checked from its certificate where the result carries one. */
+function checkUpper(record: string, value: unknown, method: unknown): BoundCheck {
+  const v = typeof value === 'number' ? value : null;
+  if (v === null) return { record, bound: 'upper', value: null, status: 'checked', detail: 'no upper bound reported' };
+  return { record, bound: 'upper', value: v, status: 'not checkable', detail: `${String(method)}: the result carries no certificate data for the checker yet` };
+}
+
+/** Whether parsed JSON is a `lip --model --json` result. */
+export function isLipResult(json: unknown): json is Obj {
+  return isObj(json) && typeof json.model === 'string' && 'lower' in json && 'witness' in json && isObj(json.domainSpec);
+}
+
+/**
+ * Every bound of a `lip --model --json` result (the scalar or l2 -> l2 result and, for several outputs, each
+ * output's), checked against the network read from its file.
+ */
+export function checkLipResult(json: Obj, net: CheckedNetwork): BoundCheck[] {
+  const D = json.domainSpec as CheckedDomain;
+  const out: BoundCheck[] = [];
+  const head = nums(json.head);
+  const vector = json.norm === 'l2 -> l2';
+  const name = vector ? 'f (l2 -> l2)' : typeof json.of === 'string' ? json.of : 'f';
+  out.push(checkLower(net, name, json.lower, json.witness, vector ? null : (head ?? [1]), D), checkUpper(name, json.upper, json.upperMethod));
+  if (Array.isArray(json.perOutput))
+    for (const r of json.perOutput as unknown[]) {
+      if (!isObj(r) || typeof r.output !== 'number') continue;
+      const c = Array.from({ length: net.outputs }, (_, i) => (i === r.output ? 1 : 0));
+      out.push(checkLower(net, `f_${r.output}`, r.lower, r.witness, c, D), checkUpper(`f_${r.output}`, r.upper, r.upperMethod));
+    }
+  return out;
+}

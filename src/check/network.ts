@@ -1,0 +1,83 @@
+/**
+ * A network file's function in interval arithmetic, for the checker: f(x) = W_D s(... s(W_1 x + b_1) ...) + b_D
+ * from the layers as the file readers give them (weights, biases and their stated error bounds, activations by
+ * name), evaluated and differentiated here from the definitions (docs/science.md, "The independent checker").
+ * @module
+ */
+import { add, around, mul, point, sum, type Interval } from './interval.js';
+import { checkedActivation } from './activations.js';
+
+/** A dense layer as the readers give it (the checker reads only these numbers). */
+export interface CheckedLayer {
+  readonly weights: Float64Array;
+  readonly biases: Float64Array;
+  readonly inputs: number;
+  readonly outputs: number;
+  readonly weightError?: Float64Array;
+  readonly biasError?: Float64Array;
+}
+
+/** The layer's weight (r, c) and bias r as intervals (the stored value and its stated error). */
+const weight = (L: CheckedLayer, r: number, c: number): Interval => around(L.weights[r * L.inputs + c], L.weightError?.[r * L.inputs + c] ?? 0);
+const bias = (L: CheckedLayer, r: number): Interval => around(L.biases[r], L.biasError?.[r] ?? 0);
+
+/** W h + b of one layer. */
+function affine(L: CheckedLayer, h: readonly Interval[]): Interval[] {
+  return Array.from({ length: L.outputs }, (_, r) => add(bias(L, r), sum(h.map((v, c) => mul(weight(L, r, c), v)))));
+}
+
+/** The pre-activations of every layer at x (the last is f(x)), or a reason why none. */
+export function forward(layers: readonly CheckedLayer[], acts: readonly string[], x: readonly number[]): Interval[][] | string {
+  let h: Interval[] = x.map(point);
+  const pre: Interval[][] = [];
+  for (let l = 0; l < layers.length; l++) {
+    const z = affine(layers[l], h);
+    pre.push(z);
+    if (l === layers.length - 1) break;
+    const s = checkedActivation(acts[l]);
+    if (s === null) return `no enclosure of the activation ${acts[l]} in the checker`;
+    const next: Interval[] = [];
+    for (const v of z) {
+      const e = s.value(v);
+      if (e === null) return `no enclosure of ${acts[l]}`;
+      next.push(e);
+    }
+    h = next;
+  }
+  return pre;
+}
+
+/**
+ * c^T J(x), the gradient of c^T f at x (d intervals), by the chain rule through the enclosures of s' at the
+ * pre-activations; `pattern` (relu networks) fixes each unit's slope to 1 (on) or 0 (off) after checking that
+ * its pre-activation interval lies on that side of 0. A reason where a slope is not certain (a kink at x).
+ */
+export function headGradient(layers: readonly CheckedLayer[], acts: readonly string[], x: readonly number[], c: readonly number[], pattern?: string): Interval[] | string {
+  const pre = forward(layers, acts, x);
+  if (typeof pre === 'string') return pre;
+  const bits = pattern?.split('|');
+  const D = layers.length;
+  const last = layers[D - 1];
+  let g: Interval[] = Array.from({ length: last.inputs }, (_, i) => sum(c.map((cv, r) => mul(point(cv), weight(last, r, i)))));
+  for (let l = D - 2; l >= 0; l--) {
+    const s = checkedActivation(acts[l]);
+    if (s === null) return `no enclosure of the activation ${acts[l]} in the checker`;
+    const z = pre[l];
+    const slopes: Interval[] = [];
+    for (let r = 0; r < z.length; r++) {
+      if (bits !== undefined) {
+        const bit = bits[l]?.[r];
+        if (bit === '1' && !(z[r].lo > 0)) return z[r].hi < 0 ? `unit ${r + 1} of hidden layer ${l + 1} is off at the witness, not on as its pattern says` : `unit ${r + 1} of hidden layer ${l + 1} is at its kink within rounding`;
+        if (bit === '0' && !(z[r].hi < 0)) return z[r].lo > 0 ? `unit ${r + 1} of hidden layer ${l + 1} is on at the witness, not off as its pattern says` : `unit ${r + 1} of hidden layer ${l + 1} is at its kink within rounding`;
+        if (bit !== '0' && bit !== '1') return `the pattern has no bit for unit ${r + 1} of hidden layer ${l + 1}`;
+      }
+      const sl = s.slope(z[r]);
+      if (sl === null) return `unit ${r + 1} of hidden layer ${l + 1} is at a kink of ${acts[l]} within rounding`;
+      slopes.push(sl);
+    }
+    const L = layers[l];
+    const gs = g.map((v, r) => mul(v, slopes[r]));
+    g = Array.from({ length: L.inputs }, (_, i) => sum(gs.map((v, r) => mul(v, weight(L, r, i)))));
+  }
+  return g;
+}

@@ -1,0 +1,130 @@
+/**
+ * The independent checker (src/check/, docs/science.md, "The independent checker"): its interval arithmetic
+ * against exact rational arithmetic (BigInt) with a rounding that is only to nearest caught; its re-check of
+ * real `lip --model --json` results (every lower bound checked); tampered results rejected; and its
+ * independence: it imports nothing from the library outside its folder, within a line budget.
+ */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { add, div, mul, sqrt, sub, type Interval } from '../../src/check/interval.js';
+import { checkLipResult } from '../../src/check/lip-record.js';
+import { inDomain } from '../../src/check/domain.js';
+import { readNetworkFile } from '../../src/models/formats/read-network.js';
+import { runCli } from '../cli/helpers.js';
+
+/** x 2^1074 as an exact integer. */
+function scaled(x: number): bigint {
+  const f = new Float64Array([Math.abs(x)]);
+  const bits = new BigUint64Array(f.buffer)[0];
+  const exp = Number((bits >> 52n) & 0x7ffn);
+  const frac = bits & ((1n << 52n) - 1n);
+  const v = exp === 0 ? frac : (frac | (1n << 52n)) << BigInt(exp - 1);
+  return x < 0 ? -v : v;
+}
+const P = (x: number): Interval => ({ lo: x, hi: x });
+/** Whether the exact x op y lies in r, decided in integers. */
+function contains(op: string, x: number, y: number, r: Interval): boolean {
+  const [X, Y, L, H] = [x, y, r.lo, r.hi].map(scaled);
+  const S = 1n << 1074n;
+  if (op === 'add') return L <= X + Y && X + Y <= H;
+  if (op === 'sub') return L <= X - Y && X - Y <= H;
+  if (op === 'mul') return L * S <= X * Y && X * Y <= H * S;
+  if (op === 'div') return Y > 0n ? L * Y <= X * S && X * S <= H * Y : L * Y >= X * S && X * S >= H * Y;
+  // sqrt(x): lo^2 <= x <= hi^2
+  return L * L <= X * S && X * S <= H * H;
+}
+const ops: Record<string, (x: number, y: number) => Interval> = { add: (x, y) => add(P(x), P(y)), sub: (x, y) => sub(P(x), P(y)), mul: (x, y) => mul(P(x), P(y)), div: (x, y) => div(P(x), P(y)), sqrt: (x) => sqrt(P(Math.abs(x))) };
+const dbl = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e30, max: 1e30 }), fc.integer({ min: -1000, max: 1000 }).map((v) => v / 8));
+
+describe('interval arithmetic', () => {
+  test.prop([fc.constantFrom('add', 'sub', 'mul', 'div', 'sqrt'), dbl, dbl], { numRuns: 600 })('every result contains the exact value, and is a point where the operation is exact', (op, x, y) => {
+    if (op === 'div' && y === 0) return;
+    const a = op === 'sqrt' ? Math.abs(x) : x;
+    const r = ops[op](a, y);
+    // an overflow ends in +-Infinity, which holds every larger value: checked on the finite end only
+    if (!Number.isFinite(r.lo) || !Number.isFinite(r.hi)) return;
+    expect(contains(op, a, y, r), `${op}(${a}, ${y}) = [${r.lo}, ${r.hi}]`).toBe(true);
+    expect(r.hi >= r.lo).toBe(true);
+  });
+  it('exact operations stay points; inexact ones are one ulp wide', () => {
+    expect(add(P(1), P(2))).toEqual({ lo: 3, hi: 3 });
+    expect(mul(P(0.5), P(6))).toEqual({ lo: 3, hi: 3 });
+    expect(sqrt(P(9))).toEqual({ lo: 3, hi: 3 });
+    const third = div(P(1), P(3));
+    expect(third.hi - third.lo).toBe(2 ** -54);
+  });
+  it('the known bad input: rounding to nearest without widening misses the exact value (the containment check fails)', () => {
+    const nearest = (x: number, y: number): Interval => ({ lo: x / y, hi: x / y });
+    expect(contains('div', 1, 3, nearest(1, 3))).toBe(false);
+    expect(contains('div', 1, 3, div(P(1), P(3)))).toBe(true);
+  });
+  it('ball membership is decided exactly (a point 1 ulp outside the unit ball is outside)', () => {
+    expect(inDomain({ kind: 'ball', radius: 1 }, [1, 0])).toBe(true);
+    expect(inDomain({ kind: 'ball', radius: 1 }, [1 + 2 ** -52, 0])).toMatch(/outside/);
+    expect(inDomain({ kind: 'ball', radius: 1 }, [Math.SQRT1_2, Math.SQRT1_2])).toMatch(/outside/); // (1/sqrt 2 rounded up)^2 * 2 > 1
+    expect(inDomain({ kind: 'Rd' }, [1e300])).toBe(true);
+  });
+});
+
+describe('checking lip --model results from their files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rl-check-'));
+  const lip = async (args: string[]) => {
+    const r = await runCli(['lip', ...args, '--json', '--rounds', '1', '--starts', '4', '--steps', '30']);
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as Record<string, unknown>;
+  };
+  it('every lower bound of a relu classifier (l2 -> l2 and per output, relu-region and secant witnesses) and of a tanh/sigmoid regressor is checked', async () => {
+    for (const args of [['--model', 'examples/formats/classifier.json'], ['--model', 'examples/formats/classifier.json', '--margin', '0,2'], ['--model', 'examples/formats/regressor.onnx'], ['--model', 'examples/digits-bn-classifier/model.onnx', '--output', '3']]) {
+      const json = await lip(args);
+      const checks = checkLipResult(json, readNetworkFile(json.model as string));
+      const lowers = checks.filter((c) => c.bound === 'lower');
+      expect(lowers.length).toBeGreaterThan(0);
+      for (const c of lowers) expect(c.status, `${args.join(' ')}: ${c.record} ${c.detail}`).toBe('checked');
+      expect(checks.some((c) => c.status === 'rejected')).toBe(false);
+    }
+  });
+  it('tampering is rejected: a lower bound raised by 1e-9, the last layer shrunk by 1%; the CLI names the record and exits 1', async () => {
+    const json = await lip(['--model', 'examples/formats/classifier.json']);
+    const net = readNetworkFile('examples/formats/classifier.json');
+    const raised = structuredClone(json);
+    raised.lower = (json.lower as number) * (1 + 1e-9);
+    expect(checkLipResult(raised, net)[0]).toMatchObject({ bound: 'lower', status: 'rejected' });
+    // the model file with its last layer times 0.99: every witness's value falls by 1%
+    const file = JSON.parse(readFileSync('examples/formats/classifier.json', 'utf8')) as { layers: { weights: number[][]; biases: number[] }[] };
+    const last = file.layers[file.layers.length - 1];
+    last.weights = last.weights.map((row) => row.map((v) => v * 0.99));
+    const model = join(dir, 'shrunk.json');
+    writeFileSync(model, JSON.stringify(file));
+    const shrunk = checkLipResult(json, readNetworkFile(model));
+    for (const c of shrunk.filter((x) => x.bound === 'lower')) expect(c.status, c.record).toBe('rejected');
+    // through the CLI: the result file names the model as lip was given it
+    const result = join(dir, 'result.json');
+    writeFileSync(result, JSON.stringify({ ...json, model }));
+    const r = await runCli(['check', result]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/f \(l2 -> l2\)  lower [0-9.e-]+  rejected: the vector-pair witness gives only/);
+    const ok = join(dir, 'ok.json');
+    writeFileSync(ok, JSON.stringify(json));
+    const good = await runCli(['check', ok]);
+    expect(good.code, good.stdout).toBe(0);
+    expect(good.stdout).toMatch(/4 checked, 0 rejected, 4 not checkable/);
+  });
+});
+
+describe('independence', () => {
+  const files = readdirSync('src/check').filter((f) => f.endsWith('.ts'));
+  it('src/check imports nothing outside its folder (no estimator, model, linear algebra or backend code)', () => {
+    for (const f of files) {
+      const text = readFileSync(join('src/check', f), 'utf8');
+      const imports = [...text.matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].map((m) => m[1]);
+      for (const i of imports) expect(i.startsWith('./'), `${f} imports ${i}`).toBe(true);
+    }
+  });
+  it('is small enough to read in an hour: at most 600 lines', () => {
+    const lines = files.reduce((n, f) => n + readFileSync(join('src/check', f), 'utf8').split('\n').length, 0);
+    expect(lines).toBeLessThanOrEqual(600);
+  });
+});
