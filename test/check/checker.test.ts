@@ -105,7 +105,7 @@ describe('checking lip --model results from their files', () => {
     writeFileSync(result, JSON.stringify({ ...json, model }));
     const r = await runCli(['check', result]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/f \(l2 -> l2\)  lower [0-9.e-]+  rejected: the vector-pair witness gives only/);
+    expect(r.stdout).toMatch(/f \(l2 -> l2\) {2}lower [0-9.e-]+ {2}rejected: the vector-pair witness gives only/);
     const ok = join(dir, 'ok.json');
     writeFileSync(ok, JSON.stringify(json));
     const good = await runCli(['check', ok]);
