@@ -42,7 +42,7 @@ export function violation(o: Outcome): string | null {
   if (o.code === 2) {
     const lines = o.stderr.split('\n');
     if (lines.length !== 2 || lines[1] !== '' || !lines[0].startsWith('robustlaw: ')) return `stderr is not exactly one line: ${JSON.stringify(o.stderr.slice(0, 300))}`;
-    if (!/(^|[\s'"(])--?[A-Za-z][A-Za-z0-9-]*/.test(lines[0]) && !/<dirs?(\.\.\.)?>/.test(lines[0]) && !/\//.test(lines[0])) return `the line names no flag and no path: ${lines[0]}`;
+    if (!/(^|[\s'"(])--?[A-Za-z][A-Za-z0-9-]*/.test(lines[0]) && !/<(dirs?|files)(\.\.\.)?>/.test(lines[0]) && !/\//.test(lines[0])) return `the line names no flag and no path: ${lines[0]}`;
     if (lines[0].length > 600) return `the line is ${lines[0].length} characters long`;
     if (o.written.length > 0) return `refused, but wrote ${o.written.slice(0, 3).join(', ')}`;
   }
@@ -69,6 +69,7 @@ const BASE: Readonly<Record<string, readonly string[]>> = {
   merge: ['--out', 'out'],
   report: [],
   backends: [],
+  check: [],
 };
 /** Commands whose defaults are heavy: they always keep their base flags (later flags override them). */
 const HEAVY = new Set(['fit', 'lip', 'check-model', 'sweep', 'verify', 'search', 'bench']);

@@ -5,6 +5,7 @@ import { InputError } from '../../core/input-error.js';
 import { readStructuredFile } from '../../core/read-file.js';
 import { checkLipResult, isLipResult, type BoundCheck } from '../../check/lip-record.js';
 import { readNetworkFile } from '../../models/formats/read-network.js';
+import { naming } from '../errors.js';
 
 interface CheckFlags {
   json?: boolean;
@@ -25,12 +26,13 @@ export function registerCheck(program: Command): void {
       const fn = 'robustlaw check';
       const all: (BoundCheck & { file: string })[] = [];
       for (const file of files) {
-        const json = readStructuredFile(file, fn);
-        if (!isLipResult(json)) throw new InputError('files', 'results of `lip --model ... --json` (other results are not checkable yet)', file, { context: fn, shown: `${file}: not a lip --model result` });
+        // a file that cannot be read, or is no result, is named as the argument that gave it
+        const json = naming({ path: '<files...>' }, () => readStructuredFile(file, fn));
+        if (!isLipResult(json)) throw new InputError('<files...>', 'results of `lip --model ... --json` (other results are not checkable yet)', file, { context: fn, shown: `${file}: not a lip --model result` });
         // the model path as lip was given it: from the current folder, else beside the result
         const model = json.model as string;
         const path = existsSync(model) ? model : join(dirname(file), model);
-        const net = readNetworkFile(path, fn);
+        const net = naming({ path: '<files...>' }, () => readNetworkFile(path, `${fn} (the model of ${file})`));
         for (const c of checkLipResult(json, net)) all.push({ file, ...c });
       }
       const rejected = all.filter((c) => c.status === 'rejected').length;
