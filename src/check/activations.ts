@@ -24,7 +24,10 @@ const sigmoid = (t: number) => (t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / 
 /** An activation as the checker sees it. */
 interface CheckedActivation {
   value(z: Interval): Interval | null;
+  /** s' at the points of z: null where s' jumps inside z. */
   slope(z: Interval): Interval | null;
+  /** Every secant slope (s(u) - s(v)) / (u - v) for u, v in z (z may be unbounded): the range of s' there, kinks included. */
+  slopes(z: Interval): Interval;
 }
 
 /**
@@ -55,6 +58,8 @@ function piecewise(neg: number): CheckedActivation {
       return { lo: down(Math.min(...vals)), hi: up(Math.max(...vals)) };
     },
     slope: (z) => (z.lo > 0 ? { lo: 1, hi: 1 } : z.hi < 0 ? { lo: neg, hi: neg } : neg === 1 ? { lo: 1, hi: 1 } : null),
+    // on [0, hi] and [lo, 0] the function is linear: the kink's side needs the interval to cross 0
+    slopes: (z) => (z.lo >= 0 ? { lo: 1, hi: 1 } : z.hi <= 0 ? { lo: neg, hi: neg } : { lo: Math.min(neg, 1), hi: Math.max(neg, 1) }),
   };
 }
 
@@ -69,19 +74,32 @@ export function checkedActivation(name: string): CheckedActivation | null {
     if (fam[1] === 'leaky-relu') return piecewise(alpha);
     if (!(alpha > 0)) return null;
     const at = (t: number): Interval => (t > 0 ? point(t) : mul(point(alpha), elem(Math.expm1, t)));
+    const left = (t: number) => mul(point(alpha), elem(Math.exp, t));
     return {
       value: increasing(at),
       // alpha e^t on the left (rising), 1 on the right; a jump at 0 unless alpha = 1
       slope: (z) => {
         if (z.lo > 0) return { lo: 1, hi: 1 };
-        const left = (t: number) => mul(point(alpha), elem(Math.exp, t));
         if (z.hi < 0) return { lo: left(z.lo).lo, hi: left(z.hi).hi };
         return alpha === 1 ? { lo: left(z.lo).lo, hi: 1 } : null;
       },
+      // the left branch alpha e^t rises to alpha at 0; the right one is 1
+      slopes: (z) => {
+        if (z.lo >= 0) return { lo: 1, hi: 1 };
+        const lo = z.lo === Number.NEGATIVE_INFINITY ? 0 : left(z.lo).lo;
+        const hiLeft = left(Math.min(z.hi, 0)).hi;
+        return z.hi > 0 ? { lo: Math.min(lo, 1), hi: Math.max(hiLeft, 1) } : { lo, hi: hiLeft };
+      },
     };
   }
-  if (name === 'tanh') return { value: increasing((t) => elem(Math.tanh, t)), slope: evenDecreasing((t) => 1 - Math.tanh(t) ** 2) };
-  if (name === 'sigmoid') return { value: increasing(sigmoidAt), slope: evenDecreasing((t) => sigmoid(t) * (1 - sigmoid(t))) };
-  if (name === 'softplus') return { value: increasing(softplusAt), slope: increasing(sigmoidAt) };
+  if (name === 'tanh') {
+    const ds = evenDecreasing((t) => 1 - Math.tanh(t) ** 2);
+    return { value: increasing((t) => elem(Math.tanh, t)), slope: ds, slopes: ds };
+  }
+  if (name === 'sigmoid') {
+    const ds = evenDecreasing((t) => sigmoid(t) * (1 - sigmoid(t)));
+    return { value: increasing(sigmoidAt), slope: ds, slopes: ds };
+  }
+  if (name === 'softplus') return { value: increasing(softplusAt), slope: increasing(sigmoidAt), slopes: increasing(sigmoidAt) };
   return null;
 }

@@ -9,6 +9,7 @@
 import { div, mul, norm, point, sub, sum, type Interval } from './interval.js';
 import { forward, headGradient, type CheckedLayer } from './network.js';
 import { inDomain, type CheckedDomain } from './domain.js';
+import { lipSdpBound, type LipSdpData } from './lipsdp.js';
 
 /** The network as the checker needs it. */
 export interface CheckedNetwork {
@@ -100,11 +101,30 @@ function checkLower(net: CheckedNetwork, record: string, value: unknown, w: unkn
     : { record, bound: 'lower', value: v, status: 'rejected', detail: `the ${String(w.type)} witness gives only ${low}, below the reported ${v}` };
 }
 
-/** The upper bound: checked from its certificate where the result carries one. */
-function checkUpper(record: string, value: unknown, method: unknown): BoundCheck {
+/**
+ * The upper bound: checked from its certificate where the result carries one (a one-hidden-layer LipSDP-Neuron
+ * certificate of f, or of one output c = e_i), else not checkable, naming the method.
+ */
+function checkUpper(net: CheckedNetwork, record: string, value: unknown, method: unknown, estimates: unknown, c: readonly number[] | null, D: CheckedDomain): BoundCheck {
   const v = typeof value === 'number' ? value : null;
   if (v === null) return { record, bound: 'upper', value: null, status: 'checked', detail: 'no upper bound reported' };
-  return { record, bound: 'upper', value: v, status: 'not checkable', detail: `${String(method)}: the result carries no certificate data for the checker yet` };
+  const est: unknown = Array.isArray(estimates) ? (estimates as unknown[]).find((e) => isObj(e) && e.kind === 'upper' && e.method === method && e.value === v) : undefined;
+  const data = isObj(est) && isObj(est.witness) && isObj(est.witness.data) && est.witness.data.kind === 'lipsdp-neuron' ? (est.witness.data as unknown as LipSdpData) : null;
+  const open = (why: string): BoundCheck => ({ record, bound: 'upper', value: v, status: 'not checkable', detail: `${String(method)}: ${why}` });
+  if (data === null) return open('the result carries no certificate data for the checker yet');
+  if (net.layers.length !== 2) return open('a certificate of a network with one hidden layer only is checked');
+  const [L1, L2full] = net.layers;
+  // the output layer of the function bounded: all outputs, or one (c = e_i; a margin's certificate is of a rewritten head)
+  const i = c === null ? -1 : c.findIndex((x) => x === 1);
+  if (c !== null && !(c.filter((x) => x !== 0).length === 1 && i >= 0)) return open('a certificate of a margin head is not checked');
+  const L2 = i < 0 ? L2full : { weights: L2full.weights.subarray(i * L2full.inputs, (i + 1) * L2full.inputs), biases: L2full.biases.subarray(i, i + 1), inputs: L2full.inputs, outputs: 1, weightError: L2full.weightError, biasError: L2full.biasError };
+  const R = D.kind === 'Rd' ? Number.POSITIVE_INFINITY : D.kind === 'ball' && D.radius !== undefined ? D.radius : Number.NaN;
+  if (Number.isNaN(R)) return open(`a certificate on a ${D.kind} is not checked`);
+  const r = lipSdpBound(L1, L2, net.activations[0], data, R);
+  if ('reason' in r) return r.rejected ? { record, bound: 'upper', value: v, status: 'rejected', detail: `${String(method)}: ${r.reason}` } : open(r.reason);
+  return r.bound <= v
+    ? { record, bound: 'upper', value: v, status: 'checked', detail: `the LipSDP-Neuron certificate proves at most ${r.bound}` }
+    : { record, bound: 'upper', value: v, status: 'rejected', detail: `the LipSDP-Neuron certificate proves only ${r.bound}, above the reported ${v}` };
 }
 
 /** Whether parsed JSON is a `lip --model --json` result. */
@@ -122,12 +142,13 @@ export function checkLipResult(json: Obj, net: CheckedNetwork): BoundCheck[] {
   const head = nums(json.head);
   const vector = json.norm === 'l2 -> l2';
   const name = vector ? 'f (l2 -> l2)' : typeof json.of === 'string' ? json.of : 'f';
-  out.push(checkLower(net, name, json.lower, json.witness, vector ? null : (head ?? [1]), D), checkUpper(name, json.upper, json.upperMethod));
+  const c = vector ? null : (head ?? [1]);
+  out.push(checkLower(net, name, json.lower, json.witness, c, D), checkUpper(net, name, json.upper, json.upperMethod, json.estimates, c, D));
   if (Array.isArray(json.perOutput))
     for (const r of json.perOutput as unknown[]) {
       if (!isObj(r) || typeof r.output !== 'number') continue;
       const c = Array.from({ length: net.outputs }, (_, i) => (i === r.output ? 1 : 0));
-      out.push(checkLower(net, `f_${r.output}`, r.lower, r.witness, c, D), checkUpper(`f_${r.output}`, r.upper, r.upperMethod));
+      out.push(checkLower(net, `f_${r.output}`, r.lower, r.witness, c, D), checkUpper(net, `f_${r.output}`, r.upper, r.upperMethod, r.estimates, c, D));
     }
   return out;
 }

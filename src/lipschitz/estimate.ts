@@ -28,6 +28,25 @@ export function certainInterval(e: LipEstimate): { readonly lo: number; readonly
 }
 
 /** Evidence for an estimate. */
+/**
+ * What an independent checker needs to re-verify a one-hidden-layer LipSDP-Neuron certificate (docs/science.md
+ * sections 9.2 and 11): the kept units (indices into the layer; the others have w_j = 0, v_j = 0 or slope 0 on
+ * the domain), each one's slope interval [mid - half, mid + half], the multipliers t of the units with half > 0
+ * (`slack`, indices into the kept units) and rho, for the problem scaled by W 2^-eW and V 2^-eV (exactly); the
+ * bound is sqrt(rho) 2^(eW + eV).
+ */
+export interface LipSdpCertificateData {
+  readonly kind: 'lipsdp-neuron';
+  readonly units: readonly number[];
+  readonly mid: readonly number[];
+  readonly half: readonly number[];
+  readonly slack: readonly number[];
+  readonly t: readonly number[];
+  readonly rho: number;
+  readonly eW: number;
+  readonly eV: number;
+}
+
 export type Witness =
   /**
    * ||grad f(x)|| = gradNorm (on a sphere domain: the norm of the tangential part of grad f(x)). With
@@ -40,7 +59,7 @@ export type Witness =
   /** |f(a) - f(b)| / ||a - b|| = secant, certified: lowered by `allowance`, the models' evaluation-error bound E(a) + E(b). */
   | { readonly type: 'pair'; readonly a: number[]; readonly b: number[]; readonly fa: number; readonly fb: number; readonly secant: number; readonly allowance?: number }
   /** The certificate of an upper bound or exact value: the formula and its inputs. */
-  | { readonly type: 'certificate'; readonly formula: string; readonly terms: Readonly<Record<string, number>> }
+  | { readonly type: 'certificate'; readonly formula: string; readonly terms: Readonly<Record<string, number>>; readonly data?: LipSdpCertificateData }
   /** ||J(x)||_2 = sigma = u^T J(x) v for a vector-valued f: the Jacobian at x and its top singular vectors u (outputs), v (inputs). */
   | { readonly type: 'jacobian'; readonly x: number[]; readonly u: number[]; readonly v: number[]; readonly sigma: number }
   /** ||f(a) - f(b)||_2 / ||a - b||_2 = secant for a vector-valued f, with f(a) and f(b), certified: lowered by `allowance`, the norm of the outputs' evaluation-error bounds E_i(a) + E_i(b). */

@@ -204,7 +204,7 @@ function vectorReport(net: MlpNetwork, flags: LipFlags, domain: Domain, seed: nu
       witness: l2.lower.witness,
       lowerMethod: l2.lower.method,
       upperMethod: l2.upper?.method ?? null,
-      perOutput: per.map((r, i) => ({ output: i, lower: r.lower.value, upper: fin(r.upper?.value), exact: fin(r.exact?.value), ratio: fin(r.ratio), lowerMethod: r.lower.method, upperMethod: r.upper?.method ?? null, witness: r.lower.witness })),
+      perOutput: per.map((r, i) => ({ output: i, lower: r.lower.value, upper: fin(r.upper?.value), exact: fin(r.exact?.value), ratio: fin(r.ratio), lowerMethod: r.lower.method, upperMethod: r.upper?.method ?? null, witness: r.lower.witness, estimates: r.upper ? [estimateJson(r.upper)] : [] })),
       seconds,
       estimates: [l2.exact, l2.upper, l2.lower].filter((e) => e !== null).map(estimateJson),
     };

@@ -25,6 +25,8 @@ export interface HiddenLayerProblem {
   readonly half: Float64Array;
   /** Indices (into 0..k-1) of the units with half > 0: the ones with a multiplier t_j. */
   readonly slack: readonly number[];
+  /** Each kept unit's index in the layer given. */
+  readonly units: readonly number[];
 }
 
 /**
@@ -59,7 +61,7 @@ export function hiddenLayerProblem(W: Float64Array, V: Float64Array, k: number, 
     half[q] = h;
     if (h > 0) slack.push(q);
   });
-  return { d, k: K, m, W: Wk, V: Vk, mid, half, slack };
+  return { d, k: K, m, W: Wk, V: Vk, mid, half, slack, units: keep };
 }
 
 /** Multiplies every input weight by sW and every output weight by sV (powers of two: exact barring underflow). */

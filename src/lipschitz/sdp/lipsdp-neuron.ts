@@ -97,11 +97,13 @@ export function lipSdpUpperForSlopes(net: OneHiddenLayerNet, lo: Float64Array, h
   if (sol === null) return none();
   let verdict: LipSdpVerdict | null = null;
   let rho = sol.rho;
+  let tUsed: Float64Array = sol.t;
   // t scaled by 1 + slack / 2 and rho by 1 + slack: G(c t) <= c G(t) for c >= 1 (section 9.4), so this leaves
   // a gap of about slack / 2 rho for the rounding margin and moves S away from singular
   for (const slack of [1e-7, 1e-5, 1e-3, 1e-2]) {
     rho = sol.rho * (1 + slack);
-    verdict = verifyLipSdp(P, { t: sol.t.map((v) => v * (1 + slack / 2)), rho });
+    tUsed = sol.t.map((v) => v * (1 + slack / 2));
+    verdict = verifyLipSdp(P, { t: tUsed, rho });
     if (verdict.valid) break;
   }
   if (verdict === null || !verdict.valid) return none(verdict);
@@ -121,6 +123,8 @@ export function lipSdpUpperForSlopes(net: OneHiddenLayerNet, lo: Float64Array, h
       choleskyShift: ldexp(verdict.margin, 2 * (eW + eV)),
       verifiedInF64: 1,
     },
+    0,
+    { kind: 'lipsdp-neuron', units: [...P.units], mid: Array.from(P.mid), half: Array.from(P.half), slack: [...P.slack], t: Array.from(tUsed), rho, eW, eV },
   );
   return { estimate, verdict, seconds: (performance.now() - t0) / 1000 };
 }

@@ -1,0 +1,101 @@
+/**
+ * Re-verifies a one-hidden-layer LipSDP-Neuron certificate from its data (docs/science.md sections 9.2 and
+ * 11): each unit's slope interval on the domain is recomputed here and must lie in the certificate's
+ * [mid - half, mid + half]; dropped units must be inactive; then A = diag(rho I, 2T) - Z^T Z >= 0 is proven
+ * on the side of Z's rows, as I - Z C^-1 Z^T >= 0 with C = diag(rho I, 2T) (||Z C^-1/2|| <= 1 either way), by a
+ * Cholesky factorisation in interval arithmetic whose every pivot must be certainly positive.
+ * @module
+ */
+import { add, div, mul, norm, point, sqrt, sub, sum, type Interval } from './interval.js';
+import { checkedActivation } from './activations.js';
+import type { CheckedLayer } from './network.js';
+
+/** The certificate's data as a result carries it (src/lipschitz/estimate.ts, LipSdpCertificateData). */
+export interface LipSdpData {
+  readonly units: readonly number[];
+  readonly mid: readonly number[];
+  readonly half: readonly number[];
+  readonly slack: readonly number[];
+  readonly t: readonly number[];
+  readonly rho: number;
+  readonly eW: number;
+  readonly eV: number;
+}
+
+/** The most work (rows^2 x columns interval products) the check does; beyond, the bound is not checkable. */
+const MAX_WORK = 5e7;
+
+/** The bound the certificate proves (an upper end), or why it proves none. `R`: the ball's radius (Infinity: R^d). */
+export function lipSdpBound(L1: CheckedLayer, L2: CheckedLayer, act: string, c: LipSdpData, R: number): { bound: number } | { reason: string; rejected: boolean } {
+  const no = (reason: string, rejected = false) => ({ reason, rejected });
+  const s = checkedActivation(act);
+  if (s === null) return no(`no slope enclosure of ${act} in the checker`);
+  if (L1.weightError || L1.biasError || L2.weightError || L2.biasError) return no('weights known only to their rounding: the certificate is of the stored ones');
+  const { inputs: d, outputs: k } = L1;
+  const m = L2.outputs;
+  const K = c.units.length;
+  if (c.mid.length !== K || c.half.length !== K || c.t.length !== c.slack.length || !c.units.every((j) => Number.isInteger(j) && j >= 0 && j < k)) return no('certificate data of inconsistent sizes', true);
+  if (!(c.rho > 0) || !c.t.every((v) => v > 0 && Number.isFinite(v)) || !Number.isInteger(c.eW) || !Number.isInteger(c.eV)) return no('multipliers that are not positive', true);
+  // each unit's slopes on the domain: its pre-activation lies in b_j +- ||w_j|| R
+  const slopes = Array.from({ length: k }, (_, j) => {
+    const w = Array.from({ length: d }, (_, i) => point(L1.weights[j * d + i]));
+    const r = R === Number.POSITIVE_INFINITY ? { lo: Number.POSITIVE_INFINITY, hi: Number.POSITIVE_INFINITY } : mul(norm(w), point(R));
+    const z = { lo: sub(point(L1.biases[j]), r).lo, hi: add(point(L1.biases[j]), r).hi };
+    const all = w.every((v) => v.lo === 0) ? point(L1.biases[j]) : z;
+    return s.slopes(all);
+  });
+  const kept = new Set(c.units);
+  for (let j = 0; j < k; j++) {
+    if (kept.has(j)) continue;
+    const wZero = Array.from({ length: d }, (_, i) => L1.weights[j * d + i]).every((v) => v === 0);
+    const vZero = Array.from({ length: m }, (_, i) => L2.weights[i * k + j]).every((v) => v === 0);
+    if (!wZero && !vZero && !(slopes[j].lo === 0 && slopes[j].hi === 0)) return no(`unit ${j + 1} is left out but active on the domain`, true);
+  }
+  const slackSet = new Set(c.slack);
+  for (let q = 0; q < K; q++) {
+    const [lo, hi] = [sub(point(c.mid[q]), point(c.half[q])).hi, add(point(c.mid[q]), point(c.half[q])).lo];
+    const sl = slopes[c.units[q]];
+    if (!(lo <= sl.lo && sl.hi <= hi)) return no(`unit ${c.units[q] + 1}'s slopes [${sl.lo}, ${sl.hi}] on the domain leave the certificate's interval`, true);
+    if ((c.half[q] > 0) !== slackSet.has(q)) return no('the multipliers are not those of the units with slack', true);
+  }
+  const J = c.slack;
+  const rows = J.length + m;
+  const cols = d + J.length;
+  if (rows * rows * cols > MAX_WORK) return no(`a matrix inequality of ${rows} rows and ${cols} columns, beyond the checker's budget`);
+  // the scaled problem: W 2^-eW and V 2^-eV (powers of two: exact unless they underflow)
+  const sW = 2 ** -c.eW;
+  const sV = 2 ** -c.eV;
+  const wq = (q: number, i: number) => L1.weights[c.units[q] * d + i] * sW;
+  const vq = (r: number, q: number) => L2.weights[r * k + c.units[q]] * sV;
+  for (let q = 0; q < K; q++) for (let i = 0; i < d; i++) if (wq(q, i) / sW !== L1.weights[c.units[q] * d + i]) return no('a weight that does not scale exactly');
+  // Z: rows [sqrt(2 t_j) half_j w_j, 0] (j in J) and [B_i, V_iJ] (outputs), B = V diag(mid) W over the kept units
+  const Z: Interval[][] = [];
+  J.forEach((q, a) => {
+    const f = mul(sqrt(mul(point(2), point(c.t[a]))), point(c.half[q]));
+    Z.push([...Array.from({ length: d }, (_, i) => mul(f, point(wq(q, i)))), ...J.map(() => point(0))]);
+  });
+  for (let r = 0; r < m; r++) {
+    const B = Array.from({ length: d }, (_, i) => sum(Array.from({ length: K }, (_, q) => mul(mul(point(vq(r, q)), point(c.mid[q])), point(wq(q, i))))));
+    Z.push([...B, ...J.map((q) => point(vq(r, q)))]);
+  }
+  // 1 / C: 1 / rho for the d input columns, 1 / (2 t_j) for the rest
+  const inv = [...Array.from({ length: d }, () => div(point(1), point(c.rho))), ...c.t.map((t) => div(point(1), mul(point(2), point(t))))];
+  const M: Interval[][] = Array.from({ length: rows }, (_, a) =>
+    Array.from({ length: a + 1 }, (_, b) => sub(point(a === b ? 1 : 0), sum(inv.map((w, col) => mul(mul(Z[a][col], Z[b][col]), w))))),
+  );
+  // Cholesky of M (lower triangle) in intervals: every pivot certainly positive proves M >= 0
+  const L: Interval[][] = [];
+  for (let a = 0; a < rows; a++) {
+    L.push([]);
+    for (let b = 0; b <= a; b++) {
+      const dot = sum(Array.from({ length: b }, (_, e) => mul(L[a][e], L[b][e])));
+      const v = sub(M[a][b], dot);
+      if (a === b) {
+        if (!(v.lo > 0)) return no(`pivot ${a + 1} of the matrix inequality is not certainly positive (${v.lo})`, v.hi <= 0);
+        L[a].push(sqrt(v));
+      } else L[a].push(div(v, L[b][b]));
+    }
+  }
+  // sqrt(rho) 2^(eW + eV), its upper end (the scaling is exact)
+  return { bound: sqrt(point(c.rho)).hi * 2 ** (c.eW + c.eV) };
+}
