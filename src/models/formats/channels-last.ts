@@ -11,35 +11,21 @@ import type { Axis, Chw } from './spatial-ops.js';
 const hwcIndex = (img: Chw, c: number, y: number, x: number) => (y * img.w + x) * img.c + c;
 
 /**
- * A dense matrix (rows x C H W, columns in C x H x W order) with its columns moved to the channels-last
- * order: out[r, hwc(c, y, x)] = W[r, chw(c, y, x)]. `error`, an entrywise bound of the same shape, moves with it.
+ * A dense matrix (rows x C H W) with its columns moved between the C x H x W order and the channels-last order:
+ * `to` 'channels-last' gives out[r, hwc(c, y, x)] = W[r, chw(c, y, x)] (the first spatial map, whose input is the
+ * file's image), 'chw' the reverse (a Dense layer after a Flatten of an image in C x H x W order). Entrywise
+ * error bounds move the same way.
  */
-export function columnsToChannelsLast(W: Float64Array, rows: number, img: Chw): Float64Array {
+export function permuteColumns(W: Float64Array, rows: number, img: Chw, to: 'channels-last' | 'chw'): Float64Array {
   const n = img.c * img.h * img.w;
   const out = new Float64Array(rows * n);
   for (let c = 0; c < img.c; c++)
     for (let y = 0; y < img.h; y++)
       for (let x = 0; x < img.w; x++) {
-        const from = (c * img.h + y) * img.w + x;
-        const to = hwcIndex(img, c, y, x);
-        for (let r = 0; r < rows; r++) out[r * n + to] = W[r * n + from];
-      }
-  return out;
-}
-
-/**
- * A dense matrix whose columns are in the channels-last order (a Dense layer after a Flatten of an image)
- * with its columns moved to the C x H x W order: out[r, chw(c, y, x)] = W[r, hwc(c, y, x)].
- */
-export function columnsFromChannelsLast(W: Float64Array, rows: number, img: Chw): Float64Array {
-  const n = img.c * img.h * img.w;
-  const out = new Float64Array(rows * n);
-  for (let c = 0; c < img.c; c++)
-    for (let y = 0; y < img.h; y++)
-      for (let x = 0; x < img.w; x++) {
-        const to = (c * img.h + y) * img.w + x;
-        const from = hwcIndex(img, c, y, x);
-        for (let r = 0; r < rows; r++) out[r * n + to] = W[r * n + from];
+        const chw = (c * img.h + y) * img.w + x;
+        const hwc = hwcIndex(img, c, y, x);
+        const [from, into] = to === 'channels-last' ? [chw, hwc] : [hwc, chw];
+        for (let r = 0; r < rows; r++) out[r * n + into] = W[r * n + from];
       }
   return out;
 }

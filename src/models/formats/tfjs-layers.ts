@@ -6,7 +6,7 @@
 import { InputError } from '../../core/input-error.js';
 import { ACTIVATION_BOUND_RULE, mlpNetwork, requireBoundedActivations, type DenseLayer, type LayerBlock, type MlpNetwork, type OutputTransform } from '../mlp.js';
 import { avgPoolDense, convDense, maxPoolBlock, padDense, type Chw, type DenseMap } from './spatial-ops.js';
-import { columnsFromChannelsLast, columnsToChannelsLast, kernelFromHwio, tfAxis } from './channels-last.js';
+import { kernelFromHwio, permuteColumns, tfAxis } from './channels-last.js';
 import { residualLayers } from './residual.js';
 import { batchNormAffine, foldAfter, foldBefore, type BatchNormAffine } from './batch-norm.js';
 import { isNetworkActivation, type NetworkActivation } from '../network-activations.js';
@@ -119,7 +119,7 @@ export function parseTfjsLayersModel(json: unknown, readShard: (path: string) =>
   /** A spatial map of the running image: its columns put in the file's order where the image still is in it. */
   const pushSpatial = (m: DenseMap, block?: LayerBlock) => {
     const from = img!;
-    const cols = (W: Float64Array) => (chwOrder ? W : columnsToChannelsLast(W, m.outputs, from));
+    const cols = (W: Float64Array) => (chwOrder ? W : permuteColumns(W, m.outputs, from, 'channels-last'));
     pushLayer({ weights: cols(m.weights), biases: m.biases, inputs: m.inputs, outputs: m.outputs, ...(m.weightError ? { weightError: cols(m.weightError) } : {}), ...(block ? { block } : {}) });
     chwOrder = true;
   };
@@ -305,7 +305,7 @@ export function parseTfjsLayersModel(json: unknown, readShard: (path: string) =>
     for (let r = 0; r < inputs; r++) for (let u = 0; u < out; u++) W[u * inputs + r] = kernel.values[r * out + u];
     // after a Flatten of an image in C x H x W order: the kernel's rows are channels-last
     if (flatFrom !== null) {
-      W = columnsFromChannelsLast(W, out, flatFrom);
+      W = permuteColumns(W, out, flatFrom, 'chw');
       flatFrom = null;
     }
     trained += kernel.values.length;
