@@ -122,6 +122,13 @@ describe('a PyTorch CNN (Conv, Relu, MaxPool, Conv, Relu, Pad, AveragePool, Flat
     expect(gap).toBeLessThan(1e-5);
   });
 
+  it('reads the same network at opsets 11 and 17 (test/fixtures/digits-cnn-opset*.onnx, scripts/make-onnx-opsets.py)', () => {
+    const ref = JSON.parse(readFileSync('test/fixtures/torch-cnn-reference.json', 'utf8')) as { inputs: number[][] };
+    const X = Float64Array.from(ref.inputs.flat());
+    const want = Array.from(readNetworkFile('examples/digits-cnn/model.onnx').forward(X, ref.inputs.length));
+    for (const v of [11, 17]) expect(Array.from(readNetworkFile(`test/fixtures/digits-cnn-opset${v}.onnx`).forward(X, ref.inputs.length))).toEqual(want);
+  });
+
   it('lip: the certified upper bound on the l2 -> l2 constant within 3x its certified lower bound (max pooling as a 1-Lipschitz block, pooling and the next layer multiplied out, the second convolution and the layers after it bounded together by LipSDP)', async () => {
     const r = await runCli(['lip', '--model', 'examples/digits-cnn/model.onnx', '--json', '--rounds', '1', '--starts', '4', '--steps', '30', '--backend', 'cpu']);
     expect(r.code, r.stderr).toBe(0);
