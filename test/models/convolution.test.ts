@@ -235,7 +235,36 @@ describe('TF.js CNNs (channels-last) read as dense layers', () => {
     }
   });
 
-  it('a Dense of an image and a BatchNormalization of an image are refused, naming the layer', async () => {
+  it("BatchNormalization of an image (on the input, after a Conv2D, after a ReLU) is folded: TF.js's predict within 1e-5, bounds above autograd's gradients", async () => {
+    const init = (k: number) => tf.initializers.randomNormal({ stddev: 0.7, seed: 40 + k });
+    const bnInit = (k: number) => ({ gammaInitializer: tf.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: 50 + k }), betaInitializer: init(60 + k), movingMeanInitializer: init(70 + k), movingVarianceInitializer: tf.initializers.randomUniform({ minval: 0.5, maxval: 2, seed: 80 + k }) });
+    const m = tf.sequential();
+    m.add(tf.layers.batchNormalization({ inputShape: [6, 5, 2], ...bnInit(1) }));
+    m.add(tf.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', kernelInitializer: init(2), biasInitializer: init(3) }));
+    m.add(tf.layers.batchNormalization(bnInit(2)));
+    m.add(tf.layers.reLU());
+    m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    m.add(tf.layers.conv2d({ filters: 2, kernelSize: 2, activation: 'relu', kernelInitializer: init(4), biasInitializer: init(5) }));
+    m.add(tf.layers.batchNormalization(bnInit(3)));
+    m.add(tf.layers.flatten());
+    m.add(tf.layers.dense({ units: 2, kernelInitializer: init(6) }));
+    const { json, shard } = await savedTfjs(m);
+    const net = parseTfjsLayersModel(json, () => shard);
+    const X = new Rng(3).fillNormal(new Float64Array(4 * 60));
+    const want = (m.predict(tf.tensor4d(Float32Array.from(X), [4, 6, 5, 2])) as tf.Tensor).dataSync();
+    const got = net.forward(X, 4);
+    want.forEach((v, i) => expect(Math.abs(got[i] - v), `entry ${i}`).toBeLessThan(1e-5 * Math.max(1, Math.abs(v))));
+    const upper = net.head(Float64Array.of(1, 0), 'output 0').upperLipschitz(ball(1), new Rng(1))!.value;
+    const g = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(m.apply(x) as tf.Tensor, tf.tensor2d([[1, 0]]))));
+    const rng = new Rng(5);
+    for (let i = 0; i < 20; i++) {
+      const x = rng.fillNormal(new Float64Array(60));
+      const sc = 0.9 / Math.hypot(...x);
+      expect(upper).toBeGreaterThanOrEqual(Math.hypot(...g(tf.tensor4d(Float32Array.from(x, (v) => v * sc), [1, 6, 5, 2])).dataSync()) * (1 - 1e-4));
+    }
+  });
+
+  it('a Dense of an image is refused, naming the layer', async () => {
     const { json, shard } = await savedTfjs(tfjsCnn({ seed: 1, c1: 1, c2: 1, scale: 1, global: false, max: true }));
     const layers = (json as { modelTopology: { config: { layers: { class_name: string; config: Record<string, unknown> }[] } } }).modelTopology.config.layers;
     layers.splice(4, 1);

@@ -14,7 +14,8 @@ import { isNetworkActivation, type NetworkActivation } from '../network-activati
 /**
  * The layer classes a LayersModel may hold (Add: a residual block's end in a functional model, y = s + F(s),
  * formats/residual.ts): Dropout is the identity at inference, Flatten and Reshape only
- * reshape, BatchNormalization is folded into the neighbouring Dense layer (batch-norm.ts); Conv2D,
+ * reshape, BatchNormalization (of features, or of an image's channels) is folded into the neighbouring layer
+ * (batch-norm.ts); Conv2D,
  * ZeroPadding2D, AveragePooling2D and GlobalAveragePooling2D of a channels-last image are the dense matrices of
  * their linear maps and MaxPooling2D exact relu layers (spatial-ops.ts, channels-last.ts).
  */
@@ -264,15 +265,17 @@ export function parseTfjsLayersModel(json: unknown, readShard: (path: string) =>
     if (cls === 'ReLU' || cls === 'LeakyReLU' || cls === 'ELU') return setActivation(layerActivation(cls, c, key, named, fail), key, true);
     if (cls === 'BatchNormalization') {
       afterTransform(key, named);
-      // over the features of a flat input (the last axis of [batch, units])
+      // over the features of a flat input (the last axis of [batch, units]), or the channels of an image (axis -1
+      // or 3 of [batch, H, W, C]): one affine map per channel, repeated over its H x W positions
       const axis: unknown = c.axis === undefined ? -1 : Array.isArray(c.axis) && c.axis.length === 1 ? (c.axis as unknown[])[0] : c.axis;
-      if (!(axis === -1 || (axis === 1 && (layers.length > 0 || inputRank === 1)))) fail(`${key}.config.axis`, 'the feature axis of a flat input (-1)', c.axis, JSON.stringify(c.axis));
-      if (img !== null || (layers.length === 0 && inputRank !== 1)) fail(key, 'a BatchNormalization of a flat input (after Flatten) or of a Dense layer (of an image it is not read: export the model with it folded into the convolution)', cls, `${named} of an input of rank ${img !== null ? 3 : inputRank}`);
-      const units = layers.length > 0 ? layers[layers.length - 1].outputs : width;
+      const image = img;
+      if (image !== null ? !(axis === -1 || axis === 3) : !(axis === -1 || (axis === 1 && (layers.length > 0 || inputRank === 1)))) fail(`${key}.config.axis`, image !== null ? "an image's channel axis (-1)" : 'the feature axis of a flat input (-1)', c.axis, JSON.stringify(c.axis));
+      if (image === null && layers.length === 0 && inputRank !== 1) fail(key, 'a BatchNormalization of a flat input (after Flatten), of an image or of a layer', cls, `${named} of an input of rank ${inputRank}`);
+      const units = image !== null ? image.c : layers.length > 0 ? layers[layers.length - 1].outputs : width;
       const part = (w: string, use: unknown, fill: number) => {
         if (use === false) return new Float64Array(units).fill(fill);
         const t = weights.take(`${name}/${w}`, `${key} (BatchNormalization "${name}") ${w}`);
-        if (t.values.length !== units) fail(`weightsManifest (${name}/${w})`, `${units} values (the features normalised)`, t.shape, JSON.stringify(t.shape));
+        if (t.values.length !== units) fail(`weightsManifest (${name}/${w})`, `${units} values (the ${image !== null ? 'channels' : 'features'} normalised)`, t.shape, JSON.stringify(t.shape));
         return t.values;
       };
       const gammas = part('gamma', c.scale, 1);
@@ -282,7 +285,10 @@ export function parseTfjsLayersModel(json: unknown, readShard: (path: string) =>
       const variance = part('moving_variance', true, 1);
       const eps = c.epsilon === undefined ? 0.001 : c.epsilon;
       if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps)) fail(`${key}.config.epsilon`, 'a finite number >= 0', eps);
-      const bn = batchNormAffine(gammas, betas, mean, variance, eps as number) ?? fail(`${key}`, 'a BatchNormalization with moving_variance + epsilon > 0 and finite parameters', named);
+      const perChannel = batchNormAffine(gammas, betas, mean, variance, eps as number) ?? fail(`${key}`, 'a BatchNormalization with moving_variance + epsilon > 0 and finite parameters', named);
+      // of an image: each channel's map at each of its positions, in the order the running value has (C x H x W
+      // once a spatial map ran, the file's H x W x C before)
+      const bn = image === null ? perChannel : expandChannels(perChannel, image, chwOrder);
       if (norm !== null) fail(key, 'one BatchNormalization between two Dense layers', cls, `${named} after another`);
       // right after a Dense layer (no activation since): folded into it; else into the next Dense layer
       if (layers.length > 0 && pending === 'linear') layers[layers.length - 1] = foldAfter(layers[layers.length - 1], bn);
@@ -405,6 +411,14 @@ function requireChain(cfg: Obj, layers: unknown[], layersPath: string, fail: (fi
   if (outs !== null && (outs.length !== 1 || !Array.isArray(outs[0]) || outs[0][0] !== last)) fail(`${layersPath.replace(/\.layers$/, '')}.output_layers`, `one output, the last layer "${last}"`, outs, JSON.stringify(outs));
   // forks: the layers an Add takes again, keyed by the Add
   return adds;
+}
+
+/** A per-channel affine map of an image, repeated over its positions: C x H x W order (`chw`) or channels-last. */
+function expandChannels(bn: BatchNormAffine, img: Chw, chw: boolean): BatchNormAffine {
+  const n = img.c * img.h * img.w;
+  const ch = (i: number) => (chw ? Math.floor(i / (img.h * img.w)) : i % img.c);
+  const each = (v: Float64Array) => Float64Array.from({ length: n }, (_, i) => v[ch(i)]);
+  return { a: each(bn.a), c: each(bn.c), aError: each(bn.aError), cError: each(bn.cError) };
 }
 
 /** The identity map of n values as a dense layer. */
