@@ -36,12 +36,15 @@ interface CheckedActivation {
  */
 const SLOPE_ABS = 8 * 2 ** -53;
 
-/** For s' even and decreasing in |z|: [s'(far), s'(near)], widened by SLOPE_ABS. */
-function evenDecreasing(ds: (t: number) => number): (z: Interval) => Interval {
+/**
+ * For s' even and decreasing in |z|, with s' in [0, top] everywhere (tanh: 1, sigmoid: 1/4, facts of the
+ * functions): [s'(far), s'(near)], widened by SLOPE_ABS and kept in [0, top].
+ */
+function evenDecreasing(ds: (t: number) => number, top: number): (z: Interval) => Interval {
   return (z) => {
     const near = z.lo <= 0 && z.hi >= 0 ? 0 : Math.min(Math.abs(z.lo), Math.abs(z.hi));
     const far = Math.max(Math.abs(z.lo), Math.abs(z.hi));
-    return { lo: Math.max(0, down(ds(far) - SLOPE_ABS)), hi: up(ds(near) + SLOPE_ABS) };
+    return { lo: Math.max(0, down(ds(far) - SLOPE_ABS)), hi: Math.min(top, up(ds(near) + SLOPE_ABS)) };
   };
 }
 
@@ -93,13 +96,20 @@ export function checkedActivation(name: string): CheckedActivation | null {
     };
   }
   if (name === 'tanh') {
-    const ds = evenDecreasing((t) => 1 - Math.tanh(t) ** 2);
+    const ds = evenDecreasing((t) => 1 - Math.tanh(t) ** 2, 1);
     return { value: increasing((t) => elem(Math.tanh, t)), slope: ds, slopes: ds };
   }
   if (name === 'sigmoid') {
-    const ds = evenDecreasing((t) => sigmoid(t) * (1 - sigmoid(t)));
+    const ds = evenDecreasing((t) => sigmoid(t) * (1 - sigmoid(t)), 0.25);
     return { value: increasing(sigmoidAt), slope: ds, slopes: ds };
   }
-  if (name === 'softplus') return { value: increasing(softplusAt), slope: increasing(sigmoidAt), slopes: increasing(sigmoidAt) };
+  if (name === 'softplus') {
+    // s' = sigmoid, in [0, 1]
+    const ds = (z: Interval): Interval => {
+      const e = increasing(sigmoidAt)(z);
+      return { lo: Math.max(0, e.lo), hi: Math.min(1, e.hi) };
+    };
+    return { value: increasing(softplusAt), slope: ds, slopes: ds };
+  }
   return null;
 }

@@ -37,13 +37,13 @@ export function lipSdpBound(L1: CheckedLayer, L2: CheckedLayer, act: string, c: 
   if (c.mid.length !== K || c.half.length !== K || c.t.length !== c.slack.length || !c.units.every((j) => Number.isInteger(j) && j >= 0 && j < k)) return no('certificate data of inconsistent sizes', true);
   if (!(c.rho > 0) || !c.t.every((v) => v > 0 && Number.isFinite(v)) || !Number.isInteger(c.eW) || !Number.isInteger(c.eV)) return no('multipliers that are not positive', true);
   // each unit's slopes on the domain: its pre-activation lies in b_j +- ||w_j|| R
-  const slopes = Array.from({ length: k }, (_, j) => {
+  const ranges = Array.from({ length: k }, (_, j) => {
     const w = Array.from({ length: d }, (_, i) => point(L1.weights[j * d + i]));
     const r = R === Number.POSITIVE_INFINITY ? { lo: Number.POSITIVE_INFINITY, hi: Number.POSITIVE_INFINITY } : mul(norm(w), point(R));
     const z = { lo: sub(point(L1.biases[j]), r).lo, hi: add(point(L1.biases[j]), r).hi };
-    const all = w.every((v) => v.lo === 0) ? point(L1.biases[j]) : z;
-    return s.slopes(all);
+    return w.every((v) => v.lo === 0) ? point(L1.biases[j]) : z;
   });
+  const slopes = ranges.map((z) => s.slopes(z));
   const kept = new Set(c.units);
   for (let j = 0; j < k; j++) {
     if (kept.has(j)) continue;
@@ -55,7 +55,14 @@ export function lipSdpBound(L1: CheckedLayer, L2: CheckedLayer, act: string, c: 
   for (let q = 0; q < K; q++) {
     const [lo, hi] = [sub(point(c.mid[q]), point(c.half[q])).hi, add(point(c.mid[q]), point(c.half[q])).lo];
     const sl = slopes[c.units[q]];
-    if (!(lo <= sl.lo && sl.hi <= hi)) return no(`unit ${c.units[q] + 1}'s slopes [${sl.lo}, ${sl.hi}] on the domain leave the certificate's interval`, true);
+    if (!(lo <= sl.lo && sl.hi <= hi)) {
+      // the enclosure is wider than the truth: only a slope the unit certainly takes (s' at an end of its range,
+      // attained on the ball's boundary) outside the interval proves the certificate wrong
+      const z = ranges[c.units[q]];
+      const taken = [z.lo, z.hi].filter(Number.isFinite).map((e) => s.slope({ lo: e, hi: e })).filter((v): v is Interval => v !== null);
+      const outside = taken.some((v) => v.hi < lo || v.lo > hi);
+      return no(`unit ${c.units[q] + 1}'s slopes [${sl.lo}, ${sl.hi}] on the domain ${outside ? 'leave' : 'are not certainly inside'} the certificate's interval [${lo}, ${hi}]`, outside);
+    }
     if ((c.half[q] > 0) !== slackSet.has(q)) return no('the multipliers are not those of the units with slack', true);
   }
   const J = c.slack;

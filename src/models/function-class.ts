@@ -64,4 +64,9 @@ export interface FunctionClass {
   parameterCount(size: ClassSize): number;
   /** Fits the class to data; absent for classes that are loaded, not fitted (mlp). */
   readonly fit?: (data: FitData, options: ModelOptions, ctx: FitContext) => FitResult;
+  /**
+   * The activations with which a fitted model is a network a file format holds (`fit --save`: robustlaw-mlp/1,
+   * relu or tanh; its models then have {@link Model.network}); absent: never.
+   */
+  readonly savedWith?: readonly ActivationName[];
 }

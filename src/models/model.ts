@@ -64,6 +64,11 @@ export interface Model {
   /** A certified upper bound on Lip(f) over D, or null where the class has none there. */
   upperLipschitz(D: Domain, rng: Rng): LipEstimate | null;
   /**
+   * f as a network of dense layers with one activation between them (weights out x in, row-major, exactly the
+   * fitted numbers), where the class is one (random features, two-layer nets): what `fit --save` writes.
+   */
+  network?(): { readonly layers: readonly { readonly weights: Float64Array; readonly biases: Float64Array; readonly inputs: number; readonly outputs: number }[]; readonly activation: string };
+  /**
    * A certified lower bound on Lip(f) over D that the class computed alongside its upper bound's certificate
    * (relu networks: the `relu-region` bound of the branch and bound, docs/science.md section 9.6, "Lower
    * bound"), or null. Classes cache it per domain object, so calling it after `upperLipschitz(D)` with the

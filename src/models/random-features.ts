@@ -104,6 +104,8 @@ export function twoLayerModel(
     exactLipschitz: (D) => square?.exact(D) ?? twoLayerExact(net, D),
     searchGradient: (kernels) => kernels.residentTwoLayer?.(Float32Array.from(net.W), Float32Array.from(net.b), Float32Array.from(net.a), net.k, net.d, net.act.name) ?? null,
     upperLipschitz: (D, rng) => tighterUpper(twoLayerUpper(net, D, radius, rng), square?.upperOnSphere(D) ?? null),
+    // f(x) = a . s(W x + b) + c: two dense layers
+    network: () => ({ layers: [{ weights: net.W, biases: net.b, inputs: net.d, outputs: net.k }, { weights: net.a, biases: Float64Array.of(net.c), inputs: net.k, outputs: 1 }], activation: net.act.name }),
     predict: (X, m) => twoLayerPredict(net, X, m),
     evaluationError: (X, m) => twoLayerEvaluationError(net, X, m),
     gradient: (X, m) => twoLayerGradient(net, X, m),
@@ -135,4 +137,5 @@ export const RANDOM_FEATURES: FunctionClass = {
   activations: ACTIVATIONS,
   parameterCount: ({ n, d, options }) => randomFeaturesParameterCount(options.k ?? RANDOM_FEATURES_WIDTH.defaultWidth(n, d)),
   fit: ({ X, n, d, y }, o, ctx) => fitRandomFeatures(X, n, d, y, { k: o.k, activation: o.activation, ridge: o.ridge }, ctx),
+  savedWith: ['relu', 'tanh'],
 };

@@ -163,4 +163,5 @@ export const TWO_LAYER: FunctionClass = {
   parameterCount: ({ n, d, options }) => twoLayerParameterCount(options.k ?? TWO_LAYER_WIDTH.defaultWidth(n, d), d),
   fit: ({ X, n, d, y }, o, ctx) =>
     fitTwoLayer(X, n, d, y, { k: o.k, activation: o.activation, penalty: o.penalty, targetMse: o.targetMse, maxIter: o.maxIter, lr: o.lr }, ctx),
+  savedWith: ['relu', 'tanh'],
 };

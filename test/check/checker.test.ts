@@ -13,6 +13,7 @@ import { add, div, mul, sqrt, sub, type Interval } from '../../src/check/interva
 import { checkLipResult } from '../../src/check/lip-record.js';
 import { inDomain } from '../../src/check/domain.js';
 import { readNetworkFile } from '../../src/models/formats/read-network.js';
+import { buildInstance } from '../../src/law/instance.js';
 import { runCli } from '../cli/helpers.js';
 
 /** x 2^1074 as an exact integer. */
@@ -161,6 +162,39 @@ describe('checking LipSDP-Neuron certificates from their data', () => {
     writeFileSync(model, JSON.stringify(file));
     const larger = checkLipResult(json, readNetworkFile(model)).find((x) => x.bound === 'upper' && x.record === 'f (l2 -> l2)')!;
     expect(larger.status, larger.detail).toBe('rejected');
+  });
+});
+
+describe('fitted models saved by fit --save, bounded by lip --model and checked', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rl-save-'));
+  it.each([
+    ['random-features', 'relu'],
+    ['random-features', 'tanh'],
+    ['two-layer', 'relu'],
+  ])('%s (%s): the saved network computes the fit, and every bound of its lip result is checked', async (cls, act) => {
+    const file = join(dir, `${cls}-${act}.json`);
+    // 80 units: past the branch and bound's 64 (whose bounds are not checkable yet), so the plain LipSDP certificate
+    const fit = await runCli(['fit', '--class', cls, '--activation', act, '--n', '30', '--d', '4', '--k', '80', '--save', file, '--json']);
+    expect(fit.code, fit.stderr).toBe(0);
+    const r = await runCli(['lip', '--model', file, '--json', '--rounds', '1', '--starts', '4', '--steps', '30', '--backend', 'cpu']);
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout) as Record<string, unknown>;
+    const checks = checkLipResult(json, readNetworkFile(file));
+    for (const c of checks) expect(c.status, `${c.bound}: ${c.detail}`).toBe('checked');
+    // the file holds the fitted numbers: the network computes the fitted model at its data (to rounding)
+    const inst = buildInstance({ className: cls as 'random-features', dist: 'sphere', labels: 'signs', n: 30, d: 4, seed: 1, modelOptions: { k: 80, activation: act as 'relu' } });
+    const want = inst.fit.model.predict(inst.X, 30);
+    const got = readNetworkFile(file).forward(inst.X, 30);
+    want.forEach((v, i) => expect(Math.abs(got[i] - v)).toBeLessThan(1e-12 * Math.max(1, Math.abs(v))));
+  });
+  it('refuses a class or activation that is no network file, and a missing folder, before fitting (exit 2, naming --save)', async () => {
+    for (const args of [['--class', 'bumps'], ['--class', 'random-features', '--activation', 'square'], ['--class', 'random-features']]) {
+      const save = args.length === 2 && args[1] === 'random-features' ? join(dir, 'no', 'x.json') : join(dir, 'x.json');
+      const r = await runCli(['fit', ...args, '--n', '10', '--d', '3', '--save', save]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^robustlaw: --save must be/);
+    }
+    expect(readdirSync(dir).includes('x.json')).toBe(false);
   });
 });
 

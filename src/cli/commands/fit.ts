@@ -1,5 +1,11 @@
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
+import { writeFileAtomic } from '../../core/atomic-write.js';
+import { InputError } from '../../core/input-error.js';
 import { buildInstance } from '../../law/instance.js';
+import { mlpFileJson } from '../../models/formats/robustlaw-mlp.js';
+import { functionClass } from '../../models/registry.js';
 import { fmtNum } from '../../report/table.js';
 import { addInstanceOptions, requireInstanceFlagsApply, specFromFlags, type InstanceFlags } from '../instance-flags.js';
 
@@ -8,11 +14,26 @@ export function registerFit(program: Command): void {
   const cmd = program.command('fit').description('fit one function class to seeded data and report the fit');
   addInstanceOptions(cmd)
     .option('--json', 'machine-readable output')
-    .action((flags: InstanceFlags & { json?: boolean }, cmd: Command) => {
-      const spec = specFromFlags(flags, 'robustlaw fit');
-      requireInstanceFlagsApply(cmd, spec, 'robustlaw fit');
+    .option('--save <file>', 'write the fitted model as a robustlaw-mlp/1 network (random features and two-layer fits with relu or tanh), which lip --model and check-model read')
+    .action((flags: InstanceFlags & { json?: boolean; save?: string }, cmd: Command) => {
+      const fn = 'robustlaw fit';
+      const spec = specFromFlags(flags, fn);
+      requireInstanceFlagsApply(cmd, spec, fn);
+      // --save: a class whose fitted models are networks, and a folder to write in, before any work
+      if (flags.save !== undefined) {
+        const act = spec.modelOptions?.activation ?? 'relu';
+        const savable = functionClass(spec.className).savedWith ?? [];
+        if (!savable.includes(act)) throw new InputError('--save', 'a class and activation whose fitted model is a network file: random-features or two-layer with --activation relu or tanh', `${spec.className}${savable.length > 0 ? ` with ${act}` : ''}`, { context: fn });
+        const dir = dirname(flags.save);
+        if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError('--save', 'a file in an existing folder', flags.save, { context: fn });
+      }
       const inst = buildInstance(spec);
       const f = inst.fit;
+      if (flags.save !== undefined) {
+        const net = f.model.network?.();
+        if (net === undefined) throw new Error(`bug: ${spec.className} is savable but its model has no network`);
+        writeFileAtomic(flags.save, mlpFileJson(net.layers, net.activation));
+      }
       const out = {
         class: spec.className,
         dist: spec.dist,
@@ -49,6 +70,7 @@ export function registerFit(program: Command): void {
         `condition    ${Number.isFinite(f.condition) ? fmtNum(f.condition) : 'n/a (iterative fit)'}`,
         `W, J         ${fmtNum(f.model.W)}, ${fmtNum(f.model.J)}   (Theorem 3's parameter diameter and parametrisation Lipschitz bound)`,
         `time         ${f.seconds.toFixed(2)} s`,
+        ...(flags.save !== undefined ? [`saved        ${flags.save}   (robustlaw-mlp/1: lip --model and check-model read it; p counts every weight there)`] : []),
         ...f.warnings.map((w) => `warning: ${w}`),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);

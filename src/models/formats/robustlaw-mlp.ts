@@ -89,3 +89,14 @@ export const MLP: FunctionClass = {
     throw new Error('mlp: the parameter count is that of the loaded network (model.p), not a function of n and d');
   },
 };
+
+/**
+ * A network as robustlaw-mlp/1 JSON text (the format {@link parseMlpNetwork} reads): the weights as the fitted
+ * f64 numbers, which JSON's shortest round-trip decimals keep exactly. `activation` must be one of
+ * {@link MLP_ACTIVATIONS} (a bug otherwise: callers check it with the input).
+ */
+export function mlpFileJson(layers: readonly { readonly weights: Float64Array; readonly biases: Float64Array; readonly inputs: number; readonly outputs: number }[], activation: string): string {
+  if (!(MLP_ACTIVATIONS as readonly string[]).includes(activation)) throw new Error(`bug: robustlaw-mlp/1 holds relu or tanh networks, not ${activation}`);
+  const rows = (L: (typeof layers)[number]) => Array.from({ length: L.outputs }, (_, r) => Array.from(L.weights.subarray(r * L.inputs, (r + 1) * L.inputs)));
+  return `${JSON.stringify({ format: 'robustlaw-mlp/1', activation, layers: layers.map((L) => ({ weights: rows(L), biases: Array.from(L.biases) })) })}\n`;
+}
