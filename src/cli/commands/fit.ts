@@ -21,9 +21,10 @@ export function registerFit(program: Command): void {
       requireInstanceFlagsApply(cmd, spec, fn);
       // --save: a class whose fitted models are networks, and a folder to write in, before any work
       if (flags.save !== undefined) {
-        const act = spec.modelOptions?.activation ?? 'relu';
+        // the class's default activation where none is given (relu for random features, tanh for two-layer: both savable)
+        const act = spec.modelOptions?.activation;
         const savable = functionClass(spec.className).savedWith ?? [];
-        if (!savable.includes(act)) throw new InputError('--save', 'a class and activation whose fitted model is a network file: random-features or two-layer with --activation relu or tanh', `${spec.className}${savable.length > 0 ? ` with ${act}` : ''}`, { context: fn });
+        if (savable.length === 0 || (act !== undefined && !savable.includes(act))) throw new InputError('--save', 'a class and activation whose fitted model is a network file: random-features or two-layer with --activation relu or tanh', `${spec.className}${savable.length > 0 && act !== undefined ? ` with ${act}` : ''}`, { context: fn });
         const dir = dirname(flags.save);
         if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError('--save', 'a file in an existing folder', flags.save, { context: fn });
       }
@@ -31,7 +32,7 @@ export function registerFit(program: Command): void {
       const f = inst.fit;
       if (flags.save !== undefined) {
         const net = f.model.network?.();
-        if (net === undefined) throw new Error(`bug: ${spec.className} is savable but its model has no network`);
+        if (net === undefined || !(functionClass(spec.className).savedWith ?? []).some((a) => a === net.activation)) throw new Error(`bug: ${spec.className}'s fitted model is not a network with a savable activation`);
         writeFileAtomic(flags.save, mlpFileJson(net.layers, net.activation));
       }
       const out = {
