@@ -22,17 +22,23 @@ function scaled(x: number): bigint {
   return mant << shift;
 }
 
+/** A witness that certainly fails (outside the domain, a relu pattern contradicted): the bound is rejected. */
+export interface Refuted {
+  readonly refuted: string;
+}
+
 /**
- * Whether x lies in the domain: R^d always, a ball of radius R where ||x||^2 <= R^2 exactly; a reason
- * otherwise (outside, or a domain the checker does not decide: a sphere, whose points a double rarely hits).
+ * Whether x lies in the domain: R^d always, a ball of radius R where ||x||^2 <= R^2 exactly; refuted where it
+ * certainly lies outside; a reason why undecided for a domain the checker does not decide (a sphere, whose
+ * points a double rarely hits).
  */
-export function inDomain(D: CheckedDomain, x: readonly number[]): true | string {
-  if (!x.every(Number.isFinite)) return 'a witness coordinate is not finite';
+export function inDomain(D: CheckedDomain, x: readonly number[]): true | string | Refuted {
+  if (!x.every(Number.isFinite)) return { refuted: 'a witness coordinate is not finite' };
   if (D.kind === 'Rd') return true;
   if (D.kind !== 'ball' || D.radius === undefined || !(D.radius >= 0)) return `a domain the checker does not decide (${D.kind})`;
   let s = 0n;
   for (const v of x) s += scaled(v) ** 2n;
   const r = scaled(D.radius);
-  return s <= r * r ? true : `the witness lies outside the ball of radius ${D.radius}`;
+  return s <= r * r ? true : { refuted: `the witness lies outside the ball of radius ${D.radius}` };
 }
 

@@ -8,7 +8,7 @@
  */
 import { div, mul, norm, point, sub, sum, type Interval } from './interval.js';
 import { forward, headGradient, type CheckedLayer } from './network.js';
-import { inDomain, type CheckedDomain } from './domain.js';
+import { inDomain, type CheckedDomain, type Refuted } from './domain.js';
 import { lipSdpBound, type LipSdpData } from './lipsdp.js';
 
 /** The network as the checker needs it. */
@@ -41,8 +41,8 @@ function values(net: CheckedNetwork, x: readonly number[], c: readonly number[] 
   return c === null ? out : [sum(out.map((v, i) => mul(point(c[i]), v)))];
 }
 
-/** The lower end of the witness's value, or why there is none. */
-function witnessLow(net: CheckedNetwork, w: Obj, c: readonly number[] | null, D: CheckedDomain): number | string {
+/** The lower end of the witness's value, why there is none, or how the witness certainly fails. */
+function witnessLow(net: CheckedNetwork, w: Obj, c: readonly number[] | null, D: CheckedDomain): number | string | Refuted {
   const type = w.type;
   if (type === 'pair' || type === 'vector-pair') {
     const a = nums(w.a);
@@ -68,7 +68,7 @@ function witnessLow(net: CheckedNetwork, w: Obj, c: readonly number[] | null, D:
     if (inside !== true) return inside;
     const region = isObj(w.region) && typeof w.region.pattern === 'string' ? w.region.pattern : undefined;
     const g = headGradient(net.layers, net.activations, x, c ?? [1], region);
-    if (typeof g === 'string') return g;
+    if (!Array.isArray(g)) return g;
     return norm(g).lo;
   }
   if (type === 'jacobian') {
@@ -80,7 +80,7 @@ function witnessLow(net: CheckedNetwork, w: Obj, c: readonly number[] | null, D:
     if (inside !== true) return inside;
     // u^T J v / (||u|| ||v||) <= ||J||_2: u^T J = the gradient of u^T f
     const g = headGradient(net.layers, net.activations, x, u);
-    if (typeof g === 'string') return g;
+    if (!Array.isArray(g)) return g;
     const uJv = sum(g.map((gi, i) => mul(gi, point(v[i]))));
     const abs = uJv.lo >= 0 ? uJv : { lo: -uJv.hi, hi: -uJv.lo };
     return div(abs, mul(norm(u.map(point)), norm(v.map(point)))).lo;
@@ -96,6 +96,7 @@ function checkLower(net: CheckedNetwork, record: string, value: unknown, w: unkn
   if (!isObj(w)) return { record, bound: 'lower', value: v, status: 'not checkable', detail: 'no witness' };
   const low = witnessLow(net, w, c, D);
   if (typeof low === 'string') return { record, bound: 'lower', value: v, status: 'not checkable', detail: low };
+  if (typeof low === 'object') return { record, bound: 'lower', value: v, status: 'rejected', detail: low.refuted };
   return low >= v
     ? { record, bound: 'lower', value: v, status: 'checked', detail: `the ${String(w.type)} witness gives at least ${low}` }
     : { record, bound: 'lower', value: v, status: 'rejected', detail: `the ${String(w.type)} witness gives only ${low}, below the reported ${v}` };

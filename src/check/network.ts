@@ -6,6 +6,7 @@
  */
 import { add, around, mul, point, sum, type Interval } from './interval.js';
 import { checkedActivation } from './activations.js';
+import type { Refuted } from './domain.js';
 
 /** A dense layer as the readers give it (the checker reads only these numbers). */
 export interface CheckedLayer {
@@ -50,9 +51,10 @@ export function forward(layers: readonly CheckedLayer[], acts: readonly string[]
 /**
  * c^T J(x), the gradient of c^T f at x (d intervals), by the chain rule through the enclosures of s' at the
  * pre-activations; `pattern` (relu networks) fixes each unit's slope to 1 (on) or 0 (off) after checking that
- * its pre-activation interval lies on that side of 0. A reason where a slope is not certain (a kink at x).
+ * its pre-activation interval lies on that side of 0 (refuted where it certainly lies on the other). A reason
+ * where a slope is not certain (a kink at x).
  */
-export function headGradient(layers: readonly CheckedLayer[], acts: readonly string[], x: readonly number[], c: readonly number[], pattern?: string): Interval[] | string {
+export function headGradient(layers: readonly CheckedLayer[], acts: readonly string[], x: readonly number[], c: readonly number[], pattern?: string): Interval[] | string | Refuted {
   const pre = forward(layers, acts, x);
   if (typeof pre === 'string') return pre;
   const bits = pattern?.split('|');
@@ -67,8 +69,8 @@ export function headGradient(layers: readonly CheckedLayer[], acts: readonly str
     for (let r = 0; r < z.length; r++) {
       if (bits !== undefined) {
         const bit = bits[l]?.[r];
-        if (bit === '1' && !(z[r].lo > 0)) return z[r].hi < 0 ? `unit ${r + 1} of hidden layer ${l + 1} is off at the witness, not on as its pattern says` : `unit ${r + 1} of hidden layer ${l + 1} is at its kink within rounding`;
-        if (bit === '0' && !(z[r].hi < 0)) return z[r].lo > 0 ? `unit ${r + 1} of hidden layer ${l + 1} is on at the witness, not off as its pattern says` : `unit ${r + 1} of hidden layer ${l + 1} is at its kink within rounding`;
+        if (bit === '1' && !(z[r].lo > 0)) return z[r].hi < 0 ? { refuted: `unit ${r + 1} of hidden layer ${l + 1} is off at the witness, not on as its pattern says` } : `unit ${r + 1} of hidden layer ${l + 1} is at its kink within rounding`;
+        if (bit === '0' && !(z[r].hi < 0)) return z[r].lo > 0 ? { refuted: `unit ${r + 1} of hidden layer ${l + 1} is on at the witness, not off as its pattern says` } : `unit ${r + 1} of hidden layer ${l + 1} is at its kink within rounding`;
         if (bit !== '0' && bit !== '1') return `the pattern has no bit for unit ${r + 1} of hidden layer ${l + 1}`;
       }
       const sl = s.slope(z[r]);

@@ -64,8 +64,9 @@ describe('interval arithmetic', () => {
   });
   it('ball membership is decided exactly (a point 1 ulp outside the unit ball is outside)', () => {
     expect(inDomain({ kind: 'ball', radius: 1 }, [1, 0])).toBe(true);
-    expect(inDomain({ kind: 'ball', radius: 1 }, [1 + 2 ** -52, 0])).toMatch(/outside/);
-    expect(inDomain({ kind: 'ball', radius: 1 }, [Math.SQRT1_2, Math.SQRT1_2])).toMatch(/outside/); // (1/sqrt 2 rounded up)^2 * 2 > 1
+    expect(inDomain({ kind: 'ball', radius: 1 }, [1 + 2 ** -52, 0])).toMatchObject({ refuted: expect.stringMatching(/outside/) as unknown });
+    // (1/sqrt 2 rounded up)^2 * 2 > 1
+    expect(inDomain({ kind: 'ball', radius: 1 }, [Math.SQRT1_2, Math.SQRT1_2])).toMatchObject({ refuted: expect.stringMatching(/outside/) as unknown });
     expect(inDomain({ kind: 'Rd' }, [1e300])).toBe(true);
   });
 });
@@ -93,6 +94,18 @@ describe('checking lip --model results from their files', () => {
     const raised = structuredClone(json);
     raised.lower = (json.lower as number) * (1 + 1e-9);
     expect(checkLipResult(raised, net)[0]).toMatchObject({ bound: 'lower', status: 'rejected' });
+    // a witness moved out of the domain, and a relu region's pattern contradicted at its point
+    const moved = structuredClone(json) as { witness: { a: number[] } };
+    moved.witness.a = moved.witness.a.map((v) => v * 3);
+    expect(checkLipResult(moved as unknown as typeof json, net)[0]).toMatchObject({ status: 'rejected', detail: expect.stringMatching(/outside the ball/) as unknown });
+    const perOutput = json.perOutput as { witness: { region?: { pattern: string } } }[];
+    const withRegion = perOutput.findIndex((r) => r.witness.region !== undefined);
+    expect(withRegion).toBeGreaterThanOrEqual(0);
+    const flipped = structuredClone(json) as { perOutput: { witness: { region: { pattern: string } } }[] };
+    const pat = flipped.perOutput[withRegion].witness.region.pattern;
+    flipped.perOutput[withRegion].witness.region.pattern = (pat[0] === '1' ? '0' : '1') + pat.slice(1);
+    const lowerOf = checkLipResult(flipped as unknown as typeof json, net).find((x) => x.record === `f_${withRegion}` && x.bound === 'lower')!;
+    expect(lowerOf, lowerOf.detail).toMatchObject({ status: 'rejected', detail: expect.stringMatching(/as its pattern says/) as unknown });
     // the model file with its last layer times 0.99: every witness's value falls by 1%
     const file = JSON.parse(readFileSync('examples/formats/classifier.json', 'utf8')) as { layers: { weights: number[][]; biases: number[] }[] };
     const last = file.layers[file.layers.length - 1];
