@@ -6,7 +6,7 @@
  * jumps inside z (a kink).
  * @module
  */
-import { add, div, down, mul, point, up, type Interval } from './interval.js';
+import { add, div, down, mul, neg, point, up, type Interval } from './interval.js';
 
 /** fn(x) widened by 2 ulps each way: the elementary function's value at a point. */
 const elem = (fn: (t: number) => number, x: number): Interval => ({ lo: down(down(fn(x))), hi: up(up(fn(x))) });
@@ -28,6 +28,8 @@ interface CheckedActivation {
   slope(z: Interval): Interval | null;
   /** Every secant slope (s(u) - s(v)) / (u - v) for u, v in z (z may be unbounded): the range of s' there, kinks included. */
   slopes(z: Interval): Interval;
+  /** The range of s'' on z, where the checker has it (smooth activations that NTK features use). */
+  curvatures?(z: Interval): Interval;
 }
 
 /**
@@ -46,6 +48,26 @@ function evenDecreasing(ds: (t: number) => number, top: number): (z: Interval) =
     const far = Math.max(Math.abs(z.lo), Math.abs(z.hi));
     return { lo: Math.max(0, down(ds(far) - SLOPE_ABS)), hi: Math.min(top, up(ds(near) + SLOPE_ABS)) };
   };
+}
+
+/**
+ * The range of a sinusoid fn (cos, or sin with phase pi/2) on z: its values at the ends (2 ulps) and +-1 at
+ * each extremum phase + j pi that may lie in z (tested with a margin, so an extremum near an end is included:
+ * wider, never narrower); [-1, 1] for z of width 2 pi or more.
+ */
+function trig(fn: (t: number) => number, phase: number, z: Interval): Interval {
+  if (!(z.hi - z.lo < 2 * Math.PI)) return { lo: -1, hi: 1 };
+  const ends = [elem(fn, z.lo), elem(fn, z.hi)];
+  let lo = Math.max(-1, Math.min(ends[0].lo, ends[1].lo));
+  let hi = Math.min(1, Math.max(ends[0].hi, ends[1].hi));
+  const margin = 1e-9 * (1 + Math.abs(z.lo) + Math.abs(z.hi));
+  for (let j = Math.floor((z.lo - phase) / Math.PI) - 1; j <= Math.ceil((z.hi - phase) / Math.PI) + 1; j++) {
+    const at = phase + j * Math.PI;
+    if (at < z.lo - margin || at > z.hi + margin) continue;
+    if (j % 2 === 0) hi = 1;
+    else lo = -1;
+  }
+  return { lo, hi };
 }
 
 /** Increasing s given by an enclosure at a point: [low end at z.lo, high end at z.hi]. */
@@ -94,6 +116,11 @@ export function checkedActivation(name: string): CheckedActivation | null {
         return z.hi > 0 ? { lo: Math.min(lo, 1), hi: Math.max(hiLeft, 1) } : { lo, hi: hiLeft };
       },
     };
+  }
+  if (name === 'cos') {
+    // s = cos, s' = -sin, s'' = -cos: continuous, so every secant slope on z lies in the range of s' there
+    const ds = (z: Interval): Interval => neg(trig(Math.sin, Math.PI / 2, z));
+    return { value: (z) => trig(Math.cos, 0, z), slope: ds, slopes: ds, curvatures: (z) => neg(trig(Math.cos, 0, z)) };
   }
   if (name === 'tanh') {
     const ds = evenDecreasing((t) => 1 - Math.tanh(t) ** 2, 1);

@@ -51,17 +51,15 @@ function sumDir(x: number, y: number, dir: 1 | -1): number {
   return err === 0 ? s : (err > 0) === (dir > 0) ? (dir > 0 ? up(s) : down(s)) : s;
 }
 
-/** Dekker's split of a double into two halves of 26 bits. */
-function split(x: number): [number, number] {
-  const c = 134217729 * x; // 2^27 + 1
-  const hi = c - (c - x);
-  return [hi, x - hi];
-}
-
 /** x y - fl(x y) exactly (Dekker's two-product; inputs and product in the safe range). */
 function productError(x: number, y: number, p: number): number {
-  const [xh, xl] = split(x);
-  const [yh, yl] = split(y);
+  // Dekker's splits inline (no arrays: the checker's hot path)
+  const cx = 134217729 * x;
+  const xh = cx - (cx - x);
+  const xl = x - xh;
+  const cy = 134217729 * y;
+  const yh = cy - (cy - y);
+  const yl = y - yh;
   return xl * yl - (p - xh * yh - xl * yh - xh * yl);
 }
 
@@ -93,13 +91,15 @@ export const sub = (a: Interval, b: Interval): Interval => ({ lo: sumDir(a.lo, -
 export const neg = (a: Interval): Interval => ({ lo: -a.hi, hi: -a.lo });
 
 export function mul(a: Interval, b: Interval): Interval {
-  const pairs: [number, number][] = [
-    [a.lo, b.lo],
-    [a.lo, b.hi],
-    [a.hi, b.lo],
-    [a.hi, b.hi],
-  ];
-  return { lo: Math.min(...pairs.map(([x, y]) => mulDir(x, y, -1))), hi: Math.max(...pairs.map(([x, y]) => mulDir(x, y, 1))) };
+  // a point factor of known sign picks the ends (the common case: a weight times an interval)
+  if (b.lo === b.hi && !Number.isNaN(b.lo)) {
+    const y = b.lo;
+    return y >= 0 ? { lo: mulDir(a.lo, y, -1), hi: mulDir(a.hi, y, 1) } : { lo: mulDir(a.hi, y, -1), hi: mulDir(a.lo, y, 1) };
+  }
+  if (a.lo === a.hi && !Number.isNaN(a.lo)) return mul(b, a);
+  const lo = Math.min(mulDir(a.lo, b.lo, -1), mulDir(a.lo, b.hi, -1), mulDir(a.hi, b.lo, -1), mulDir(a.hi, b.hi, -1));
+  const hi = Math.max(mulDir(a.lo, b.lo, 1), mulDir(a.lo, b.hi, 1), mulDir(a.hi, b.lo, 1), mulDir(a.hi, b.hi, 1));
+  return { lo, hi };
 }
 
 /** a / b for b not containing 0 (else the whole line, as NaN ends). */
@@ -151,3 +151,38 @@ export const positive = (a: Interval): boolean => a.lo > 0;
 export const negative = (a: Interval): boolean => a.hi < 0;
 /** Whether the interval is certain (finite ends). */
 export const finite = (a: Interval): boolean => Number.isFinite(a.lo) && Number.isFinite(a.hi);
+
+/** Whether x is 0 or of magnitude in [2^-200, 2^200]: products of up to five such (times powers of 2 up to 2^20) neither underflow nor overflow. */
+export const tame = (x: number): boolean => x === 0 || (Math.abs(x) >= 2 ** -200 && Math.abs(x) <= 2 ** 200);
+
+/**
+ * sum_{i < n} p_i, each p_i a product of at most f tame doubles computed in f64, summed in f64: fast, for the
+ * checker's long sums. Enclosed with the a-priori bound 2 gamma_{n+f} sum |p^_i| (Higham, Accuracy and
+ * Stability of Numerical Algorithms, Lemma 3.1 and eq. 3.5; gamma_m = m u / (1 - m u), the factor 2 covers
+ * the rounding of the bound's own sum), rounded up. Tame factors (the caller checks) leave no underflow.
+ */
+export function roundedSum(n: number, f: number, term: (i: number) => number): Interval {
+  let s = 0;
+  let abs = 0;
+  for (let i = 0; i < n; i++) {
+    const p = term(i);
+    s += p;
+    abs += Math.abs(p);
+  }
+  const m = n + f;
+  const gamma = up((m * 2 ** -53) / (1 - m * 2 ** -53));
+  const e = up(up(2 * gamma) * abs);
+  return { lo: down(s - e), hi: up(s + e) };
+}
+
+/** sum_i a_i b_i of doubles, operation by operation (as tight as the roundings that happened: for evaluations). */
+export function dot(n: number, a: (i: number) => number, b: (i: number) => number): Interval {
+  let s = point(0);
+  for (let i = 0; i < n; i++) s = add(s, mul(point(a(i)), point(b(i))));
+  return s;
+}
+
+/** e^z on an interval: exp is increasing; the elementary function trusted to 2 ulps (docs/science.md section 11). */
+export function exp(z: Interval): Interval {
+  return { lo: Math.max(0, down(down(Math.exp(z.lo)))), hi: up(up(Math.exp(z.hi))) };
+}

@@ -6,9 +6,10 @@
  * certificate where the result carries one.
  * @module
  */
-import { div, mul, norm, point, sub, sum, type Interval } from './interval.js';
+import { mul, point, sum } from './interval.js';
 import { forward, headGradient, type CheckedLayer } from './network.js';
-import { inDomain, type CheckedDomain, type Refuted } from './domain.js';
+import type { CheckedDomain } from './domain.js';
+import { nums, witnessLow, type Evaluator } from './witness.js';
 import { lipSdpBound, type LipSdpData } from './lipsdp.js';
 
 /** The network as the checker needs it. */
@@ -22,7 +23,7 @@ export interface CheckedNetwork {
 export interface BoundCheck {
   /** Which record and bound: `f` (the result itself) or `output 2`, and `lower` or `upper`. */
   readonly record: string;
-  readonly bound: 'lower' | 'upper';
+  readonly bound: 'lower' | 'upper' | 'verdict';
   readonly value: number | null;
   readonly status: 'checked' | 'rejected' | 'not checkable';
   /** What was recomputed, what failed, or why it cannot be checked. */
@@ -31,61 +32,20 @@ export interface BoundCheck {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const nums = (v: unknown): number[] | null => (Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v) : null);
 
-/** c^T f(x), or every output (c null). */
-function values(net: CheckedNetwork, x: readonly number[], c: readonly number[] | null): Interval[] | string {
-  const pre = forward(net.layers, net.activations, x);
-  if (typeof pre === 'string') return pre;
-  const out = pre[pre.length - 1];
-  return c === null ? out : [sum(out.map((v, i) => mul(point(c[i]), v)))];
-}
-
-/** The lower end of the witness's value, why there is none, or how the witness certainly fails. */
-function witnessLow(net: CheckedNetwork, w: Obj, c: readonly number[] | null, D: CheckedDomain): number | string | Refuted {
-  const type = w.type;
-  if (type === 'pair' || type === 'vector-pair') {
-    const a = nums(w.a);
-    const b = nums(w.b);
-    if (a === null || b === null || a.length !== net.layers[0].inputs || b.length !== a.length) return 'a pair witness without two points of the input dimension';
-    for (const p of [a, b]) {
-      const inside = inDomain(D, p);
-      if (inside !== true) return inside;
-    }
-    const fa = values(net, a, type === 'pair' ? (c ?? [1]) : null);
-    const fb = values(net, b, type === 'pair' ? (c ?? [1]) : null);
-    if (typeof fa === 'string') return fa;
-    if (typeof fb === 'string') return fb;
-    const num = norm(fa.map((v, i) => sub(v, fb[i])));
-    const den = norm(a.map((v, i) => sub(point(v), point(b[i]))));
-    return div(num, den).lo;
-  }
-  if (type === 'point') {
-    const x = nums(w.x);
-    if (x === null || x.length !== net.layers[0].inputs) return 'a point witness without a point of the input dimension';
-    if (D.kind !== 'ball' && D.kind !== 'Rd') return `a gradient on a ${D.kind} (its tangential part) is not checked`;
-    const inside = inDomain(D, x);
-    if (inside !== true) return inside;
-    const region = isObj(w.region) && typeof w.region.pattern === 'string' ? w.region.pattern : undefined;
-    const g = headGradient(net.layers, net.activations, x, c ?? [1], region);
-    if (!Array.isArray(g)) return g;
-    return norm(g).lo;
-  }
-  if (type === 'jacobian') {
-    const x = nums(w.x);
-    const u = nums(w.u);
-    const v = nums(w.v);
-    if (x === null || u === null || v === null || u.length !== net.outputs || v.length !== x.length) return 'a Jacobian witness without x, u and v';
-    const inside = inDomain(D, x);
-    if (inside !== true) return inside;
-    // u^T J v / (||u|| ||v||) <= ||J||_2: u^T J = the gradient of u^T f
-    const g = headGradient(net.layers, net.activations, x, u);
-    if (!Array.isArray(g)) return g;
-    const uJv = sum(g.map((gi, i) => mul(gi, point(v[i]))));
-    const abs = uJv.lo >= 0 ? uJv : { lo: -uJv.hi, hi: -uJv.lo };
-    return div(abs, mul(norm(u.map(point)), norm(v.map(point)))).lo;
-  }
-  return `a witness of type ${String(type)} is not checked`;
+/** The network as an {@link Evaluator}. */
+export function networkEvaluator(net: CheckedNetwork): Evaluator {
+  return {
+    inputs: net.layers[0].inputs,
+    outputs: net.outputs,
+    values: (x, c) => {
+      const pre = forward(net.layers, net.activations, x);
+      if (typeof pre === 'string') return pre;
+      const out = pre[pre.length - 1];
+      return c === null ? out : [sum(out.map((v, i) => mul(point(c[i]), v)))];
+    },
+    gradient: (x, c, pattern) => headGradient(net.layers, net.activations, x, c, pattern),
+  };
 }
 
 /** Checks one lower bound: the witness's value must be at least the reported bound. */
@@ -94,7 +54,7 @@ function checkLower(net: CheckedNetwork, record: string, value: unknown, w: unkn
   if (v === null) return { record, bound: 'lower', value: null, status: 'rejected', detail: 'the lower bound is not a number' };
   if (v === 0) return { record, bound: 'lower', value: v, status: 'checked', detail: 'a lower bound of 0 holds for every function' };
   if (!isObj(w)) return { record, bound: 'lower', value: v, status: 'not checkable', detail: 'no witness' };
-  const low = witnessLow(net, w, c, D);
+  const low = witnessLow(networkEvaluator(net), w, c, D);
   if (typeof low === 'string') return { record, bound: 'lower', value: v, status: 'not checkable', detail: low };
   if (typeof low === 'object') return { record, bound: 'lower', value: v, status: 'rejected', detail: low.refuted };
   return low >= v

@@ -6,8 +6,9 @@
  * Cholesky factorisation in interval arithmetic whose every pivot must be certainly positive.
  * @module
  */
-import { add, div, mul, norm, point, sqrt, sub, sum, type Interval } from './interval.js';
+import { add, div, mul, norm, point, roundedSum, sq, sqrt, sub, sum, tame, type Interval } from './interval.js';
 import { checkedActivation } from './activations.js';
+import { cholesky } from './cholesky.js';
 import type { CheckedLayer } from './network.js';
 
 /** The certificate's data as a result carries it (src/lipschitz/estimate.ts, LipSdpCertificateData). */
@@ -68,13 +69,18 @@ export function lipSdpBound(L1: CheckedLayer, L2: CheckedLayer, act: string, c: 
   const J = c.slack;
   const rows = J.length + m;
   const cols = d + J.length;
-  if (rows * rows * cols > MAX_WORK) return no(`a matrix inequality of ${rows} rows and ${cols} columns, beyond the checker's budget`);
   // the scaled problem: W 2^-eW and V 2^-eV (powers of two: exact unless they underflow)
   const sW = 2 ** -c.eW;
   const sV = 2 ** -c.eV;
   const wq = (q: number, i: number) => L1.weights[c.units[q] * d + i] * sW;
   const vq = (r: number, q: number) => L2.weights[r * k + c.units[q]] * sV;
   for (let q = 0; q < K; q++) for (let i = 0; i < d; i++) if (wq(q, i) / sW !== L1.weights[c.units[q] * d + i]) return no('a weight that does not scale exactly');
+  const bound = { bound: sqrt(point(c.rho)).hi * 2 ** (c.eW + c.eV) };
+  if (m === 1 && d * d * J.length < rows * rows * cols) {
+    const schur = inputSide(c, d, K, wq, (q) => vq(0, q));
+    return typeof schur === 'string' ? no(schur, false) : schur === true ? bound : no(schur.refuted, true);
+  }
+  if (rows * rows * cols > MAX_WORK) return no(`a matrix inequality of ${rows} rows and ${cols} columns, beyond the checker's budget`);
   // Z: rows [sqrt(2 t_j) half_j w_j, 0] (j in J) and [B_i, V_iJ] (outputs), B = V diag(mid) W over the kept units
   const Z: Interval[][] = [];
   J.forEach((q, a) => {
@@ -90,19 +96,35 @@ export function lipSdpBound(L1: CheckedLayer, L2: CheckedLayer, act: string, c: 
   const M: Interval[][] = Array.from({ length: rows }, (_, a) =>
     Array.from({ length: a + 1 }, (_, b) => sub(point(a === b ? 1 : 0), sum(inv.map((w, col) => mul(mul(Z[a][col], Z[b][col]), w))))),
   );
-  // Cholesky of M (lower triangle) in intervals: every pivot certainly positive proves M >= 0
-  const L: Interval[][] = [];
-  for (let a = 0; a < rows; a++) {
-    L.push([]);
-    for (let b = 0; b <= a; b++) {
-      const dot = sum(Array.from({ length: b }, (_, e) => mul(L[a][e], L[b][e])));
-      const v = sub(M[a][b], dot);
-      if (a === b) {
-        if (!(v.lo > 0)) return no(`pivot ${a + 1} of the matrix inequality is not certainly positive (${v.lo})`, v.hi <= 0);
-        L[a].push(sqrt(v));
-      } else L[a].push(div(v, L[b][b]));
-    }
-  }
+  const psd = cholesky(M);
   // sqrt(rho) 2^(eW + eV), its upper end (the scaling is exact)
-  return { bound: sqrt(point(c.rho)).hi * 2 ** (c.eW + c.eV) };
+  return psd === true ? bound : typeof psd === 'string' ? no(psd) : no(psd.refuted, true);
+}
+
+/**
+ * The certificate's matrix inequality A = C - Z^T Z >= 0 for one output, on the inputs' side (d x d): with
+ * D = diag(2 t_J), v = V_J and s = v^T D^-1 v, A >= 0 holds when s < 1 (then D - v v^T > 0, by the matrix
+ * determinant lemma) and its Schur complement rho I - G - b b^T / (1 - s) >= 0, G = sum_J 2 t_j half_j^2 w_j w_j^T,
+ * b = sum_K v_j mid_j w_j (Sherman-Morrison; docs/science.md section 11). The long sums by {@link roundedSum}.
+ */
+function inputSide(c: LipSdpData, d: number, K: number, w: (q: number, i: number) => number, v: (q: number) => number): true | string | { refuted: string } {
+  const J = c.slack;
+  // the kept units' scaled weights and the slack units' 2 t_j half_j^2, as arrays (tameness checked once)
+  const Wk = Float64Array.from({ length: K * d }, (_, e) => w(Math.floor(e / d), e % d));
+  const V = Float64Array.from({ length: K }, (_, q) => v(q));
+  const nums = [c.rho, ...c.t, ...c.mid, ...c.half];
+  if (!nums.every(tame) || !Wk.every(tame) || !V.every(tame)) return 'numbers beyond 2^+-200 (the fast sums need none)';
+  const s = sum(J.map((q, a) => div(sq(point(V[q])), mul(point(2), point(c.t[a])))));
+  const gap = sub(point(1), s);
+  if (!(gap.lo > 0)) return gap.hi <= 0 ? { refuted: `v^T D^-1 v = ${s.lo} is not below 1` } : `v^T D^-1 v = ${s.lo} is not certainly below 1`;
+  const b = Array.from({ length: d }, (_, i) => roundedSum(K, 3, (q) => V[q] * c.mid[q] * Wk[q * d + i]));
+  const coef = Float64Array.from(J, (q, a) => 2 * c.t[a] * c.half[q] * c.half[q]);
+  const M: Interval[][] = Array.from({ length: d }, (_, i) =>
+    Array.from({ length: i + 1 }, (_, j) => {
+      // G_ij = sum_J (2 t_j half_j^2) w_ji w_jj: six factors (the coefficient's three roundings among them)
+      const G = roundedSum(J.length, 6, (a) => coef[a] * Wk[J[a] * d + i] * Wk[J[a] * d + j]);
+      return sub(sub(point(i === j ? c.rho : 0), G), div(mul(b[i], b[j]), gap));
+    }),
+  );
+  return cholesky(M);
 }

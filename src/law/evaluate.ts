@@ -7,6 +7,7 @@ import { informalLaw } from './informal.js';
 import { labelVariance } from './label-variance.js';
 import { theorem3 } from './theorem3.js';
 import { LAW_TOLERANCE, verdict, type Verdict } from './verdict.js';
+import type { RecordCertificate } from './record-certificate.js';
 
 /** Estimator effort for {@link evaluateInstance}. */
 export interface EvaluateOptions {
@@ -24,6 +25,8 @@ export interface EvaluateOptions {
   readonly tau?: number;
   /** An accelerated backend for the estimators' search (f32 ranks and steers, f64 certifies); default: f64 on the cpu. */
   readonly backend?: ResidentKernels;
+  /** Keep what the bounds rest on ({@link InstanceReport.certificate}) for the independent checker (default false). */
+  readonly certificates?: boolean;
 }
 
 /** Everything a run reports about one instance. */
@@ -67,6 +70,8 @@ export interface InstanceReport {
   readonly warnings: readonly string[];
   /** Where the estimators' search ran (backend, what ran, precision); certificates are f64 regardless. */
   readonly search: LipschitzReport['search'];
+  /** What the bounds rest on, for `robustlaw check` (with {@link EvaluateOptions.certificates}). */
+  readonly certificate?: RecordCertificate;
 }
 
 /** The best certified lower bound of a report: the exact value where known, else the best witness. */
@@ -165,5 +170,8 @@ export function evaluateBuilt(inst: Instance, options: EvaluateOptions = {}): In
     lipSeconds: (performance.now() - t0) / 1000,
     warnings: fit.warnings,
     search: lip.search,
+    ...(options.certificates
+      ? { certificate: { model: model.checkable?.() ?? null, domain: { kind: 'ball', radius: model.radius }, lower: lip.lower, upper: lip.upper, exact: lip.exact, law: { n, d, p: model.p, eps, tau: options.tau ?? LAW_TOLERANCE } } satisfies RecordCertificate }
+      : {}),
   };
 }

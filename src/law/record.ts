@@ -58,6 +58,8 @@ export interface SweepRecord<S extends RecordSpecBase = InstanceSpec> {
    */
   readonly search: { readonly backend: string; readonly mode: string; readonly precision: 'f64' | 'f32' };
   readonly timing: { readonly fitSeconds: number; readonly lipSeconds: number };
+  /** The record's certificate file (robustlaw-certificate/1), relative to the run directory, where the run wrote one (`--certificates`). */
+  readonly certificate?: string;
 }
 
 const finite = (x: number | null): number | null => (x === null || !Number.isFinite(x) ? null : x);

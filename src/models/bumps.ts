@@ -131,6 +131,7 @@ export function bumpsModel(centres: Float64Array, heights: Float64Array, d: numb
         ? upperEstimate(upperEnd(maxValue, 4 * UNIT_ROUNDOFF), domainName(D), 'bumps-disjoint', "max|h_i| sup|g'| / r (disjoint supports)", { maxAbsHeight: H, supAbsDg: sup, r })
         : upperEstimate(upperEnd(scaledProductQuotient(sumAbs, sup, r), gamma(n + 4)), domainName(D), 'bumps-sum', "sum |h_i| sup|g'| / r", { sumAbsHeight: sumAbs, supAbsDg: sup, r }),
     averageGradientUpperOnSphere: () => averageGradientUpper(H, sup, r, n, d),
+    checkable: () => ({ kind: 'bumps', d, centres, heights, r, profile }),
     predict: (X, m) => eval1(X, m, false),
     gradient: (X, m) => eval1(X, m, true),
     // docs/science.md section 3, "Rounding": t = ||x - c|| / r carries relative error gamma_{d+4}; g is

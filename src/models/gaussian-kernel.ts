@@ -76,6 +76,7 @@ export function gaussianKernelModel(centres: Float64Array, alpha: Float64Array, 
     // rounded up: the sum of n terms (gamma_n), e^{-1/2} (within an ulp), the product and quotient (scale-safe,
     // 2 u); computed plainly it was below the true value about half the time, and 0 for subnormal alpha
     upperLipschitz: (D) => upperEstimate(upperEnd(scaledProductQuotient(sumAbs, Math.exp(-0.5), s), gamma(n + 4)), domainName(D), 'kernel-sum', 'sum |alpha_i| e^{-1/2} / s', { sumAbsAlpha: sumAbs, bandwidth: s }),
+    checkable: () => ({ kind: 'gaussian-kernel', d, centres, alpha, bandwidth: s }),
     predict: (X, m) => evalAll(X, m, false),
     // docs/science.md section 3, "Rounding": the exponent a = ||x - c||^2 / (2 s^2) carries relative error
     // gamma_{d+6}; exp(-a^) is off by at most k^ e^{e_a} e_a + ELEMENTARY k^; the sum adds gamma_{n+1} sum |alpha k^|

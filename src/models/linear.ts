@@ -45,6 +45,7 @@ export function linearModel(w: Float64Array, b: number, radius = 1): LinearModel
     // the same norm rounded up (relative (d + 2) u, two subnormal steps where it is subnormal): the computed
     // norm itself was below the true one about half the time
     upperLipschitz: (D) => upperEstimate(upperEnd(norm2(w), (d + 2) * UNIT_ROUNDOFF), domainName(D), 'linear-norm', '||w||_2', { normW: norm2(w) }),
+    checkable: () => ({ kind: 'linear', w, b }),
     predict(X, m) {
       const out = new Float64Array(m);
       for (let i = 0; i < m; i++) {

@@ -69,6 +69,12 @@ export interface Model {
    */
   network?(): { readonly layers: readonly { readonly weights: Float64Array; readonly biases: Float64Array; readonly inputs: number; readonly outputs: number }[]; readonly activation: string };
   /**
+   * The model's parameters as the independent checker reads them from a certificate file (docs/science.md
+   * section 11): exactly the fitted f64 numbers that define f, in the class's checkable form
+   * ({@link CheckableModel}); absent where the checker has no evaluator for the class.
+   */
+  checkable?(): CheckableModel;
+  /**
    * A certified lower bound on Lip(f) over D that the class computed alongside its upper bound's certificate
    * (relu networks: the `relu-region` bound of the branch and bound, docs/science.md section 9.6, "Lower
    * bound"), or null. Classes cache it per domain object, so calling it after `upperLipschitz(D)` with the
@@ -87,6 +93,19 @@ export interface Model {
    */
   searchGradient?(kernels: ResidentKernels): ResidentGradient | null;
 }
+
+/**
+ * A fitted function as the independent checker (src/check/) evaluates it: the definitions of docs/science.md
+ * section 4 with their numbers. `network`: f(x) = W_D s(... s(W_1 x + b_1) ...) + b_D (weights out x in,
+ * row-major); `linear`: w . x + b; `ntk-features`: scale sum_j s'(w_j . x) (theta_j . x) (W, Theta k x d);
+ * `gaussian-kernel`: sum_i alpha_i exp(-||x - c_i||^2 / (2 s^2)); `bumps`: sum_i h_i g(||x - c_i|| / r).
+ */
+export type CheckableModel =
+  | { readonly kind: 'network'; readonly activation: string; readonly layers: readonly { readonly weights: Float64Array; readonly biases: Float64Array; readonly inputs: number; readonly outputs: number }[] }
+  | { readonly kind: 'linear'; readonly w: Float64Array; readonly b: number }
+  | { readonly kind: 'ntk-features'; readonly activation: string; readonly k: number; readonly d: number; readonly W: Float64Array; readonly Theta: Float64Array; readonly scale: number }
+  | { readonly kind: 'gaussian-kernel'; readonly d: number; readonly centres: Float64Array; readonly alpha: Float64Array; readonly bandwidth: number }
+  | { readonly kind: 'bumps'; readonly d: number; readonly centres: Float64Array; readonly heights: Float64Array; readonly r: number; readonly profile: string };
 
 /** What fitting a model to (X, y) produced. */
 export interface FitResult<M extends Model = Model> {

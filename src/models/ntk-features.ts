@@ -146,6 +146,7 @@ export function ntkModel(ntk: NtkWeights, radius: number, params: Record<string,
     exactLipschitz: (D) => square?.exact(D) ?? null,
     searchGradient: (kernels) => kernels.residentNtk?.(Float32Array.from(W), Float32Array.from(Theta), k, d, act.name, scale) ?? null,
     upperLipschitz: (D, rng) => tighterUpper(ntkUpper(ntk, D, withinBall(D, radius) ? radius : Number.POSITIVE_INFINITY, rng), square?.upperOnSphere(D) ?? null),
+    checkable: () => ({ kind: 'ntk-features', activation: act.name, k, d, W, Theta, scale }),
     predict: (X, m) => both(X, m, false),
     evaluationError: (X, m) => ntkEvaluationError(W, Theta, k, d, act, scale, X, m),
     gradient: (X, m) => both(X, m, true),
@@ -185,8 +186,11 @@ function ntkUpper(ntk: NtkWeights, D: Domain, R: number, rng: Rng): LipEstimate 
   // 0 only when every term is exactly 0
   const root = (v: Float64Array) => subnormalUp(norm2(v) * (1 + (k + 4) * UNIT_ROUNDOFF));
   // an unavailable spectral certificate (not finitely computable) leaves the sum bound; never Infinity * 0
+  // the spectral norms' certified upper ends are kept in the terms: the independent checker re-proves them
+  const norms: number[] = [];
   const term = (M: Float64Array, weight: number) => {
     const sn = spectralNorm(M, k, d, rng);
+    norms.push(sn.upper);
     return weight === 0 ? 0 : sn.available ? productUpper([sn.upper, weight]) : Number.POSITIVE_INFINITY;
   };
   // sums of k terms, products, roots and the scale rounded up (gamma_{k+10} relative, two subnormal steps where
@@ -199,6 +203,8 @@ function ntkUpper(ntk: NtkWeights, D: Domain, R: number, rng: Rng): LipEstimate 
   return upperEstimate(value, name, spec <= sumUp ? 'ntk-spectral' : 'ntk-sum', "min(||W|| sqrt(sum S''^2 ||theta_j||^2 R^2) + ||Theta|| sqrt(sum S'^2), sum (S'' ||theta_j|| R ||w_j|| + S' ||theta_j||)) / sqrt(k)", {
     spectral: up(productUpper([scale, spec])),
     sum: up(productUpper([scale, sumUp])),
+    normW: norms[0],
+    normTheta: norms[1],
     R,
   });
 }

@@ -106,6 +106,7 @@ export function twoLayerModel(
     upperLipschitz: (D, rng) => tighterUpper(twoLayerUpper(net, D, radius, rng), square?.upperOnSphere(D) ?? null),
     // f(x) = a . s(W x + b) + c: two dense layers
     network: () => ({ layers: [{ weights: net.W, biases: net.b, inputs: net.d, outputs: net.k }, { weights: net.a, biases: Float64Array.of(net.c), inputs: net.k, outputs: 1 }], activation: net.act.name }),
+    checkable: () => ({ kind: 'network', activation: net.act.name, layers: [{ weights: net.W, biases: net.b, inputs: net.d, outputs: net.k }, { weights: net.a, biases: Float64Array.of(net.c), inputs: net.k, outputs: 1 }] }),
     predict: (X, m) => twoLayerPredict(net, X, m),
     evaluationError: (X, m) => twoLayerEvaluationError(net, X, m),
     gradient: (X, m) => twoLayerGradient(net, X, m),

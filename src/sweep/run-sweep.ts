@@ -11,7 +11,7 @@ export { RUN_FILES } from './runner.js';
  * Options of {@link runSweep}: the spec, the run directory and the shard; the rest (replace, lock note,
  * search backend, progress callbacks) are the runner's own options, passed through.
  */
-export interface RunSweepOptions extends Pick<RunInstancesOptions, 'replace' | 'note' | 'backend' | 'onStart' | 'onRecord'> {
+export interface RunSweepOptions extends Pick<RunInstancesOptions, 'replace' | 'note' | 'backend' | 'onStart' | 'onRecord' | 'certificates'> {
   readonly spec: SweepSpec;
   readonly outDir: string;
   readonly shard?: Shard;
@@ -56,6 +56,7 @@ function sweepRun(options: RunSweepOptions): RunInstancesOptions {
     backend: options.backend,
     onStart: options.onStart,
     onRecord: options.onRecord,
+    certificates: options.certificates,
   };
 }
 

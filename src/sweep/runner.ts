@@ -16,9 +16,11 @@ import { toRecord, type SweepRecord } from '../law/record.js';
 import { appendRecord, readResults, repairResults } from './results-file.js';
 import type { NoteSink } from '../core/output-lock.js';
 import { openRunDir, type RunDir } from './run-dir.js';
+import { certificateFileJson } from '../report/certificate-file.js';
+import { mkdirSync } from 'node:fs';
 
 /** The files a run directory may hold (`replace` removes only those its `sweep.json` lists: see run-dir.ts). */
-export const RUN_FILES = ['sweep.json', 'results.jsonl', 'summary.json', 'report.md', 'report.html', 'plots'] as const;
+export const RUN_FILES = ['sweep.json', 'results.jsonl', 'summary.json', 'report.md', 'report.html', 'plots', 'certificates'] as const;
 
 /**
  * Fixed estimator effort per instance: gradient-ascent starts and steps, ascent rounds, and whether the
@@ -41,8 +43,8 @@ export function f64KernelName(): string {
  * Evaluates one point (a grid point or a verify draw) at a fixed effort: its report and its record. The
  * search runs on `backend` (default: f64 on the cpu); certificates are f64 either way.
  */
-export function runInstance(point: GridPoint, effort: EstimatorEffort, backend?: SearchBackend): { readonly report: InstanceReport; readonly record: SweepRecord } {
-  const report = evaluateInstance(point.instance, { starts: effort.starts, steps: effort.steps, rounds: effort.rounds, dataFloor: effort.dataFloor, backend: backend?.kernels });
+export function runInstance(point: GridPoint, effort: EstimatorEffort, backend?: SearchBackend, certificates = false): { readonly report: InstanceReport; readonly record: SweepRecord } {
+  const report = evaluateInstance(point.instance, { starts: effort.starts, steps: effort.steps, rounds: effort.rounds, dataFloor: effort.dataFloor, backend: backend?.kernels, certificates });
   return { report, record: toRecord(point.index, point.id, report, point.block) };
 }
 
@@ -68,6 +70,11 @@ export interface RunInstancesOptions {
   readonly onStart?: (total: number, done: number, repairedBytes: number) => void;
   /** Called after each instance computed in this run. */
   readonly onRecord?: (r: SweepRecord) => void;
+  /**
+   * With `outDir`: write each computed record's certificate (robustlaw-certificate/1) to
+   * `certificates/<index>.json` before its record, which names it (`certificate`), for `robustlaw check`.
+   */
+  readonly certificates?: boolean;
 }
 
 /** What {@link runInstances} did. */
@@ -171,10 +178,21 @@ function* instanceSteps(options: RunInstancesOptions): Generator<void, RunOutcom
     let computed = 0;
     for (const g of points) {
       if (done.has(g.id)) continue;
-      const { record } = runInstance(g, effort, options.backend);
+      const computedNow = runInstance(g, effort, options.backend, options.certificates === true && run !== null);
+      let record = computedNow.record;
       if (run !== null && resultsPath !== null) {
+        const cert = computedNow.report.certificate;
+        if (cert !== undefined) {
+          // the certificate first: a record on disk never names a file that is not there
+          const rel = `certificates/${String(g.index).padStart(5, '0')}.json`;
+          const out = run;
+          out.guard(() => mkdirSync(out.path('certificates'), { recursive: true }));
+          out.writeFile(rel, certificateFileJson(g.id, cert));
+          record = { ...record, certificate: rel };
+        }
         const path = resultsPath;
-        run.guard(() => appendRecord(path, record));
+        const line = record;
+        run.guard(() => appendRecord(path, line));
       }
       done.set(g.id, record);
       computed++;

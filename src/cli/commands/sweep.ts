@@ -54,6 +54,7 @@ interface SweepFlags {
   bench?: string | false;
   printSpec?: boolean;
   replace?: boolean;
+  certificates?: boolean;
 }
 
 const GRID_FLAGS = ['class', 'dist', 'labels', 'n', 'd', 'k', 'p', 'seeds', 'activation', 'degree', 'profile', 'penalty', 'components', 'm', 'scale', 'eta', 'noise', 'starts', 'steps'] as const;
@@ -115,6 +116,7 @@ export function registerSweep(program: Command): void {
     .option('--out <dir>', 'output directory (rerun the same command to resume)', 'reports/latest')
     .option('--replace', 'if --out holds a different run or shard, delete the files its sweep.json lists and start over (default: refuse)')
     .option('--shard <i/N|env>', `run only shard i of N (round-robin over the grid); join with robustlaw merge. env: the task's shard from its scheduler (Slurm SLURM_ARRAY_TASK_ID of the array's ids; Kubernetes JOB_COMPLETION_INDEX of ${SHARD_COUNT_VAR})`)
+    .option('--certificates', 'write each record\'s certificate (the fitted parameters, witnesses, certificate data) to --out/certificates/, for robustlaw check')
     .option('--no-report', 'skip summary.json, report.md, report.html and plots')
     .option('--bench <file>', 'benchmark JSON for the report\'s bars (default reports/bench/latest.json, else baseline.json)')
     .option('--no-bench', 'no benchmark bars in the report')
@@ -156,6 +158,7 @@ export function registerSweep(program: Command): void {
         shard,
         replace: flags.replace === true,
         backend,
+        certificates: flags.certificates === true,
         onStart: (n, done, torn) => {
           process.stderr.write(backendLines(fn, backend, flags.verbose === true));
           if (torn > 0) process.stderr.write(`${fn}: dropped a torn last line (${torn} bytes) left by an interrupted run\n`);
