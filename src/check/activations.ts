@@ -6,7 +6,7 @@
  * jumps inside z (a kink).
  * @module
  */
-import { add, div, down, mul, neg, point, up, type Interval } from './interval.js';
+import { add, div, down, mul, neg, point, sq, sqrt, sub, up, type Interval } from './interval.js';
 
 /** fn(x) widened by 2 ulps each way: the elementary function's value at a point. */
 const elem = (fn: (t: number) => number, x: number): Interval => ({ lo: down(down(fn(x))), hi: up(up(fn(x))) });
@@ -70,6 +70,16 @@ function trig(fn: (t: number) => number, phase: number, z: Interval): Interval {
   return { lo, hi };
 }
 
+/**
+ * The range of a function on z from its enclosures at z's ends and its values at its critical points (t, value)
+ * that may lie in z (with a margin: an extremum near an end is included, wider, never narrower).
+ */
+function extremes(at: (t: number) => Interval, z: Interval, critical: readonly (readonly [number, Interval])[]): Interval {
+  if (!Number.isFinite(z.lo) || !Number.isFinite(z.hi)) return { lo: Number.NaN, hi: Number.NaN };
+  const parts = [at(z.lo), at(z.hi), ...critical.filter(([t]) => t >= z.lo - 1e-9 && t <= z.hi + 1e-9).map(([, v]) => v)];
+  return { lo: Math.min(...parts.map((p) => p.lo)), hi: Math.max(...parts.map((p) => p.hi)) };
+}
+
 /** Increasing s given by an enclosure at a point: [low end at z.lo, high end at z.hi]. */
 const increasing = (at: (t: number) => Interval) => (z: Interval): Interval => ({ lo: at(z.lo).lo, hi: at(z.hi).hi });
 
@@ -117,6 +127,10 @@ export function checkedActivation(name: string): CheckedActivation | null {
       },
     };
   }
+  if (name === 'square') {
+    // s(t) = t^2 / 2 (halving is exact), s'(t) = t, s'' = 1
+    return { value: (z) => mul(sq(z), point(0.5)), slope: (z) => z, slopes: (z) => z, curvatures: () => point(1) };
+  }
   if (name === 'cos') {
     // s = cos, s' = -sin, s'' = -cos: continuous, so every secant slope on z lies in the range of s' there
     const ds = (z: Interval): Interval => neg(trig(Math.sin, Math.PI / 2, z));
@@ -124,7 +138,14 @@ export function checkedActivation(name: string): CheckedActivation | null {
   }
   if (name === 'tanh') {
     const ds = evenDecreasing((t) => 1 - Math.tanh(t) ** 2, 1);
-    return { value: increasing((t) => elem(Math.tanh, t)), slope: ds, slopes: ds };
+    // s'' = -2 tanh (1 - tanh^2): odd, extremes -+4 / (3 sqrt 3) at t = +-atanh(1 / sqrt 3)
+    const at = (t: number) => {
+      const th = elem(Math.tanh, t);
+      return mul(point(-2), mul(th, sub(point(1), mul(th, th))));
+    };
+    const peak = div(point(4), mul(point(3), sqrt(point(3))));
+    const curvatures = (z: Interval) => extremes(at, z, [[-0.6584789484624084, peak], [0.6584789484624084, neg(peak)]]);
+    return { value: increasing((t) => elem(Math.tanh, t)), slope: ds, slopes: ds, curvatures };
   }
   if (name === 'sigmoid') {
     const ds = evenDecreasing((t) => sigmoid(t) * (1 - sigmoid(t)), 0.25);
@@ -136,7 +157,12 @@ export function checkedActivation(name: string): CheckedActivation | null {
       const e = increasing(sigmoidAt)(z);
       return { lo: Math.max(0, e.lo), hi: Math.min(1, e.hi) };
     };
-    return { value: increasing(softplusAt), slope: ds, slopes: ds };
+    // s'' = sigmoid (1 - sigmoid): even, largest (1/4) at 0
+    const at = (t: number) => {
+      const e = sigmoidAt(t);
+      return mul(e, sub(point(1), e));
+    };
+    return { value: increasing(softplusAt), slope: ds, slopes: ds, curvatures: (z) => extremes(at, z, [[0, point(0.25)]]) };
   }
   return null;
 }

@@ -18,8 +18,8 @@ export type UpperCheck = { readonly bound: number } | { readonly reason: string;
 
 /** A record's fitted function with its certificates. */
 export interface CheckedModel extends Evaluator {
-  /** The exact value of Lip(f) on D that the method names, enclosed; a reason where the checker has none. */
-  exact(method: string, D: CheckedDomain): Interval | string | Refuted;
+  /** The exact value of Lip(f) on D that the method names (with its certificate's terms and data), enclosed; a reason where the checker has none. */
+  exact(method: string, terms: Readonly<Record<string, unknown>>, data: unknown, D: CheckedDomain): Interval | string | Refuted;
   /** What the upper bound's certificate (method, formula terms and data) proves on D. */
   upper(method: string, terms: Readonly<Record<string, unknown>>, data: unknown, D: CheckedDomain): UpperCheck;
 }

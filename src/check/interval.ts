@@ -186,3 +186,17 @@ export function dot(n: number, a: (i: number) => number, b: (i: number) => numbe
 export function exp(z: Interval): Interval {
   return { lo: Math.max(0, down(down(Math.exp(z.lo)))), hi: up(up(Math.exp(z.hi))) };
 }
+
+/**
+ * The d x d matrix sum_j u_j v_j^T (u_j, v_j rows j of k x d arrays, u given as intervals), each entry summed
+ * operation by operation: tight, k d^2 interval products.
+ */
+export function outerSum(u: readonly Interval[], v: Float64Array, k: number, d: number): Interval[][] {
+  return Array.from({ length: d }, (_, i) =>
+    Array.from({ length: d }, (_, l) => {
+      let s = point(0);
+      for (let j = 0; j < k; j++) s = add(s, mul(u[j * d + i], point(v[j * d + l])));
+      return s;
+    }),
+  );
+}

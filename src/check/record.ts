@@ -45,7 +45,7 @@ export function checkRecord(record: Obj, cert: Obj | string): BoundCheck[] {
     for (const [est, kind] of [[cert.lower, 'witness'], [cert.exact, 'exact']] as const) {
       if (!isObj(est)) continue;
       const w = isObj(est.witness) ? est.witness : {};
-      const low = kind === 'exact' ? f.exact(String(est.method), D) : witnessLow(f, w, null, D);
+      const low = kind === 'exact' ? f.exact(String(est.method), isObj(w.terms) ? w.terms : {}, w.data, D) : witnessLow(f, w, null, D);
       if (typeof low === 'string') why.push(low);
       else if (typeof low === 'number') lowProven = Math.max(lowProven, low);
       else if ('refuted' in low) lowCheck ??= { record: name, bound: 'lower', value: lower, status: 'rejected', detail: low.refuted };

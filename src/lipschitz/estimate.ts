@@ -47,6 +47,16 @@ export interface LipSdpCertificateData {
   readonly eV: number;
 }
 
+/**
+ * What an independent checker needs beyond the formula's terms to re-verify an exact quadratic value on a ball
+ * (docs/science.md sections 9.7 and 11): the trust-region maximiser x (the lower end is the gradient norm there);
+ * the dual pair (mu, V) is in the terms.
+ */
+export interface TrustRegionCertificateData {
+  readonly kind: 'trust-region';
+  readonly x: readonly number[];
+}
+
 export type Witness =
   /**
    * ||grad f(x)|| = gradNorm (on a sphere domain: the norm of the tangential part of grad f(x)). With
@@ -59,7 +69,7 @@ export type Witness =
   /** |f(a) - f(b)| / ||a - b|| = secant, certified: lowered by `allowance`, the models' evaluation-error bound E(a) + E(b). */
   | { readonly type: 'pair'; readonly a: number[]; readonly b: number[]; readonly fa: number; readonly fb: number; readonly secant: number; readonly allowance?: number }
   /** The certificate of an upper bound or exact value: the formula and its inputs. */
-  | { readonly type: 'certificate'; readonly formula: string; readonly terms: Readonly<Record<string, number>>; readonly data?: LipSdpCertificateData }
+  | { readonly type: 'certificate'; readonly formula: string; readonly terms: Readonly<Record<string, number>>; readonly data?: LipSdpCertificateData | TrustRegionCertificateData }
   /** ||J(x)||_2 = sigma = u^T J(x) v for a vector-valued f: the Jacobian at x and its top singular vectors u (outputs), v (inputs). */
   | { readonly type: 'jacobian'; readonly x: number[]; readonly u: number[]; readonly v: number[]; readonly sigma: number }
   /** ||f(a) - f(b)||_2 / ||a - b||_2 = secant for a vector-valued f, with f(a) and f(b), certified: lowered by `allowance`, the norm of the outputs' evaluation-error bounds E_i(a) + E_i(b). */

@@ -3,7 +3,7 @@ import { exponentOf, ldexp, lowerEnd, subnormalDown, subnormalUp, upperEnd } fro
 import { symmetricEigen } from '../linalg/symmetric-eigen.js';
 import { gamma, UNIT_ROUNDOFF, upperEstimate } from './certificate.js';
 import { domainName, type Domain } from './domain.js';
-import { certainInterval, type LipEstimate } from './estimate.js';
+import { certainInterval, type LipEstimate, type TrustRegionCertificateData } from './estimate.js';
 import { verifyDiagMinusGram } from './sdp/verified-psd.js';
 
 /** The method name of the exact value of a quadratic on a ball. */
@@ -170,7 +170,7 @@ export function trustRegionLipschitz(F: AffineGradientField, R: number, domain: 
     if (!(upper < Number.POSITIVE_INFINITY) || ldexp(upper, -e) !== upperS) return none;
     const value = Math.min(upper, Math.max(lower, ldexp(norm2(G), e)));
     const dual = { mu: ldexp(muC, 2 * e), V: ldexp(V, 2 * e), hardCase };
-    return { estimate: exact(value, lower, upper, domain, { radius: R, mu: dual.mu, V: dual.V, hardCase: hardCase ? 1 : 0, delta }), dual, point: x };
+    return { estimate: exact(value, lower, upper, domain, { radius: R, mu: dual.mu, V: dual.V, hardCase: hardCase ? 1 : 0, delta }, x), dual, point: x };
   }
   return none;
 
@@ -221,7 +221,7 @@ export function verifyTrustRegionDual(F: AffineGradientField, R: number, mu: num
   return Vs === null ? null : ldexp(Vs, 2 * e);
 }
 
-function exact(value: number, lo: number, hi: number, domain: string, terms: Record<string, number>): LipEstimate {
+function exact(value: number, lo: number, hi: number, domain: string, terms: Record<string, number>, x?: Float64Array): LipEstimate {
   return {
     kind: 'exact',
     value,
@@ -231,6 +231,7 @@ function exact(value: number, lo: number, hi: number, domain: string, terms: Rec
       formula:
         'max over ||x|| <= R of ||A x + g|| (f quadratic): lower end the gradient norm at the trust-region maximiser, upper end sqrt(V) with diag(mu I, V - mu R^2) - [A g]^T [A g] >= 0 verified by Cholesky in f64 (docs/science.md section 9.7)',
       terms: { ...terms, lower: lo, upper: hi },
+      ...(x === undefined ? {} : { data: { kind: 'trust-region', x: Array.from(x) } satisfies TrustRegionCertificateData }),
     },
     domain,
     evaluations: 0,

@@ -48,7 +48,7 @@ export function bumpsModel(m: ModelJson): CheckedModel | string {
     outputs: 1,
     values: (x) => [sum(Array.from(h, (hi, i) => mul(point(hi), profile(name, div(dist((t) => x[t], i), point(r))))))],
     gradient: () => 'the gradient of bumps is not checked (a pair witness is)',
-    exact: (method, D) => exact(method, ballRadius(D)),
+    exact: (method, _terms, _data, D) => exact(method, ballRadius(D)),
     upper: (method, _terms, _data, D) => {
       if (method === 'bumps-sum') return { bound: div(mul(sum(Array.from(h, (v) => point(Math.abs(v)))), sup), point(r)).hi };
       const e = exact(method, ballRadius(D));

@@ -7,6 +7,8 @@ import { count, f64s, ballRadius, type CheckedModel, type ModelJson } from '../f
 import { networkEvaluator } from '../lip-record.js';
 import { lipSdpBound, type LipSdpData } from '../lipsdp.js';
 import type { CheckedLayer } from '../network.js';
+import { mul, outerSum, point, sum } from '../interval.js';
+import { quadraticExact } from '../quadratic.js';
 
 /** The network of a certificate, or why not. */
 export function networkModel(m: ModelJson): CheckedModel | string {
@@ -23,10 +25,23 @@ export function networkModel(m: ModelJson): CheckedModel | string {
   }
   const activation = m.activation;
   const net = { layers, activations: layers.slice(1).map(() => activation), outputs: layers[layers.length - 1].outputs };
+  const evaluator = networkEvaluator(net);
+  const exact: CheckedModel['exact'] = (method, terms, data, D) => {
+    if (method !== 'quadratic-trust-region' || activation !== 'square' || layers.length !== 2 || net.outputs !== 1) return `a network's ${method} is not checked`;
+    // f = sum_j a_j s(w_j . x + b_j) with s(t) = t^2 / 2: grad f = A x + g, A = sum_j a_j w_j w_j^T, g = sum_j a_j b_j w_j
+    const [{ weights: W, biases: b, inputs: d, outputs: k }, { weights: a }] = layers;
+    const aW = Array.from(W, (w, e) => mul(point(a[Math.floor(e / d)]), point(w)));
+    const g = Array.from({ length: d }, (_, i) => sum(Array.from({ length: k }, (_, j) => mul(aW[j * d + i], point(b[j])))));
+    return quadraticExact(outerSum(aW, W, k, d), g, (x) => evaluator.gradient(x, [1]), terms, data, D);
+  };
   return {
-    ...networkEvaluator(net),
-    exact: (method) => `a network's ${method} is not checked`,
-    upper: (method, _terms, data, D) => {
+    ...evaluator,
+    exact,
+    upper: (method, terms, data, D) => {
+      if (method === 'quadratic-trust-region') {
+        const e = exact(method, terms, data, D);
+        return typeof e === 'string' ? { reason: e, rejected: false } : 'refuted' in e ? { reason: e.refuted, rejected: true } : { bound: e.hi };
+      }
       const R = ballRadius(D);
       if (method !== 'lipsdp-neuron' || typeof data !== 'object' || data === null) return { reason: `${method}: no certificate data for the checker yet`, rejected: false };
       if (layers.length !== 2 || R === null || net.outputs !== 1) return { reason: 'a certificate of a one-hidden-layer scalar network on a ball only is checked', rejected: false };

@@ -6,9 +6,10 @@
  * the spectral norms as the certificate states them, each proven by ||M||^2 I - M^T M >= 0 (a Cholesky).
  * @module
  */
-import { add, dot, mul, norm, point, roundedSum, sq, sub, sum, tame, type Interval } from '../interval.js';
+import { add, dot, mul, norm, outerSum, point, roundedSum, sq, sub, sum, tame, type Interval } from '../interval.js';
 import { checkedActivation } from '../activations.js';
 import { cholesky } from '../cholesky.js';
+import { quadraticExact } from '../quadratic.js';
 import { ballRadius, count, f64s, type CheckedModel, type ModelJson } from '../fitted-model.js';
 
 /** ||M||_op <= s for the k x d matrix M, proven (s^2 I - M^T M >= 0), else false. */
@@ -29,7 +30,14 @@ export function ntkModel(m: ModelJson): CheckedModel | string {
   const act = checkedActivation(String(m.activation));
   if (act === null) return `no enclosure of the activation ${String(m.activation)} in the checker`;
   const row = (M: Float64Array, j: number, x: readonly number[]) => dot(d, (t) => M[j * d + t], (t) => x[t]);
-  return {
+  const exact: CheckedModel['exact'] = (method, terms, data, D) => {
+    if (method !== 'quadratic-trust-region' || m.activation !== 'square') return `NTK features' ${method} is not checked`;
+    // s'(t) = t: f = scale sum_j (w_j . x) (theta_j . x), grad f = A x with A = scale sum_j (w_j theta_j^T + theta_j w_j^T)
+    const M = outerSum(Array.from(W, point), Theta, k, d);
+    const A = M.map((row, i) => row.map((v, l) => mul(point(scale), add(v, M[l][i]))));
+    return quadraticExact(A, Array.from({ length: d }, () => point(0)), (x) => model.gradient(x, [1]), terms, data, D);
+  };
+  const model: CheckedModel = {
     inputs: d,
     outputs: 1,
     values: (x) => {
@@ -53,8 +61,12 @@ export function ntkModel(m: ModelJson): CheckedModel | string {
       }
       return g.map((v) => mul(point(scale), v));
     },
-    exact: (method) => `NTK features' ${method} is not checked`,
-    upper: (method, terms, _data, D) => {
+    exact,
+    upper: (method, terms, data, D) => {
+      if (method === 'quadratic-trust-region') {
+        const e = exact(method, terms, data, D);
+        return typeof e === 'string' ? { reason: e, rejected: false } : 'refuted' in e ? { reason: e.refuted, rejected: true } : { bound: e.hi };
+      }
       const R = ballRadius(D);
       if ((method !== 'ntk-spectral' && method !== 'ntk-sum') || R === null || !Number.isFinite(R)) return { reason: `${method} on this domain is not checked`, rejected: false };
       const a: Interval[] = [];
@@ -79,4 +91,5 @@ export function ntkModel(m: ModelJson): CheckedModel | string {
       return { bound: mul(point(scale), point(best)).hi };
     },
   };
+  return model;
 }
