@@ -3,11 +3,13 @@
  * evaluated by the checker's network code, with one-hidden-layer LipSDP-Neuron certificates.
  * @module
  */
-import { count, f64s, ballRadius, type CheckedModel, type ModelJson } from '../fitted-model.js';
+import { count, f64s, ballRadius, type CheckedModel, type ModelJson, type UpperCheck } from '../fitted-model.js';
 import { networkEvaluator } from '../lip-record.js';
 import { lipSdpBound, type LipSdpData } from '../lipsdp.js';
 import type { CheckedLayer } from '../network.js';
-import { mul, outerSum, point, sum } from '../interval.js';
+import { add, mul, norm, outerSum, point, sub, sum, type Interval } from '../interval.js';
+import { checkedActivation } from '../activations.js';
+import { spectralAtMost } from '../spectral.js';
 import { quadraticExact } from '../quadratic.js';
 
 /** The network of a certificate, or why not. */
@@ -43,9 +45,35 @@ export function networkModel(m: ModelJson): CheckedModel | string {
         return typeof e === 'string' ? { reason: e, rejected: false } : 'refuted' in e ? { reason: e.refuted, rejected: true } : { bound: e.hi };
       }
       const R = ballRadius(D);
+      if ((method === 'two-layer-spectral' || method === 'two-layer-sum') && layers.length === 2 && net.outputs === 1 && R !== null && Number.isFinite(R)) return twoLayer(layers[0], layers[1].weights, activation, terms, R);
       if (method !== 'lipsdp-neuron' || typeof data !== 'object' || data === null) return { reason: `${method}: no certificate data for the checker yet`, rejected: false };
       if (layers.length !== 2 || R === null || net.outputs !== 1) return { reason: 'a certificate of a one-hidden-layer scalar network on a ball only is checked', rejected: false };
       return lipSdpBound(layers[0], layers[1], activation, data as LipSdpData, R);
     },
   };
+}
+
+/**
+ * The two-layer bound (docs/science.md section 3) of f = sum_j a_j s(w_j . x + b_j) on ||x|| <= R: with S'_j the
+ * sup of |s'| on b_j +- ||w_j|| R, min(||W|| sqrt(sum_j (a_j S'_j)^2), sum_j |a_j| S'_j ||w_j||), ||W|| as the
+ * certificate states it, proven.
+ */
+function twoLayer(L1: CheckedLayer, a: Float64Array, activation: string, terms: Readonly<Record<string, unknown>>, R: number): UpperCheck {
+  const s = checkedActivation(activation);
+  if (s === null) return { reason: `no slope enclosure of ${activation} in the checker`, rejected: false };
+  const { inputs: d, outputs: k, weights: W, biases: b } = L1;
+  const aS: Interval[] = [];
+  const sums: Interval[] = [];
+  for (let j = 0; j < k; j++) {
+    const wn = norm(Array.from(W.subarray(j * d, j * d + d), point));
+    const r = mul(wn, point(R));
+    const sl = s.slopes({ lo: sub(point(b[j]), r).lo, hi: add(point(b[j]), r).hi });
+    const S = mul(point(Math.abs(a[j])), point(Math.max(Math.abs(sl.lo), Math.abs(sl.hi))));
+    aS.push(S);
+    sums.push(mul(S, wn));
+  }
+  let best = sum(sums).hi;
+  const op = terms.opNormW;
+  if (typeof op === 'number' && spectralAtMost(W, k, d, op)) best = Math.min(best, mul(point(op), norm(aS)).hi);
+  return { bound: best };
 }

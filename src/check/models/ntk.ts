@@ -3,21 +3,14 @@
  * (docs/science.md section 3): on ||x|| <= R, with S'_j, S''_j the sups of |s'|, |s''| on [-||w_j|| R, ||w_j|| R],
  *   scale min( ||W|| sqrt(sum_j (S''_j ||theta_j|| R)^2) + ||Theta|| sqrt(sum_j S'_j^2),
  *              sum_j (S''_j ||theta_j|| R ||w_j|| + S'_j ||theta_j||) ),
- * the spectral norms as the certificate states them, each proven by ||M||^2 I - M^T M >= 0 (a Cholesky).
+ * the spectral norms as the certificate states them, each proven (./spectral.ts).
  * @module
  */
-import { add, dot, mul, norm, outerSum, point, roundedSum, sq, sub, sum, tame, type Interval } from '../interval.js';
+import { add, dot, mul, norm, outerSum, point, sum, type Interval } from '../interval.js';
 import { checkedActivation } from '../activations.js';
-import { cholesky } from '../cholesky.js';
+import { spectralAtMost } from '../spectral.js';
 import { quadraticExact } from '../quadratic.js';
 import { ballRadius, count, f64s, type CheckedModel, type ModelJson } from '../fitted-model.js';
-
-/** ||M||_op <= s for the k x d matrix M, proven (s^2 I - M^T M >= 0), else false. */
-function spectralAtMost(M: Float64Array, k: number, d: number, s: number): boolean {
-  if (!(s >= 0 && Number.isFinite(s)) || !M.every(tame) || !tame(s)) return false;
-  const G = Array.from({ length: d }, (_, a) => Array.from({ length: a + 1 }, (_, b) => sub(a === b ? sq(point(s)) : point(0), roundedSum(k, 2, (j) => M[j * d + a] * M[j * d + b]))));
-  return cholesky(G) === true;
-}
 
 /** The NTK-features model of a certificate, or why not. */
 export function ntkModel(m: ModelJson): CheckedModel | string {
