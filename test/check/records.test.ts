@@ -21,13 +21,15 @@ const RUNS: readonly (readonly string[])[] = [
   ['--class', 'random-features,ntk-features', '--activation', 'cos,square,tanh,relu', '--p', '60,150'],
   ['--class', 'two-layer', '--activation', 'relu,tanh', '--p', '60'],
   ['--class', 'bumps,gaussian-kernel,linear', '--profile', 'hat,c1', '--p', '60'],
+  // (k + 1) d^2 past the fitted models' LipSDP budget: the two-layer spectral bound
+  ['--class', 'random-features', '--activation', 'relu', '--p', '12000', '--d', '30'],
 ];
 const records: { run: string; record: Obj; cert: Obj }[] = [];
 
 beforeAll(async () => {
   for (const [i, args] of RUNS.entries()) {
     const out = join(dir, `run${i}`);
-    const r = await runCli(['sweep', ...args, '--n', '30', '--d', '5', '--seeds', '1', '--starts', '2', '--steps', '20', '--out', out, '--certificates', '--no-report']);
+    const r = await runCli(['sweep', ...args, '--n', '30', ...(args.includes('--d') ? [] : ['--d', '5']), '--seeds', '1', '--starts', '2', '--steps', '20', '--out', out, '--certificates', '--no-report']);
     expect(r.code, r.stderr).toBe(0);
     for (const line of readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n')) {
       const record = JSON.parse(line) as Obj;
@@ -91,6 +93,7 @@ const MUTATIONS: readonly Mutation[] = [
   { name: 'LipSDP multipliers x 0.5', field: 'upper', applies: (r, c) => r.upperMethod === 'lipsdp-neuron' && ((witness(c.upper).data as Obj).t as number[]).length > 0, apply: (_r, c) => ((witness(c.upper).data as Obj).t = ((witness(c.upper).data as Obj).t as number[]).map((v) => v * 0.5)) },
   { name: 'dual V x 0.9', field: 'upper', applies: (r) => r.upperMethod === 'quadratic-trust-region', apply: (_r, c) => (terms(c.upper).V = (terms(c.upper).V as number) * 0.9) },
   { name: 'spectral norm of W x 0.5', field: 'upper', applies: (r) => r.upperMethod === 'ntk-spectral', apply: (_r, c) => (terms(c.upper).normW = (terms(c.upper).normW as number) * 0.5) },
+  { name: 'spectral norm of the first layer x 0.5', field: 'upper', applies: (r) => r.upperMethod === 'two-layer-spectral', apply: (_r, c) => (terms(c.upper).opNormW = (terms(c.upper).opNormW as number) * 0.5) },
   { name: 'verdict flipped', field: 'verdict', applies: (r) => r.lawVerdict === 'holds', apply: (r) => (r.lawVerdict = 'counterexample') },
 ];
 
@@ -101,7 +104,7 @@ describe('robustlaw check on runs written with --certificates', () => {
       for (const c of checkRecord(record, cert)) expect(c.status, `${c.record} ${c.bound}: ${c.detail}`).toBe('checked');
     }
     const methods = new Set(records.map((r) => `${String(r.record.upperMethod)}`));
-    for (const m of ['lipsdp-neuron', 'ntk-spectral', 'quadratic-trust-region', 'bumps-disjoint', 'kernel-sum', 'linear-norm']) expect([...methods]).toContain(m);
+    for (const m of ['lipsdp-neuron', 'two-layer-spectral', 'ntk-spectral', 'quadratic-trust-region', 'bumps-disjoint', 'kernel-sum', 'linear-norm']) expect([...methods]).toContain(m);
   });
 
   test.prop([fc.nat(), fc.nat()], { numRuns: 60 })('tamper evidence: a mutated record or certificate is rejected, naming the field', (a, b) => {
