@@ -26,6 +26,8 @@ export interface VerifyOptions {
   readonly replace?: boolean;
   /** Called after each instance computed. */
   readonly onRecord?: (r: SweepRecord) => void;
+  /** With `outDir`: write each record's certificate for `robustlaw check` ({@link RunInstancesOptions.certificates}). */
+  readonly certificates?: boolean;
 }
 
 /** The outcome of a verification run. */
@@ -72,6 +74,7 @@ function verifyInputs(options: VerifyOptions): { readonly run: RunInstancesOptio
     experiment: { kind: 'verify', spec: { profile, seed, count }, gridSize: count, shard: WHOLE },
     replace: options.replace,
     onRecord: options.onRecord,
+    certificates: options.certificates,
   };
   return { run, profile, seed, t0 };
 }

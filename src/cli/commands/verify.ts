@@ -26,6 +26,7 @@ interface VerifyFlags {
   out?: string;
   bench?: string | false;
   replace?: boolean;
+  certificates?: boolean;
 }
 
 /** Library inputs that are the --out directory here. */
@@ -42,11 +43,12 @@ export function registerVerify(program: Command): void {
     .option('--json', 'machine-readable output')
     .option('--out <dir>', 'also write results.jsonl, summary.json, report.md, report.html and plots/ there')
     .option('--replace', 'if --out holds another run, delete the files its sweep.json lists and start over (default: refuse)')
+    .option('--certificates', 'write each record\'s certificate to --out/certificates/, for robustlaw check')
     .option('--bench <file>', 'benchmark JSON for the report\'s bars (default reports/bench/latest.json, else baseline.json)')
     .option('--no-bench', 'no benchmark bars in the report')
     .action(async (flags: VerifyFlags, cmd: Command) => {
       const fn = 'robustlaw verify';
-      if (flags.out === undefined) refuseGiven(cmd, ['replace', 'bench'], 'without --out (nothing is written)');
+      if (flags.out === undefined) refuseGiven(cmd, ['replace', 'bench', 'certificates'], 'without --out (nothing is written)');
       const profile = requireOneOf(fn, '--profile', flags.profile, ['quick', 'deep'] as const);
       const seed = flags.seed === undefined ? (Date.now() ^ (process.pid << 10)) >>> 0 : requireInt(fn, '--seed', flags.seed, 0, MAX_SEED);
       const count = flags.count === undefined ? undefined : requireInt(fn, '--count', flags.count, 1, MAX_VERIFY_COUNT);
@@ -61,7 +63,7 @@ export function registerVerify(program: Command): void {
       const bar = progress(total, 'verify', 0, flags.verbose === true);
       // With --out the records go to results.jsonl through the runner (resumable); a directory holding another
       // run is refused unless --replace (which deletes only the files its sweep.json lists).
-      const result = await naming(OUT, () => verifyRunYielding({ profile, seed, count, backend, outDir: flags.out, replace: flags.replace === true, onRecord: (r) => bar.tick(`${r.spec.className} n=${r.spec.n} d=${r.spec.d}`) }));
+      const result = await naming(OUT, () => verifyRunYielding({ profile, seed, count, backend, outDir: flags.out, replace: flags.replace === true, certificates: flags.certificates === true, onRecord: (r) => bar.tick(`${r.spec.className} n=${r.spec.n} d=${r.spec.d}`) }));
       bar.stop();
       const bad = result.counterexamples.length > 0;
       if (flags.out !== undefined) {
