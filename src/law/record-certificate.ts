@@ -6,7 +6,7 @@
 import type { CheckableModel } from '../models/model.js';
 import type { LipEstimate } from '../lipschitz/estimate.js';
 
-/** The certificate of one record: written beside it as a robustlaw-certificate/1 file (src/report/certificate-file.ts). */
+/** The certificate of one record: written beside it as a robustlaw-certificate/1 file (src/sweep/certificate-file.ts). */
 export interface RecordCertificate {
   /** The model's parameters (null where the class has no checkable form: the record is then not checkable). */
   readonly model: CheckableModel | null;

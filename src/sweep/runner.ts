@@ -16,7 +16,7 @@ import { toRecord, type SweepRecord } from '../law/record.js';
 import { appendRecord, readResults, repairResults } from './results-file.js';
 import type { NoteSink } from '../core/output-lock.js';
 import { openRunDir, type RunDir } from './run-dir.js';
-import { certificateFileJson } from '../report/certificate-file.js';
+import { certificateFileJson } from './certificate-file.js';
 import { mkdirSync } from 'node:fs';
 
 /** The files a run directory may hold (`replace` removes only those its `sweep.json` lists: see run-dir.ts). */
