@@ -6,7 +6,7 @@
  * @module
  */
 import { add, div, mul, norm, point, sq, sqrt, sub, sum, type Interval } from '../interval.js';
-import { ballRadius, count, f64s, type CheckedModel, type ModelJson } from '../fitted-model.js';
+import { ballRadius, count, f64s, type CheckedModel, type ModelJson } from '../checked-model.js';
 
 /** sup |g'| of the profiles, enclosed: 1 and 8 / (3 sqrt 3). */
 const SUP: Readonly<Record<string, Interval>> = { hat: point(1), c1: div(point(8), mul(point(3), sqrt(point(3)))) };

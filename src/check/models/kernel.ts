@@ -4,7 +4,7 @@
  * @module
  */
 import { add, div, exp, mul, neg, point, sq, sub, sum, type Interval } from '../interval.js';
-import { count, f64s, type CheckedModel, type ModelJson } from '../fitted-model.js';
+import { count, f64s, type CheckedModel, type ModelJson } from '../checked-model.js';
 
 /** The kernel model of a certificate, or why not. */
 export function kernelModel(m: ModelJson): CheckedModel | string {

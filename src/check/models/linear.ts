@@ -4,7 +4,7 @@
  * @module
  */
 import { add, dot, norm, point } from '../interval.js';
-import { f64s, type CheckedModel, type ModelJson } from '../fitted-model.js';
+import { f64s, type CheckedModel, type ModelJson } from '../checked-model.js';
 
 /** The linear model of a certificate, or why not. */
 export function linearModel(m: ModelJson): CheckedModel | string {

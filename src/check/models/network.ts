@@ -3,7 +3,7 @@
  * evaluated by the checker's network code, with one-hidden-layer LipSDP-Neuron certificates.
  * @module
  */
-import { count, f64s, ballRadius, type CheckedModel, type ModelJson, type UpperCheck } from '../fitted-model.js';
+import { count, f64s, ballRadius, type CheckedModel, type ModelJson, type UpperCheck } from '../checked-model.js';
 import { networkEvaluator } from '../lip-record.js';
 import { lipSdpBound, type LipSdpData } from '../lipsdp.js';
 import type { CheckedLayer } from '../network.js';

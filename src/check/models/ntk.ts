@@ -10,7 +10,7 @@ import { add, dot, mul, norm, outerSum, point, sum, type Interval } from '../int
 import { checkedActivation } from '../activations.js';
 import { spectralAtMost } from '../spectral.js';
 import { quadraticExact } from '../quadratic.js';
-import { ballRadius, count, f64s, type CheckedModel, type ModelJson } from '../fitted-model.js';
+import { ballRadius, count, f64s, type CheckedModel, type ModelJson } from '../checked-model.js';
 
 /** The NTK-features model of a certificate, or why not. */
 export function ntkModel(m: ModelJson): CheckedModel | string {
