@@ -10,6 +10,7 @@ import { ntkModel } from './models/ntk.js';
 import { kernelModel } from './models/kernel.js';
 import { bumpsModel } from './models/bumps.js';
 import { networkModel } from './models/network.js';
+import { polynomialModel } from './models/polynomial.js';
 
 /** Readers by kind: a model, or why the certificate's model cannot be read. */
 const KINDS: Readonly<Record<string, (m: ModelJson) => CheckedModel | string>> = {
@@ -18,6 +19,7 @@ const KINDS: Readonly<Record<string, (m: ModelJson) => CheckedModel | string>> =
   'gaussian-kernel': kernelModel,
   bumps: bumpsModel,
   network: networkModel,
+  polynomial: polynomialModel,
 };
 
 /** The certificate's model, or why the checker cannot read it. */

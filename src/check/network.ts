@@ -4,7 +4,7 @@
  * name), evaluated and differentiated here from the definitions (docs/science.md, "The independent checker").
  * @module
  */
-import { add, around, mul, point, sum, type Interval } from './interval.js';
+import { add, around, dotIntervals, mul, point, sum, type Interval } from './interval.js';
 import { checkedActivation } from './activations.js';
 import type { Refuted } from './domain.js';
 
@@ -18,13 +18,19 @@ export interface CheckedLayer {
   readonly biasError?: Float64Array;
 }
 
-/** The layer's weight (r, c) and bias r as intervals (the stored value and its stated error). */
-const weight = (L: CheckedLayer, r: number, c: number): Interval => around(L.weights[r * L.inputs + c], L.weightError?.[r * L.inputs + c] ?? 0);
+/** The layer's bias r as an interval (the stored value and its stated error). */
 const bias = (L: CheckedLayer, r: number): Interval => around(L.biases[r], L.biasError?.[r] ?? 0);
+
+/** sum_r c(r) W_{r,col}-style sums of a layer's weights: tight midpoint-radius dot products where the weights are exact. */
+function weighted(L: CheckedLayer, n: number, c: (i: number) => Interval, at: (i: number) => number): Interval {
+  const E = L.weightError;
+  // a weight known to its stated error: the stored value +- the error, interval by interval
+  return E === undefined ? dotIntervals(n, c, (i) => L.weights[at(i)]) : sum(Array.from({ length: n }, (_, i) => mul(c(i), around(L.weights[at(i)], E[at(i)]))));
+}
 
 /** W h + b of one layer. */
 function affine(L: CheckedLayer, h: readonly Interval[]): Interval[] {
-  return Array.from({ length: L.outputs }, (_, r) => add(bias(L, r), sum(h.map((v, c) => mul(weight(L, r, c), v)))));
+  return Array.from({ length: L.outputs }, (_, r) => add(bias(L, r), weighted(L, L.inputs, (c) => h[c], (c) => r * L.inputs + c)));
 }
 
 /** The pre-activations of every layer at x (the last is f(x)), or a reason why none. */
@@ -60,7 +66,7 @@ export function headGradient(layers: readonly CheckedLayer[], acts: readonly str
   const bits = pattern?.split('|');
   const D = layers.length;
   const last = layers[D - 1];
-  let g: Interval[] = Array.from({ length: last.inputs }, (_, i) => sum(c.map((cv, r) => mul(point(cv), weight(last, r, i)))));
+  let g: Interval[] = Array.from({ length: last.inputs }, (_, i) => weighted(last, c.length, (r) => point(c[r]), (r) => r * last.inputs + i));
   for (let l = D - 2; l >= 0; l--) {
     const s = checkedActivation(acts[l]);
     if (s === null) return `no enclosure of the activation ${acts[l]} in the checker`;
@@ -79,7 +85,7 @@ export function headGradient(layers: readonly CheckedLayer[], acts: readonly str
     }
     const L = layers[l];
     const gs = g.map((v, r) => mul(v, slopes[r]));
-    g = Array.from({ length: L.inputs }, (_, i) => sum(gs.map((v, r) => mul(v, weight(L, r, i)))));
+    g = Array.from({ length: L.inputs }, (_, i) => weighted(L, gs.length, (r) => gs[r], (r) => r * L.inputs + i));
   }
   return g;
 }

@@ -98,14 +98,18 @@ export interface Model {
  * A fitted function as the independent checker (src/check/) evaluates it: the definitions of docs/science.md
  * section 4 with their numbers. `network`: f(x) = W_D s(... s(W_1 x + b_1) ...) + b_D (weights out x in,
  * row-major); `linear`: w . x + b; `ntk-features`: scale sum_j s'(w_j . x) (theta_j . x) (W, Theta k x d);
- * `gaussian-kernel`: sum_i alpha_i exp(-||x - c_i||^2 / (2 s^2)); `bumps`: sum_i h_i g(||x - c_i|| / r).
+ * `gaussian-kernel`: sum_i alpha_i exp(-||x - c_i||^2 / (2 s^2)); `bumps`: sum_i h_i g(||x - c_i|| / r); `polynomial`:
+ * sum_i alpha_i sum_{t <= q} (x . c_i)^t (kernel form) or sum_a theta_a sqrt(|a|! / prod a_i!) x^a over the
+ * monomials of degree <= q as sorted variable-index tuples in depth-first order (monomials).
  */
 export type CheckableModel =
   | { readonly kind: 'network'; readonly activation: string; readonly layers: readonly { readonly weights: Float64Array; readonly biases: Float64Array; readonly inputs: number; readonly outputs: number }[] }
   | { readonly kind: 'linear'; readonly w: Float64Array; readonly b: number }
   | { readonly kind: 'ntk-features'; readonly activation: string; readonly k: number; readonly d: number; readonly W: Float64Array; readonly Theta: Float64Array; readonly scale: number }
   | { readonly kind: 'gaussian-kernel'; readonly d: number; readonly centres: Float64Array; readonly alpha: Float64Array; readonly bandwidth: number }
-  | { readonly kind: 'bumps'; readonly d: number; readonly centres: Float64Array; readonly heights: Float64Array; readonly r: number; readonly profile: string };
+  | { readonly kind: 'bumps'; readonly d: number; readonly centres: Float64Array; readonly heights: Float64Array; readonly r: number; readonly profile: string }
+  | { readonly kind: 'polynomial'; readonly form: 'kernel'; readonly d: number; readonly q: number; readonly centres: Float64Array; readonly coefficients: Float64Array }
+  | { readonly kind: 'polynomial'; readonly form: 'monomials'; readonly d: number; readonly q: number; readonly coefficients: Float64Array };
 
 /** What fitting a model to (X, y) produced. */
 export interface FitResult<M extends Model = Model> {

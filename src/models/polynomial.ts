@@ -9,7 +9,7 @@ import type { FunctionClass } from './function-class.js';
 import { finishFit } from './fit-result.js';
 import { BOUND_SLACK, gamma, TINY } from './evaluation-error.js';
 import { exponentOf, ldexp, nextUp } from '../linalg/pow2.js';
-import { dataRadius, type FitResult, type Model } from './model.js';
+import { dataRadius, type CheckableModel, type FitResult, type Model } from './model.js';
 
 /** Options of {@link fitPolynomial}. */
 /** The highest polynomial degree fitted: C(d + q, q) monomials grow fast, and the sweep spec and flags take
@@ -217,11 +217,11 @@ function kernelPolynomial(C: Float64Array, alpha: Float64Array, n: number, d: nu
     }
     return E;
   };
-  return polynomialModel(d, p, q, thetaNorm, radius, 'kernel form', (X, m) => evalAll(X, m, false), (X, m) => evalAll(X, m, true), evaluationError);
+  return polynomialModel(d, p, q, thetaNorm, radius, 'kernel form', (X, m) => evalAll(X, m, false), (X, m) => evalAll(X, m, true), evaluationError, { kind: 'polynomial', form: 'kernel', d, q, centres: C, coefficients: alpha });
 }
 
 /** The fields both polynomial forms share: p, W = 2 ||theta||, J on the ball, and the description. */
-function polynomialModel(d: number, p: number, q: number, thetaNorm: number, radius: number, form: string, predict: Model['predict'], gradient: Model['gradient'], evaluationError: Model['evaluationError']): PolynomialModel {
+function polynomialModel(d: number, p: number, q: number, thetaNorm: number, radius: number, form: string, predict: Model['predict'], gradient: Model['gradient'], evaluationError: Model['evaluationError'], checkable: CheckableModel): PolynomialModel {
   return {
     className: 'polynomial',
     d,
@@ -247,6 +247,7 @@ function polynomialModel(d: number, p: number, q: number, thetaNorm: number, rad
       if (!(value < Number.POSITIVE_INFINITY)) return null;
       return upperEstimate(value, domainName({ kind: 'ball', radius }), 'polynomial-frobenius', '||theta|| sqrt(sum_t t (d + t - 1) R^(2t-2))', { thetaNorm, R: radius });
     },
+    checkable: () => checkable,
     predict,
     gradient,
     evaluationError,
@@ -328,6 +329,7 @@ function explicitPolynomial(monos: { vars: number[]; scale: number }[], theta: F
       }
       return E;
     },
+    { kind: 'polynomial', form: 'monomials', d, q, coefficients: theta },
   );
 }
 

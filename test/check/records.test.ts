@@ -21,6 +21,8 @@ const RUNS: readonly (readonly string[])[] = [
   ['--class', 'random-features,ntk-features', '--activation', 'cos,square,tanh,relu', '--p', '60,150'],
   ['--class', 'two-layer', '--activation', 'relu,tanh', '--p', '60'],
   ['--class', 'bumps,gaussian-kernel,linear', '--profile', 'hat,c1', '--p', '60'],
+  // degree 2 in d = 5: 21 monomials (< n, explicit); degree 3: 56 (kernel form)
+  ['--class', 'polynomial', '--degree', '2,3'],
   // (k + 1) d^2 past the fitted models' LipSDP budget: the two-layer spectral bound
   ['--class', 'random-features', '--activation', 'relu', '--p', '12000', '--d', '30'],
 ];
@@ -57,6 +59,7 @@ function scaleOutput(model: Obj, c: number): void {
   } else if (kind === 'ntk-features') model.Theta = scaledF64(model.Theta as { f64: string }, c);
   else if (kind === 'gaussian-kernel') model.alpha = scaledF64(model.alpha as { f64: string }, c);
   else if (kind === 'bumps') model.heights = scaledF64(model.heights as { f64: string }, c);
+  else if (kind === 'polynomial') model.coefficients = scaledF64(model.coefficients as { f64: string }, c);
   else {
     model.w = scaledF64(model.w as { f64: string }, c);
     model.b = (model.b as number) * c;
@@ -100,11 +103,13 @@ const MUTATIONS: readonly Mutation[] = [
 describe('robustlaw check on runs written with --certificates', () => {
   it('checks every record of every class and activation: lower, upper and verdict', () => {
     expect(records.length).toBeGreaterThanOrEqual(20);
+    const forms = new Set(records.map((r) => (r.cert.model as Obj | null)?.form).filter((f) => f !== undefined));
+    expect([...forms].sort()).toEqual(['kernel', 'monomials']);
     for (const { record, cert } of records) {
       for (const c of checkRecord(record, cert)) expect(c.status, `${c.record} ${c.bound}: ${c.detail}`).toBe('checked');
     }
     const methods = new Set(records.map((r) => `${String(r.record.upperMethod)}`));
-    for (const m of ['lipsdp-neuron', 'two-layer-spectral', 'ntk-spectral', 'quadratic-trust-region', 'bumps-disjoint', 'kernel-sum', 'linear-norm']) expect([...methods]).toContain(m);
+    for (const m of ['lipsdp-neuron', 'two-layer-spectral', 'ntk-spectral', 'quadratic-trust-region', 'bumps-disjoint', 'kernel-sum', 'linear-norm', 'polynomial-frobenius']) expect([...methods]).toContain(m);
   });
 
   test.prop([fc.nat(), fc.nat()], { numRuns: 60 })('tamper evidence: a mutated record or certificate is rejected, naming the field', (a, b) => {
