@@ -23,6 +23,7 @@ const RUNS: readonly (readonly string[])[] = [
   ['--class', 'bumps,gaussian-kernel,linear', '--profile', 'hat,c1', '--p', '60'],
   // degree 2 in d = 5: 21 monomials (< n, explicit); degree 3: 56 (kernel form)
   ['--class', 'polynomial', '--degree', '2,3'],
+  ['--class', 'atom-bumps', '--dist', 'clusters'],
   // (k + 1) d^2 past the fitted models' LipSDP budget: the two-layer spectral bound
   ['--class', 'random-features', '--activation', 'relu', '--p', '12000', '--d', '30'],
 ];
