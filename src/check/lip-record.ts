@@ -6,7 +6,7 @@
  * certificate where the result carries one.
  * @module
  */
-import { mul, point, sum } from './interval.js';
+import { dotIntervals, mul, norm, point, sum, type Interval } from './interval.js';
 import { forward, headGradient, type CheckedLayer } from './network.js';
 import type { CheckedDomain } from './domain.js';
 import { nums, witnessLow, type Evaluator } from './witness.js';
@@ -48,13 +48,38 @@ export function networkEvaluator(net: CheckedNetwork): Evaluator {
   };
 }
 
+/**
+ * Lip(c^T f) exactly, enclosed, for a relu (or linear) network whose hidden layers' weights and biases and whose
+ * head c^T W_D are all nonnegative: every activation pattern's gradient lies entrywise between 0 and the
+ * all-active one, which the open positive orthant attains, so Lip = ||c^T W_D ... W_1|| on R^d or a centred ball
+ * (docs/science.md section 10). A reason where the network is not such.
+ */
+function allActive(net: CheckedNetwork, c: readonly number[] | null, D: CheckedDomain): Interval | string {
+  if (c === null) return 'the l2 -> l2 value of nonnegative networks is not checked';
+  if (D.kind !== 'ball' && D.kind !== 'Rd') return `nonnegative networks on a ${D.kind} are not checked`;
+  const { layers } = net;
+  const hidden = layers.slice(0, -1);
+  if (!net.activations.every((a) => a === 'relu' || a === 'linear') || layers.some((L) => L.weightError || L.biasError)) return 'not a relu network with exact weights';
+  if (!hidden.every((L) => L.weights.every((x) => x >= 0) && L.biases.every((x) => x >= 0))) return 'a hidden layer with a negative weight or bias';
+  const last = layers[layers.length - 1];
+  let v: Interval[] = Array.from({ length: last.inputs }, (_, i) => dotIntervals(c.length, (r) => point(c[r]), (r) => last.weights[r * last.inputs + i]));
+  if (!v.every((x) => x.lo >= 0)) return 'a head c^T W_D with an entry not certainly nonnegative';
+  for (let l = hidden.length - 1; l >= 0; l--) {
+    const L = hidden[l];
+    const u = v;
+    v = Array.from({ length: L.inputs }, (_, i) => dotIntervals(L.outputs, (r) => u[r], (r) => L.weights[r * L.inputs + i]));
+  }
+  return norm(v);
+}
+
 /** Checks one lower bound: the witness's value must be at least the reported bound. */
-function checkLower(net: CheckedNetwork, record: string, value: unknown, w: unknown, c: readonly number[] | null, D: CheckedDomain): BoundCheck {
+function checkLower(net: CheckedNetwork, record: string, value: unknown, w: unknown, method: unknown, c: readonly number[] | null, D: CheckedDomain): BoundCheck {
   const v = typeof value === 'number' ? value : null;
   if (v === null) return { record, bound: 'lower', value: null, status: 'rejected', detail: 'the lower bound is not a number' };
   if (v === 0) return { record, bound: 'lower', value: v, status: 'checked', detail: 'a lower bound of 0 holds for every function' };
   if (!isObj(w)) return { record, bound: 'lower', value: v, status: 'not checkable', detail: 'no witness' };
-  const low = witnessLow(networkEvaluator(net), w, c, D);
+  const exact = w.type === 'certificate' && method === 'exact (nonnegative-all-active)' ? allActive(net, c, D) : null;
+  const low = exact === null ? witnessLow(networkEvaluator(net), w, c, D) : typeof exact === 'string' ? exact : exact.lo;
   if (typeof low === 'string') return { record, bound: 'lower', value: v, status: 'not checkable', detail: low };
   if (typeof low === 'object') return { record, bound: 'lower', value: v, status: 'rejected', detail: low.refuted };
   return low >= v
@@ -72,6 +97,11 @@ function checkUpper(net: CheckedNetwork, record: string, value: unknown, method:
   const est: unknown = Array.isArray(estimates) ? (estimates as unknown[]).find((e) => isObj(e) && e.kind === 'upper' && e.method === method && e.value === v) : undefined;
   const data = isObj(est) && isObj(est.witness) && isObj(est.witness.data) && est.witness.data.kind === 'lipsdp-neuron' ? (est.witness.data as unknown as LipSdpData) : null;
   const open = (why: string): BoundCheck => ({ record, bound: 'upper', value: v, status: 'not checkable', detail: `${String(method)}: ${why}` });
+  if (method === 'nonnegative-all-active') {
+    const e = allActive(net, c, D);
+    if (typeof e === 'string') return open(e);
+    return e.hi <= v ? { record, bound: 'upper', value: v, status: 'checked', detail: `||c^T W_D ... W_1|| is at most ${e.hi}` } : { record, bound: 'upper', value: v, status: 'rejected', detail: `||c^T W_D ... W_1|| is up to ${e.hi}, above the reported ${v}` };
+  }
   if (data === null) return open('the result carries no certificate data for the checker yet');
   if (net.layers.length !== 2) return open('a certificate of a network with one hidden layer only is checked');
   const [L1, L2full] = net.layers;
@@ -104,12 +134,12 @@ export function checkLipResult(json: Obj, net: CheckedNetwork): BoundCheck[] {
   const vector = json.norm === 'l2 -> l2';
   const name = vector ? 'f (l2 -> l2)' : typeof json.of === 'string' ? json.of : 'f';
   const c = vector ? null : (head ?? [1]);
-  out.push(checkLower(net, name, json.lower, json.witness, c, D), checkUpper(net, name, json.upper, json.upperMethod, json.estimates, c, D));
+  out.push(checkLower(net, name, json.lower, json.witness, json.lowerMethod, c, D), checkUpper(net, name, json.upper, json.upperMethod, json.estimates, c, D));
   if (Array.isArray(json.perOutput))
     for (const r of json.perOutput as unknown[]) {
       if (!isObj(r) || typeof r.output !== 'number') continue;
       const c = Array.from({ length: net.outputs }, (_, i) => (i === r.output ? 1 : 0));
-      out.push(checkLower(net, `f_${r.output}`, r.lower, r.witness, c, D), checkUpper(net, `f_${r.output}`, r.upper, r.upperMethod, r.estimates, c, D));
+      out.push(checkLower(net, `f_${r.output}`, r.lower, r.witness, r.lowerMethod, c, D), checkUpper(net, `f_${r.output}`, r.upper, r.upperMethod, r.estimates, c, D));
     }
   return out;
 }

@@ -179,6 +179,20 @@ describe('checking LipSDP-Neuron certificates from their data', () => {
   });
 });
 
+describe('the exact value of a nonnegative relu network (examples/net.json)', () => {
+  it('is checked from the weights (lower and upper), a raised bound is rejected, a negative weight leaves it not checkable', async () => {
+    const r = await runCli(['lip', '--model', 'examples/net.json', '--json', '--backend', 'cpu']);
+    const json = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(json.upperMethod).toBe('nonnegative-all-active');
+    const net = readNetworkFile('examples/net.json');
+    for (const c of checkLipResult(json, net)) expect(c.status, c.detail).toBe('checked');
+    const raised = checkLipResult({ ...json, lower: (json.lower as number) * (1 + 1e-9), upper: (json.upper as number) * (1 - 1e-9) }, net);
+    expect(raised.map((c) => c.status)).toEqual(['rejected', 'rejected']);
+    const negative = { ...net, layers: [{ ...net.layers[0], weights: Float64Array.of(0.6, -0.8) }, net.layers[1]] };
+    for (const c of checkLipResult(json, negative)) expect(c.status).not.toBe('checked');
+  });
+});
+
 describe('fitted models saved by fit --save, bounded by lip --model and checked', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rl-save-'));
   it.each([
