@@ -1,3 +1,4 @@
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, show } from '../core/input-error.js';
 import { expandGrid } from './grid.js';
@@ -26,6 +27,8 @@ export interface MergeOutcome {
   readonly missing: readonly string[];
   /** The input directories, in the order given. */
   readonly inputs: readonly MergeInput[];
+  /** The records' certificate files (`--certificates`): each record's `certificate` path and the file it is copied from. */
+  readonly certificates: readonly { readonly rel: string; readonly from: string }[];
 }
 
 /** Options of {@link mergeRuns}. */
@@ -100,6 +103,7 @@ export function mergeRuns(dirs: readonly string[], options: MergeOptions = {}): 
   if (other) throw new InputError('dirs', 'shards of one split of the grid (one count N)', dirs, { context: 'mergeRuns', shown: `${other.dir} ran shard ${other.m.shard.index}/${other.m.shard.count} and ${sharded[0].dir} shard ${sharded[0].m.shard.index}/${sharded[0].m.shard.count}: the shard count changed between tasks of one run` });
   const counts = new Map<string, number>();
   const byId = new Map<string, SweepRecord>();
+  const dirOf = new Map<string, string>();
   dirs.forEach((d) => {
     const path = join(d, 'results.jsonl');
     const read = readResults(path);
@@ -110,7 +114,10 @@ export function mergeRuns(dirs: readonly string[], options: MergeOptions = {}): 
         const kernels = [...new Set(manifests.map((m) => m.f64Kernel ?? 'unknown'))];
         throw new InputError('dirs', 'runs that agree on every grid point they share', dirs, { context: 'mergeRuns', shown: `grid point ${r.id} with different results in two inputs, last seen in ${path}; ${kernels.length > 1 ? `the shards ran on different f64 kernels (${kernels.join(', ')}), which agree to rounding only` : 'the runs are not reproducible on this setup'}` });
       }
-      if (!prev) byId.set(r.id, r);
+      if (!prev) {
+        byId.set(r.id, r);
+        dirOf.set(r.id, d);
+      }
     }
   });
   let order: string[];
@@ -126,7 +133,8 @@ export function mergeRuns(dirs: readonly string[], options: MergeOptions = {}): 
   const missing = order.filter((id) => !byId.has(id));
   const manifest: SweepManifest = { format: first.format, kind: first.kind, spec: first.spec, gridSize: first.gridSize, shard: { index: 1, count: 1 }, f64Kernel: [...new Set(manifests.map((m) => m.f64Kernel ?? 'unknown'))].join('+'), mergedFrom: manifests.map((m, i) => `${dirs[i]} (shard ${m.shard.index}/${m.shard.count})`) };
   const inputs = manifests.map((m, i): MergeInput => ({ dir: dirs[i], shard: m.shard, merged: m.mergedFrom !== undefined, records: counts.get(dirs[i]) ?? 0 }));
-  const outcome: MergeOutcome = { manifest, records, missing, inputs };
+  const certificates = records.filter((r) => r.certificate !== undefined).map((r) => ({ rel: r.certificate!, from: join(dirOf.get(r.id)!, r.certificate!) }));
+  const outcome: MergeOutcome = { manifest, records, missing, inputs, certificates };
   if (!options.allowMissing) requireComplete(outcome);
   return outcome;
 }
@@ -134,11 +142,23 @@ export function mergeRuns(dirs: readonly string[], options: MergeOptions = {}): 
 /**
  * Writes a merge into `outDir` through the one writer ({@link openRunDir}): `outDir` must be absent, empty or
  * hold a merge of the same experiment (never a shard or a run, nor files its manifest does not list), and is
- * locked while `sweep.json` and `results.jsonl` are written. Returns the path of `results.jsonl`.
+ * locked while `sweep.json`, the records' certificate files and `results.jsonl` are written. Returns the path of
+ * `results.jsonl`.
  */
 export function writeMerge(outDir: string, merged: MergeOutcome, options: RunDirOptions = {}): string {
+  // the certificates read first: a missing one is refused before anything is written
+  const certs = merged.certificates.map(({ rel, from }) => {
+    if (!/^certificates\/\d+\.json$/.test(rel)) throw new InputError('dirs', 'records whose certificate is a file certificates/<index>.json', rel, { context: 'writeMerge' });
+    try {
+      return { rel, text: readFileSync(from, 'utf8') };
+    } catch {
+      throw new InputError('dirs', 'runs whose records\' certificate files are there', from, { context: 'writeMerge', shown: `${from} (named by a record) cannot be read` });
+    }
+  });
   const run = openRunDir(outDir, { ...options, manifest: merged.manifest, merged: true, continues: () => true });
   try {
+    if (certs.length > 0) run.guard(() => mkdirSync(run.path('certificates'), { recursive: true }));
+    for (const c of certs) run.writeFile(c.rel, c.text);
     return run.writeFile('results.jsonl', merged.records.map((r) => `${JSON.stringify(r)}\n`).join(''));
   } finally {
     run.close();

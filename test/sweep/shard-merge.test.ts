@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -144,5 +144,25 @@ describe('sharded runs merged equal the unsharded run', () => {
     expect(partial.code, partial.stderr).toBe(0);
     expect(partial.stdout).toMatch(/merged 1 directories: 3 of 6 grid points/);
     expect(partial.stderr).toMatch(/WARNING 3 grid points missing/);
+  });
+});
+
+describe('shards written with --certificates, merged', () => {
+  it('carry their certificate files into the merge, where robustlaw check checks every record; a missing one is refused before writing', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'robustlaw-shard-certs-'));
+    const grid = ['--class', 'linear,bumps,random-features', '--n', '20', '--d', '4', '--p', '40', '--seeds', '2', '--starts', '2', '--steps', '10', '--certificates', '--no-report'];
+    for (const s of ['1/2', '2/2']) expect((await runCli(['sweep', ...grid, '--shard', s, '--out', join(base, s.replace('/', 'of'))])).code).toBe(0);
+    const merged = await runCli(['merge', join(base, '1of2'), join(base, '2of2'), '--out', join(base, 'all'), '--no-report']);
+    expect(merged.code, merged.stderr).toBe(0);
+    const checked = await runCli(['check', join(base, 'all')]);
+    expect(checked.code, checked.stdout).toBe(0);
+    expect(checked.stdout).toMatch(/^6 records: 6 checked, 0 rejected, 0 not checkable/m);
+    // a shard without one of its certificate files: the merge names it and writes nothing
+    const rec = JSON.parse(readFileSync(join(base, '2of2', 'results.jsonl'), 'utf8').split('\n')[0]) as { certificate: string };
+    rmSync(join(base, '2of2', rec.certificate));
+    const refused = await runCli(['merge', join(base, '1of2'), join(base, '2of2'), '--out', join(base, 'again'), '--no-report']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(rec.certificate);
+    expect(existsSync(join(base, 'again', 'results.jsonl'))).toBe(false);
   });
 });
