@@ -14,7 +14,7 @@ const U = 2 ** -53;
  * if the factorisation of H = fl(mid M - c I) completes with positive pivots, its computed factor R satisfies
  * R^T R = H + E with |E| <= gamma_{n+1} |R^T| |R| (Higham, Accuracy and Stability of Numerical Algorithms, 2nd
  * ed., Theorem 10.3), so lambda_min(H) >= -gamma_{n+1} ||R||_F^2; then lambda_min(M') >= c - gamma_{n+1}
- * ||R||_F^2 - u max|H_ii| / (1 - u) - max_i sum_j rad M_ij for every M' in M. True where that is >= 0.
+ * ||R||_F^2 - u max|H_ii| / (1 - u) - max_i sum_j rad M_ij for every M' in M. True where that is > 0.
  */
 function shiftedCholesky(M: readonly (readonly Interval[])[]): boolean {
   const n = M.length;
@@ -55,7 +55,8 @@ function shiftedCholesky(M: readonly (readonly Interval[])[]): boolean {
   // ||R||_F^2 summed in f64: raised by its own rounding (n^2 terms)
   const frobUp = up(frob * (1 + up((n * n + 2) * U * 2)));
   const needed = up(up(up(gamma * frobUp) + up((U * maxH) / (1 - U)) * 2) + radius);
-  return c >= needed;
+  // strictly: M' > 0, so every principal submatrix is positive definite too
+  return c > needed;
 }
 
 /**

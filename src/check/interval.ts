@@ -234,3 +234,32 @@ export function outerSum(u: readonly Interval[], v: Float64Array, k: number, d: 
     }),
   );
 }
+
+/**
+ * The Gram matrix X^T X of an n x m row-major matrix of tame doubles (lower triangle, m x m), each entry
+ * enclosed as {@link roundedSum} does (2 gamma_{n+2} sum |x_ia x_ib|): in plain loops over the rows, fast.
+ */
+export function gramEnclosure(X: ArrayLike<number>, n: number, m: number): Interval[][] {
+  const s = new Float64Array(m * m);
+  const abs = new Float64Array(m * m);
+  for (let i = 0; i < n; i++) {
+    const o = i * m;
+    for (let a = 0; a < m; a++) {
+      const xa = X[o + a];
+      if (xa === 0) continue;
+      const row = a * m;
+      for (let b = 0; b <= a; b++) {
+        const p = xa * X[o + b];
+        s[row + b] += p;
+        abs[row + b] += Math.abs(p);
+      }
+    }
+  }
+  const g = up(((n + 2) * 2 ** -53) / (1 - (n + 2) * 2 ** -53));
+  return Array.from({ length: m }, (_, a) =>
+    Array.from({ length: a + 1 }, (_, b) => {
+      const e = up(up(2 * g) * abs[a * m + b]);
+      return { lo: down(s[a * m + b] - e), hi: up(s[a * m + b] + e) };
+    }),
+  );
+}

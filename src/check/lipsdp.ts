@@ -76,8 +76,8 @@ export function lipSdpBound(L1: CheckedLayer, L2: CheckedLayer, act: string, c: 
   const vq = (r: number, q: number) => L2.weights[r * k + c.units[q]] * sV;
   for (let q = 0; q < K; q++) for (let i = 0; i < d; i++) if (wq(q, i) / sW !== L1.weights[c.units[q] * d + i]) return no('a weight that does not scale exactly');
   const bound = { bound: sqrt(point(c.rho)).hi * 2 ** (c.eW + c.eV) };
-  if (m === 1 && d * d * J.length < rows * rows * cols) {
-    const schur = inputSide(c, d, K, wq, (q) => vq(0, q));
+  if ((d + m) * (d + m) * (J.length + K * m) < rows * rows * cols) {
+    const schur = inputSide(c, d, K, m, wq, vq);
     return typeof schur === 'string' ? no(schur, false) : schur === true ? bound : no(schur.refuted, true);
   }
   if (rows * rows * cols > MAX_WORK) return no(`a matrix inequality of ${rows} rows and ${cols} columns, beyond the checker's budget`);
@@ -102,29 +102,32 @@ export function lipSdpBound(L1: CheckedLayer, L2: CheckedLayer, act: string, c: 
 }
 
 /**
- * The certificate's matrix inequality A = C - Z^T Z >= 0 for one output, on the inputs' side (d x d): with
- * D = diag(2 t_J), v = V_J and s = v^T D^-1 v, A >= 0 holds when s < 1 (then D - v v^T > 0, by the matrix
- * determinant lemma) and its Schur complement rho I - G - b b^T / (1 - s) >= 0, G = sum_J 2 t_j half_j^2 w_j w_j^T,
- * b = sum_K v_j mid_j w_j (Sherman-Morrison; docs/science.md section 11). The long sums by {@link roundedSum}.
+ * The certificate's matrix inequality A = C - Z^T Z >= 0 on the inputs' side: with D = diag(2 t_J), V_J the
+ * outputs' weights on the slack units and S = V_J D^-1 V_J^T (m x m), A >= 0 holds when
+ * N = [[rho I - G, B^T], [B, I - S]] > 0, G = sum_J 2 t_j half_j^2 w_j w_j^T, B = V diag(mid) W over the kept
+ * units: I - S > 0 makes D - V_J^T V_J > 0 (their nonzero eigenvalues match), and then A's Schur complement
+ * rho I - G - B^T (I - S)^-1 B is N's (Sherman-Morrison-Woodbury; docs/science.md section 11). A (d + m) square
+ * matrix whatever the width; the long sums by {@link roundedSum} or {@link gramEnclosure}.
  */
-function inputSide(c: LipSdpData, d: number, K: number, w: (q: number, i: number) => number, v: (q: number) => number): true | string | { refuted: string } {
+function inputSide(c: LipSdpData, d: number, K: number, m: number, w: (q: number, i: number) => number, v: (r: number, q: number) => number): true | string | { refuted: string } {
   const J = c.slack;
-  // the kept units' scaled weights and the slack units' 2 t_j half_j^2, as arrays (tameness checked once)
   const Wk = Float64Array.from({ length: K * d }, (_, e) => w(Math.floor(e / d), e % d));
-  const V = Float64Array.from({ length: K }, (_, q) => v(q));
-  const nums = [c.rho, ...c.t, ...c.mid, ...c.half];
-  if (!nums.every(tame) || !Wk.every(tame) || !V.every(tame)) return 'numbers beyond 2^+-200 (the fast sums need none)';
-  const s = sum(J.map((q, a) => div(sq(point(V[q])), mul(point(2), point(c.t[a])))));
-  const gap = sub(point(1), s);
-  if (!(gap.lo > 0)) return gap.hi <= 0 ? { refuted: `v^T D^-1 v = ${s.lo} is not below 1` } : `v^T D^-1 v = ${s.lo} is not certainly below 1`;
-  const b = Array.from({ length: d }, (_, i) => roundedSum(K, 3, (q) => V[q] * c.mid[q] * Wk[q * d + i]));
-  const coef = Float64Array.from(J, (q, a) => 2 * c.t[a] * c.half[q] * c.half[q]);
-  const M: Interval[][] = Array.from({ length: d }, (_, i) =>
+  const V = Float64Array.from({ length: m * K }, (_, e) => v(Math.floor(e / K), e % K));
+  if (![c.rho, ...c.t, ...c.mid, ...c.half].every(tame) || !Wk.every(tame) || !V.every(tame)) return 'numbers beyond 2^+-200 (the fast sums need none)';
+  // G from the rows sqrt(2 t_j) half_j w_j: its Gram; the row factors' roundings (a square root) covered by
+  // intervals below, so the rows are formed as intervals' upper and lower ends around G
+  const coef = J.map((q, a) => mul(mul(point(2), point(c.t[a])), sq(point(c.half[q]))));
+  const G = Array.from({ length: d }, (_, i) => Array.from({ length: i + 1 }, (_, l) => roundedSum(J.length, 3, (a) => coef[a].hi * Wk[J[a] * d + i] * Wk[J[a] * d + l])));
+  // coef rounded up bounds G from above where w_i w_l >= 0, below elsewhere: widen by the coefficients' widths
+  const wide = Array.from({ length: d }, (_, i) => Array.from({ length: i + 1 }, (_, l) => roundedSum(J.length, 3, (a) => (coef[a].hi - coef[a].lo) * Math.abs(Wk[J[a] * d + i] * Wk[J[a] * d + l]))));
+  const B = Array.from({ length: m }, (_, r) => Array.from({ length: d }, (_, i) => roundedSum(K, 3, (q) => V[r * K + q] * c.mid[q] * Wk[q * d + i])));
+  const S = Array.from({ length: m }, (_, r) => Array.from({ length: r + 1 }, (_, s2) => sum(J.map((q, a) => div(mul(point(V[r * K + q]), point(V[s2 * K + q])), mul(point(2), point(c.t[a])))))));
+  const N: Interval[][] = Array.from({ length: d + m }, (_, i) =>
     Array.from({ length: i + 1 }, (_, j) => {
-      // G_ij = sum_J (2 t_j half_j^2) w_ji w_jj: six factors (the coefficient's three roundings among them)
-      const G = roundedSum(J.length, 6, (a) => coef[a] * Wk[J[a] * d + i] * Wk[J[a] * d + j]);
-      return sub(sub(point(i === j ? c.rho : 0), G), div(mul(b[i], b[j]), gap));
+      if (i < d) return sub(sub(point(i === j ? c.rho : 0), G[i][j]), { lo: -wide[i][j].hi, hi: wide[i][j].hi });
+      if (j < d) return B[i - d][j];
+      return sub(point(i === j ? 1 : 0), S[i - d][j - d]);
     }),
   );
-  return cholesky(M);
+  return cholesky(N);
 }

@@ -57,6 +57,25 @@ export interface TrustRegionCertificateData {
   readonly x: readonly number[];
 }
 
+/**
+ * One factor of a spectral-product bound (docs/science.md sections 3 and 11), over layers `layers[0]..layers[1]`
+ * (0-based, inclusive), times `slope`, the largest |slope| of the activation after it: a `group` of layers joined
+ * by linear activations, multiplied out, with the certified spectral norm `norm` of the computed product (its
+ * rounding and the weights' stated errors are added by the bound as ||E||_F); a `pair` of two such groups split
+ * after layer `split`, bounded together by a one-hidden-layer LipSDP certificate (`certificate`, of the computed
+ * products, with `norms` of both for the error terms); a residual `block` with its bound `value`.
+ */
+export type SpectralFactor =
+  | { readonly kind: 'group'; readonly layers: readonly [number, number]; readonly norm: number; readonly slope: number }
+  | { readonly kind: 'pair'; readonly layers: readonly [number, number]; readonly split: number; readonly norms: readonly [number, number]; readonly certificate: LipSdpCertificateData | null; readonly slope: number }
+  | { readonly kind: 'block'; readonly layers: readonly [number, number]; readonly value: number; readonly slope: number };
+
+/** A spectral-product bound's factors, in order from the input, for an independent checker. */
+export interface SpectralProductCertificateData {
+  readonly kind: 'spectral-product';
+  readonly factors: readonly SpectralFactor[];
+}
+
 export type Witness =
   /**
    * ||grad f(x)|| = gradNorm (on a sphere domain: the norm of the tangential part of grad f(x)). With
@@ -69,7 +88,7 @@ export type Witness =
   /** |f(a) - f(b)| / ||a - b|| = secant, certified: lowered by `allowance`, the models' evaluation-error bound E(a) + E(b). */
   | { readonly type: 'pair'; readonly a: number[]; readonly b: number[]; readonly fa: number; readonly fb: number; readonly secant: number; readonly allowance?: number }
   /** The certificate of an upper bound or exact value: the formula and its inputs. */
-  | { readonly type: 'certificate'; readonly formula: string; readonly terms: Readonly<Record<string, number>>; readonly data?: LipSdpCertificateData | TrustRegionCertificateData }
+  | { readonly type: 'certificate'; readonly formula: string; readonly terms: Readonly<Record<string, number>>; readonly data?: LipSdpCertificateData | TrustRegionCertificateData | SpectralProductCertificateData }
   /** ||J(x)||_2 = sigma = u^T J(x) v for a vector-valued f: the Jacobian at x and its top singular vectors u (outputs), v (inputs). */
   | { readonly type: 'jacobian'; readonly x: number[]; readonly u: number[]; readonly v: number[]; readonly sigma: number }
   /** ||f(a) - f(b)||_2 / ||a - b||_2 = secant for a vector-valued f, with f(a) and f(b), certified: lowered by `allowance`, the norm of the outputs' evaluation-error bounds E_i(a) + E_i(b). */

@@ -8,7 +8,7 @@ import { exactEstimate, gamma, UNIT_ROUNDOFF, upperEstimate } from '../lipschitz
 import { domainName } from '../lipschitz/domain.js';
 import type { Rng } from '../core/rng.js';
 import type { Domain } from '../lipschitz/domain.js';
-import type { LipEstimate } from '../lipschitz/estimate.js';
+import type { LipEstimate, LipSdpCertificateData, SpectralFactor } from '../lipschitz/estimate.js';
 import type { Model } from './model.js';
 import { layeredEvaluationError } from './evaluation-error.js';
 import { lipSdpForLayers, networkBounds, reluExactForLayers, tighterUpper, type NetworkBounds } from '../lipschitz/sdp/network-bounds.js';
@@ -450,59 +450,72 @@ export function spectralProductL2(layers: readonly DenseLayer[], acts: readonly 
 function spectralProduct(layers: readonly DenseLayer[], acts: readonly NetworkActivation[], Dom: Domain, rng: Rng, what: string, pairs = true): LipEstimate | null {
   // the chain as items: complete blocks with their bound, and groups of layers joined by linear activations
   // (multiplied out where the product is small enough), each with the activation after it
-  type Item = { name: string; factor: number; errorNorm: number; M: { A: Float64Array; rows: number; cols: number } | null; after: NetworkActivation | null };
+  type Item = { name: string; factor: number; errorNorm: number; M: { A: Float64Array; rows: number; cols: number } | null; after: NetworkActivation | null; first: number; last: number; norm: number };
   const items: Item[] = [];
   let l = 0;
   while (l < layers.length) {
     const blk = completeBlock(layers, acts, l);
     if (blk !== null) {
       const end = l + blk.length - 1;
-      items.push({ name: `block${l + 1}-${end + 1}`, factor: blk.lipschitz, errorNorm: 0, M: null, after: end < acts.length ? acts[end] : null });
+      items.push({ name: `block${l + 1}-${end + 1}`, factor: blk.lipschitz, errorNorm: 0, M: null, after: end < acts.length ? acts[end] : null, first: l, last: end, norm: blk.lipschitz });
       l = end + 1;
       continue;
     }
     let j = l;
     while (j < acts.length && acts[j] === 'linear' && j + 1 < layers.length && completeBlock(layers, acts, j + 1) === null) j++;
     const whole = groupProduct(layers, l, j);
-    const parts = whole !== null ? [{ M: whole, name: l === j ? `layer${l + 1}` : `layers${l + 1}-${j + 1}`, q: j }] : Array.from({ length: j - l + 1 }, (_, q) => ({ M: groupProduct(layers, l + q, l + q), name: `layer${l + q + 1}`, q: l + q }));
-    for (const { M, name, q } of parts) {
+    const parts = whole !== null ? [{ M: whole, name: l === j ? `layer${l + 1}` : `layers${l + 1}-${j + 1}`, q: j, first: l }] : Array.from({ length: j - l + 1 }, (_, q) => ({ M: groupProduct(layers, l + q, l + q), name: `layer${l + q + 1}`, q: l + q, first: l + q }));
+    for (const { M, name, q, first } of parts) {
       if (M === null) return null;
       const sn = spectralNorm(M.A, M.rows, M.cols, rng);
       // a certificate that cannot be computed finitely is unavailable, never a number
       if (!sn.available) return null;
       // weights known up to an entrywise error E: ||W*|| <= ||W|| + ||E||_F (docs/science.md section 3, "Inexact weights")
       const err = M.E ? upperEnd(norm2(M.E), (M.E.length + 2) * UNIT_ROUNDOFF) : 0;
-      items.push({ name, factor: err > 0 ? upperEnd(sn.upper + err, 0) : sn.upper, errorNorm: err, M, after: q < acts.length ? acts[q] : null });
+      items.push({ name, factor: err > 0 ? upperEnd(sn.upper + err, 0) : sn.upper, errorNorm: err, M, after: q < acts.length ? acts[q] : null, first, last: q, norm: sn.upper });
     }
     l = j + 1;
   }
   // |slope| bound of the activation after item i (none after the last)
   const slope = (i: number) => (items[i].after === null || items[i].after === 'linear' ? 1 : activationSlope(items[i].after).lip);
   // best[i]: the smallest certified bound of items 0..i-1 (times the slope after i-1), with the merges used
-  const best: { value: number; factors: number[]; terms: Record<string, number> }[] = [{ value: 1, factors: [], terms: {} }];
+  // (and, for the independent checker, each factor's data: the layers it spans, the norm or certificate, the slope)
+  const best: { value: number; factors: number[]; terms: Record<string, number>; parts: SpectralFactor[] }[] = [{ value: 1, factors: [], terms: {}, parts: [] }];
+  const span = (it: Item) => [it.first, it.last] as const;
   for (let i = 1; i <= items.length; i++) {
     const it = items[i - 1];
-    const single = extend(best[i - 1], [it.factor, slope(i - 1)], { [it.name]: it.factor, ...(it.errorNorm > 0 ? { [`${it.name}Error`]: it.errorNorm } : {}), ...(slope(i - 1) !== 1 ? { [`slope${i}`]: slope(i - 1) } : {}) });
+    const part: SpectralFactor = it.M === null ? { kind: 'block', layers: span(it), value: it.factor, slope: slope(i - 1) } : { kind: 'group', layers: span(it), norm: it.norm, slope: slope(i - 1) };
+    const single = extend(best[i - 1], [it.factor, slope(i - 1)], { [it.name]: it.factor, ...(it.errorNorm > 0 ? { [`${it.name}Error`]: it.errorNorm } : {}), ...(slope(i - 1) !== 1 ? { [`slope${i}`]: slope(i - 1) } : {}) }, part);
     let choice = single;
     if (i >= 2 && pairs) {
       const pair = pairCertificate(items[i - 2], items[i - 1]);
       if (pair !== null) {
-        const merged = extend(best[i - 2], [pair, slope(i - 1)], { [`lipsdp(${items[i - 2].name}, ${items[i - 1].name})`]: pair, ...(slope(i - 1) !== 1 ? { [`slope${i}`]: slope(i - 1) } : {}) });
+        const [a, b] = [items[i - 2], items[i - 1]];
+        const merged = extend(best[i - 2], [pair.value, slope(i - 1)], { [`lipsdp(${a.name}, ${b.name})`]: pair.value, ...(slope(i - 1) !== 1 ? { [`slope${i}`]: slope(i - 1) } : {}) }, {
+          kind: 'pair',
+          layers: [a.first, b.last],
+          split: a.last,
+          norms: [a.norm, b.norm],
+          certificate: pair.certificate,
+          slope: slope(i - 1),
+        });
         if (merged.value < choice.value) choice = merged;
       }
     }
     best.push(choice);
   }
-  const { factors, terms } = best[items.length];
+  const { factors, terms, parts } = best[items.length];
   // the product rounded up without underflow on the way (2^-700 2^-700 2^700 2^700 is 1, not 0); one that
   // exceeds the largest double has no finite certificate either
   const prod = productUpper(factors);
-  return Number.isFinite(prod) ? upperEstimate(prod, domainName(Dom), 'spectral-product', `prod_g beta_g ||M_g||_op over groups of layers joined by linear activations, multiplied out, with neighbouring groups bounded together by a one-hidden-layer LipSDP certificate where that is smaller${what ? `, ${what}` : ''}`, terms) : null;
+  return Number.isFinite(prod)
+    ? upperEstimate(prod, domainName(Dom), 'spectral-product', `prod_g beta_g ||M_g||_op over groups of layers joined by linear activations, multiplied out, with neighbouring groups bounded together by a one-hidden-layer LipSDP certificate where that is smaller${what ? `, ${what}` : ''}`, terms, 0, { kind: 'spectral-product', factors: parts })
+    : null;
 }
 
-/** A DP state extended by more factors (its value the plain product, used only to compare choices). */
-function extend(s: { value: number; factors: number[]; terms: Record<string, number> }, factors: number[], terms: Record<string, number>) {
-  return { value: factors.reduce((v, f) => v * f, s.value), factors: [...s.factors, ...factors], terms: { ...s.terms, ...terms } };
+/** A DP state extended by more factors (its value the plain product, used only to compare choices) and one factor's data. */
+function extend(s: { value: number; factors: number[]; terms: Record<string, number>; parts: SpectralFactor[] }, factors: number[], terms: Record<string, number>, part: SpectralFactor) {
+  return { value: factors.reduce((v, f) => v * f, s.value), factors: [...s.factors, ...factors], terms: { ...s.terms, ...terms }, parts: [...s.parts, part] };
 }
 
 /** Hidden units above which two neighbouring groups are not bounded together (the pair's LipSDP solve grows as units^3). */
@@ -515,7 +528,7 @@ const PAIR_MAX_UNITS = 400;
  * ||B D A|| <= ||B^ D A^|| + ||E_B||_F (||A^|| + ||E_A||_F) + ||B^|| ||E_A||_F for any diagonal D of slopes.
  * Null for a block, an activation with slopes below 0, more than PAIR_MAX_UNITS hidden units or no certificate.
  */
-function pairCertificate(a: { M: { A: Float64Array; rows: number; cols: number } | null; factor: number; errorNorm: number; after: NetworkActivation | null }, b: { M: { A: Float64Array; rows: number; cols: number } | null; factor: number; errorNorm: number }): number | null {
+function pairCertificate(a: { M: { A: Float64Array; rows: number; cols: number } | null; factor: number; errorNorm: number; after: NetworkActivation | null }, b: { M: { A: Float64Array; rows: number; cols: number } | null; factor: number; errorNorm: number }): { value: number; certificate: LipSdpCertificateData | null } | null {
   if (a.M === null || b.M === null || a.after === null || a.after === 'linear' || a.M.rows > PAIR_MAX_UNITS) return null;
   if (activationSlope(a.after).alpha < 0) return null;
   const A: DenseLayer = { weights: a.M.A, biases: new Float64Array(a.M.rows), inputs: a.M.cols, outputs: a.M.rows };
@@ -524,7 +537,8 @@ function pairCertificate(a: { M: { A: Float64Array; rows: number; cols: number }
   if (cert === null || !Number.isFinite(cert.value)) return null;
   // the factors hold ||M^|| + ||E||_F: ||E_B|| (||A^|| + ||E_A||) + ||B^|| ||E_A|| <= ||E_B|| f_A + f_B ||E_A||
   const err = b.errorNorm * a.factor + b.factor * a.errorNorm;
-  return upperEnd(cert.value + err, 4 * UNIT_ROUNDOFF);
+  const data = cert.witness.type === 'certificate' && cert.witness.data?.kind === 'lipsdp-neuron' ? cert.witness.data : null;
+  return { value: upperEnd(cert.value + err, 4 * UNIT_ROUNDOFF), certificate: data };
 }
 
 /**
