@@ -11,6 +11,7 @@ import { forward, headGradient, type CheckedLayer } from './network.js';
 import type { CheckedDomain } from './domain.js';
 import { nums, witnessLow, type Evaluator } from './witness.js';
 import { lipSdpBound, type LipSdpData } from './lipsdp.js';
+import { spectralProductBound } from './spectral-product.js';
 
 /** The network as the checker needs it. */
 export interface CheckedNetwork {
@@ -95,27 +96,36 @@ function checkUpper(net: CheckedNetwork, record: string, value: unknown, method:
   const v = typeof value === 'number' ? value : null;
   if (v === null) return { record, bound: 'upper', value: null, status: 'checked', detail: 'no upper bound reported' };
   const est: unknown = Array.isArray(estimates) ? (estimates as unknown[]).find((e) => isObj(e) && e.kind === 'upper' && e.method === method && e.value === v) : undefined;
-  const data = isObj(est) && isObj(est.witness) && isObj(est.witness.data) && est.witness.data.kind === 'lipsdp-neuron' ? (est.witness.data as unknown as LipSdpData) : null;
   const open = (why: string): BoundCheck => ({ record, bound: 'upper', value: v, status: 'not checkable', detail: `${String(method)}: ${why}` });
   if (method === 'nonnegative-all-active') {
     const e = allActive(net, c, D);
     if (typeof e === 'string') return open(e);
     return e.hi <= v ? { record, bound: 'upper', value: v, status: 'checked', detail: `||c^T W_D ... W_1|| is at most ${e.hi}` } : { record, bound: 'upper', value: v, status: 'rejected', detail: `||c^T W_D ... W_1|| is up to ${e.hi}, above the reported ${v}` };
   }
-  if (data === null) return open('the result carries no certificate data for the checker yet');
-  if (net.layers.length !== 2) return open('a certificate of a network with one hidden layer only is checked');
-  const [L1, L2full] = net.layers;
+  const raw = isObj(est) && isObj(est.witness) && isObj(est.witness.data) ? est.witness.data : null;
+  if (raw === null) return open('the result carries no certificate data for the checker yet');
   // the output layer of the function bounded: all outputs, or one (c = e_i; a margin's certificate is of a rewritten head)
   const i = c === null ? -1 : c.findIndex((x) => x === 1);
   if (c !== null && !(c.filter((x) => x !== 0).length === 1 && i >= 0)) return open('a certificate of a margin head is not checked');
-  const L2 = i < 0 ? L2full : { weights: L2full.weights.subarray(i * L2full.inputs, (i + 1) * L2full.inputs), biases: L2full.biases.subarray(i, i + 1), inputs: L2full.inputs, outputs: 1, weightError: L2full.weightError, biasError: L2full.biasError };
-  const R = D.kind === 'Rd' ? Number.POSITIVE_INFINITY : D.kind === 'ball' && D.radius !== undefined ? D.radius : Number.NaN;
-  if (Number.isNaN(R)) return open(`a certificate on a ${D.kind} is not checked`);
-  const r = lipSdpBound(L1, L2, net.activations[0], data, R);
+  const last = net.layers[net.layers.length - 1];
+  const row = (a: Float64Array | undefined, n: number) => a?.subarray(i * n, (i + 1) * n);
+  const head = i < 0 ? last : { weights: row(last.weights, last.inputs)!, biases: last.biases.subarray(i, i + 1), inputs: last.inputs, outputs: 1, weightError: row(last.weightError, last.inputs), biasError: row(last.biasError, 1) };
+  const layers = [...net.layers.slice(0, -1), head];
+  let r: { bound: number } | { reason: string; rejected: boolean };
+  let what: string;
+  if (raw.kind === 'spectral-product') {
+    r = spectralProductBound(layers, net.activations, raw);
+    what = 'spectral product';
+  } else if (raw.kind === 'lipsdp-neuron' && layers.length === 2) {
+    const R = D.kind === 'Rd' ? Number.POSITIVE_INFINITY : D.kind === 'ball' && D.radius !== undefined ? D.radius : Number.NaN;
+    if (Number.isNaN(R)) return open(`a certificate on a ${D.kind} is not checked`);
+    r = lipSdpBound(layers[0], layers[1], net.activations[0], raw as unknown as LipSdpData, R);
+    what = 'LipSDP-Neuron certificate';
+  } else return open('a certificate of a network with one hidden layer only is checked');
   if ('reason' in r) return r.rejected ? { record, bound: 'upper', value: v, status: 'rejected', detail: `${String(method)}: ${r.reason}` } : open(r.reason);
   return r.bound <= v
-    ? { record, bound: 'upper', value: v, status: 'checked', detail: `the LipSDP-Neuron certificate proves at most ${r.bound}` }
-    : { record, bound: 'upper', value: v, status: 'rejected', detail: `the LipSDP-Neuron certificate proves only ${r.bound}, above the reported ${v}` };
+    ? { record, bound: 'upper', value: v, status: 'checked', detail: `the ${what} proves at most ${r.bound}` }
+    : { record, bound: 'upper', value: v, status: 'rejected', detail: `the ${what} proves only ${r.bound}, above the reported ${v}` };
 }
 
 /** Whether parsed JSON is a `lip --model --json` result. */

@@ -16,6 +16,12 @@ export interface CheckedLayer {
   readonly outputs: number;
   readonly weightError?: Float64Array;
   readonly biasError?: Float64Array;
+  /**
+   * A block of layers the reader translated from one node (max pooling: layers with relu between them that take
+   * each window's maximum), with the bound the reader states for the node: sqrt of the most windows sharing an
+   * input cell. Trusted with the reader (docs/science.md section 11); residual blocks (`coversErrors`) are not.
+   */
+  readonly block?: { readonly id: object; readonly index: number; readonly length: number; readonly lipschitz: number; readonly coversErrors?: boolean };
 }
 
 /** The layer's bias r as an interval (the stored value and its stated error). */
