@@ -11,7 +11,7 @@
 import { add, mul, norm, point, up, type Interval } from './interval.js';
 import { checkedActivation } from './activations.js';
 import { lipSdpBound, type LipSdpData } from './lipsdp.js';
-import { spectralAtMost } from './spectral.js';
+import { spectralCheck } from './spectral.js';
 import type { CheckedLayer } from './network.js';
 
 /** The product W_j ... W_i in f64 and an entrywise bound on its distance from the exact product of the exact weights. */
@@ -66,12 +66,13 @@ export function spectralProductBound(layers: readonly CheckedLayer[], acts: read
   let total: Interval = point(1);
   const linear = (a: number, b: number) => acts.slice(a, b).every((x) => x === 'linear');
   // a group's bound f = ||M^|| + ||E||_F with its norm proven, and ||E||_F
-  const group = (a: number, b: number, stated: unknown): { f: number; e: number } | string => {
-    if (!linear(a, b)) return `layers ${a + 1}-${b + 1} are joined by a nonlinear activation`;
+  const group = (a: number, b: number, stated: unknown): { f: number; e: number } | { reason: string; rejected: boolean } => {
+    if (!linear(a, b)) return no(`layers ${a + 1}-${b + 1} are joined by a nonlinear activation`, true);
     const M = product(layers, a, b);
     const e = norm(Array.from(M.E, point)).hi;
-    if (typeof stated !== 'number' || !spectralAtMost(M.A, M.rows, M.cols, stated)) return `the norm of layers ${a + 1}-${b + 1} is not proven (${String(stated)})`;
-    return { f: add(point(stated), point(e)).hi, e };
+    const proof = typeof stated === 'number' ? spectralCheck(M.A, M.rows, M.cols, stated) : { refuted: 'no norm' };
+    if (proof !== true) return no(`the norm ${String(stated)} of layers ${a + 1}-${b + 1}: ${typeof proof === 'string' ? proof : `certainly exceeded (${proof.refuted})`}`, typeof proof !== 'string');
+    return { f: add(point(stated as number), point(e)).hi, e };
   };
   for (const raw of factors as Record<string, unknown>[]) {
     const span = Array.isArray(raw.layers) ? (raw.layers as number[]) : [];
@@ -81,7 +82,7 @@ export function spectralProductBound(layers: readonly CheckedLayer[], acts: read
     let f: number;
     if (raw.kind === 'group') {
       const g = group(a, b, raw.norm);
-      if (typeof g === 'string') return no(g, /nonlinear/.test(g));
+      if ('reason' in g) return g;
       f = g.f;
     } else if (raw.kind === 'pair') {
       const split = raw.split as number;
@@ -100,8 +101,9 @@ export function spectralProductBound(layers: readonly CheckedLayer[], acts: read
       let extra = point(0);
       if (eA > 0 || eB > 0) {
         const gA = group(a, split, norms[0]);
+        if ('reason' in gA) return gA;
         const gB = group(split + 1, b, norms[1]);
-        if (typeof gA === 'string' || typeof gB === 'string') return no(typeof gA === 'string' ? gA : (gB as string));
+        if ('reason' in gB) return gB;
         extra = add(mul(point(eB), point(gA.f)), mul(point(gB.f), point(eA)));
       }
       f = add(point(r.bound), extra).hi;

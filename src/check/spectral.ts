@@ -11,8 +11,14 @@ import { cholesky } from './cholesky.js';
  * false.
  */
 export function spectralAtMost(M: Float64Array, k: number, d: number, s: number): boolean {
-  if (!(s >= 0 && Number.isFinite(s)) || !M.every(tame) || !tame(s)) return false;
+  return spectralCheck(M, k, d, s) === true;
+}
+
+/** {@link spectralAtMost}, telling a norm that certainly exceeds s (refuted) from one not proven (a reason). */
+export function spectralCheck(M: Float64Array, k: number, d: number, s: number): true | string | { refuted: string } {
+  if (!(s >= 0 && Number.isFinite(s))) return { refuted: `a stated norm ${s}` };
+  if (!M.every(tame) || !tame(s)) return 'numbers beyond 2^+-200 (the fast sums need none)';
   // the smaller side: M^T M (d x d) from M's rows, or M M^T (k x k) from its columns
   const G = d <= k ? gramEnclosure(M, k, d) : gramEnclosure(Float64Array.from({ length: k * d }, (_, e) => M[(e % k) * d + Math.floor(e / k)]), d, k);
-  return cholesky(G.map((row, a) => row.map((v, b) => sub(a === b ? sq(point(s)) : point(0), v)))) === true;
+  return cholesky(G.map((row, a) => row.map((v, b) => sub(a === b ? sq(point(s)) : point(0), v))));
 }
