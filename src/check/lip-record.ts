@@ -12,6 +12,7 @@ import type { CheckedDomain } from './domain.js';
 import { nums, witnessLow, type Evaluator } from './witness.js';
 import { lipSdpBound, type LipSdpData } from './lipsdp.js';
 import { spectralProductBound } from './spectral-product.js';
+import { deepLipSdpBound } from './lipsdp-deep.js';
 
 /** The network as the checker needs it. */
 export interface CheckedNetwork {
@@ -121,7 +122,12 @@ function checkUpper(net: CheckedNetwork, record: string, value: unknown, method:
     if (Number.isNaN(R)) return open(`a certificate on a ${D.kind} is not checked`);
     r = lipSdpBound(layers[0], layers[1], net.activations[0], raw as unknown as LipSdpData, R);
     what = 'LipSDP-Neuron certificate';
-  } else return open('a certificate of a network with one hidden layer only is checked');
+  } else if (raw.kind === 'lipsdp-deep') {
+    const R = D.kind === 'Rd' ? Number.POSITIVE_INFINITY : D.kind === 'ball' && D.radius !== undefined ? D.radius : Number.NaN;
+    if (Number.isNaN(R)) return open(`a certificate on a ${D.kind} is not checked`);
+    r = deepLipSdpBound(layers, net.activations, raw, R);
+    what = 'LipSDP-Neuron certificate (several hidden layers)';
+  } else return open(`certificate data of kind ${String(raw.kind)} is not checked`);
   if ('reason' in r) return r.rejected ? { record, bound: 'upper', value: v, status: 'rejected', detail: `${String(method)}: ${r.reason}` } : open(r.reason);
   return r.bound <= v
     ? { record, bound: 'upper', value: v, status: 'checked', detail: `the ${what} proves at most ${r.bound}` }

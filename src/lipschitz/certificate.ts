@@ -1,4 +1,4 @@
-import type { LipEstimate, LipSdpCertificateData, SpectralProductCertificateData } from './estimate.js';
+import type { DeepLipSdpCertificateData, LipEstimate, LipSdpCertificateData, SpectralProductCertificateData } from './estimate.js';
 
 /** Unit roundoff of f64, 2^-53. */
 export const UNIT_ROUNDOFF = 2 ** -53;
@@ -32,7 +32,7 @@ export function exactEstimate(value: number, domain: string, method: string, for
 }
 
 /** A certified upper bound on Lip(f) over `domain` with its certificate (docs/science.md section 3). */
-export function upperEstimate(value: number, domain: string, method: string, formula: string, terms: Readonly<Record<string, number>>, evaluations = 0, data?: LipSdpCertificateData | SpectralProductCertificateData): LipEstimate {
+export function upperEstimate(value: number, domain: string, method: string, formula: string, terms: Readonly<Record<string, number>>, evaluations = 0, data?: LipSdpCertificateData | SpectralProductCertificateData | DeepLipSdpCertificateData): LipEstimate {
   // +Infinity is an upper bound (a useless one); NaN or a negative number is a bug of the caller
   if (!(value >= 0)) throw new RangeError(`upperEstimate (${method}): value must be a non-negative number or +Infinity (got ${value})`);
   return { kind: 'upper', value, witness: { type: 'certificate', formula, terms, ...(data ? { data } : {}) }, domain, evaluations, method };

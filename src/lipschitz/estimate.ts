@@ -70,6 +70,22 @@ export type SpectralFactor =
   | { readonly kind: 'pair'; readonly layers: readonly [number, number]; readonly split: number; readonly norms: readonly [number, number]; readonly certificate: LipSdpCertificateData | null; readonly slope: number }
   | { readonly kind: 'block'; readonly layers: readonly [number, number]; readonly value: number; readonly slope: number };
 
+/**
+ * What an independent checker needs to re-verify a LipSDP-Neuron certificate of several hidden layers
+ * (docs/science.md sections 9.5 and 11): each layer's scaling exponent (weights by 2^-e_l, f by 2^-sum e_l; all 0
+ * unless every activation is relu or linear), each hidden layer's slope intervals [mid - half, mid + half], the
+ * multipliers t of the units with half > 0 (in layer order) and rho of the scaled problem; the bound is
+ * sqrt(rho) 2^(sum e_l).
+ */
+export interface DeepLipSdpCertificateData {
+  readonly kind: 'lipsdp-deep';
+  readonly e: readonly number[];
+  readonly mid: readonly (readonly number[])[];
+  readonly half: readonly (readonly number[])[];
+  readonly t: readonly number[];
+  readonly rho: number;
+}
+
 /** A spectral-product bound's factors, in order from the input, for an independent checker. */
 export interface SpectralProductCertificateData {
   readonly kind: 'spectral-product';
@@ -88,7 +104,7 @@ export type Witness =
   /** |f(a) - f(b)| / ||a - b|| = secant, certified: lowered by `allowance`, the models' evaluation-error bound E(a) + E(b). */
   | { readonly type: 'pair'; readonly a: number[]; readonly b: number[]; readonly fa: number; readonly fb: number; readonly secant: number; readonly allowance?: number }
   /** The certificate of an upper bound or exact value: the formula and its inputs. */
-  | { readonly type: 'certificate'; readonly formula: string; readonly terms: Readonly<Record<string, number>>; readonly data?: LipSdpCertificateData | TrustRegionCertificateData | SpectralProductCertificateData }
+  | { readonly type: 'certificate'; readonly formula: string; readonly terms: Readonly<Record<string, number>>; readonly data?: LipSdpCertificateData | TrustRegionCertificateData | SpectralProductCertificateData | DeepLipSdpCertificateData }
   /** ||J(x)||_2 = sigma = u^T J(x) v for a vector-valued f: the Jacobian at x and its top singular vectors u (outputs), v (inputs). */
   | { readonly type: 'jacobian'; readonly x: number[]; readonly u: number[]; readonly v: number[]; readonly sigma: number }
   /** ||f(a) - f(b)||_2 / ||a - b||_2 = secant for a vector-valued f, with f(a) and f(b), certified: lowered by `allowance`, the norm of the outputs' evaluation-error bounds E_i(a) + E_i(b). */

@@ -30,6 +30,9 @@ export interface DeepProblem {
   readonly layerOf: Int32Array;
   /** Number of hidden layers. */
   readonly L: number;
+  /** Each hidden layer's slope intervals [mid - half, mid + half] (the certificate's data for a checker). */
+  readonly mid: readonly Float64Array[];
+  readonly half: readonly Float64Array[];
 }
 
 const u = UNIT_ROUNDOFF;
@@ -202,7 +205,7 @@ export function deepProblem(layers: readonly DeepLayer[], slopes: readonly { lo:
   // output rows: C = A after the last hidden layer
   Zhat.set(A, nJ * cols);
   ZhatErr.set(Aerr, nJ * cols);
-  return { d, m, nJ, Zhat, ZhatErr, rows, cols, layerOf: Int32Array.from(layerOf), L };
+  return { d, m, nJ, Zhat, ZhatErr, rows, cols, layerOf: Int32Array.from(layerOf), L, mid: mids, half: halves };
 }
 
 /**

@@ -145,11 +145,11 @@ export function lipSdpDeepUpper(layers: readonly DeepLayer[], activations: reado
   if (layers[0].inputs + units > (options.maxFullSize ?? 2000) || units + layers[layers.length - 1].outputs > 400) return none();
   const R = D.kind === 'ball' || D.kind === 'sphere' ? D.radius : withinBall(D, modelRadius) ? modelRadius : Number.POSITIVE_INFINITY;
   const homogeneous = activations.every((a) => a === 'relu' || a === 'linear');
-  const sc = homogeneous ? scaleExactly(layers) : { scaled: layers, E: 0 };
+  const sc = homogeneous ? scaleExactly(layers) : { scaled: layers, E: 0, e: layers.map(() => 0) };
   if (sc === null) return none();
   const slopes = deepSlopes(sc.scaled, activations, R);
   if (slopes === null) return none();
-  return deepCertificate(sc.scaled, slopes, sc.E, domainName(D), options, t0);
+  return deepCertificate(sc.scaled, slopes, sc, domainName(D), options, t0);
 }
 
 /**
@@ -169,7 +169,7 @@ export function lipSdpDeepForSlopes(layers: readonly DeepLayer[], activations: r
   if (layers[0].inputs + units > (options.maxFullSize ?? 2000) || units + layers[layers.length - 1].outputs > 400) return none();
   const sc = scaleExactly(layers);
   if (sc === null) return none();
-  return deepCertificate(sc.scaled, slopes, sc.E, domain, options, t0);
+  return deepCertificate(sc.scaled, slopes, sc, domain, options, t0);
 }
 
 /**
@@ -180,10 +180,11 @@ export function lipSdpDeepForSlopes(layers: readonly DeepLayer[], activations: r
  * certified 0 for a net whose constant is 1e-125) or overflow. The caller then gives no
  * certificate rather than one of a different network.
  */
-function scaleExactly(layers: readonly DeepLayer[]): { scaled: DeepLayer[]; E: number } | null {
+function scaleExactly(layers: readonly DeepLayer[]): { scaled: DeepLayer[]; E: number; e: number[] } | null {
   let E = 0;
   let cum = 0;
   const scaled: DeepLayer[] = [];
+  const exps: number[] = [];
   const exact = (v: number, e: number) => {
     if (v === 0) return 0;
     const t = ldexp(v, e);
@@ -194,6 +195,7 @@ function scaleExactly(layers: readonly DeepLayer[]): { scaled: DeepLayer[]; E: n
     const mx = L.weights.reduce((s, v) => Math.max(s, Math.abs(v)), 0);
     if (!Number.isFinite(mx)) return null;
     const e = mx > 0 ? exponentOf(mx) : 0;
+    exps.push(e);
     E += e;
     cum -= e;
     const weights = new Float64Array(L.weights.length);
@@ -210,11 +212,12 @@ function scaleExactly(layers: readonly DeepLayer[]): { scaled: DeepLayer[]; E: n
     }
     scaled.push({ ...L, weights, biases });
   }
-  return { scaled, E };
+  return { scaled, E, e: exps };
 }
 
 /** The deep problem of the scaled layers (f scaled by 2^-E) with the slopes, solved, verified and scaled back by 2^E. */
-function deepCertificate(scaled: readonly DeepLayer[], slopes: readonly { lo: Float64Array; hi: Float64Array }[], E: number, domain: string, options: LipSdpOptions, t0: number): LipSdpResult {
+function deepCertificate(scaled: readonly DeepLayer[], slopes: readonly { lo: Float64Array; hi: Float64Array }[], scaling: { readonly E: number; readonly e: readonly number[] }, domain: string, options: LipSdpOptions, t0: number): LipSdpResult {
+  const E = scaling.E;
   const none = (): LipSdpResult => ({ estimate: null, verdict: null, seconds: (performance.now() - t0) / 1000 });
   const layers = scaled;
   const P = deepProblem(scaled, slopes);
@@ -232,9 +235,11 @@ function deepCertificate(scaled: readonly DeepLayer[], slopes: readonly { lo: Fl
   if (sol === null) return none();
   let ok: { bound: number; margin: number } | null = null;
   let rho = sol.rho;
+  let tUsed = sol.t;
   for (const slack of [1e-7, 1e-5, 1e-3, 1e-2]) {
     rho = sol.rho * (1 + slack);
-    ok = verifyDeepLipSdp(P, sol.t.map((v) => v * (1 + slack / 2)), rho);
+    tUsed = sol.t.map((v) => v * (1 + slack / 2));
+    ok = verifyDeepLipSdp(P, tUsed, rho);
     if (ok !== null) break;
   }
   if (ok === null) return none();
@@ -246,6 +251,8 @@ function deepCertificate(scaled: readonly DeepLayer[], slopes: readonly { lo: Fl
     LIPSDP_NEURON,
     `sqrt(rho): diag(rho I, 2T) - Z^T Z >= 0 (LipSDP-Neuron, ${layers.length - 1} hidden layers, ${P.nJ} multipliers from ${sol.iterations} solver iterations), verified in f64 by Cholesky (size ${P.cols}) with a shift covering rounding; docs/science.md section 9.5`,
     { rho: ldexp(rho, 2 * E), multipliers: P.nJ, solverIterations: sol.iterations, choleskySize: P.cols, choleskyShift: ldexp(ok.margin, 2 * E), verifiedInF64: 1 },
+    0,
+    { kind: 'lipsdp-deep', e: [...scaling.e], mid: P.mid.map((v) => Array.from(v)), half: P.half.map((v) => Array.from(v)), t: Array.from(tUsed), rho },
   );
   return { estimate, verdict: null, seconds: (performance.now() - t0) / 1000 };
 }
