@@ -52,6 +52,8 @@ export function fitIntrinsicBumps(X: Float64Array, n: number, d: number, y: Floa
       return e === null ? null : { ...e, method: `intrinsic-${e.method}`, domain: domainName(D) };
     },
     averageGradientUpperOnSphere: undefined,
+    // not the inner bumps' (they live in the subspace's coordinates): the checker has no form of g o U^T
+    checkable: undefined,
     predict: (P, rows) => inner.predict(toZ(P, rows), rows),
     // docs/science.md section 3, "Rounding": the error of g at the computed z^ = U^T x, plus Lip(g) ||z^ - z||
     // with |z^_c - z_c| <= gamma_d sum_r |U_rc x_r| and Lip(g) <= sum |h| sup|g'| / r (any supports)

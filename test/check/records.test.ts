@@ -179,3 +179,24 @@ describe('the checker activations of record models', () => {
     expect(checkedActivation('tanh')!.curvatures!({ lo: 0.5, hi: 0.8 }).lo).toBeLessThanOrEqual(-4 / (3 * Math.sqrt(3)));
   });
 });
+
+describe('a search counterexample written with --certificates', () => {
+  it('re-checks the minimal instance: its bounds and its counterexample verdict; a flipped verdict is rejected; --certificates without files is refused', async () => {
+    const out = join(dir, 'search');
+    const r = await runCli(['search', '--regime', 'noiseless', '--budget', '20', '--out', out, '--certificates']);
+    expect(r.code, r.stderr).toBe(0);
+    const file = join(out, 'noiseless.json');
+    const ok = await runCli(['check', file, '--verbose']);
+    expect(ok.code, ok.stdout).toBe(0);
+    expect(ok.stdout).toMatch(/verdict -  checked: counterexample/);
+    expect(ok.stdout).toMatch(/^1 records: 1 checked/m);
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { record: Obj };
+    doc.record.lawVerdict = 'holds';
+    writeFileSync(file, JSON.stringify(doc));
+    const bad = await runCli(['check', file]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/verdict -  rejected: the checked bounds give counterexample, the record says holds/);
+    const refused = await runCli(['search', '--regime', 'noiseless', '--budget', '5', '--no-write', '--certificates']);
+    expect(refused.code).toBe(2);
+  }, 60_000);
+});

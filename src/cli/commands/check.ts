@@ -54,7 +54,7 @@ export function registerCheck(program: Command): void {
   program
     .command('check')
     .description('re-check the bounds and verdicts of saved results from their files, by the independent checker')
-    .argument('<files...>', 'run directories written with --certificates (or their results.jsonl), and the JSON that `lip --model ... --json` prints')
+    .argument('<files...>', 'run directories written with --certificates (or their results.jsonl), search counterexample files, and the JSON that `lip --model ... --json` prints')
     .option('--json', 'machine-readable output')
     .option('--verbose', 'print every check, not only those that are not checked')
     .action((files: string[], flags: CheckFlags) => {
@@ -75,7 +75,15 @@ export function registerCheck(program: Command): void {
         }
         // a file that cannot be read, or is no result, is named as the argument that gave it
         const json = naming({ path: '<files...>' }, () => readStructuredFile(file, fn));
-        if (!isLipResult(json)) throw new InputError('<files...>', 'a run directory (--certificates), its results.jsonl, or the JSON of `lip --model ... --json`', file, { context: fn, shown: `${file}: neither a run nor a lip --model result` });
+        // a search's counterexample file: its minimal instance's record, with the certificate beside it
+        const doc = json as { format?: unknown; record?: Record<string, unknown> | null };
+        if (doc?.format === 'robustlaw-counterexample/1' && typeof doc.record === 'object' && doc.record !== null) {
+          const rec = doc.record;
+          const cert = typeof rec.certificate !== 'string' ? 'the record has no certificate (search with --certificates)' : certificateAt(join(dirname(file), rec.certificate));
+          for (const c of checkRecord(rec, cert)) all.push({ file, ...c });
+          continue;
+        }
+        if (!isLipResult(json)) throw new InputError('<files...>', 'a run directory (--certificates), its results.jsonl, a search\'s counterexample file, or the JSON of `lip --model ... --json`', file, { context: fn, shown: `${file}: neither a run nor a lip --model result` });
         // the model path as lip was given it: from the current folder, else beside the result
         const model = json.model as string;
         const path = existsSync(model) ? model : join(dirname(file), model);

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { MAX_SEED } from '../../core/rng.js';
 import { requireInt, requireOneOf, requirePositive } from '../../core/validate.js';
 import { counterexampleFile } from '../../search/counterexample-file.js';
-import { REGIME_NAMES } from '../../search/regimes.js';
+import { REGIME_NAMES, regimeEffort } from '../../search/regimes.js';
+import { runInstance } from '../../sweep/runner.js';
+import { certificateFileJson } from '../../sweep/certificate-file.js';
 import { requireReplayPath, searchRegime } from '../../search/search.js';
 import { runFamily } from '../../search/regime-family.js';
 import { familyPlot } from '../../report/family-plot.js';
@@ -28,6 +30,7 @@ interface SearchFlags {
   allowOutsidePremise?: boolean;
   out: string;
   write: boolean;
+  certificates?: boolean;
   json?: boolean;
 }
 
@@ -47,11 +50,13 @@ export function registerSearch(program: Command): void {
     .option('--in-regime', 'run the in-regime control instead (it must find nothing)')
     .option('--allow-outside-premise', 'let the search and its shrinker leave the premise (eps >= 0.1, n eps^2 >= 8 k, n >= 50)')
     .option('--out <dir>', 'directory for <regime>.json, <regime>.md and <regime>-family.svg', 'reports/counterexamples')
+    .option('--certificates', 'also write <regime>.certificate.json, the minimal instance\'s certificate, for robustlaw check')
     .option('--no-write', 'do not write the files')
     .option('--json', 'machine-readable output')
     .action(async (flags: SearchFlags, cmd: Command) => {
       const fn = 'robustlaw search';
-      if (!flags.write) refuseGiven(cmd, ['out'], 'with --no-write (nothing is written)');
+      if (!flags.write) refuseGiven(cmd, ['out', 'certificates'], 'with --no-write (nothing is written)');
+      if (flags.inRegime) refuseGiven(cmd, ['certificates'], 'with --in-regime (the control writes no file)');
       if (flags.inRegime) refuseGiven(cmd, ['out'], 'with --in-regime (the control writes no file)');
       if (flags.inRegime) refuseGiven(cmd, ['allowOutsidePremise'], 'with --in-regime (the control judges instances in the law\'s regime)');
       const regime = requireOneOf(fn, '--regime', flags.regime, REGIME_NAMES);
@@ -65,16 +70,26 @@ export function registerSearch(program: Command): void {
       const reportFile = { name: `${regime}.md`, what: 'a search report', replaces: (old: string) => old.startsWith(SEARCH_REPORT_MARK) };
       const plotFile = { name: `${regime}-family.svg`, what: 'a search report\'s plot', replaces: (old: string) => old.includes(PLOT_MARK) };
       const writes = flags.write && !flags.inRegime;
-      if (writes) naming(OUT, () => checkOutFiles(flags.out, [outFile, reportFile, plotFile]));
+      if (writes) naming(OUT, () => checkOutFiles(flags.out, [outFile, reportFile, plotFile, { name: `${regime}.certificate.json`, what: 'a robustlaw-certificate/1 file', replaces: hasFormat('robustlaw-certificate/1') }]));
       process.stderr.write(backendLines(fn, backend, flags.verbose === true));
       process.stderr.write(`robustlaw search: regime=${regime} seed=${seed} budget=${budget}${flags.inRegime ? ' (in-regime control)' : ''}\n`);
       const r = searchRegime(regime, { budget, seed, path: flags.path, factor, inRegime: flags.inRegime, allowOutsidePremise: flags.allowOutsidePremise, backend });
       // the scaling family inside the premise follows every search but the control (docs/science.md section 5)
       const family = flags.inRegime ? null : runFamily(regime, { seed, backend });
-      const doc = counterexampleFile(r, family);
+      let doc = counterexampleFile(r, family);
+      // the minimal instance evaluated once more (the same spec and effort: the same record) with its certificate
+      const certFile = { name: `${regime}.certificate.json`, what: 'a robustlaw-certificate/1 file', replaces: hasFormat('robustlaw-certificate/1') };
+      let certText: string | null = null;
+      if (writes && flags.certificates === true && doc.record !== null) {
+        const again = runInstance({ index: 0, id: doc.record.id, instance: doc.record.spec }, regimeEffort(false), backend, true);
+        if (again.report.certificate !== undefined) {
+          certText = certificateFileJson(doc.record.id, again.report.certificate);
+          doc = { ...doc, record: { ...doc.record, certificate: certFile.name } };
+        }
+      }
       if (writes) {
         const svg = family ? markPlot(await renderSvg(familyPlot(family), `family-${regime}`)) : null;
-        const files = [{ ...outFile, content: `${JSON.stringify(doc, null, 2)}\n` }, { ...reportFile, content: searchReportMarkdown(doc, svg ? plotFile.name : null) }];
+        const files = [{ ...outFile, content: `${JSON.stringify(doc, null, 2)}\n` }, { ...reportFile, content: searchReportMarkdown(doc, svg ? plotFile.name : null) }, ...(certText === null ? [] : [{ ...certFile, content: certText }])];
         naming(OUT, () => writeOutFiles(flags.out, svg ? [...files, { ...plotFile, content: svg }] : files));
       }
       if (flags.json) {
