@@ -208,11 +208,14 @@ export function dotIntervals(n: number, c: (i: number) => Interval, w: (i: numbe
     comp += s - (sNew - bv) + (p - bv) + e;
     s = sNew;
     abs += Math.abs(p);
-    if (ci.lo !== ci.hi) rad = up(rad + up(Math.max(up(ci.hi - m), up(m - ci.lo)) * Math.abs(wi) * (1 + 2 ** -52)));
+    // the radii's terms in plain f64 (each within u, the sum within gamma_n: raised below)
+    if (ci.lo !== ci.hi) rad += Math.max(ci.hi - m, m - ci.lo) * Math.abs(wi);
   }
   const res = s + comp;
   const g = (n * 2 ** -53) / (1 - n * 2 ** -53);
-  const err = up(up(2 * 2 ** -53 * Math.abs(res)) + up(2 * g * g * abs * (1 + 2 ** -50)) + rad + 2 ** -1000 * n);
+  const g3 = ((n + 3) * 2 ** -53) / (1 - (n + 3) * 2 ** -53);
+  const radUp = rad === 0 ? 0 : up(rad * (1 + 2 * g3) + n * 2 ** -1074);
+  const err = up(up(2 * 2 ** -53 * Math.abs(res)) + up(2 * g * g * abs * (1 + 2 ** -50)) + radUp + 2 ** -1000 * n);
   return { lo: down(res - err), hi: up(res + err) };
 }
 
@@ -222,17 +225,18 @@ export function exp(z: Interval): Interval {
 }
 
 /**
- * The d x d matrix sum_j u_j v_j^T (u_j, v_j rows j of k x d arrays, u given as intervals), each entry summed
- * operation by operation: tight, k d^2 interval products.
+ * The d x d matrix sum_j u_j v_j^T (u_j, v_j rows j of k x d arrays, u given as intervals), each entry by
+ * {@link dotIntervals} (tight, k d^2 compensated products); `symmetric`: the lower triangle mirrored.
  */
-export function outerSum(u: readonly Interval[], v: Float64Array, k: number, d: number): Interval[][] {
-  return Array.from({ length: d }, (_, i) =>
-    Array.from({ length: d }, (_, l) => {
-      let s = point(0);
-      for (let j = 0; j < k; j++) s = add(s, mul(u[j * d + i], point(v[j * d + l])));
-      return s;
-    }),
-  );
+export function outerSum(u: readonly Interval[], v: Float64Array, k: number, d: number, symmetric = false): Interval[][] {
+  const M: Interval[][] = Array.from({ length: d }, () => new Array<Interval>(d));
+  for (let i = 0; i < d; i++)
+    for (let l = 0; l < d; l++) {
+      if (symmetric && l > i) continue;
+      M[i][l] = dotIntervals(k, (j) => u[j * d + i], (j) => v[j * d + l]);
+      if (symmetric) M[l][i] = M[i][l];
+    }
+  return M;
 }
 
 /**

@@ -34,7 +34,7 @@ export function networkModel(m: ModelJson): CheckedModel | string {
     const [{ weights: W, biases: b, inputs: d, outputs: k }, { weights: a }] = layers;
     const aW = Array.from(W, (w, e) => mul(point(a[Math.floor(e / d)]), point(w)));
     const g = Array.from({ length: d }, (_, i) => sum(Array.from({ length: k }, (_, j) => mul(aW[j * d + i], point(b[j])))));
-    return quadraticExact(outerSum(aW, W, k, d), g, (x) => evaluator.gradient(x, [1]), terms, data, D);
+    return quadraticExact(outerSum(aW, W, k, d, true), g, (x) => evaluator.gradient(x, [1]), terms, data, D);
   };
   return {
     ...evaluator,
