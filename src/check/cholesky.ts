@@ -81,4 +81,3 @@ export function cholesky(M: readonly (readonly Interval[])[]): true | string | {
   }
   return true;
 }
-

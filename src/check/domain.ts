@@ -41,4 +41,3 @@ export function inDomain(D: CheckedDomain, x: readonly number[]): true | string 
   const r = scaled(D.radius);
   return s <= r * r ? true : { refuted: `the witness lies outside the ball of radius ${D.radius}` };
 }
-

@@ -29,4 +29,3 @@ export function checkedModel(m: unknown): CheckedModel | string {
   const read = typeof kind === 'string' ? KINDS[kind] : undefined;
   return read === undefined ? `a model of kind ${String(kind)} is not checked` : read(m as ModelJson);
 }
-

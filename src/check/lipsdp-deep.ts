@@ -96,4 +96,3 @@ export function deepLipSdpBound(layers: readonly CheckedLayer[], acts: readonly 
   if (psd !== true) return typeof psd === 'string' ? no(psd) : no(psd.refuted, true);
   return { bound: mul(sqrt(point(rho)), point(2 ** e.reduce((s2, v) => s2 + v, 0))).hi };
 }
-

@@ -19,10 +19,14 @@ export interface CheckedLayer {
   /**
    * A block of layers the reader translated from one node (max pooling: layers with relu between them that take
    * each window's maximum), with the bound the reader states for the node: sqrt of the most windows sharing an
-   * input cell. Trusted with the reader (docs/science.md section 11); residual blocks (`coversErrors`) are not.
+   * input cell. Trusted with the reader (docs/science.md section 11); a residual block (`coversErrors`) counts
+   * 1 + Lip(F), Lip(F) re-proven from its branch's spectral product.
    */
-  readonly block?: { readonly id: object; readonly index: number; readonly length: number; readonly lipschitz: number; readonly coversErrors?: boolean };
+  readonly block?: { readonly id: object; readonly index: number; readonly length: number; readonly lipschitz: number; readonly coversErrors?: boolean; readonly branch?: CheckedBranch };
 }
+
+/** A residual block's branch F as the reader read it (the block computes s + F(s)) and its spectral product's data. */
+type CheckedBranch = { readonly layers: readonly CheckedLayer[]; readonly acts: readonly string[]; readonly data: unknown };
 
 /** The layer's bias r as an interval (the stored value and its stated error). */
 const bias = (L: CheckedLayer, r: number): Interval => around(L.biases[r], L.biasError?.[r] ?? 0);

@@ -5,7 +5,8 @@
  * errors included), and bounds by ||M^|| + ||E||_F, its stated norm of M^ proven; a pair of groups is bounded by
  * its one-hidden-layer LipSDP certificate (of the products M^) plus ||E_B|| f_A + f_B ||E_A||; each factor is
  * multiplied by the largest |slope| of the activation after it. A max-pooling node's layers count with the bound
- * the file reader states for the node.
+ * the file reader states for the node; a residual block's (s + F(s), as the reader read the file's Add) with
+ * 1 + Lip(F), its branch's spectral product re-proven likewise.
  * @module
  */
 import { add, mul, norm, point, up, type Interval } from './interval.js';
@@ -111,8 +112,14 @@ export function spectralProductBound(layers: readonly CheckedLayer[], acts: read
       // a max-pooling node's layers, as the reader marked them, with the reader's bound (section 11)
       const blk = layers[a].block;
       const whole = blk !== undefined && blk.length === b - a + 1 && layers.slice(a, b + 1).every((L, q) => L.block?.id === blk.id && L.block.index === q);
-      if (!whole || blk.coversErrors === true) return no(`the block of layers ${a + 1}-${b + 1} is ${whole ? "a residual block, whose bound is the estimator's" : 'not one node of the file'}: not checked`);
-      f = blk.lipschitz;
+      if (!whole) return no(`the block of layers ${a + 1}-${b + 1} is not one node of the file`, true);
+      if (blk.coversErrors === true) {
+        // a residual block y = s + F(s): 1 + Lip(F), Lip(F) from the branch's own spectral product
+        if (blk.branch === undefined) return no(`the residual block of layers ${a + 1}-${b + 1} carries no branch`);
+        const inner = spectralProductBound(blk.branch.layers, blk.branch.acts, blk.branch.data);
+        if ('reason' in inner) return no(`the residual block of layers ${a + 1}-${b + 1}: ${inner.reason}`, inner.rejected);
+        f = add(point(1), point(inner.bound)).hi;
+      } else f = blk.lipschitz;
     } else return no(`a ${String(raw.kind)} factor is not checked`);
     const s = slopeAfter(acts, b);
     if (typeof s === 'string') return no(s);

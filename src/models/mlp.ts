@@ -50,6 +50,11 @@ export interface LayerBlock {
    * relu between the layers.
    */
   readonly coversErrors?: boolean;
+  /**
+   * A residual block's branch F (y = s + F(s), as the reader read it from the file) with the data of the
+   * spectral product that bounds Lip(F), for the independent checker (docs/science.md section 11).
+   */
+  readonly branch?: { readonly layers: readonly DenseLayer[]; readonly acts: readonly string[]; readonly data: unknown };
 }
 
 /** Whether some layer's weights or biases are known only up to a stated error ({@link DenseLayer.weightError}). */

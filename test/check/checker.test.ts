@@ -220,6 +220,21 @@ describe('spectral-product bounds of a network from a file (the TF.js batch-norm
   });
 });
 
+describe('residual blocks inside a spectral product (a PyTorch export with two residual blocks)', () => {
+  const file = 'test/fixtures/torch-residual-mlp.onnx';
+  it('1 + Lip(F) with the branch re-proven: every bound checked; a branch grown 5% in the file is rejected', async () => {
+    const r = await runCli(['lip', '--model', file, '--json', '--backend', 'cpu', '--rounds', '1', '--starts', '2', '--steps', '20']);
+    const json = JSON.parse(r.stdout) as Record<string, unknown>;
+    const est = (json.estimates as { kind: string; method: string; witness: { data?: { factors: { kind: string }[] } } }[]).find((e) => e.kind === 'upper' && e.method === 'spectral-product')!;
+    expect(est.witness.data!.factors.filter((f) => f.kind === 'block').length).toBeGreaterThanOrEqual(1);
+    for (const c of checkLipResult(json, readNetworkFile(file))) expect(c.status, `${c.record} ${c.bound}: ${c.detail}`).toBe('checked');
+    // the blocks' branches as the reader gives them, each weight grown 5%: the reported bounds no longer hold
+    const grown = readNetworkFile(file);
+    for (const L of grown.layers) for (const B of L.block?.branch?.layers ?? []) B.weights.forEach((v, i) => (B.weights[i] = v * 1.05));
+    expect(checkLipResult(json, grown)[1].status).toBe('rejected');
+  });
+});
+
 describe('LipSDP certificates of several hidden layers', () => {
   type Deep = { kind: string; e: number[]; rho: number; t: number[]; mid: number[][] };
   const deepOf = (j: Record<string, unknown>) => (j.estimates as { kind: string; method: string; value: number; witness: { data?: Deep } }[]).find((e) => e.kind === 'upper' && e.method === 'lipsdp-neuron' && e.value === j.upper)!.witness.data!;

@@ -134,7 +134,8 @@ function markBlock(layers: DenseLayer[], acts: NetworkActivation[], branch: Resi
   if (lipF === null || !Number.isFinite(lipF.value)) return { layers, acts };
   const lipschitz = upperEnd(1 + lipF.value, 2 * UNIT_ROUNDOFF);
   const id = {};
-  return { layers: layers.map((L, index) => ({ ...L, block: { id, index, length: layers.length, lipschitz, coversErrors: true } })), acts };
+  const data = lipF.witness.type === 'certificate' ? lipF.witness.data : undefined;
+  return { layers: layers.map((L, index) => ({ ...L, block: { id, index, length: layers.length, lipschitz, coversErrors: true, branch: { layers: F, acts: Facts, data } } })), acts };
 }
 
 function identity(n: number): DenseLayer {
