@@ -188,14 +188,14 @@ describe('a search counterexample written with --certificates', () => {
     const file = join(out, 'noiseless.json');
     const ok = await runCli(['check', file, '--verbose']);
     expect(ok.code, ok.stdout).toBe(0);
-    expect(ok.stdout).toMatch(/verdict -  checked: counterexample/);
+    expect(ok.stdout).toMatch(/verdict - {2}checked: counterexample/);
     expect(ok.stdout).toMatch(/^1 records: 1 checked/m);
     const doc = JSON.parse(readFileSync(file, 'utf8')) as { record: Obj };
     doc.record.lawVerdict = 'holds';
     writeFileSync(file, JSON.stringify(doc));
     const bad = await runCli(['check', file]);
     expect(bad.code).toBe(1);
-    expect(bad.stdout).toMatch(/verdict -  rejected: the checked bounds give counterexample, the record says holds/);
+    expect(bad.stdout).toMatch(/verdict - {2}rejected: the checked bounds give counterexample, the record says holds/);
     const refused = await runCli(['search', '--regime', 'noiseless', '--budget', '5', '--no-write', '--certificates']);
     expect(refused.code).toBe(2);
   }, 60_000);
