@@ -30,6 +30,8 @@ interface CheckedActivation {
   slopes(z: Interval): Interval;
   /** The range of s'' on z, where the checker has it (smooth activations that NTK features use). */
   curvatures?(z: Interval): Interval;
+  /** s(t) computed plainly, within 2 ulps of the true value (exact operations, or one elementary function). */
+  plain?: (t: number) => number;
 }
 
 /**
@@ -87,6 +89,7 @@ const increasing = (at: (t: number) => Interval) => (z: Interval): Interval => (
 function piecewise(neg: number): CheckedActivation {
   const f = (t: number) => (t > 0 ? t : neg * t);
   return {
+    plain: f,
     value: (z) => {
       const vals = [f(z.lo), f(z.hi), ...(z.lo <= 0 && z.hi >= 0 ? [0] : [])];
       // neg * t rounds: one ulp outward
@@ -129,12 +132,12 @@ export function checkedActivation(name: string): CheckedActivation | null {
   }
   if (name === 'square') {
     // s(t) = t^2 / 2 (halving is exact), s'(t) = t, s'' = 1
-    return { value: (z) => mul(sq(z), point(0.5)), slope: (z) => z, slopes: (z) => z, curvatures: () => point(1) };
+    return { value: (z) => mul(sq(z), point(0.5)), slope: (z) => z, slopes: (z) => z, curvatures: () => point(1), plain: (t) => (t * t) / 2 };
   }
   if (name === 'cos') {
     // s = cos, s' = -sin, s'' = -cos: continuous, so every secant slope on z lies in the range of s' there
     const ds = (z: Interval): Interval => neg(trig(Math.sin, Math.PI / 2, z));
-    return { value: (z) => trig(Math.cos, 0, z), slope: ds, slopes: ds, curvatures: (z) => neg(trig(Math.cos, 0, z)) };
+    return { value: (z) => trig(Math.cos, 0, z), slope: ds, slopes: ds, curvatures: (z) => neg(trig(Math.cos, 0, z)), plain: Math.cos };
   }
   if (name === 'tanh') {
     const ds = evenDecreasing((t) => 1 - Math.tanh(t) ** 2, 1);
@@ -145,7 +148,7 @@ export function checkedActivation(name: string): CheckedActivation | null {
     };
     const peak = div(point(4), mul(point(3), sqrt(point(3))));
     const curvatures = (z: Interval) => extremes(at, z, [[-0.6584789484624084, peak], [0.6584789484624084, neg(peak)]]);
-    return { value: increasing((t) => elem(Math.tanh, t)), slope: ds, slopes: ds, curvatures };
+    return { value: increasing((t) => elem(Math.tanh, t)), slope: ds, slopes: ds, curvatures, plain: Math.tanh };
   }
   if (name === 'sigmoid') {
     const ds = evenDecreasing((t) => sigmoid(t) * (1 - sigmoid(t)), 0.25);

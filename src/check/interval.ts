@@ -16,14 +16,23 @@ export interface Interval {
 }
 
 const f64 = new Float64Array(1);
-const i64 = new BigInt64Array(f64.buffer);
+// the double's bits as two 32-bit words (little-endian: word 0 the low one), stepped with a carry
+const u32 = new Uint32Array(f64.buffer);
 
-/** The next double above x (x for +Infinity and NaN). */
+/** The next double above x (x for +Infinity and NaN): its bit pattern's magnitude one up (x > 0) or down (x < 0). */
 export function up(x: number): number {
   if (Number.isNaN(x) || x === Number.POSITIVE_INFINITY) return x;
   if (x === 0) return Number.MIN_VALUE;
   f64[0] = x;
-  i64[0] += x > 0 ? 1n : -1n;
+  if (x > 0) {
+    if (u32[0] === 0xffffffff) {
+      u32[0] = 0;
+      u32[1]++;
+    } else u32[0]++;
+  } else if (u32[0] === 0) {
+    u32[0] = 0xffffffff;
+    u32[1]--;
+  } else u32[0]--;
   return f64[0];
 }
 
@@ -145,12 +154,6 @@ export function sum(xs: readonly Interval[]): Interval {
 
 /** ||v||_2 of a vector of intervals. */
 export const norm = (v: readonly Interval[]): Interval => sqrt(sum(v.map(sq)));
-
-/** Whether every number of a lies strictly above 0, or strictly below. */
-export const positive = (a: Interval): boolean => a.lo > 0;
-export const negative = (a: Interval): boolean => a.hi < 0;
-/** Whether the interval is certain (finite ends). */
-export const finite = (a: Interval): boolean => Number.isFinite(a.lo) && Number.isFinite(a.hi);
 
 /** Whether x is 0 or of magnitude in [2^-200, 2^200]: products of up to five such (times powers of 2 up to 2^20) neither underflow nor overflow. */
 export const tame = (x: number): boolean => x === 0 || (Math.abs(x) >= 2 ** -200 && Math.abs(x) <= 2 ** 200);

@@ -7,7 +7,7 @@
  * @module
  */
 import { dotIntervals, mul, norm, point, sum, type Interval } from './interval.js';
-import { forward, headGradient, type CheckedLayer } from './network.js';
+import { forward, forwardLoose, headGradient, type CheckedLayer } from './network.js';
 import type { CheckedDomain } from './domain.js';
 import { nums, witnessLow, type Evaluator } from './witness.js';
 import { lipSdpBound, type LipSdpData } from './lipsdp.js';
@@ -46,6 +46,7 @@ export function networkEvaluator(net: CheckedNetwork): Evaluator {
       const out = pre[pre.length - 1];
       return c === null ? out : [sum(out.map((v, i) => mul(point(c[i]), v)))];
     },
+    valuesLoose: (x) => forwardLoose(net.layers, net.activations, x),
     gradient: (x, c, pattern) => headGradient(net.layers, net.activations, x, c, pattern),
   };
 }

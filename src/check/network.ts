@@ -4,7 +4,7 @@
  * name), evaluated and differentiated here from the definitions (docs/science.md, "The independent checker").
  * @module
  */
-import { add, around, dotIntervals, mul, point, sum, type Interval } from './interval.js';
+import { add, around, dotIntervals, down, mul, point, sum, up, type Interval } from './interval.js';
 import { checkedActivation } from './activations.js';
 import type { Refuted } from './domain.js';
 
@@ -98,4 +98,58 @@ export function headGradient(layers: readonly CheckedLayer[], acts: readonly str
     g = Array.from({ length: L.inputs }, (_, i) => weighted(L, gs.length, (r) => gs[r], (r) => r * L.inputs + i));
   }
   return g;
+}
+
+/**
+ * f(x) enclosed fast, for many points at once (the training error): plain f64 with an a-priori bound on the
+ * rounding, per layer |fl(W h + b) - (W h + b)| <= gamma_{n+2} (sum |w h| + |b|) plus sum |w| e_h for the error
+ * e_h of h, and through an activation lip(s) e_z plus 2 ulps of the value (the elementary functions);
+ * the bound's own sums raised by 1 + 2 gamma_{n+2}. Looser than {@link forward}, never below the truth.
+ */
+export function forwardLoose(layers: readonly CheckedLayer[], acts: readonly string[], x: readonly number[]): Interval[] | string {
+  let h: Float64Array = Float64Array.from(x);
+  let eh = new Float64Array(h.length);
+  for (let l = 0; l < layers.length; l++) {
+    const L = layers[l];
+    if (L.weightError || L.biasError) return 'weights known only to their errors';
+    const n = L.inputs;
+    const g = ((n + 2) * 2 ** -53) / (1 - (n + 2) * 2 ** -53);
+    const z = new Float64Array(L.outputs);
+    const ez = new Float64Array(L.outputs);
+    for (let r = 0; r < L.outputs; r++) {
+      let v = L.biases[r];
+      let mag = Math.abs(v);
+      let prop = 0;
+      for (let c = 0; c < n; c++) {
+        const w = L.weights[r * n + c];
+        v += w * h[c];
+        mag += Math.abs(w * h[c]);
+        prop += Math.abs(w) * eh[c];
+      }
+      z[r] = v;
+      // the bound's own few roundings (relative u each) lie within its 1 + 2 gamma_{n+2}
+      ez[r] = (g * mag + prop) * (1 + 2 * g) + (n + 2) * 2 ** -1074;
+    }
+    if (l === layers.length - 1) return Array.from(z, (v, r) => ({ lo: down(v - ez[r]), hi: up(v + ez[r]) }));
+    const s = checkedActivation(acts[l]);
+    if (s === null) return `no enclosure of the activation ${acts[l]} in the checker`;
+    const range = s.slopes({ lo: Number.NEGATIVE_INFINITY, hi: Number.POSITIVE_INFINITY });
+    const global = Math.max(Math.abs(range.lo), Math.abs(range.hi));
+    // not Lipschitz on R (square): its slopes near each pre-activation instead
+    const lipAt = (r: number) => {
+      if (Number.isFinite(global)) return global;
+      const near = s.slopes({ lo: down(z[r] - ez[r]), hi: up(z[r] + ez[r]) });
+      return Math.max(Math.abs(near.lo), Math.abs(near.hi));
+    };
+    h = new Float64Array(L.outputs);
+    eh = new Float64Array(L.outputs);
+    const plain = s.plain;
+    if (plain === undefined) return `no plain evaluation of ${acts[l]}`;
+    for (let r = 0; r < L.outputs; r++) {
+      // within 2 ulps <= 2^-51 |s(z)| (and 2^-1073 near 0)
+      h[r] = plain(z[r]);
+      eh[r] = lipAt(r) * ez[r] * (1 + 2 ** -50) + Math.abs(h[r]) * 2 ** -50 + 2 ** -1073;
+    }
+  }
+  return 'no layers';
 }

@@ -4,9 +4,10 @@
  * bound from its certificate, and the law's verdict recomputed from the checked bounds and tau eps sqrt(n d / p).
  * @module
  */
-import { div, mul, point, sqrt, type Interval } from './interval.js';
-import type { CheckedDomain } from './domain.js';
+import { div, mul, point, sq, sqrt, sub, sum, type Interval } from './interval.js';
+import { inDomain, type CheckedDomain } from './domain.js';
 import { checkedModel } from './fitted-model.js';
+import { f64s, type CheckedModel } from './checked-model.js';
 import { witnessLow } from './witness.js';
 import type { BoundCheck } from './lip-record.js';
 
@@ -73,22 +74,52 @@ export function checkRecord(record: Obj, cert: Obj | string): BoundCheck[] {
       out.push(r.bound <= upper ? { record: name, bound: 'upper', value: upper, status: 'checked', detail: `the ${String(est.method)} certificate proves at most ${r.bound}` } : { record: name, bound: 'upper', value: upper, status: 'rejected', detail: `the ${String(est.method)} certificate proves only ${r.bound}, above the reported ${upper}` });
     }
   }
-  out.push(checkVerdict(record, cert, out[0].status === 'checked' ? lower : null, out[1].status === 'checked' ? upper : null, verdict));
+  out.push(checkVerdict(record, cert, f, D, out[0].status === 'checked' ? lower : null, out[1].status === 'checked' ? upper : null, verdict));
   return out;
 }
 
-/** The law's verdict from the checked bounds: holds (lower >= threshold), counterexample (upper < threshold) or inconclusive. */
-function checkVerdict(record: Obj, cert: Obj, lower: number | null, upper: number | null, verdict: (s: BoundCheck['status'], d: string) => BoundCheck): BoundCheck {
+/** Var(y) = (1/n) sum_i (y_i - mean)^2, enclosed. */
+function variance(y: Float64Array): Interval {
+  const n = point(y.length);
+  const mean = div(sum(Array.from(y, point)), n);
+  return div(sum(Array.from(y, (v) => sq(sub(point(v), mean)))), n);
+}
+
+/**
+ * The law's verdict from the checked bounds: every training point must lie in the domain (decided exactly), the
+ * fit's error is recomputed from the model at the points, eps = sigma^2 - MSE (or Var(y) - MSE for noiseless
+ * labels), and then holds (lower >= tau eps sqrt(n d / p)), counterexample (upper below it) or inconclusive.
+ */
+function checkVerdict(record: Obj, cert: Obj, f: CheckedModel | string, D: CheckedDomain, lower: number | null, upper: number | null, verdict: (s: BoundCheck['status'], d: string) => BoundCheck): BoundCheck {
   const said = record.lawVerdict;
   const law = isObj(cert.law) ? cert.law : {};
   const spec = isObj(record.spec) ? record.spec : {};
-  const { n, d, p, eps, tau } = law as Record<string, number>;
+  const { n, d, p, eps, tau, sigma2 } = law as Record<string, number>;
   if (said === 'not-applicable') return verdict('checked', 'not applicable (eps <= 0): no verdict to check');
-  if (n !== spec.n || d !== spec.d || p !== record.p || eps !== record.eps || !(tau > 0)) return verdict('rejected', "the certificate's law inputs (n, d, p, eps) are not the record's");
+  if (n !== spec.n || d !== spec.d || p !== record.p || eps !== record.eps || sigma2 !== record.sigma2 || law.epsSource !== record.epsSource || !(tau > 0)) return verdict('rejected', "the certificate's law inputs (n, d, p, eps, sigma^2) are not the record's");
+  const data = isObj(cert.data) ? cert.data : {};
+  const X = f64s(data.X);
+  const y = f64s(data.y);
+  if (X === null || y === null || X.length !== n * d || y.length !== n) return verdict('not checkable', 'the certificate holds no training data');
+  if (typeof f === 'string') return verdict('not checkable', f);
+  // the data in the domain, and the squared errors at them
+  const errors: Interval[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = Array.from(X.subarray(i * d, i * d + d));
+    const inside = inDomain(D, x);
+    if (inside !== true) return typeof inside === 'string' ? verdict('not checkable', inside) : verdict('rejected', `training point ${i + 1}: ${inside.refuted}`);
+    const fast = f.valuesLoose?.(x);
+    const v = Array.isArray(fast) ? fast : f.values(x, null);
+    if (typeof v === 'string') return verdict('not checkable', `the model at training point ${i + 1}: ${v}`);
+    errors.push(sq(sub(v[0], point(y[i]))));
+  }
+  const mse = div(sum(errors), point(n));
+  const epsI = sub(law.epsSource === 'label-variance' ? variance(y) : point(sigma2), mse);
+  if (!(epsI.lo > 0)) return verdict(epsI.hi <= 0 ? 'rejected' : 'not checkable', `eps = ${law.epsSource === 'label-variance' ? 'Var(y)' : 'sigma^2'} - MSE in [${epsI.lo}, ${epsI.hi}] is not certainly positive, as the record's verdict needs`);
   // tau eps sqrt(n d / p)
-  const t: Interval = mul(mul(point(tau), point(eps)), sqrt(div(mul(point(n), point(d)), point(p))));
+  const t: Interval = mul(mul(point(tau), epsI), sqrt(div(mul(point(n), point(d)), point(p))));
   const upperBelow = upper !== null && upper < t.lo;
   const computed = lower !== null && lower >= t.hi ? 'holds' : upperBelow ? 'counterexample' : lower !== null && lower < t.lo && (upper === null || upper >= t.hi) ? 'inconclusive' : null;
   if (computed === null) return verdict('not checkable', `the checked bounds do not decide it against the threshold [${t.lo}, ${t.hi}]`);
-  return computed === said ? verdict('checked', `${computed}: threshold tau eps sqrt(n d / p) in [${t.lo}, ${t.hi}]`) : verdict('rejected', `the checked bounds give ${computed}, the record says ${String(said)}`);
+  return computed === said ? verdict('checked', `${computed}: the training MSE in [${mse.lo}, ${mse.hi}], threshold tau eps sqrt(n d / p) in [${t.lo}, ${t.hi}]`) : verdict('rejected', `the checked bounds give ${computed}, the record says ${String(said)}`);
 }

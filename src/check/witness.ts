@@ -13,6 +13,8 @@ export interface Evaluator {
   readonly outputs: number;
   /** c^T f(x) as one interval, or every output (c null); a reason where it has no enclosure. */
   values(x: readonly number[], c: readonly number[] | null): Interval[] | string;
+  /** Every output at x, enclosed faster and looser where the model has such an evaluation (the training error; else a reason). */
+  valuesLoose?(x: readonly number[]): Interval[] | string;
   /** The gradient of c^T f at x; `pattern` (relu networks) fixes the units' slopes after checking them. */
   gradient(x: readonly number[], c: readonly number[], pattern?: string): Interval[] | string | Refuted;
 }

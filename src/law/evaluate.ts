@@ -171,7 +171,17 @@ export function evaluateBuilt(inst: Instance, options: EvaluateOptions = {}): In
     warnings: fit.warnings,
     search: lip.search,
     ...(options.certificates
-      ? { certificate: { model: model.checkable?.() ?? null, domain: { kind: 'ball', radius: model.radius }, lower: lip.lower, upper: lip.upper, exact: lip.exact, law: { n, d, p: model.p, eps, tau: options.tau ?? LAW_TOLERANCE } } satisfies RecordCertificate }
+      ? {
+          certificate: {
+            model: model.checkable?.() ?? null,
+            domain: { kind: 'ball', radius: model.radius },
+            lower: lip.lower,
+            upper: lip.upper,
+            exact: lip.exact,
+            data: { X: inst.X, y: inst.y },
+            law: { n, d, p: model.p, eps, tau: options.tau ?? LAW_TOLERANCE, sigma2: fit.sigma2, epsSource },
+          } satisfies RecordCertificate,
+        }
       : {}),
   };
 }

@@ -16,6 +16,8 @@ export interface RecordCertificate {
   readonly lower: LipEstimate;
   readonly upper: LipEstimate | null;
   readonly exact: LipEstimate | null;
+  /** The training data (n x d, row-major) and labels the model was fitted to: the domain must hold them, and the fit's error is recomputed from them. */
+  readonly data: { readonly X: Float64Array; readonly y: Float64Array };
   /** The law's threshold tau eps sqrt(n d / p): its inputs as the verdict used them. */
-  readonly law: { readonly n: number; readonly d: number; readonly p: number; readonly eps: number; readonly tau: number };
+  readonly law: { readonly n: number; readonly d: number; readonly p: number; readonly eps: number; readonly tau: number; readonly sigma2: number; readonly epsSource: 'sigma2' | 'label-variance' };
 }

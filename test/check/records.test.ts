@@ -49,6 +49,12 @@ function scaledF64(v: { f64: string }, c: number): { f64: string } {
   for (let i = 0; i < b.length; i += 8) b.writeDoubleLE(b.readDoubleLE(i) * c, i);
   return { f64: b.toString('base64') };
 }
+/** Sets the first number of an `{ f64 }` array obj[key] to x. */
+function setFirst(obj: Obj, key: string, x: number): void {
+  const b = Buffer.from((obj[key] as { f64: string }).f64, 'base64');
+  b.writeDoubleLE(x, 0);
+  obj[key] = { f64: b.toString('base64') };
+}
 /** The model's output-side numbers (f is linear in them): the last layer, Theta, alpha, heights, w and b. */
 function scaleOutput(model: Obj, c: number): void {
   const kind = model.kind;
@@ -99,6 +105,12 @@ const MUTATIONS: readonly Mutation[] = [
   { name: 'spectral norm of W x 0.5', field: 'upper', applies: (r) => r.upperMethod === 'ntk-spectral', apply: (_r, c) => (terms(c.upper).normW = (terms(c.upper).normW as number) * 0.5) },
   { name: 'spectral norm of the first layer x 0.5', field: 'upper', applies: (r) => r.upperMethod === 'two-layer-spectral', apply: (_r, c) => (terms(c.upper).opNormW = (terms(c.upper).opNormW as number) * 0.5) },
   { name: 'verdict flipped', field: 'verdict', applies: (r) => r.lawVerdict === 'holds', apply: (r) => (r.lawVerdict = 'counterexample') },
+  {
+    name: 'a training point moved out of the domain',
+    field: 'verdict',
+    applies: (r) => r.lawVerdict !== 'not-applicable',
+    apply: (_r, c) => setFirst(c.data as Obj, 'X', 2 * ((c.domain as Obj).radius as number)),
+  },
 ];
 
 describe('robustlaw check on runs written with --certificates', () => {
