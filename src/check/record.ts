@@ -32,7 +32,7 @@ export function checkRecord(record: Obj, cert: Obj | string): BoundCheck[] {
   const open = (bound: BoundCheck['bound'], value: number | null, detail: string): BoundCheck => ({ record: name, bound, value, status: 'not checkable', detail });
   const verdict = (status: BoundCheck['status'], detail: string): BoundCheck => ({ record: name, bound: 'verdict', value: null, status, detail });
   if (typeof cert === 'string') return [open('lower', lower, cert), open('upper', upper, cert), open('verdict', null, cert)];
-  if (cert.record !== record.id) return [open('lower', lower, `the certificate is of record ${String(cert.record)}`)];
+  if (cert.record !== record.id) return (['lower', 'upper', 'verdict'] as const).map((bound) => ({ record: name, bound, value: null, status: 'rejected', detail: `the certificate is of record ${String(cert.record)}` }));
   const f = checkedModel(cert.model);
   const D = (isObj(cert.domain) ? cert.domain : { kind: 'none' }) as unknown as CheckedDomain;
   const out: BoundCheck[] = [];

@@ -104,6 +104,7 @@ const MUTATIONS: readonly Mutation[] = [
   { name: 'dual V x 0.9', field: 'upper', applies: (r) => r.upperMethod === 'quadratic-trust-region', apply: (_r, c) => (terms(c.upper).V = (terms(c.upper).V as number) * 0.9) },
   { name: 'spectral norm of W x 0.5', field: 'upper', applies: (r) => r.upperMethod === 'ntk-spectral', apply: (_r, c) => (terms(c.upper).normW = (terms(c.upper).normW as number) * 0.5) },
   { name: 'spectral norm of the first layer x 0.5', field: 'upper', applies: (r) => r.upperMethod === 'two-layer-spectral', apply: (_r, c) => (terms(c.upper).opNormW = (terms(c.upper).opNormW as number) * 0.5) },
+  { name: "another record's certificate", field: 'upper', applies: () => true, apply: (_r, c) => (c.record = 'another record') },
   { name: 'verdict flipped', field: 'verdict', applies: (r) => r.lawVerdict === 'holds', apply: (r) => (r.lawVerdict = 'counterexample') },
   {
     name: 'a training point moved out of the domain',
