@@ -37,3 +37,8 @@ export const count = (v: unknown): number | null => (Number.isInteger(v) && (v a
 export function ballRadius(D: CheckedDomain): number | null {
   return D.kind === 'Rd' ? Number.POSITIVE_INFINITY : D.kind === 'ball' && D.radius !== undefined && D.radius >= 0 ? D.radius : null;
 }
+
+/** An exact value's enclosure as what it proves of the upper bound: its upper end, or why none. */
+export function exactAsUpper(e: Interval | string | Refuted): UpperCheck {
+  return typeof e === 'string' ? { reason: e, rejected: false } : 'refuted' in e ? { reason: e.refuted, rejected: true } : { bound: e.hi };
+}

@@ -6,7 +6,7 @@
  * @module
  */
 import { add, div, mul, norm, point, sq, sqrt, sub, sum, type Interval } from '../interval.js';
-import { ballRadius, count, f64s, type CheckedModel, type ModelJson } from '../checked-model.js';
+import { ballRadius, count, f64s, type CheckedModel, type ModelJson, exactAsUpper } from '../checked-model.js';
 
 /** sup |g'| of the profiles, enclosed: 1 and 8 / (3 sqrt 3). */
 const SUP: Readonly<Record<string, Interval>> = { hat: point(1), c1: div(point(8), mul(point(3), sqrt(point(3)))) };
@@ -51,8 +51,7 @@ export function bumpsModel(m: ModelJson): CheckedModel | string {
     exact: (method, _terms, _data, D) => exact(method, ballRadius(D)),
     upper: (method, _terms, _data, D) => {
       if (method === 'bumps-sum') return { bound: div(mul(sum(Array.from(h, (v) => point(Math.abs(v)))), sup), point(r)).hi };
-      const e = exact(method, ballRadius(D));
-      return typeof e === 'string' ? { reason: e, rejected: false } : 'refuted' in e ? { reason: e.refuted, rejected: true } : { bound: e.hi };
+      return exactAsUpper(exact(method, ballRadius(D)));
     },
   };
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { add, dot, norm, point } from '../interval.js';
-import { f64s, type CheckedModel, type ModelJson } from '../checked-model.js';
+import { f64s, type CheckedModel, type ModelJson, exactAsUpper } from '../checked-model.js';
 
 /** The linear model of a certificate, or why not. */
 export function linearModel(m: ModelJson): CheckedModel | string {
@@ -19,9 +19,6 @@ export function linearModel(m: ModelJson): CheckedModel | string {
     values: (x) => [add(point(b), dot(w.length, (i) => w[i], (i) => x[i]))],
     gradient: () => Array.from(w, point),
     exact,
-    upper: (method) => {
-      const e = exact(method);
-      return typeof e === 'string' ? { reason: e, rejected: false } : { bound: e.hi };
-    },
+    upper: (method) => exactAsUpper(exact(method)),
   };
 }

@@ -3,7 +3,7 @@
  * evaluated by the checker's network code, with one-hidden-layer LipSDP-Neuron certificates.
  * @module
  */
-import { count, f64s, ballRadius, type CheckedModel, type ModelJson, type UpperCheck } from '../checked-model.js';
+import { count, f64s, ballRadius, type CheckedModel, type ModelJson, type UpperCheck, exactAsUpper } from '../checked-model.js';
 import { networkEvaluator } from '../lip-record.js';
 import { lipSdpBound, type LipSdpData } from '../lipsdp.js';
 import type { CheckedLayer } from '../network.js';
@@ -40,10 +40,7 @@ export function networkModel(m: ModelJson): CheckedModel | string {
     ...evaluator,
     exact,
     upper: (method, terms, data, D) => {
-      if (method === 'quadratic-trust-region') {
-        const e = exact(method, terms, data, D);
-        return typeof e === 'string' ? { reason: e, rejected: false } : 'refuted' in e ? { reason: e.refuted, rejected: true } : { bound: e.hi };
-      }
+      if (method === 'quadratic-trust-region') return exactAsUpper(exact(method, terms, data, D));
       const R = ballRadius(D);
       if ((method === 'two-layer-spectral' || method === 'two-layer-sum') && layers.length === 2 && net.outputs === 1 && R !== null && Number.isFinite(R)) return twoLayer(layers[0], layers[1].weights, activation, terms, R);
       if (method !== 'lipsdp-neuron' || typeof data !== 'object' || data === null) return { reason: `${method}: no certificate data for the checker yet`, rejected: false };

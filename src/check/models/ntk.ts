@@ -10,7 +10,7 @@ import { add, dot, mul, norm, outerSum, point, sum, type Interval } from '../int
 import { checkedActivation } from '../activations.js';
 import { spectralAtMost } from '../spectral.js';
 import { quadraticExact } from '../quadratic.js';
-import { ballRadius, count, f64s, type CheckedModel, type ModelJson } from '../checked-model.js';
+import { ballRadius, count, f64s, type CheckedModel, type ModelJson, exactAsUpper } from '../checked-model.js';
 
 /** The NTK-features model of a certificate, or why not. */
 export function ntkModel(m: ModelJson): CheckedModel | string {
@@ -56,10 +56,7 @@ export function ntkModel(m: ModelJson): CheckedModel | string {
     },
     exact,
     upper: (method, terms, data, D) => {
-      if (method === 'quadratic-trust-region') {
-        const e = exact(method, terms, data, D);
-        return typeof e === 'string' ? { reason: e, rejected: false } : 'refuted' in e ? { reason: e.refuted, rejected: true } : { bound: e.hi };
-      }
+      if (method === 'quadratic-trust-region') return exactAsUpper(exact(method, terms, data, D));
       const R = ballRadius(D);
       if ((method !== 'ntk-spectral' && method !== 'ntk-sum') || R === null || !Number.isFinite(R)) return { reason: `${method} on this domain is not checked`, rejected: false };
       const a: Interval[] = [];
