@@ -7,14 +7,9 @@ import { gramEnclosure, point, sq, sub, tame } from './interval.js';
 import { cholesky } from './cholesky.js';
 
 /**
- * ||M||_op <= s for the k x d matrix M, proven (s^2 I - M^T M >= 0, or s^2 I - M M^T on the smaller side), else
- * false.
+ * ||M||_op <= s for the k x d matrix M, proven (s^2 I - M^T M >= 0, or s^2 I - M M^T on the smaller side): true,
+ * refuted (certainly exceeded), or a reason why not proven.
  */
-export function spectralAtMost(M: Float64Array, k: number, d: number, s: number): boolean {
-  return spectralCheck(M, k, d, s) === true;
-}
-
-/** {@link spectralAtMost}, telling a norm that certainly exceeds s (refuted) from one not proven (a reason). */
 export function spectralCheck(M: Float64Array, k: number, d: number, s: number): true | string | { refuted: string } {
   if (!(s >= 0 && Number.isFinite(s))) return { refuted: `a stated norm ${s}` };
   if (!M.every(tame) || !tame(s)) return 'numbers beyond 2^+-200 (the fast sums need none)';

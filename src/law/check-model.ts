@@ -15,7 +15,7 @@ import { requireDataFits } from './size-limits.js';
 import { effectiveDimension, type EffectiveDimension } from '../data/effective-dimension/effective-dimension.js';
 import { bothLaws, type BothLaws } from './effective-law.js';
 import type { ResidentKernels } from '../backends/resident.js';
-import { certainInterval, type Witness } from '../lipschitz/estimate.js';
+import { certainInterval, type LipEstimate, type Witness } from '../lipschitz/estimate.js';
 
 /** Where the noise level sigma^2 of a check came from. */
 export type NoiseSource = 'label model' | 'given' | 'label variance';
@@ -81,6 +81,8 @@ export interface CheckModelReport {
   /** The evidence of the certified lower bound (a point and its gradient norm, a secant pair, or the exact value's certificate). */
   readonly lowerWitness: Witness;
   readonly upperMethod: string | null;
+  /** The estimates the bounds came from, with their witnesses and certificate data, and the data's ball (exact radius): for a certificate. */
+  readonly estimates: { readonly lower: LipEstimate; readonly upper: LipEstimate | null; readonly exact: LipEstimate | null; readonly radius: number };
   /** The law eps sqrt(n d / p) (null when eps <= 0). */
   readonly law: number | null;
   readonly R: number | null;
@@ -259,6 +261,7 @@ export function checkModel(input: CheckModelInput): CheckModelReport {
     ratio: upper !== null && lower > 0 ? upper / lower : null,
     lowerMethod,
     lowerWitness: lip.exact && certainInterval(lip.exact).lo >= lip.lower.value ? lip.exact.witness : lip.lower.witness,
+    estimates: { lower: lip.lower, upper: lip.upper, exact: lip.exact, radius: R0 },
     upperMethod: lip.upper?.method ?? null,
     law,
     R: law ? lower / law : null,

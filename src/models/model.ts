@@ -103,7 +103,7 @@ export interface Model {
  * monomials of degree <= q as sorted variable-index tuples in depth-first order (monomials).
  */
 export type CheckableModel =
-  | { readonly kind: 'network'; readonly activation: string; readonly layers: readonly { readonly weights: Float64Array; readonly biases: Float64Array; readonly inputs: number; readonly outputs: number }[] }
+  | { readonly kind: 'network'; readonly activation: string; readonly activations?: readonly string[]; readonly layers: readonly { readonly weights: Float64Array; readonly biases: Float64Array; readonly inputs: number; readonly outputs: number }[] }
   | { readonly kind: 'linear'; readonly w: Float64Array; readonly b: number }
   | { readonly kind: 'ntk-features'; readonly activation: string; readonly k: number; readonly d: number; readonly W: Float64Array; readonly Theta: Float64Array; readonly scale: number }
   | { readonly kind: 'gaussian-kernel'; readonly d: number; readonly centres: Float64Array; readonly alpha: Float64Array; readonly bandwidth: number }

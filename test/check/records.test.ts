@@ -213,3 +213,19 @@ describe('a search counterexample written with --certificates', () => {
     expect(refused.code).toBe(2);
   }, 60_000);
 });
+
+describe('check-model --json with its certificate inline', () => {
+  it('a network of one output on its data: lower, upper (LipSDP of two hidden layers) and verdict checked; a flipped verdict rejected', async () => {
+    const r = await runCli(['check-model', '--model', 'examples/formats/regressor.onnx', '--data', 'examples/formats/regressor-data.csv', '--json', '--backend', 'cpu', '--rounds', '1', '--starts', '4', '--steps', '30']);
+    expect(r.code, r.stderr).toBe(0);
+    const file = join(dir, 'check-model.json');
+    writeFileSync(file, r.stdout);
+    const ok = await runCli(['check', file]);
+    expect(ok.code, ok.stdout).toBe(0);
+    expect(ok.stdout).toMatch(/^1 records: 1 checked, 0 rejected, 0 not checkable \(3 bounds/m);
+    const doc = JSON.parse(r.stdout) as { record: Obj };
+    doc.record.lawVerdict = doc.record.lawVerdict === 'holds' ? 'counterexample' : 'holds';
+    writeFileSync(file, JSON.stringify(doc));
+    expect((await runCli(['check', file])).code).toBe(1);
+  }, 60_000);
+});

@@ -9,8 +9,10 @@ import { lipSdpBound, type LipSdpData } from '../lipsdp.js';
 import type { CheckedLayer } from '../network.js';
 import { add, mul, norm, outerSum, point, sub, sum, type Interval } from '../interval.js';
 import { checkedActivation } from '../activations.js';
-import { spectralAtMost } from '../spectral.js';
+import { spectralCheck } from '../spectral.js';
 import { quadraticExact } from '../quadratic.js';
+import { spectralProductBound } from '../spectral-product.js';
+import { deepLipSdpBound } from '../lipsdp-deep.js';
 
 /** The network of a certificate, or why not. */
 export function networkModel(m: ModelJson): CheckedModel | string {
@@ -26,7 +28,9 @@ export function networkModel(m: ModelJson): CheckedModel | string {
     layers.push({ weights, biases, inputs, outputs });
   }
   const activation = m.activation;
-  const net = { layers, activations: layers.slice(1).map(() => activation), outputs: layers[layers.length - 1].outputs };
+  // one activation for every hidden layer, or one each (`activations`)
+  const acts = Array.isArray(m.activations) && m.activations.length === layers.length - 1 ? (m.activations as unknown[]).map(String) : layers.slice(1).map(() => activation);
+  const net = { layers, activations: acts, outputs: layers[layers.length - 1].outputs };
   const evaluator = networkEvaluator(net);
   const exact: CheckedModel['exact'] = (method, terms, data, D) => {
     if (method !== 'quadratic-trust-region' || activation !== 'square' || layers.length !== 2 || net.outputs !== 1) return `a network's ${method} is not checked`;
@@ -43,9 +47,13 @@ export function networkModel(m: ModelJson): CheckedModel | string {
       if (method === 'quadratic-trust-region') return exactAsUpper(exact(method, terms, data, D));
       const R = ballRadius(D);
       if ((method === 'two-layer-spectral' || method === 'two-layer-sum') && layers.length === 2 && net.outputs === 1 && R !== null && Number.isFinite(R)) return twoLayer(layers[0], layers[1].weights, activation, terms, R);
-      if (method !== 'lipsdp-neuron' || typeof data !== 'object' || data === null) return { reason: `${method}: no certificate data for the checker yet`, rejected: false };
+      if (typeof data !== 'object' || data === null) return { reason: `${method}: no certificate data for the checker yet`, rejected: false };
+      const kind = (data as { kind?: unknown }).kind;
+      if (kind === 'spectral-product' && net.outputs === 1) return spectralProductBound(layers, acts, data);
+      if (kind === 'lipsdp-deep' && R !== null && net.outputs === 1) return deepLipSdpBound(layers, acts, data as Readonly<Record<string, unknown>>, R);
+      if (method !== 'lipsdp-neuron') return { reason: `${method}: no certificate data for the checker yet`, rejected: false };
       if (layers.length !== 2 || R === null || net.outputs !== 1) return { reason: 'a certificate of a one-hidden-layer scalar network on a ball only is checked', rejected: false };
-      return lipSdpBound(layers[0], layers[1], activation, data as LipSdpData, R);
+      return lipSdpBound(layers[0], layers[1], acts[0], data as LipSdpData, R);
     },
   };
 }
@@ -71,6 +79,6 @@ function twoLayer(L1: CheckedLayer, a: Float64Array, activation: string, terms: 
   }
   let best = sum(sums).hi;
   const op = terms.opNormW;
-  if (typeof op === 'number' && spectralAtMost(W, k, d, op)) best = Math.min(best, mul(point(op), norm(aS)).hi);
+  if (typeof op === 'number' && spectralCheck(W, k, d, op) === true) best = Math.min(best, mul(point(op), norm(aS)).hi);
   return { bound: best };
 }

@@ -8,7 +8,7 @@
  */
 import { add, dot, mul, norm, outerSum, point, sum, type Interval } from '../interval.js';
 import { checkedActivation } from '../activations.js';
-import { spectralAtMost } from '../spectral.js';
+import { spectralCheck } from '../spectral.js';
 import { quadraticExact } from '../quadratic.js';
 import { ballRadius, count, f64s, type CheckedModel, type ModelJson, exactAsUpper } from '../checked-model.js';
 
@@ -77,7 +77,7 @@ export function ntkModel(m: ModelJson): CheckedModel | string {
       }
       let best = sum(sums).hi;
       const [nW, nT] = [terms.normW, terms.normTheta];
-      if (typeof nW === 'number' && typeof nT === 'number' && spectralAtMost(W, k, d, nW) && spectralAtMost(Theta, k, d, nT)) best = Math.min(best, add(mul(point(nW), norm(a)), mul(point(nT), norm(b))).hi);
+      if (typeof nW === 'number' && typeof nT === 'number' && spectralCheck(W, k, d, nW) === true && spectralCheck(Theta, k, d, nT) === true) best = Math.min(best, add(mul(point(nW), norm(a)), mul(point(nT), norm(b))).hi);
       return { bound: mul(point(scale), point(best)).hi };
     },
   };

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { certificateFileJson } from '../../sweep/certificate-file.js';
+import { LAW_TOLERANCE } from '../../law/verdict.js';
 import { requireDataFits } from '../../law/size-limits.js';
 import { MAX_SEED } from '../../core/rng.js';
 import { Streams } from '../../core/streams.js';
@@ -128,7 +130,22 @@ export function registerCheckModel(program: Command): void {
       process.stderr.write(backendLines(fn, backend, flags.verbose === true));
       const report = checkModel({ model, X: data.X, y: data.y, n: data.n, sigma2, sigma2Source: sigma2 === undefined ? undefined : source, c, k, rng: streams.stream('estimator'), starts: flags.starts, steps: flags.steps, rounds: flags.rounds, backend: backend.kernels, source: { model: flags.model, data: dataName, seed }, preface, clippedMargin: classifier !== undefined });
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ model: flags.model, data: dataName, ...(classifier ? { classifier } : {}), ...report }, null, 2)}\n`);
+        // a network of one output with exact weights judged on the ambient d: its certificate inline, for robustlaw check
+        const exact = net.outputs === 1 && net.outputTransform === undefined && !net.layers.some((L) => L.weightError || L.biasError) && report.laws?.uses !== 'effective';
+        const certificate = exact
+          ? (JSON.parse(
+              certificateFileJson(report.record.id, {
+                model: { kind: 'network', activation: net.activations[0] ?? 'linear', activations: [...net.activations], layers: net.layers },
+                domain: { kind: 'ball', radius: report.estimates.radius },
+                lower: report.estimates.lower,
+                upper: report.estimates.upper,
+                exact: report.estimates.exact,
+                data: { X: data.X.subarray(0, data.n * data.d), y: data.y.subarray(0, data.n) },
+                law: { n: data.n, d: data.d, p: report.record.p, eps: report.record.eps, tau: LAW_TOLERANCE, sigma2: report.record.sigma2, epsSource: report.record.epsSource },
+              }),
+            ) as unknown)
+          : undefined;
+        process.stdout.write(`${JSON.stringify({ model: flags.model, data: dataName, ...(classifier ? { classifier } : {}), ...report, ...(certificate ? { certificate } : {}) }, null, 2)}\n`);
         return;
       }
       const lines = [

@@ -75,15 +75,22 @@ export function registerCheck(program: Command): void {
         }
         // a file that cannot be read, or is no result, is named as the argument that gave it
         const json = naming({ path: '<files...>' }, () => readStructuredFile(file, fn));
+        // check-model's JSON with its certificate inline
+        const doc = json as { format?: unknown; record?: Record<string, unknown> | null; certificate?: unknown };
+        const cm = json as { model?: unknown; data?: unknown };
+        if (typeof doc?.record === 'object' && doc.record !== null && doc.format === undefined && typeof cm.model === 'string' && typeof cm.data === 'string') {
+          const cert = typeof doc.certificate === 'object' && doc.certificate !== null ? parseCertificate(JSON.stringify(doc.certificate)) : 'check-model gives a certificate for a network of one output with exact weights judged on the ambient d only';
+          for (const c of checkRecord(doc.record, cert)) all.push({ file, ...c });
+          continue;
+        }
         // a search's counterexample file: its minimal instance's record, with the certificate beside it
-        const doc = json as { format?: unknown; record?: Record<string, unknown> | null };
         if (doc?.format === 'robustlaw-counterexample/1' && typeof doc.record === 'object' && doc.record !== null) {
           const rec = doc.record;
           const cert = typeof rec.certificate !== 'string' ? 'the record has no certificate (search with --certificates)' : certificateAt(join(dirname(file), rec.certificate));
           for (const c of checkRecord(rec, cert)) all.push({ file, ...c });
           continue;
         }
-        if (!isLipResult(json)) throw new InputError('<files...>', 'a run directory (--certificates), its results.jsonl, a search\'s counterexample file, or the JSON of `lip --model ... --json`', file, { context: fn, shown: `${file}: neither a run nor a lip --model result` });
+        if (!isLipResult(json)) throw new InputError('<files...>', 'a run directory (--certificates), its results.jsonl, a search\'s counterexample file, or the JSON of `lip --model ... --json` or `check-model ... --json`', file, { context: fn, shown: `${file}: neither a run nor a lip --model result` });
         // the model path as lip was given it: from the current folder, else beside the result
         const model = json.model as string;
         const path = existsSync(model) ? model : join(dirname(file), model);
